@@ -1,0 +1,83 @@
+/**
+ * Puts one simulator together from resolved options: the shared heap, the GC's shared state, the
+ * main thread's participant, the phase runner (inline for one thread, the scheduler's parked
+ * helpers otherwise), the GC controller and the mutator. `close()` stops every helper.
+ */
+import { Heap } from '../heap/heap.ts';
+import { PAGE_BYTES } from '../heap/layout.ts';
+import { FREE_LIST_WORDS } from '../heap/spaces/free-list.ts';
+import { GcShared } from '../gc/gc-shared.ts';
+import { Participant } from '../gc/participant.ts';
+import { InlineRunner, type PhaseRunner } from '../gc/phase-runner.ts';
+import { GcController } from '../gc/gc-controller.ts';
+import { verifyHeap } from '../gc/verifier.ts';
+import { heapDigest } from '../gc/digest.ts';
+import { Mutator } from '../mutator/mutator.ts';
+import { type GcOptions, resolveOptions } from '../options.ts';
+import { nowMs } from '../gc/phase-clock.ts';
+import { startSchedulerRunner } from './scheduler-runner.ts';
+
+export class Simulator {
+  private constructor(
+    readonly options: GcOptions,
+    readonly heap: Heap,
+    readonly shared: GcShared,
+    readonly runner: PhaseRunner,
+    readonly gc: GcController,
+    readonly mutator: Mutator,
+    readonly originMs: number,
+  ) {}
+
+  static async create(partial: Partial<GcOptions> = {}): Promise<Simulator> {
+    const options = resolveOptions(partial);
+    const quotaPages = Math.ceil((options.compactionQuotaMb * 1048576) / PAGE_BYTES);
+    const headroomPages = quotaPages + 2 * options.threads + 4;
+    const heap = Heap.create(
+      {
+        semiPages: options.maxSemiSpaceSize * 4,
+        oldPages: Math.ceil(options.maxOldSpaceSize * 4),
+        headroomPages,
+        maxHandles: options.maxHandles,
+      },
+      FREE_LIST_WORDS,
+    );
+    const shared = GcShared.create(heap, {
+      threads: options.threads,
+      stealing: options.balance === 'steal',
+      labWords: (options.labSizeKb * 1024) / 4,
+      zap: options.verifyHeap,
+    });
+    const main = new Participant(shared, 0);
+    const runner: PhaseRunner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options);
+    const originMs = nowMs();
+    const gc = new GcController(shared, runner, main, originMs, {
+      initialOldLimitBytes: options.initialOldSpaceSize * 1048576,
+      maxOldBytes: options.maxOldSpaceSize * 1048576,
+      growingFactor: options.heapGrowingFactor,
+      policy: {
+        neverCompact: options.neverCompact,
+        fragmentationPercent: options.compactionFragmentationPercent,
+        quotaBytes: options.compactionQuotaMb * 1048576,
+      },
+      headroomPages,
+    });
+    if (options.verifyHeap) gc.verifier = () => verifyHeap(heap);
+    const mutator = new Mutator(heap, gc);
+    return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
+  }
+
+  /** Verifies the heap now (publishing the mutator's state first). */
+  verify(): string[] {
+    this.mutator.prepareForGc();
+    return verifyHeap(this.heap);
+  }
+
+  digest(): string {
+    this.mutator.prepareForGc();
+    return heapDigest(this.heap).digest;
+  }
+
+  close(): Promise<void> {
+    return this.runner.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The per-thread body of evacuation in a mark-compact: each claimed item (an evacuation
+ * candidate page, or a page-sized range of from-space) is evacuated by this thread alone, so the
+ * forwarding address is a plain store. Live old objects go to fresh pages through this thread's
+ * compaction LABs, live young ones to to-space or, on their second survival, to old space. Copies
+ * are marked black so pointer updating and sweeping see them. V8: mark-compact.cc (Evacuator).
+ */
+import { type Addr, KIND_TAGGED, PAGE_WORDS, SPACE_OLD_DATA, SPACE_OLD_POINTER, headerKind, tagPtr } from '../heap/layout.ts';
+import { type Heap, C_AGE_MARK, C_NEW_TOP } from '../heap/heap.ts';
+import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
+import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
+import { nextMarked } from '../heap/marking-bitmap.ts';
+import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
+import type { GcThreadContext } from './gc-shared.ts';
+
+export class EvacuationFailed extends Error {}
+
+export class Evacuator {
+  private readonly heap: Heap;
+  private readonly mem: Int32Array;
+  private readonly toLab = newToSpaceLab();
+  private readonly pointerLab = new Lab(SPACE_OLD_POINTER);
+  private readonly dataLab = new Lab(SPACE_OLD_DATA);
+  objects = 0;
+  words = 0;
+  promotedWords = 0;
+  survivedWords = 0;
+
+  constructor(private readonly ctx: GcThreadContext) {
+    this.heap = ctx.heap;
+    this.mem = ctx.heap.mem;
+    this.toLab.black = true;
+    this.pointerLab.black = true;
+    this.dataLab.black = true;
+  }
+
+  run(): void {
+    this.objects = this.words = this.promotedWords = this.survivedWords = 0;
+    const items = this.ctx.items;
+    const heap = this.heap;
+    const ageMark = heap.ctl[C_AGE_MARK];
+    const newTop = heap.ctl[C_NEW_TOP];
+    for (let i = items.claim(); i >= 0; i = items.claim()) {
+      const kind = items.kind(i);
+      const start = items.arg(i);
+      if (kind === ITEM_PAGE) {
+        this.evacuateRange(start << 16, (start << 16) + PAGE_WORDS, false, 0);
+      } else if (kind === ITEM_NEW_RANGE) {
+        this.evacuateRange(start, Math.min(start + PAGE_WORDS, newTop), true, ageMark);
+      }
+      this.ctx.heartbeat();
+    }
+    retireToSpaceLab(heap, this.toLab);
+    retireLab(heap, this.pointerLab);
+    retireLab(heap, this.dataLab);
+  }
+
+  private evacuateRange(from: Addr, to: Addr, young: boolean, ageMark: Addr): void {
+    const mem = this.mem;
+    const bits = this.heap.markBits;
+    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) {
+      const h = mem[a];
+      const size = 2 + mem[a + 1];
+      const kind = headerKind(h);
+      let target = 0;
+      if (young) {
+        if (a < ageMark) {
+          target = this.allocateOld(kind, size);
+          if (target !== 0) this.promotedWords += size;
+        }
+        if (target === 0) {
+          target = toSpaceAllocate(this.heap, this.toLab, size, this.ctx.labWords);
+          if (target !== 0) this.survivedWords += size;
+        }
+        if (target === 0) {
+          target = this.allocateOld(kind, size);
+          if (target !== 0) this.promotedWords += size;
+        }
+      } else {
+        target = this.allocateOld(kind, size);
+      }
+      if (target === 0) throw new EvacuationFailed('no space for an evacuated object');
+      for (let k = 0; k < size; k++) mem[target + k] = mem[a + k];
+      mem[a] = tagPtr(target);
+      this.objects++;
+      this.words += size;
+    }
+  }
+
+  private allocateOld(kind: number, size: number): Addr {
+    return labAllocate(this.heap, kind === KIND_TAGGED ? this.pointerLab : this.dataLab, size, this.ctx.labWords);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The collectors' shared state besides the heap: work items, the copied-object and marking
+ * worklists, termination, per-thread live-byte tables and per-thread phase figures, all in
+ * SharedArrayBuffers; plus `GcThreadContext`, one participant's views of them. Built by the main
+ * thread (`GcShared.create`) and attached in every helper.
+ */
+import { Heap, type HeapBuffers } from '../heap/heap.ts';
+import { Worklist, WorklistLocal, type WorklistBuffers } from '../parallel/worklist.ts';
+import { Terminator, type TerminatorBuffers } from '../parallel/termination.ts';
+import { ThreadStats } from '../parallel/thread-stats.ts';
+import { Heartbeat } from '../parallel/heartbeat.ts';
+import { WorkItems } from './work-items.ts';
+
+export interface GcConfig {
+  threads: number;
+  stealing: boolean;
+  labWords: number;
+  /** Zap freed memory and keep extra checks (verify mode). */
+  zap: boolean;
+}
+
+export interface GcBuffers {
+  heap: HeapBuffers;
+  config: GcConfig;
+  items: SharedArrayBuffer;
+  copied: WorklistBuffers;
+  marking: WorklistBuffers;
+  terminator: TerminatorBuffers;
+  stats: SharedArrayBuffer;
+  heartbeat: SharedArrayBuffer;
+  /** threads x totalPages Int32: live bytes each marking thread found per page. */
+  threadLive: SharedArrayBuffer;
+}
+
+export class GcShared {
+  readonly heap: Heap;
+  readonly items: WorkItems;
+  readonly copied: Worklist;
+  readonly marking: Worklist;
+  readonly terminator: Terminator;
+  readonly stats: ThreadStats;
+  readonly heartbeat: Heartbeat;
+  readonly threadLive: Int32Array;
+
+  private constructor(readonly buffers: GcBuffers, heap?: Heap) {
+    this.heap = heap ?? Heap.attach(buffers.heap);
+    this.items = new WorkItems(buffers.items);
+    this.copied = Worklist.attach(buffers.copied);
+    this.marking = Worklist.attach(buffers.marking);
+    this.heartbeat = Heartbeat.attach(buffers.heartbeat);
+    this.terminator = Terminator.attach(buffers.terminator, { heartbeat: this.heartbeat });
+    this.stats = ThreadStats.attach(buffers.stats);
+    this.threadLive = new Int32Array(buffers.threadLive);
+  }
+
+  static create(heap: Heap, config: GcConfig): GcShared {
+    const t = config.threads;
+    const maxItems = heap.totalPages * 2 + (heap.roots.length >>> 10) + 64;
+    const buffers: GcBuffers = {
+      heap: heap.buffers,
+      config,
+      items: WorkItems.bufferFor(maxItems),
+      copied: Worklist.create({ threads: t, segmentSize: 256 }).buffers,
+      marking: Worklist.create({ threads: t, segmentSize: 64 }).buffers,
+      terminator: Terminator.create({ threads: t }).buffers,
+      stats: ThreadStats.create(t).buffer,
+      heartbeat: Heartbeat.create(t).buffer,
+      threadLive: new SharedArrayBuffer(t * heap.totalPages * 4),
+    };
+    return new GcShared(buffers, heap);
+  }
+
+  static attach(buffers: GcBuffers): GcShared {
+    return new GcShared(buffers);
+  }
+
+  get config(): GcConfig {
+    return this.buffers.config;
+  }
+}
+
+/** One participant's views: what a per-thread GC body may touch. */
+export class GcThreadContext {
+  readonly heap: Heap;
+  readonly items: WorkItems;
+  readonly copiedLocal: WorklistLocal;
+  readonly markingLocal: WorklistLocal;
+  readonly terminator: Terminator;
+  readonly labWords: number;
+  /** This thread's row of the per-page live-bytes table. */
+  readonly liveBytes: Int32Array;
+
+  constructor(
+    readonly shared: GcShared,
+    readonly threadId: number,
+  ) {
+    const cfg = shared.config;
+    this.heap = shared.heap;
+    this.items = shared.items;
+    this.copiedLocal = new WorklistLocal(shared.copied, threadId);
+    this.copiedLocal.stealing = cfg.stealing;
+    this.markingLocal = new WorklistLocal(shared.marking, threadId);
+    this.markingLocal.stealing = cfg.stealing;
+    this.terminator = shared.terminator;
+    this.labWords = cfg.labWords;
+    const pages = shared.heap.totalPages;
+    this.liveBytes = new Int32Array(shared.buffers.threadLive, threadId * pages * 4, pages);
+  }
+
+  heartbeat(): void {
+    this.shared.heartbeat.beat(this.threadId);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The main-thread half of the mark-compact collector (stop-the-world here): marks from the roots
+ * on every participant, chooses evacuation candidates by fragmentation, evacuates them and the
+ * live young objects in parallel, updates pointers in parallel (rebuilding the remembered set),
+ * frees dead large objects and candidate pages, and sweeps the other pages in parallel.
+ * V8: mark-compact.cc (MarkCompactCollector).
+ */
+import {
+  PAGE_BITS,
+  PAGE_BYTES,
+  PAGE_WORDS,
+  PAGED_SPACES,
+  SPACE_CODE,
+  SPACE_LO,
+  SPACE_NAMES,
+  SPACE_OLD_DATA,
+  SPACE_OLD_POINTER,
+} from '../heap/layout.ts';
+import {
+  type Heap,
+  C_NEW_FROM,
+  C_NEW_TO,
+  C_NEW_TOP,
+  C_TO_TOP,
+  META_WORDS,
+  M_FLAGS,
+  M_LIVE_BYTES,
+  M_RS_COUNT,
+  PAGE_EVACUATION_CANDIDATE,
+} from '../heap/heap.ts';
+import { freeListReset, freeListEvictPage } from '../heap/spaces/free-list.ts';
+import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
+import type { PageMapEntry } from '../metrics/result.ts';
+import type { GcShared } from './gc-shared.ts';
+import { PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
+import type { PhaseClock } from './phase-clock.ts';
+import { addRootItems } from './scavenger-collector.ts';
+import { ITEM_LARGE, ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
+
+export interface CompactionPolicy {
+  neverCompact: boolean;
+  /** A page is a candidate when at least this % of it is free. */
+  fragmentationPercent: number;
+  /** At most this many live bytes are evacuated per GC. */
+  quotaBytes: number;
+}
+
+export interface MarkCompactFigures {
+  candidates: number;
+  evacuatedBytes: number;
+  promotedBytes: number;
+  survivedBytes: number;
+  freedLargeObjects: number;
+  pageMap: PageMapEntry[];
+}
+
+export class MarkCompactCollector {
+  private readonly heap: Heap;
+  constructor(
+    private readonly shared: GcShared,
+    private readonly clock: PhaseClock,
+    private readonly policy: CompactionPolicy,
+    /** Pages beyond the old-generation limit that evacuation may take before candidates are released. */
+    private readonly headroomPages: number,
+  ) {
+    this.heap = shared.heap;
+  }
+
+  collect(): MarkCompactFigures {
+    const heap = this.heap;
+    const shared = this.shared;
+    const clock = this.clock;
+    clock.serial('mc.prologue', () => {
+      heap.markBits.fill(0);
+      shared.threadLive.fill(0);
+      for (const s of PAGED_SPACES) freeListReset(heap, s);
+      heap.headroomAllowance = this.headroomPages;
+    });
+
+    // ---- marking
+    clock.serial('mc.mark.roots', () => {
+      shared.items.clear();
+      addRootItems(heap, shared);
+      shared.marking.clear();
+      shared.terminator.reset();
+    });
+    clock.parallelPhase(PHASE_MARK, 'mc.mark');
+
+    // ---- evacuation candidates
+    const pageMap: PageMapEntry[] = [];
+    const candidates = clock.serial('mc.evacuate.candidates', () => {
+      this.accumulateLiveBytes();
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
+        for (const p of heap.pagesOf(s)) {
+          pageMap.push({ page: p, space: SPACE_NAMES[s], liveBytes: heap.pageMeta[p * META_WORDS + M_LIVE_BYTES], sizeBytes: PAGE_BYTES, candidate: false, afterLiveBytes: 0 });
+        }
+      }
+      const chosen = this.selectCandidates();
+      for (const p of chosen) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
+      for (const e of pageMap) e.candidate = chosen.includes(e.page);
+      return chosen;
+    });
+
+    // ---- evacuation of candidates and of new space
+    const oldBefore = this.oldGenerationUsedBytes();
+    clock.serial('mc.evacuate.prologue', () => {
+      const items = shared.items;
+      items.clear();
+      for (const p of candidates) items.add(ITEM_PAGE, p);
+      const from = heap.ctl[C_NEW_FROM];
+      const top = heap.ctl[C_NEW_TOP];
+      for (let a = from; a < top; a += PAGE_WORDS) items.add(ITEM_NEW_RANGE, a);
+      resetToSpace(heap);
+    });
+    const evac = clock.parallelPhase(PHASE_EVACUATE, 'mc.evacuate.copy');
+    let evacuatedBytes = 0;
+    for (const t of evac.threads) evacuatedBytes += t.bytes;
+
+    // ---- pointer updating (the remembered set is rebuilt from scratch)
+    clock.serial('mc.evacuate.update_pointers.prologue', () => {
+      heap.rsBits.fill(0);
+      for (let p = 0; p < heap.totalPages; p++) heap.pageMeta[p * META_WORDS + M_RS_COUNT] = 0;
+      const items = shared.items;
+      items.clear();
+      addRootItems(heap, shared);
+      for (const p of heap.pagesOf(SPACE_OLD_POINTER)) if ((heap.pageFlags(p) & PAGE_EVACUATION_CANDIDATE) === 0) items.add(ITEM_PAGE, p);
+      for (const p of heap.pagesOf(SPACE_LO)) items.add(ITEM_LARGE, p);
+      const to = heap.ctl[C_NEW_TO];
+      const toTop = heap.ctl[C_TO_TOP];
+      for (let a = to; a < toTop; a += PAGE_WORDS) items.add(ITEM_NEW_RANGE, a);
+    });
+    clock.parallelPhase(PHASE_UPDATE_POINTERS, 'mc.evacuate.update_pointers');
+
+    // ---- release what died or moved
+    let freedLargeObjects = 0;
+    clock.serial('mc.evacuate.clean_up', () => {
+      heap.lock();
+      try {
+        for (const p of candidates) {
+          if (shared.config.zap) heap.mem.fill(ZAP_VALUE, p << PAGE_BITS, (p + 1) << PAGE_BITS);
+          freeListEvictPage(heap, heap.spaceOf(p << PAGE_BITS), p);
+          heap.releaseChunk(p);
+        }
+        for (const p of heap.pagesOf(SPACE_LO)) {
+          if (!heap.isMarked(p << PAGE_BITS)) {
+            if (shared.config.zap) heap.mem.fill(ZAP_VALUE, p << PAGE_BITS, (p << PAGE_BITS) + 2 + heap.mem[(p << PAGE_BITS) + 1]);
+            heap.releaseChunk(p);
+            freedLargeObjects++;
+          }
+        }
+      } finally {
+        heap.unlock();
+      }
+      flipSemispaces(heap, shared.config.zap);
+    });
+    const survivedBytes = (heap.ctl[C_NEW_TOP] - heap.ctl[C_NEW_FROM]) * 4;
+
+    // ---- sweeping
+    clock.serial('mc.sweep.prologue', () => {
+      for (const s of PAGED_SPACES) freeListReset(heap, s);
+      const items = shared.items;
+      items.clear();
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) for (const p of heap.pagesOf(s)) items.add(ITEM_PAGE, p);
+    });
+    clock.parallelPhase(PHASE_SWEEP, 'mc.sweep');
+    heap.headroomAllowance = 0;
+
+    for (const e of pageMap) e.afterLiveBytes = e.candidate ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];
+    const promotedBytes = Math.max(0, this.oldGenerationUsedBytes() - oldBefore);
+    return { candidates: candidates.length, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
+  }
+
+  /** Sums every marking thread's per-page live bytes into the page metadata. */
+  private accumulateLiveBytes(): void {
+    const heap = this.heap;
+    const pages = heap.totalPages;
+    const rows = this.shared.threadLive;
+    const threads = rows.length / pages;
+    for (let p = 0; p < pages; p++) {
+      let sum = 0;
+      for (let t = 0; t < threads; t++) sum += rows[t * pages + p];
+      heap.pageMeta[p * META_WORDS + M_LIVE_BYTES] = sum;
+    }
+  }
+
+  /**
+   * V8's CollectEvacuationCandidates: pages at least `fragmentationPercent` free, fewest live
+   * bytes first, while the live bytes stay within the quota; none if no page would be freed.
+   */
+  selectCandidates(): number[] {
+    const { neverCompact, fragmentationPercent, quotaBytes } = this.policy;
+    if (neverCompact) return [];
+    const heap = this.heap;
+    const pool: { page: number; live: number }[] = [];
+    for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA]) {
+      for (const p of heap.pagesOf(s)) {
+        const live = heap.pageMeta[p * META_WORDS + M_LIVE_BYTES];
+        if (PAGE_BYTES - live >= (fragmentationPercent / 100) * PAGE_BYTES) pool.push({ page: p, live });
+      }
+    }
+    pool.sort((a, b) => a.live - b.live || a.page - b.page);
+    const chosen: number[] = [];
+    let sum = 0;
+    for (const c of pool) {
+      if (sum + c.live > quotaBytes) break;
+      sum += c.live;
+      chosen.push(c.page);
+    }
+    if (chosen.length > 0 && Math.ceil(sum / PAGE_BYTES) >= chosen.length) return [];
+    return chosen;
+  }
+
+  oldGenerationUsedBytes(): number {
+    const h = this.heap;
+    return (h.spaceUsedWords(SPACE_OLD_POINTER) + h.spaceUsedWords(SPACE_OLD_DATA) + h.spaceUsedWords(SPACE_CODE) + h.spaceUsedWords(SPACE_LO)) * 4;
+  }
+}

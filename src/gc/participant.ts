@@ -1,0 +1,93 @@
+/**
+ * One participant of the parallel GC phases: the per-thread bodies (scavenger, marker,
+ * evacuator, pointer updater, sweeper) over one thread's views of the shared state. The main
+ * thread builds one for itself; every helper builds one at start-up through `createParticipant`
+ * (the scheduler loads this module by URL). Fills this thread's row of the phase figures.
+ */
+import { GcShared, GcThreadContext, type GcBuffers } from './gc-shared.ts';
+import { Scavenger } from './scavenger.ts';
+import { Marker } from './marker.ts';
+import { Evacuator } from './evacuator.ts';
+import { PointerUpdater } from './pointer-updater.ts';
+import { Sweeper } from './sweeper.ts';
+import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
+
+export const PHASE_SCAVENGE = 1;
+export const PHASE_MARK = 2;
+export const PHASE_EVACUATE = 3;
+export const PHASE_UPDATE_POINTERS = 4;
+export const PHASE_SWEEP = 5;
+
+export class Participant {
+  readonly ctx: GcThreadContext;
+  readonly scavenger: Scavenger;
+  readonly marker: Marker;
+  readonly evacuator: Evacuator;
+  readonly updater: PointerUpdater;
+  readonly sweeper: Sweeper;
+
+  constructor(
+    readonly shared: GcShared,
+    readonly threadId: number,
+  ) {
+    this.ctx = new GcThreadContext(shared, threadId);
+    this.scavenger = new Scavenger(this.ctx);
+    this.marker = new Marker(this.ctx);
+    this.evacuator = new Evacuator(this.ctx);
+    this.updater = new PointerUpdater(this.ctx);
+    this.sweeper = new Sweeper(this.ctx);
+  }
+
+  runPhase(phase: number, _arg: number): void {
+    const stats = this.shared.stats;
+    const t = this.threadId;
+    const term = this.shared.terminator;
+    const copied = this.ctx.copiedLocal;
+    const marking = this.ctx.markingLocal;
+    copied.resetStats();
+    marking.resetStats();
+    stats.resetRow(t);
+    stats.markStart(t);
+    let objects = 0;
+    let bytes = 0;
+    switch (phase) {
+      case PHASE_SCAVENGE:
+        this.scavenger.run();
+        objects = this.scavenger.objects;
+        bytes = (this.scavenger.copiedWords + this.scavenger.promotedWords) * 4;
+        break;
+      case PHASE_MARK:
+        this.marker.run();
+        objects = this.marker.objects;
+        bytes = this.marker.markedWords * 4;
+        break;
+      case PHASE_EVACUATE:
+        this.evacuator.run();
+        objects = this.evacuator.objects;
+        bytes = this.evacuator.words * 4;
+        break;
+      case PHASE_UPDATE_POINTERS:
+        this.updater.run();
+        objects = this.updater.objects;
+        bytes = this.updater.slots * 4;
+        break;
+      case PHASE_SWEEP:
+        this.sweeper.run();
+        objects = this.sweeper.pages;
+        bytes = this.sweeper.freedWords * 4;
+        break;
+      default:
+        throw new Error(`unknown GC phase ${phase}`);
+    }
+    stats.set(t, IDLE_MS, term.idleMs(t));
+    stats.set(t, OBJECTS, objects);
+    stats.set(t, BYTES, bytes);
+    stats.addSteals(t, copied.stealsAttempted + marking.stealsAttempted, copied.stealsSucceeded + marking.stealsSucceeded);
+    stats.markEnd(t);
+  }
+}
+
+/** Entry point for helper threads (see scheduler): attach the shared buffers, build the bodies. */
+export function createParticipant(data: unknown, threadId: number): { runPhase(phase: number, arg: number): void } {
+  return new Participant(GcShared.attach(data as GcBuffers), threadId);
+}

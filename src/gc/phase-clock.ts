@@ -1,0 +1,70 @@
+/**
+ * Main-thread timing of a GC's phases: flat main-thread ms per V8 trace scope, and for parallel
+ * phases a record of every participant's share read from the shared thread-stats table. All
+ * times are ms since the start of the run, on the clock every thread shares.
+ */
+import type { PhaseRecord, ThreadPhaseStats } from '../metrics/result.ts';
+import type { GcShared } from './gc-shared.ts';
+import type { Participant } from './participant.ts';
+import type { PhaseRunner } from './phase-runner.ts';
+
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class PhaseClock {
+  phasesMs: Record<string, number> = {};
+  parallel: PhaseRecord[] = [];
+  wakeUsMax = 0;
+
+  constructor(
+    readonly originMs: number,
+    private readonly shared: GcShared,
+    private readonly runner: PhaseRunner,
+    private readonly main: Participant,
+  ) {}
+
+  reset(): void {
+    this.phasesMs = {};
+    this.parallel = [];
+    this.wakeUsMax = 0;
+  }
+
+  /** Times a main-thread-only step. */
+  serial<T>(name: string, fn: () => T): T {
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + performance.now() - t0;
+    }
+  }
+
+  /** Runs `phase` on every participant and records each thread's share. */
+  parallelPhase(phase: number, name: string): PhaseRecord {
+    const start = nowMs();
+    const t0 = performance.now();
+    this.runner.run(phase, 0, name, () => this.main.runPhase(phase, 0));
+    const durationMs = performance.now() - t0;
+    this.phasesMs[name] = (this.phasesMs[name] ?? 0) + durationMs;
+    this.wakeUsMax = Math.max(this.wakeUsMax, this.runner.lastWakeUs);
+    const threads: ThreadPhaseStats[] = [];
+    for (let t = 0; t < this.runner.threads; t++) {
+      const r = this.shared.stats.row(t);
+      threads.push({
+        thread: t,
+        startMs: r.startMs - this.originMs,
+        endMs: r.endMs - this.originMs,
+        busyMs: Math.max(0, r.endMs - r.startMs - r.idleMs),
+        idleMs: r.idleMs,
+        objects: r.objects,
+        bytes: r.bytes,
+        stealsAttempted: r.stealsAttempted,
+        stealsSucceeded: r.stealsSucceeded,
+      });
+    }
+    const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads };
+    this.parallel.push(rec);
+    return rec;
+  }
+}

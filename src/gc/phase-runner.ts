@@ -1,0 +1,22 @@
+/**
+ * How a collector's main-thread half runs a parallel phase, without knowing about threads: the
+ * scheduler implements this for `threads > 1`; `InlineRunner` runs the main thread's share
+ * alone. Synchronous: the mutator is stopped inside an allocation while a phase runs.
+ */
+export interface PhaseRunner {
+  readonly threads: number;
+  /** Runs `phase` on every participant; `mainBody` is the main thread's share. */
+  run(phase: number, arg: number, name: string, mainBody: () => void): void;
+  /** Microseconds from the start of the last phase until every helper was running it. */
+  readonly lastWakeUs: number;
+  close(): Promise<void>;
+}
+
+export class InlineRunner implements PhaseRunner {
+  readonly threads = 1;
+  readonly lastWakeUs = 0;
+  run(_phase: number, _arg: number, _name: string, mainBody: () => void): void {
+    mainBody();
+  }
+  async close(): Promise<void> {}
+}

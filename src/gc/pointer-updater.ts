@@ -1,0 +1,91 @@
+/**
+ * The per-thread body of pointer updating after evacuation: for each claimed item (roots, a page,
+ * a large object, a range of to-space), every slot of every live object that points to a moved
+ * object gets the forwarding address, and old-to-new slots are recorded again (the remembered
+ * set is rebuilt here). Items are disjoint, so stores need no Atomics. V8: mark-compact.cc
+ * (PointersUpdatingJob, RememberedSetUpdatingItem).
+ */
+import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
+import { nextMarked } from '../heap/marking-bitmap.ts';
+import { recordOldToNew } from '../heap/remembered-set.ts';
+import { ITEM_GLOBALS, ITEM_LARGE, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
+import type { GcThreadContext } from './gc-shared.ts';
+
+export class PointerUpdater {
+  private readonly heap: Heap;
+  private readonly mem: Int32Array;
+  private fromStart = 0;
+  private fromEnd = 0;
+  objects = 0;
+  slots = 0;
+
+  constructor(private readonly ctx: GcThreadContext) {
+    this.heap = ctx.heap;
+    this.mem = ctx.heap.mem;
+  }
+
+  run(): void {
+    const heap = this.heap;
+    const ctl = heap.ctl;
+    this.objects = this.slots = 0;
+    if (heap.testFlag(TEST_NO_POINTER_UPDATE)) return; // ForTesting: the negative control
+    this.fromStart = ctl[C_NEW_FROM];
+    this.fromEnd = this.fromStart + heap.semiWords;
+    const items = this.ctx.items;
+    const roots = heap.roots;
+    for (let i = items.claim(); i >= 0; i = items.claim()) {
+      const kind = items.kind(i);
+      const arg = items.arg(i);
+      if (kind === ITEM_ROOTS || kind === ITEM_GLOBALS) {
+        const from = kind === ITEM_ROOTS ? arg : ctl[C_GLOBALS_BASE];
+        const to = kind === ITEM_ROOTS ? Math.min(arg + ROOT_CHUNK, ctl[C_ROOT_SP]) : from + ctl[C_GLOBALS_COUNT];
+        for (let r = from; r < to; r++) roots[r] = this.forward(roots[r]);
+      } else if (kind === ITEM_PAGE) {
+        this.updateRange(arg << PAGE_BITS, (arg << PAGE_BITS) + PAGE_WORDS, true);
+      } else if (kind === ITEM_LARGE) {
+        const a = arg << PAGE_BITS;
+        if (heap.isMarked(a)) this.updateObject(a, true);
+      } else if (kind === ITEM_NEW_RANGE) {
+        this.updateRange(arg, Math.min(arg + PAGE_WORDS, ctl[C_TO_TOP]), false);
+      }
+      this.ctx.heartbeat();
+    }
+  }
+
+  private updateRange(from: Addr, to: Addr, old: boolean): void {
+    const bits = this.heap.markBits;
+    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) this.updateObject(a, old);
+  }
+
+  private updateObject(obj: Addr, old: boolean): void {
+    const mem = this.mem;
+    this.objects++;
+    if (((mem[obj] >>> 1) & 3) !== KIND_TAGGED) return;
+    const end = obj + 2 + mem[obj + 1];
+    const newStart = this.heap.newStart;
+    const newEnd = this.heap.newEnd;
+    for (let slot = obj + 2; slot < end; slot++) {
+      const v = mem[slot];
+      if ((v & 1) === 0) continue;
+      const nv = this.forward(v);
+      if (nv !== v) {
+        mem[slot] = nv;
+        this.slots++;
+      }
+      const a = nv >>> 1;
+      if (old && a >= newStart && a < newEnd) recordOldToNew(this.heap, slot);
+    }
+  }
+
+  /** The tagged value after evacuation: the forwarding address if the target moved. */
+  forward(v: number): number {
+    if ((v & 1) === 0) return v;
+    const a = v >>> 1;
+    if ((a >= this.fromStart && a < this.fromEnd) || (this.heap.pageMeta[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+      const h = this.mem[a];
+      if ((h & 1) !== 0) return h;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The main-thread half of the parallel scavenge: splits the roots (handle stack, globals) and
+ * the pages with OLD_TO_NEW slots into work items, runs the scavenge phase on every participant,
+ * then flips the semispaces and moves the age mark. V8: scavenger.cc (ScavengerCollector).
+ */
+import { type Heap, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_RS_COUNT, M_SPACE } from '../heap/heap.ts';
+import { SPACE_FREE } from '../heap/layout.ts';
+import { flipSemispaces, resetToSpace } from '../heap/spaces/semi-space.ts';
+import type { GcShared } from './gc-shared.ts';
+import { PHASE_SCAVENGE } from './participant.ts';
+import type { PhaseClock } from './phase-clock.ts';
+import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
+
+export class ScavengerCollector {
+  private readonly heap: Heap;
+  constructor(
+    private readonly shared: GcShared,
+    private readonly clock: PhaseClock,
+  ) {
+    this.heap = shared.heap;
+  }
+
+  collect(): void {
+    const heap = this.heap;
+    const shared = this.shared;
+    this.clock.serial('scavenge.roots', () => {
+      const items = shared.items;
+      items.clear();
+      addRootItems(heap, shared);
+      const pm = heap.pageMeta;
+      for (let p = heap.poolFirstPage; p < heap.totalPages; p++) {
+        const m = p * META_WORDS;
+        if (pm[m + M_SPACE] !== SPACE_FREE && pm[m + M_RS_COUNT] !== 0) items.add(ITEM_PAGE, p);
+      }
+      resetToSpace(heap);
+      shared.copied.clear();
+      shared.terminator.reset();
+    });
+    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel');
+    this.clock.serial('scavenge.finalize', () => flipSemispaces(heap, shared.config.zap));
+  }
+}
+
+/** Root items shared by every collector: the handle stack in chunks, then the globals. */
+export function addRootItems(heap: Heap, shared: GcShared): void {
+  const sp = heap.ctl[C_ROOT_SP];
+  for (let r = 1; r < sp; r += ROOT_CHUNK) shared.items.add(ITEM_ROOTS, r);
+  if (heap.ctl[C_GLOBALS_COUNT] > 0) shared.items.add(ITEM_GLOBALS, 0);
+}

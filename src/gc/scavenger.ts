@@ -1,0 +1,211 @@
+/**
+ * The per-thread body of the parallel scavenge: claims root and remembered-set items, copies
+ * live young objects into its own to-space or old-space LABs, installs forwarding addresses with
+ * a CAS on the header word (the loser undoes its copy), and drains the copied-object worklist with
+ * stealing. Runs the same on the main thread and in helpers. V8: scavenger.cc (Scavenger).
+ */
+import {
+  type Addr,
+  KIND_TAGGED,
+  PAGE_BITS,
+  PAGE_WORDS,
+  SPACE_OLD_DATA,
+  SPACE_OLD_POINTER,
+  headerKind,
+  tagPtr,
+} from '../heap/layout.ts';
+import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
+import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
+import { recordOldToNew } from '../heap/remembered-set.ts';
+import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
+import type { GcThreadContext } from './gc-shared.ts';
+
+export class ScavengeOutOfMemory extends Error {}
+
+export class Scavenger {
+  private readonly heap: Heap;
+  private readonly mem: Int32Array;
+  private readonly toLab = newToSpaceLab();
+  private readonly oldPointerLab = new Lab(SPACE_OLD_POINTER);
+  private readonly oldDataLab = new Lab(SPACE_OLD_DATA);
+  // per-GC constants, hoisted into fields at the start of the phase
+  private fromStart = 0;
+  private fromEnd = 0;
+  private ageMark = 0;
+  private newStart = 0;
+  private newEnd = 0;
+  private plainForwarding = false;
+  private readonly labWords: number;
+  // figures
+  copiedWords = 0;
+  promotedWords = 0;
+  objects = 0;
+
+  constructor(private readonly ctx: GcThreadContext) {
+    this.heap = ctx.heap;
+    this.mem = ctx.heap.mem;
+    this.labWords = ctx.labWords;
+  }
+
+  /** The whole phase for this participant. */
+  run(): void {
+    const heap = this.heap;
+    const ctl = heap.ctl;
+    this.fromStart = ctl[C_NEW_FROM];
+    this.fromEnd = this.fromStart + heap.semiWords;
+    this.ageMark = ctl[C_AGE_MARK];
+    this.newStart = heap.newStart;
+    this.newEnd = heap.newEnd;
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING);
+    this.copiedWords = 0;
+    this.promotedWords = 0;
+    this.objects = 0;
+    const items = this.ctx.items;
+    for (let i = items.claim(); i >= 0; i = items.claim()) {
+      this.processItem(items, i);
+      this.ctx.heartbeat();
+    }
+    this.drain();
+    retireToSpaceLab(heap, this.toLab);
+    retireLab(heap, this.oldPointerLab);
+    retireLab(heap, this.oldDataLab);
+  }
+
+  private processItem(items: WorkItems, i: number): void {
+    const kind = items.kind(i);
+    const roots = this.heap.roots;
+    if (kind === ITEM_ROOTS) {
+      const from = items.arg(i);
+      const to = Math.min(from + ROOT_CHUNK, this.heap.ctl[C_ROOT_SP]);
+      for (let r = from; r < to; r++) {
+        const v = roots[r];
+        if ((v & 1) !== 0 && this.isFrom(v >>> 1)) roots[r] = this.evacuate(v);
+      }
+    } else if (kind === ITEM_GLOBALS) {
+      const base = this.heap.ctl[C_GLOBALS_BASE];
+      const end = base + this.heap.ctl[C_GLOBALS_COUNT];
+      for (let r = base; r < end; r++) {
+        const v = roots[r];
+        if ((v & 1) !== 0 && this.isFrom(v >>> 1)) roots[r] = this.evacuate(v);
+      }
+    } else if (kind === ITEM_PAGE) {
+      this.processRememberedSetPage(items.arg(i));
+    }
+  }
+
+  /** Visits every OLD_TO_NEW slot of a page: KEEP if it still points into new space, else REMOVE. */
+  private processRememberedSetPage(page: number): void {
+    const rs = this.heap.rsBits;
+    const mem = this.mem;
+    const w0 = (page << PAGE_BITS) >>> 5;
+    const w1 = w0 + (PAGE_WORDS >>> 5);
+    for (let w = w0; w < w1; w++) {
+      let bits = rs[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const slot = (w << 5) + (31 - Math.clz32(low));
+        let v = mem[slot];
+        if ((v & 1) !== 0 && this.isFrom(v >>> 1)) {
+          v = this.evacuate(v);
+          mem[slot] = v;
+        }
+        const a = v >>> 1;
+        if ((v & 1) === 0 || a < this.newStart || a >= this.newEnd) Atomics.and(rs, w, ~low);
+      }
+    }
+  }
+
+  private drain(): void {
+    const local = this.ctx.copiedLocal;
+    const term = this.ctx.terminator;
+    for (;;) {
+      let obj = local.pop();
+      while (obj !== 0) {
+        this.scanObject(obj);
+        obj = local.pop();
+      }
+      this.ctx.heartbeat();
+      if (term.offerTermination(local)) return;
+    }
+  }
+
+  /** Updates the slots of a copied object; a promoted one re-records its slots into new space. */
+  private scanObject(obj: Addr): void {
+    const mem = this.mem;
+    const end = obj + 2 + mem[obj + 1];
+    const promoted = obj < this.newStart || obj >= this.newEnd;
+    for (let slot = obj + 2; slot < end; slot++) {
+      let v = mem[slot];
+      if ((v & 1) === 0) continue;
+      let a = v >>> 1;
+      if (a >= this.fromStart && a < this.fromEnd) {
+        v = this.evacuate(v);
+        mem[slot] = v;
+        a = v >>> 1;
+      }
+      if (promoted && a >= this.newStart && a < this.newEnd) recordOldToNew(this.heap, slot);
+    }
+  }
+
+  private isFrom(a: Addr): boolean {
+    return a >= this.fromStart && a < this.fromEnd;
+  }
+
+  /**
+   * Returns the new tagged pointer for the from-space object `v` points to, copying it if no
+   * thread has yet. Promotes on the second survival (below the age mark), else copies within
+   * new space; each falls back to the other when its space is full (V8: EvacuateObjectDefault).
+   */
+  evacuate(v: number): number {
+    const mem = this.mem;
+    const a = v >>> 1;
+    const h = mem[a];
+    if ((h & 1) !== 0) return h;
+    const size = 2 + mem[a + 1];
+    const kind = headerKind(h);
+    let target = 0;
+    let promoted = false;
+    if (a < this.ageMark) {
+      target = this.allocateOld(kind, size);
+      promoted = target !== 0;
+    }
+    if (target === 0) target = toSpaceAllocate(this.heap, this.toLab, size, this.labWords);
+    if (target === 0) {
+      target = this.allocateOld(kind, size);
+      promoted = target !== 0;
+    }
+    if (target === 0) throw new ScavengeOutOfMemory('no space to promote a surviving object');
+    mem[target] = h;
+    for (let i = 1; i < size; i++) mem[target + i] = mem[a + i];
+    const fwd = tagPtr(target);
+    if (this.plainForwarding) {
+      // ForTesting: the race is left open, so two threads may both copy one object.
+      mem[a] = fwd;
+    } else {
+      const old = Atomics.compareExchange(mem, a, h, fwd);
+      if (old !== h) {
+        this.undo(target, size, promoted, kind);
+        return old;
+      }
+    }
+    this.objects++;
+    if (promoted) this.promotedWords += size;
+    else this.copiedWords += size;
+    if (kind === KIND_TAGGED) this.ctx.copiedLocal.push(target);
+    return fwd;
+  }
+
+  private allocateOld(kind: number, size: number): Addr {
+    const lab = kind === KIND_TAGGED ? this.oldPointerLab : this.oldDataLab;
+    return labAllocate(this.heap, lab, size, this.labWords);
+  }
+
+  /** The losing thread gives back its copy: a bump back when it was the last allocation, else a filler. */
+  private undo(target: Addr, size: number, promoted: boolean, kind: number): void {
+    const lab = promoted ? (kind === KIND_TAGGED ? this.oldPointerLab : this.oldDataLab) : this.toLab;
+    if (lab.top === target + size) lab.top = target;
+    else this.heap.formatFiller(target, size);
+  }
+}

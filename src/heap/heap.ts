@@ -1,0 +1,363 @@
+/**
+ * The heap's shared memory: the word array, page metadata, mark bitmap, remembered set, handle
+ * roots and the control block, each in its own SharedArrayBuffer, mapped once by every thread
+ * (`Heap.create` on the main thread, `Heap.attach` in helpers). Owns the page pool and the
+ * page lists of every space. No thread policy here: callers take `lock()` when they race.
+ * V8: heap.h, memory-allocator.h, memory-chunk.h.
+ *
+ *   mem (Int32Array, word-addressed; page = 2^16 words = 256 KiB)
+ *   +--------+--------+--------------+--------------+---------------------------------------+
+ *   | page 0 | page 1 | semispace A  | semispace B  | pool: old pointer/data, code, map, LO  |
+ *   | null   | map sp.| (S pages)    | (S pages)    | pages, taken and returned at run time  |
+ *   +--------+--------+--------------+--------------+---------------------------------------+
+ *
+ *   pageMeta (Int32Array, META_WORDS per page)
+ *   | space | flags | liveBytes | usedWords | chunkPages | next | allocTop | rsCount |
+ *
+ *   markBits, rsBits (Int32Array): one bit per heap word; bit (a & 31) of word (a >>> 5).
+ */
+import {
+  type Addr,
+  PAGE_BITS,
+  PAGE_WORDS,
+  SPACE_FREE,
+  SPACE_NEW,
+  SPACE_MAP,
+  SPACE_RESERVED,
+  SPACE_LO,
+  FILLER_HEADER,
+  FILLER1_HEADER,
+  WORD_BYTES,
+} from './layout.ts';
+
+// ---- page metadata --------------------------------------------------------------------------
+export const META_WORDS = 8;
+export const M_SPACE = 0;
+export const M_FLAGS = 1;
+/** Live bytes found by the last marking (summed per thread at the end of marking). */
+export const M_LIVE_BYTES = 2;
+/** Words of the page not on a free list and not in an unused LAB remainder. */
+export const M_USED_WORDS = 3;
+/** For the first page of a large-object chunk: its number of pages. */
+export const M_CHUNK_PAGES = 4;
+/** Next page of the same space (0 ends the list). */
+export const M_NEXT = 5;
+/** Words of the page in use from its start (a fresh page is filled linearly up to here). */
+export const M_ALLOC_TOP = 6;
+/** Number of old-to-new slots recorded on this page (approximate: only 0 / non-0 matters). */
+export const M_RS_COUNT = 7;
+
+export const PAGE_EVACUATION_CANDIDATE = 1;
+export const PAGE_NEEDS_SWEEP = 2;
+export const PAGE_LARGE_START = 4;
+export const PAGE_LARGE_CONT = 8;
+export const PAGE_FROM_SPACE = 16;
+export const PAGE_TO_SPACE = 32;
+/** A page taken during evacuation: every object on it is live (marked) and it is not swept. */
+export const PAGE_EVACUATION_TARGET = 64;
+/** Being swept by some thread right now. */
+export const PAGE_SWEEPING = 128;
+
+// ---- control block -------------------------------------------------------------------------
+export const C_LOCK = 0;
+export const C_NEW_FROM = 1;
+export const C_NEW_TO = 2;
+export const C_SEMI_WORDS = 3;
+export const C_NEW_TOP = 4;
+export const C_AGE_MARK = 5;
+export const C_TO_TOP = 6;
+export const C_ITEM_NEXT = 7;
+export const C_ITEM_NEXT2 = 8;
+export const C_POOL_FREE_PAGES = 9;
+export const C_MARKING = 10;
+export const C_TEST_FLAGS = 11;
+export const C_TOTAL_PAGES = 12;
+export const C_POOL_LIMIT_PAGES = 13;
+export const C_OOM = 14;
+export const C_BARRIER = 15;
+/** Head page of each space's page list, indexed by space id. */
+export const C_SPACE_FIRST = 16;
+export const C_MAP_TOP = 24;
+export const C_ROOT_SP = 25;
+export const C_GLOBALS_BASE = 26;
+export const C_GLOBALS_COUNT = 27;
+export const CTL_WORDS = 32;
+
+/** ForTesting switches, shared so that helper threads see them too. */
+export const TEST_NO_REMEMBERED_SET = 1;
+export const TEST_NO_POINTER_UPDATE = 2;
+export const TEST_PLAIN_FORWARDING = 4;
+export const TEST_NO_MARKING_BARRIER = 8;
+
+export interface HeapBuffers {
+  mem: SharedArrayBuffer;
+  pageMeta: SharedArrayBuffer;
+  markBits: SharedArrayBuffer;
+  rsBits: SharedArrayBuffer;
+  roots: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  freeLists: SharedArrayBuffer;
+}
+
+export interface HeapGeometry {
+  semiPages: number;
+  /** Pages that the old generation (old spaces, code, LO) may hold at most. */
+  oldPages: number;
+  /** Extra pages so that evacuation can take target pages before candidates are released. */
+  headroomPages: number;
+  maxHandles: number;
+}
+
+export const MAP_SPACE_PAGE = 1;
+export const FIRST_SEMI_PAGE = 2;
+
+export class HeapOutOfMemory extends Error {}
+
+export class Heap {
+  readonly mem: Int32Array;
+  readonly pageMeta: Int32Array;
+  readonly markBits: Int32Array;
+  readonly rsBits: Int32Array;
+  readonly roots: Int32Array;
+  readonly ctl: Int32Array;
+  readonly freeLists: Int32Array;
+  readonly totalPages: number;
+  readonly semiWords: number;
+  readonly newStart: Addr;
+  readonly newEnd: Addr;
+
+  private constructor(readonly buffers: HeapBuffers) {
+    this.mem = new Int32Array(buffers.mem);
+    this.pageMeta = new Int32Array(buffers.pageMeta);
+    this.markBits = new Int32Array(buffers.markBits);
+    this.rsBits = new Int32Array(buffers.rsBits);
+    this.roots = new Int32Array(buffers.roots);
+    this.ctl = new Int32Array(buffers.ctl);
+    this.freeLists = new Int32Array(buffers.freeLists);
+    this.totalPages = this.ctl[C_TOTAL_PAGES];
+    this.semiWords = this.ctl[C_SEMI_WORDS];
+    this.newStart = FIRST_SEMI_PAGE << PAGE_BITS;
+    this.newEnd = this.newStart + 2 * this.semiWords;
+  }
+
+  static create(g: HeapGeometry, freeListWords: number): Heap {
+    const totalPages = FIRST_SEMI_PAGE + 2 * g.semiPages + g.oldPages + g.headroomPages;
+    if (totalPages >= 1 << (30 - PAGE_BITS)) throw new HeapOutOfMemory('heap too large for 30-bit word addresses');
+    const words = totalPages * PAGE_WORDS;
+    const buffers: HeapBuffers = {
+      mem: new SharedArrayBuffer(words * 4),
+      pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
+      markBits: new SharedArrayBuffer((words >>> 5) * 4),
+      rsBits: new SharedArrayBuffer((words >>> 5) * 4),
+      roots: new SharedArrayBuffer(g.maxHandles * 4),
+      ctl: new SharedArrayBuffer(CTL_WORDS * 4),
+      freeLists: new SharedArrayBuffer(freeListWords * 4),
+    };
+    const ctl = new Int32Array(buffers.ctl);
+    ctl[C_TOTAL_PAGES] = totalPages;
+    ctl[C_SEMI_WORDS] = g.semiPages * PAGE_WORDS;
+    ctl[C_POOL_LIMIT_PAGES] = g.oldPages;
+    const h = new Heap(buffers);
+    const pm = h.pageMeta;
+    pm[0 * META_WORDS + M_SPACE] = SPACE_RESERVED;
+    h.mem[0] = FILLER1_HEADER;
+    h.mem[1] = FILLER_HEADER;
+    h.mem[2] = PAGE_WORDS - 2;
+    pm[MAP_SPACE_PAGE * META_WORDS + M_SPACE] = SPACE_MAP;
+    ctl[C_SPACE_FIRST + SPACE_MAP] = MAP_SPACE_PAGE;
+    h.formatFiller(MAP_SPACE_PAGE << PAGE_BITS, PAGE_WORDS);
+    for (let p = FIRST_SEMI_PAGE; p < FIRST_SEMI_PAGE + 2 * g.semiPages; p++) {
+      pm[p * META_WORDS + M_SPACE] = SPACE_NEW;
+      pm[p * META_WORDS + M_FLAGS] = p < FIRST_SEMI_PAGE + g.semiPages ? PAGE_FROM_SPACE : PAGE_TO_SPACE;
+    }
+    ctl[C_NEW_FROM] = h.newStart;
+    ctl[C_NEW_TO] = h.newStart + h.semiWords;
+    ctl[C_NEW_TOP] = h.newStart;
+    ctl[C_AGE_MARK] = h.newStart;
+    ctl[C_POOL_FREE_PAGES] = totalPages - FIRST_SEMI_PAGE - 2 * g.semiPages;
+    return h;
+  }
+
+  static attach(buffers: HeapBuffers): Heap {
+    return new Heap(buffers);
+  }
+
+  get poolFirstPage(): number {
+    return FIRST_SEMI_PAGE + 2 * (this.semiWords >>> PAGE_BITS);
+  }
+
+  // ---- locking: a CAS spinlock guarding the page pool, page lists and free lists -------------
+  lock(): void {
+    const ctl = this.ctl;
+    if (Atomics.compareExchange(ctl, C_LOCK, 0, 1) === 0) return;
+    this.lockSlow();
+  }
+  private lockSlow(): void {
+    const ctl = this.ctl;
+    for (let spins = 0; ; spins++) {
+      if (Atomics.load(ctl, C_LOCK) === 0 && Atomics.compareExchange(ctl, C_LOCK, 0, 1) === 0) return;
+      if (spins > 64) Atomics.wait(ctl, C_LOCK, 1, 1);
+    }
+  }
+  unlock(): void {
+    Atomics.store(this.ctl, C_LOCK, 0);
+  }
+
+  // ---- address classification (hot: plain loads only) -----------------------------------------
+  inNewSpace(addr: Addr): boolean {
+    return addr >= this.newStart && addr < this.newEnd;
+  }
+  /** The semispace being evacuated during a scavenge / where the mutator allocates between GCs. */
+  inFromSpace(addr: Addr): boolean {
+    const from = this.ctl[C_NEW_FROM];
+    return addr >= from && addr < from + this.semiWords;
+  }
+  inToSpace(addr: Addr): boolean {
+    const to = this.ctl[C_NEW_TO];
+    return addr >= to && addr < to + this.semiWords;
+  }
+  spaceOf(addr: Addr): number {
+    return this.pageMeta[(addr >>> PAGE_BITS) * META_WORDS + M_SPACE];
+  }
+  pageFlags(page: number): number {
+    return this.pageMeta[page * META_WORDS + M_FLAGS];
+  }
+  testFlag(flag: number): boolean {
+    return (this.ctl[C_TEST_FLAGS] & flag) !== 0;
+  }
+
+  // ---- fillers ------------------------------------------------------------------------------
+  /** Formats [addr, addr + words) as one filler object so that the page stays iterable. */
+  formatFiller(addr: Addr, words: number): void {
+    if (words <= 0) return;
+    const mem = this.mem;
+    if (words === 1) {
+      mem[addr] = FILLER1_HEADER;
+    } else {
+      mem[addr] = FILLER_HEADER;
+      mem[addr + 1] = words - 2;
+    }
+  }
+
+  // ---- page pool ------------------------------------------------------------------------------
+  /** Takes one free page for `space` (caller holds the lock). Returns 0 when the pool is empty. */
+  takePage(space: number): number {
+    const n = this.takeChunk(space, 1);
+    return n;
+  }
+
+  /** Takes `pages` contiguous free pages (caller holds the lock); returns the first or 0. */
+  takeChunk(space: number, pages: number): number {
+    const pm = this.pageMeta;
+    const ctl = this.ctl;
+    if (this.oldGenerationPages() + pages > ctl[C_POOL_LIMIT_PAGES] + this.headroomAllowance) return 0;
+    let run = 0;
+    for (let p = this.poolFirstPage; p < this.totalPages; p++) {
+      if (pm[p * META_WORDS + M_SPACE] === SPACE_FREE) {
+        run++;
+        if (run === pages) {
+          const first = p - pages + 1;
+          for (let q = first; q <= p; q++) {
+            const m = q * META_WORDS;
+            pm[m + M_SPACE] = space;
+            pm[m + M_FLAGS] = space === SPACE_LO ? (q === first ? PAGE_LARGE_START : PAGE_LARGE_CONT) : 0;
+            pm[m + M_LIVE_BYTES] = 0;
+            pm[m + M_USED_WORDS] = 0;
+            pm[m + M_CHUNK_PAGES] = q === first ? pages : 0;
+            pm[m + M_ALLOC_TOP] = 0;
+            pm[m + M_RS_COUNT] = 0;
+            pm[m + M_NEXT] = 0;
+          }
+          // link at the head of the space's page list
+          pm[first * META_WORDS + M_NEXT] = ctl[C_SPACE_FIRST + space];
+          ctl[C_SPACE_FIRST + space] = first;
+          ctl[C_POOL_FREE_PAGES] -= pages;
+          return first;
+        }
+      } else {
+        run = 0;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Extra pages allowed beyond the old-generation limit. Evacuation takes target pages before it
+   * releases candidates, so during a mark-compact the limit is lifted by the headroom.
+   */
+  headroomAllowance = 0;
+
+  /** Returns a page or large-object chunk to the pool and unlinks it (caller holds the lock). */
+  releaseChunk(first: number): void {
+    const pm = this.pageMeta;
+    const ctl = this.ctl;
+    const space = pm[first * META_WORDS + M_SPACE];
+    const pages = space === SPACE_LO ? pm[first * META_WORDS + M_CHUNK_PAGES] : 1;
+    // unlink
+    let prev = 0;
+    let p = ctl[C_SPACE_FIRST + space];
+    while (p !== 0 && p !== first) {
+      prev = p;
+      p = pm[p * META_WORDS + M_NEXT];
+    }
+    if (p === 0) throw new Error(`page ${first} is not in space ${space}'s list`);
+    const next = pm[first * META_WORDS + M_NEXT];
+    if (prev === 0) ctl[C_SPACE_FIRST + space] = next;
+    else pm[prev * META_WORDS + M_NEXT] = next;
+    for (let q = first; q < first + pages; q++) {
+      pm.fill(0, q * META_WORDS, (q + 1) * META_WORDS);
+      const w0 = (q << PAGE_BITS) >>> 5;
+      this.markBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
+      this.rsBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
+    }
+    ctl[C_POOL_FREE_PAGES] += pages;
+  }
+
+  /** Pages held by the old generation (old spaces, code, large objects). */
+  oldGenerationPages(): number {
+    return this.totalPages - this.poolFirstPage - this.ctl[C_POOL_FREE_PAGES];
+  }
+
+  /** Pages of `space`, in list order (allocates an array: not for hot paths). */
+  pagesOf(space: number): number[] {
+    const out: number[] = [];
+    const pm = this.pageMeta;
+    for (let p = this.ctl[C_SPACE_FIRST + space]; p !== 0; p = pm[p * META_WORDS + M_NEXT]) out.push(p);
+    return out;
+  }
+
+  // ---- sizes -----------------------------------------------------------------------------------
+  newSpaceUsedWords(): number {
+    return this.ctl[C_NEW_TOP] - this.ctl[C_NEW_FROM];
+  }
+  spaceUsedWords(space: number): number {
+    if (space === SPACE_NEW) return this.newSpaceUsedWords();
+    let sum = 0;
+    const pm = this.pageMeta;
+    for (let p = this.ctl[C_SPACE_FIRST + space]; p !== 0; p = pm[p * META_WORDS + M_NEXT]) sum += pm[p * META_WORDS + M_USED_WORDS];
+    return sum;
+  }
+  spaceCommittedPages(space: number): number {
+    if (space === SPACE_NEW) return 2 * (this.semiWords >>> PAGE_BITS);
+    let sum = 0;
+    const pm = this.pageMeta;
+    for (let p = this.ctl[C_SPACE_FIRST + space]; p !== 0; p = pm[p * META_WORDS + M_NEXT]) sum += space === SPACE_LO ? pm[p * META_WORDS + M_CHUNK_PAGES] : 1;
+    return sum;
+  }
+  bytes(words: number): number {
+    return words * WORD_BYTES;
+  }
+
+  // ---- mark bitmap ----------------------------------------------------------------------------
+  isMarked(addr: Addr): boolean {
+    return (this.markBits[addr >>> 5] & (1 << (addr & 31))) !== 0;
+  }
+  clearMarkBitsOfPage(page: number): void {
+    const w0 = (page << PAGE_BITS) >>> 5;
+    this.markBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
+  }
+  clearMarkBitsRange(from: Addr, to: Addr): void {
+    // word-granular clearing of whole bitmap words inside [from, to); both ends page-aligned or 32-aligned
+    this.markBits.fill(0, from >>> 5, (to + 31) >>> 5);
+  }
+}

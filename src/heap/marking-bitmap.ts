@@ -1,0 +1,39 @@
+/**
+ * The mark bitmap: one bit per heap word, set at an object's first word. Marking threads race
+ * on it: test with a plain read first, then set with Atomics.or (test-and-test-and-set), and the
+ * thread whose `or` flipped the bit owns the object. V8: marking-state.h, marking.h (MarkBit).
+ */
+import type { Addr } from './layout.ts';
+
+/** Sets the mark bit of `addr`; true if this call set it (the caller then owns the object). */
+export function tryMark(bits: Int32Array, addr: Addr): boolean {
+  const i = addr >>> 5;
+  const m = 1 << (addr & 31);
+  if ((bits[i] & m) !== 0) return false;
+  return (Atomics.or(bits, i, m) & m) === 0;
+}
+
+export function isMarked(bits: Int32Array, addr: Addr): boolean {
+  return (bits[addr >>> 5] & (1 << (addr & 31))) !== 0;
+}
+
+/** Marks a freshly allocated object (black allocation, evacuated copies). */
+export function markBlack(bits: Int32Array, addr: Addr): void {
+  Atomics.or(bits, addr >>> 5, 1 << (addr & 31));
+}
+
+/**
+ * Finds the next mark bit at or after `from` and before `to`; returns `to` if none. Skips whole
+ * zero words, so a mostly-dead page costs one read per 32 words.
+ */
+export function nextMarked(bits: Int32Array, from: Addr, to: Addr): Addr {
+  let i = from >>> 5;
+  let w = bits[i] & (-1 << (from & 31));
+  const last = (to - 1) >>> 5;
+  while (w === 0) {
+    if (i >= last) return to;
+    w = bits[++i];
+  }
+  const a = (i << 5) + (31 - Math.clz32(w & -w));
+  return a < to ? a : to;
+}

@@ -1,0 +1,127 @@
+/**
+ * Free lists of the paged spaces, segregated by size class, in shared memory. Callers hold the
+ * heap lock. A node is a filler object whose first body word links the next node. Blocks under
+ * 3 words cannot hold a node and are left as fillers (wasted), as in V8's FreeListMany.
+ *
+ *   freeLists (Int32Array): per paged space, NUM_CLASSES heads then the free-word count
+ *   | head[0] ... head[NUM_CLASSES-1] | freeWords |   x PAGED_SPACES.length
+ */
+import { type Addr, FILLER_HEADER, PAGED_SPACES, PAGE_BITS } from '../layout.ts';
+import { type Heap, META_WORDS, M_USED_WORDS } from '../heap.ts';
+
+/**
+ * Class lower bounds in words: V8's 24, 32, 48 ... 256 bytes in 16-byte steps, then 512 B ... 64 KiB
+ * in powers of two, with 4-byte words and a first class for the 12-20 byte blocks our smaller
+ * words allow.
+ */
+export const CLASS_MIN_WORDS = Int32Array.from([
+  3, 6, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
+]);
+export const NUM_CLASSES = CLASS_MIN_WORDS.length;
+export const MIN_FREE_BLOCK_WORDS = 3;
+const STRIDE = NUM_CLASSES + 1;
+export const FREE_LIST_WORDS = PAGED_SPACES.length * STRIDE;
+
+export function pagedSpaceIndex(space: number): number {
+  return space - PAGED_SPACES[0];
+}
+
+export function sizeClass(words: number): number {
+  let c = NUM_CLASSES - 1;
+  while (CLASS_MIN_WORDS[c] > words) c--;
+  return c;
+}
+
+/** Adds [addr, addr + words) to `space`'s free list (formats it as a filler node). */
+export function freeListAdd(heap: Heap, space: number, addr: Addr, words: number): void {
+  heap.formatFiller(addr, words);
+  if (words < MIN_FREE_BLOCK_WORDS) return;
+  const fl = heap.freeLists;
+  const base = pagedSpaceIndex(space) * STRIDE;
+  const c = sizeClass(words);
+  heap.mem[addr + 2] = fl[base + c];
+  fl[base + c] = addr;
+  fl[base + NUM_CLASSES] += words;
+}
+
+/**
+ * Removes and returns a block of at least `words` from `space`'s free list, or 0. First a class
+ * whose every block fits (take its head), then a first-fit search of the request's own class.
+ */
+export function freeListTake(heap: Heap, space: number, words: number): Addr {
+  const fl = heap.freeLists;
+  const mem = heap.mem;
+  const base = pagedSpaceIndex(space) * STRIDE;
+  let c = sizeClass(words);
+  const first = CLASS_MIN_WORDS[c] >= words ? c : c + 1;
+  for (let k = first; k < NUM_CLASSES; k++) {
+    const head = fl[base + k];
+    if (head !== 0) {
+      fl[base + k] = mem[head + 2];
+      fl[base + NUM_CLASSES] -= blockWords(mem, head);
+      return head;
+    }
+  }
+  if (first !== c) {
+    let prev = 0;
+    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
+      if (blockWords(mem, n) >= words) {
+        if (prev === 0) fl[base + c] = mem[n + 2];
+        else mem[prev + 2] = mem[n + 2];
+        fl[base + NUM_CLASSES] -= blockWords(mem, n);
+        return n;
+      }
+      prev = n;
+    }
+  }
+  return 0;
+}
+
+export function blockWords(mem: Int32Array, node: Addr): number {
+  return 2 + mem[node + 1];
+}
+
+export function freeListWords(heap: Heap, space: number): number {
+  return heap.freeLists[pagedSpaceIndex(space) * STRIDE + NUM_CLASSES];
+}
+
+/** Empties `space`'s free list (before sweeping rebuilds it). */
+export function freeListReset(heap: Heap, space: number): void {
+  const base = pagedSpaceIndex(space) * STRIDE;
+  heap.freeLists.fill(0, base, base + STRIDE);
+}
+
+/** Removes every node lying on `page` from `space`'s free list (the page is being released). */
+export function freeListEvictPage(heap: Heap, space: number, page: number): void {
+  const fl = heap.freeLists;
+  const mem = heap.mem;
+  const base = pagedSpaceIndex(space) * STRIDE;
+  for (let c = 0; c < NUM_CLASSES; c++) {
+    let prev = 0;
+    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
+      if (n >>> PAGE_BITS === page) {
+        if (prev === 0) fl[base + c] = mem[n + 2];
+        else mem[prev + 2] = mem[n + 2];
+        fl[base + NUM_CLASSES] -= blockWords(mem, n);
+      } else {
+        prev = n;
+      }
+    }
+  }
+}
+
+/** Calls `fn(node, words, sizeClass)` for every node of `space`'s free list (verification). */
+export function forEachFreeNode(heap: Heap, space: number, fn: (node: Addr, words: number, c: number) => void): void {
+  const fl = heap.freeLists;
+  const base = pagedSpaceIndex(space) * STRIDE;
+  for (let c = 0; c < NUM_CLASSES; c++) {
+    for (let n = fl[base + c]; n !== 0; n = heap.mem[n + 2]) {
+      if (heap.mem[n] !== FILLER_HEADER) throw new Error(`free-list node ${n} of ${space} is not a filler`);
+      fn(n, blockWords(heap.mem, n), c);
+    }
+  }
+}
+
+export function addUsedWords(heap: Heap, addr: Addr, words: number): void {
+  Atomics.add(heap.pageMeta, (addr >>> PAGE_BITS) * META_WORDS + M_USED_WORDS, words);
+}

@@ -1,0 +1,133 @@
+/**
+ * The result record of one run (`gcsim/result@1`, DESIGN §5) and the GC events in it.
+ * Plain data, written by the collectors' tracer on the main thread and read by reports.
+ * Every time is in ms; `startMs` fields count from the start of the run (the heap's creation),
+ * and `timeOriginMs` (epoch ms) puts the run on the wall clock shared by all threads.
+ */
+
+export type GCType = 'scavenge' | 'mark-compact';
+
+/** One participant's share of one parallel phase. Thread 0 is the main thread. */
+export interface ThreadPhaseStats {
+  thread: number;
+  /** When this thread started and finished the phase, ms since the start of the run. */
+  startMs: number;
+  endMs: number;
+  /** Time spent doing work (endMs - startMs - idleMs). */
+  busyMs: number;
+  /** Time spent looking for work or waiting for termination. */
+  idleMs: number;
+  objects: number;
+  bytes: number;
+  stealsAttempted: number;
+  stealsSucceeded: number;
+}
+
+/** A phase of a GC with its per-thread figures (V8 trace scope names: `scavenge.parallel`, `mc.mark`...). */
+export interface PhaseRecord {
+  name: string;
+  startMs: number;
+  durationMs: number;
+  threads: ThreadPhaseStats[];
+}
+
+export interface IncrementalMarkingStats {
+  /** Main-thread marking time outside the final pause. */
+  stepsMs: number;
+  steps: number;
+  biggestStepMs: number;
+  /** Wall time from the start of marking to the start of the final pause. */
+  walltimeMs: number;
+  /** Concurrent marking time per helper thread. */
+  concurrentMsPerThread: number[];
+  barrierRecords: number;
+  floatingGarbageBytes: number;
+}
+
+export interface GCEvent {
+  index: number;
+  type: GCType;
+  /** Why the GC ran: `allocation failure`, `testing`, `finalize incremental marking via stack guard`... */
+  reason: string;
+  /** The collector reason printed after `; ` in --trace-gc (may be empty). */
+  collectorReason: string;
+  startMs: number;
+  pauseMs: number;
+  /** Time from the request of the pause until all participants were running it. */
+  timeToSafepointMs: number;
+  beforeBytes: number;
+  afterBytes: number;
+  beforeCommittedBytes: number;
+  afterCommittedBytes: number;
+  /** Flat per-phase main-thread ms, keyed by V8 trace scope (`scavenge.roots`, `mc.mark`...). */
+  phasesMs: Record<string, number>;
+  /** Parallel phases with per-thread work, steals and idle time. */
+  parallel: PhaseRecord[];
+  /** Objects / bytes copied within new space, promoted to old space, evacuated in old space. */
+  survivedBytes: number;
+  promotedBytes: number;
+  evacuatedBytes: number;
+  incremental: IncrementalMarkingStats | null;
+  /** Pages chosen for evacuation (mark-compact only) and a page-occupancy map before/after. */
+  evacuationCandidates: number;
+  pageMap: PageMapEntry[] | null;
+}
+
+export interface PageMapEntry {
+  page: number;
+  space: string;
+  liveBytes: number;
+  sizeBytes: number;
+  candidate: boolean;
+  /** Live bytes after the GC (0 for an evacuated page). */
+  afterLiveBytes: number;
+}
+
+export interface PauseSummary {
+  count: number;
+  totalMs: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface MmuPoint {
+  windowMs: number;
+  util: number;
+}
+
+export interface RunSummary {
+  pauses: PauseSummary;
+  pausesByType: Record<string, PauseSummary>;
+  mmu: MmuPoint[];
+  bmu: MmuPoint[];
+  wallMs: number;
+  gcMs: number;
+  /** gcMs / wallMs */
+  gcOverhead: number;
+  /** Mutator work units completed per second of wall time. */
+  mutatorThroughput: number;
+  allocatedBytes: number;
+}
+
+export interface RunError {
+  kind: 'oom' | 'fault' | 'verify' | 'error';
+  message: string;
+}
+
+export interface RunResult {
+  schema: 'gcsim/result@1';
+  env: { node: string; v8: string; cpus: number; cpuModel: string; platform: string; arch: string };
+  config: Record<string, unknown>;
+  workload: { name: string; seed: number; params: Record<string, unknown> };
+  timeOriginMs: number;
+  events: GCEvent[];
+  /** Heap size samples over time, for reports (one per GC start and end). */
+  heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[];
+  summary: RunSummary;
+  verify: { checks: number; errors: string[] };
+  digest: string;
+  error: RunError | null;
+}

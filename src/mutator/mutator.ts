@@ -1,0 +1,316 @@
+/**
+ * The mutator API, main thread only: a stack of handle scopes and named globals (the roots),
+ * allocation of tagged, raw-data, code and large objects, and field access through the
+ * generational write barrier. The mutator holds handles (indices into the root table), never raw
+ * addresses, so objects may move under it. Collections start from allocation, as in V8.
+ * V8: factory.h, handles.h (HandleScope), heap-write-barrier.h.
+ */
+import {
+  type Addr,
+  KIND_RAW,
+  KIND_TAGGED,
+  MAX_REGULAR_OBJECT_WORDS,
+  SMI_MAX,
+  SMI_MIN,
+  SPACE_CODE,
+  SPACE_OLD_DATA,
+  SPACE_OLD_POINTER,
+  makeHeader,
+} from '../heap/layout.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP } from '../heap/heap.ts';
+import { MapRegistry } from '../heap/maps.ts';
+import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
+import { allocateLarge } from '../heap/spaces/large-object-space.ts';
+import { recordOldToNew } from '../heap/remembered-set.ts';
+import type { GcController, MutatorGcHooks } from '../gc/gc-controller.ts';
+import { OutOfMemoryError } from '../gc/gc-controller.ts';
+
+/** A handle: an index into the root table. 0 is the null handle. */
+export type Handle = number;
+export const NULL_HANDLE: Handle = 0;
+
+/** Globals live at the top of the root table. */
+export const MAX_GLOBALS = 1024;
+
+/** Mutator-side LAB for old-space allocation (tenured objects, code). */
+const MUTATOR_LAB_WORDS = 8192;
+
+export class MutatorError extends Error {}
+
+export class Mutator implements MutatorGcHooks {
+  readonly maps: MapRegistry;
+  private readonly mem: Int32Array;
+  private readonly roots: Int32Array;
+  private top: Addr;
+  private limit: Addr;
+  private sp = 1;
+  private readonly globalsBase: number;
+  private readonly globalIndex = new Map<string, number>();
+  private readonly newStart: Addr;
+  private readonly newEnd: Addr;
+  private readonly oldPointerLab = new Lab(SPACE_OLD_POINTER);
+  private readonly oldDataLab = new Lab(SPACE_OLD_DATA);
+  private readonly codeLab = new Lab(SPACE_CODE);
+  /** Work units the workload reports (for mutator throughput). */
+  workUnits = 0;
+  allocatedBytes = 0;
+  readonly stringMap: Addr;
+  readonly arrayMap: Addr;
+  readonly codeMap: Addr;
+
+  constructor(
+    readonly heap: Heap,
+    readonly gc: GcController,
+  ) {
+    this.mem = heap.mem;
+    this.roots = heap.roots;
+    this.maps = new MapRegistry(heap);
+    this.top = heap.ctl[C_NEW_TOP];
+    this.limit = heap.ctl[C_NEW_FROM] + heap.semiWords;
+    this.newStart = heap.newStart;
+    this.newEnd = heap.newEnd;
+    this.globalsBase = this.roots.length - MAX_GLOBALS;
+    heap.ctl[C_GLOBALS_BASE] = this.globalsBase;
+    heap.ctl[C_GLOBALS_COUNT] = 0;
+    this.roots[0] = 0;
+    this.stringMap = this.maps.define('string', KIND_RAW);
+    this.arrayMap = this.maps.define('array', KIND_TAGGED);
+    this.codeMap = this.maps.define('code', KIND_RAW);
+    gc.attachMutator(this);
+  }
+
+  // ---- GC hooks ------------------------------------------------------------------------------------
+  prepareForGc(): void {
+    const ctl = this.heap.ctl;
+    ctl[C_NEW_TOP] = this.top;
+    ctl[C_ROOT_SP] = this.sp;
+    retireLab(this.heap, this.oldPointerLab);
+    retireLab(this.heap, this.oldDataLab);
+    retireLab(this.heap, this.codeLab);
+  }
+  afterGc(): void {
+    this.top = this.heap.ctl[C_NEW_TOP];
+    this.limit = this.heap.ctl[C_NEW_FROM] + this.heap.semiWords;
+  }
+
+  // ---- handle scopes -------------------------------------------------------------------------------
+  /** Opens a scope (a stack frame); returns the mark to close it with. */
+  openScope(): number {
+    return this.sp;
+  }
+  closeScope(mark: number): void {
+    this.sp = mark;
+  }
+  /** Closes the scope and carries one handle out of it (EscapableHandleScope). */
+  escape(mark: number, h: Handle): Handle {
+    const v = this.roots[h];
+    this.sp = mark;
+    return this.newHandle(v);
+  }
+  get handleCount(): number {
+    return this.sp;
+  }
+
+  private newHandle(v: number): Handle {
+    const sp = this.sp;
+    if (sp >= this.globalsBase) throw new MutatorError(`handle stack overflow (${sp} handles): close scopes or raise --max-handles`);
+    this.roots[sp] = v;
+    this.sp = sp + 1;
+    return sp;
+  }
+
+  // ---- globals -------------------------------------------------------------------------------------
+  setGlobal(name: string, h: Handle): void {
+    let i = this.globalIndex.get(name);
+    if (i === undefined) {
+      i = this.globalIndex.size;
+      if (i >= MAX_GLOBALS) throw new MutatorError('too many globals');
+      this.globalIndex.set(name, i);
+      this.heap.ctl[C_GLOBALS_COUNT] = i + 1;
+    }
+    this.roots[this.globalsBase + i] = this.roots[h];
+  }
+  getGlobal(name: string): Handle {
+    const i = this.globalIndex.get(name);
+    return this.newHandle(i === undefined ? 0 : this.roots[this.globalsBase + i]);
+  }
+  globalNames(): string[] {
+    return [...this.globalIndex.keys()];
+  }
+
+  // ---- allocation ----------------------------------------------------------------------------------
+  /** A tagged object of `slots` fields (all SMI 0) with map `map`; `tenured` allocates in old space. */
+  allocate(map: Addr, slots: number, tenured = false): Handle {
+    const a = this.allocateWords(2 + slots, tenured ? SPACE_OLD_POINTER : 0);
+    const mem = this.mem;
+    mem[a] = makeHeader(map, KIND_TAGGED);
+    mem[a + 1] = slots;
+    mem.fill(0, a + 2, a + 2 + slots);
+    return this.newHandle((a << 1) | 1);
+  }
+
+  /** A raw-data object (a string of `bytes` bytes) whose words are filled from `fill`. */
+  allocateString(bytes: number, fill = 0, tenured = false): Handle {
+    return this.allocateRawObject(this.stringMap, Math.ceil(bytes / 4), fill, tenured ? SPACE_OLD_DATA : 0);
+  }
+
+  allocateRaw(map: Addr, words: number, fill = 0, tenured = false): Handle {
+    return this.allocateRawObject(map, words, fill, tenured ? SPACE_OLD_DATA : 0);
+  }
+
+  /** A code object in the non-moving code space. */
+  allocateCode(bytes: number, fill = 0): Handle {
+    return this.allocateRawObject(this.codeMap, Math.ceil(bytes / 4), fill, SPACE_CODE);
+  }
+
+  private allocateRawObject(map: Addr, words: number, fill: number, space: number): Handle {
+    const a = this.allocateWords(2 + words, space);
+    const mem = this.mem;
+    mem[a] = makeHeader(map, KIND_RAW);
+    mem[a + 1] = words;
+    let x = fill | 0;
+    for (let i = a + 2, end = a + 2 + words; i < end; i++) {
+      mem[i] = x;
+      x = (Math.imul(x, 1103515245) + 12345) | 0;
+    }
+    return this.newHandle((a << 1) | 1);
+  }
+
+  /** Fast path: bump in new space. `space` 0 = young; else a paged old space. */
+  private allocateWords(words: number, space: number): Addr {
+    this.allocatedBytes += words << 2;
+    if (space === 0 && words <= MAX_REGULAR_OBJECT_WORDS) {
+      const a = this.top;
+      if (a + words <= this.limit) {
+        this.top = a + words;
+        return a;
+      }
+    }
+    return this.allocateSlow(words, space);
+  }
+
+  private allocateSlow(words: number, space: number): Addr {
+    if (words > MAX_REGULAR_OBJECT_WORDS) return this.allocateLargeObject(words);
+    if (space !== 0) return this.allocateOld(words, space);
+    this.gc.collectForNewSpace();
+    const a = this.top;
+    if (a + words <= this.limit) {
+      this.top = a + words;
+      return a;
+    }
+    // Survivors fill new space: allocate in old space instead (V8 would grow new space).
+    return this.allocateOld(words, SPACE_OLD_POINTER);
+  }
+
+  private allocateOld(words: number, space: number): Addr {
+    const lab = space === SPACE_OLD_POINTER ? this.oldPointerLab : space === SPACE_OLD_DATA ? this.oldDataLab : this.codeLab;
+    let a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
+    if (a === 0) {
+      this.gc.collectForOldSpace();
+      a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
+      if (a === 0) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
+    }
+    return a;
+  }
+
+  private allocateLargeObject(words: number): Addr {
+    let a = allocateLarge(this.heap, words, false);
+    if (a === 0) {
+      this.gc.collectForOldSpace();
+      a = allocateLarge(this.heap, words, false);
+      if (a === 0) throw new OutOfMemoryError(`no room for a large object of ${words * 4} bytes`);
+    }
+    return a;
+  }
+
+  // ---- field access --------------------------------------------------------------------------------
+  private addrOf(h: Handle): Addr {
+    const v = this.roots[h];
+    if ((v & 1) === 0) throw new MutatorError(`handle ${h} does not hold an object`);
+    return v >>> 1;
+  }
+
+  length(h: Handle): number {
+    return this.mem[this.addrOf(h) + 1];
+  }
+
+  isNull(h: Handle): boolean {
+    return (this.roots[h] & 1) === 0;
+  }
+
+  /** Same object? */
+  same(a: Handle, b: Handle): boolean {
+    return this.roots[a] === this.roots[b];
+  }
+
+  /** Field `i` as a new handle (the null handle's value when it holds a SMI). */
+  get(h: Handle, i: number): Handle {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
+    return this.newHandle(this.mem[a + 2 + i]);
+  }
+
+  /** Is field `i` a SMI (no object)? */
+  isSmiField(h: Handle, i: number): boolean {
+    const a = this.addrOf(h);
+    return (this.mem[a + 2 + i] & 1) === 0;
+  }
+
+  getSmi(h: Handle, i: number): number {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
+    const v = this.mem[a + 2 + i];
+    if ((v & 1) !== 0) throw new MutatorError(`field ${i} holds an object, not a SMI`);
+    return v >> 1;
+  }
+
+  setSmi(h: Handle, i: number, n: number): void {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
+    if (n > SMI_MAX || n < SMI_MIN || n !== Math.floor(n)) throw new MutatorError(`${n} is not a 31-bit SMI`);
+    this.writeSlot(a, a + 2 + i, n << 1);
+  }
+
+  /** Stores the object of handle `v` (or null for the null handle) into field `i`. */
+  set(h: Handle, i: number, v: Handle): void {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
+    this.writeSlot(a, a + 2 + i, this.roots[v]);
+  }
+
+  /** The write barrier: generational (old-to-new slot recording), then marking (when active). */
+  private writeSlot(host: Addr, slot: Addr, v: number): void {
+    this.mem[slot] = v;
+    if ((v & 1) !== 0) {
+      const t = v >>> 1;
+      if (t >= this.newStart && t < this.newEnd && (host < this.newStart || host >= this.newEnd)) recordOldToNew(this.heap, slot);
+    }
+  }
+
+  /** Raw word `i` of a raw-data object. */
+  readRaw(h: Handle, i: number): number {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`word ${i} out of range`);
+    return this.mem[a + 2 + i];
+  }
+  writeRaw(h: Handle, i: number, word: number): void {
+    const a = this.addrOf(h);
+    if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`word ${i} out of range`);
+    this.mem[a + 2 + i] = word | 0;
+  }
+
+  /** The workload reports completed work (for throughput figures). */
+  work(units = 1): void {
+    this.workUnits += units;
+  }
+
+  /** Explicit GC, like `global.gc()`. */
+  collect(kind: 'minor' | 'major'): void {
+    this.gc.collect(kind === 'minor' ? 'scavenge' : 'mark-compact', 'testing', kind === 'minor' ? '' : 'testing');
+  }
+
+  /** The address behind a handle, for tests and tools (it changes when the object moves). */
+  addressOf(h: Handle): Addr {
+    return this.addrOf(h);
+  }
+}

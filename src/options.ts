@@ -1,0 +1,127 @@
+/**
+ * The one table of knobs. Every collector option is declared here once, with its V8-style flag
+ * name, type, default, bounds and one line of doc; the CLI, sweeps and the result JSON are all
+ * generated from this table, so a new option appears everywhere without further code.
+ * Validation is a zod schema built from the table. Sizes are in MB as in V8's flags.
+ */
+import { z } from 'zod';
+
+type Spec =
+  | { kind: 'int' | 'number'; default: number; min: number; max: number; doc: string; unit?: string }
+  | { kind: 'bool'; default: boolean; doc: string }
+  | { kind: 'enum'; default: string; values: readonly string[]; doc: string };
+
+export const OPTION_TABLE = {
+  threads: { kind: 'int', default: 1, min: 1, max: 16, doc: 'threads in a parallel phase, counting the main thread (1 = no helpers)' },
+  maxSemiSpaceSize: { kind: 'number', default: 1, min: 0.25, max: 64, unit: 'MB', doc: 'size of each of the two semispaces of new space (MB, multiple of 0.25)' },
+  maxOldSpaceSize: { kind: 'number', default: 128, min: 1, max: 2048, unit: 'MB', doc: 'heap limit of the old generation, large objects included (MB)' },
+  initialOldSpaceSize: { kind: 'number', default: 4, min: 0.25, max: 2048, unit: 'MB', doc: 'old-generation size that triggers the first mark-compact (MB)' },
+  heapGrowingFactor: { kind: 'number', default: 2, min: 1.1, max: 8, doc: 'next mark-compact limit = live old-generation bytes x this factor' },
+  balance: { kind: 'enum', default: 'steal', values: ['steal', 'static'], doc: 'work distribution in parallel phases: steal segments, or keep what was dealt' },
+  dispatch: { kind: 'enum', default: 'parked', values: ['parked', 'task'], doc: 'how a parallel phase starts: wake parked helpers, or a Piscina task per phase' },
+  concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
+  concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },
+  barrier: { kind: 'enum', default: 'insertion', values: ['insertion', 'satb'], doc: 'marking barrier: shade the written value (V8) or the overwritten one (snapshot at the beginning)' },
+  parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
+  concurrentSweeping: { kind: 'bool', default: true, doc: 'sweep old pages on helpers after the pause (V8 --concurrent-sweeping)' },
+  neverCompact: { kind: 'bool', default: false, doc: 'sweep every page, evacuate none (V8 --never-compact)' },
+  compactionFragmentationPercent: { kind: 'int', default: 70, min: 1, max: 100, doc: 'a page is an evacuation candidate when at least this % of it is free (V8: 70)' },
+  compactionQuotaMb: { kind: 'number', default: 4, min: 0, max: 1024, unit: 'MB', doc: 'at most this many live MB are evacuated per mark-compact (V8: 4)' },
+  labSizeKb: { kind: 'int', default: 32, min: 1, max: 256, unit: 'KB', doc: 'linear allocation buffer size for GC threads copying objects (V8: 32)' },
+  maxHandles: { kind: 'int', default: 1 << 20, min: 1024, max: 1 << 24, doc: 'capacity of the simulated handle stack and globals' },
+  verifyHeap: { kind: 'bool', default: false, doc: 'run the heap verifier after every GC (V8 --verify-heap)' },
+  stallTimeoutMs: { kind: 'int', default: 1000, min: 50, max: 600000, doc: 'a parallel phase with no progress for this long is reported as stalled' },
+} as const satisfies Record<string, Spec>;
+
+export type OptionName = keyof typeof OPTION_TABLE;
+type ValueOf<S> = S extends { kind: 'bool' } ? boolean : S extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+export type GcOptions = { -readonly [K in OptionName]: ValueOf<(typeof OPTION_TABLE)[K]> };
+
+export class OptionError extends Error {}
+
+function schemaFor(spec: Spec): z.ZodType {
+  switch (spec.kind) {
+    case 'int':
+      return z.number().int().min(spec.min).max(spec.max);
+    case 'number':
+      return z.number().finite().min(spec.min).max(spec.max);
+    case 'bool':
+      return z.boolean();
+    case 'enum':
+      return z.enum(spec.values as [string, ...string[]]);
+  }
+}
+
+const SCHEMA = z.strictObject(
+  Object.fromEntries(Object.entries(OPTION_TABLE).map(([k, s]) => [k, schemaFor(s as Spec).optional()])),
+);
+
+export function defaultOptions(): GcOptions {
+  return Object.fromEntries(Object.entries(OPTION_TABLE).map(([k, s]) => [k, s.default])) as GcOptions;
+}
+
+/** Validates a partial option set and fills in the defaults; throws OptionError with one clear line. */
+export function resolveOptions(partial: Partial<Record<string, unknown>> = {}): GcOptions {
+  const r = SCHEMA.safeParse(partial);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const name = issue.path.length > 0 ? String(issue.path[0]) : (issue as { keys?: string[] }).keys?.[0] ?? '?';
+    if (issue.code === 'unrecognized_keys') {
+      const keys = (issue as { keys: string[] }).keys;
+      throw new OptionError(`unknown option '${keys.map(optionFlag).join(', ')}'`);
+    }
+    throw new OptionError(`bad value ${JSON.stringify(partial[name])} for ${optionFlag(name)}: ${describeSpec(name)}`);
+  }
+  const o = { ...defaultOptions(), ...(r.data as Partial<GcOptions>) };
+  if (!Number.isInteger(o.maxSemiSpaceSize * 4)) throw new OptionError(`bad value ${o.maxSemiSpaceSize} for --max-semi-space-size: a multiple of 0.25 MB (one page)`);
+  if (o.concurrentMarkers >= o.threads) throw new OptionError(`bad value ${o.concurrentMarkers} for --concurrent-markers: at most threads - 1 = ${o.threads - 1}`);
+  if (o.initialOldSpaceSize > o.maxOldSpaceSize) o.initialOldSpaceSize = o.maxOldSpaceSize;
+  return o;
+}
+
+/** `maxSemiSpaceSize` -> `--max-semi-space-size` */
+export function optionFlag(name: string): string {
+  return '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** `max-semi-space-size` -> `maxSemiSpaceSize`, or undefined when no option has that flag. */
+export function optionFromFlag(flag: string): OptionName | undefined {
+  const name = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return name in OPTION_TABLE ? (name as OptionName) : undefined;
+}
+
+export function describeSpec(name: string): string {
+  const s = (OPTION_TABLE as Record<string, Spec>)[name];
+  if (!s) return 'unknown option';
+  switch (s.kind) {
+    case 'int':
+      return `an integer from ${s.min} to ${s.max}`;
+    case 'number':
+      return `a number from ${s.min} to ${s.max}${s.unit ? ' ' + s.unit : ''}`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${s.values.join(', ')}`;
+  }
+}
+
+/** Parses one option value from command-line text, per the table. Throws OptionError. */
+export function parseOptionValue(name: OptionName, text: string): GcOptions[OptionName] {
+  const s = OPTION_TABLE[name] as Spec;
+  if (s.kind === 'bool') {
+    if (text === 'true' || text === '1' || text === '') return true;
+    if (text === 'false' || text === '0') return false;
+  } else if (s.kind === 'enum') {
+    if (s.values.includes(text)) return text as GcOptions[OptionName];
+  } else {
+    const n = Number(text);
+    if (text.trim() !== '' && Number.isFinite(n) && (s.kind === 'number' || Number.isInteger(n)) && n >= s.min && n <= s.max) return n;
+  }
+  throw new OptionError(`bad value '${text}' for ${optionFlag(name)}: ${describeSpec(name)}`);
+}
+
+/** Effective number of concurrent markers. */
+export function concurrentMarkerCount(o: GcOptions): number {
+  if (!o.concurrentMarking) return 0;
+  return o.concurrentMarkers < 0 ? o.threads - 1 : o.concurrentMarkers;
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    // Inherited by the Piscina workers that tests start: without tsx they cannot load .ts entries.
+    execArgv: ['--import', 'tsx'],
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
+    maxWorkers: 2,
+  },
+});
