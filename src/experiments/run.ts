@@ -1,0 +1,121 @@
+/**
+ * One run: build a simulator from options, run a workload with a seed, and return the
+ * `gcsim/result@1` record (DESIGN §5). A run that fails (out of memory, a helper fault, a
+ * verifier error) still returns everything measured up to the failure, with `error` set.
+ */
+import os from 'node:os';
+import { Simulator } from './simulator.ts';
+import { WORKLOADS } from '../workloads/index.ts';
+import { Rng } from '../workloads/rng.ts';
+import { OutOfMemoryError } from '../gc/gc-controller.ts';
+import { heapDigest } from '../gc/digest.ts';
+import { summarizeRun } from '../metrics/summary.ts';
+import type { GCEvent, RunError, RunResult } from '../metrics/result.ts';
+import type { GcOptions } from '../options.ts';
+import { OptionError } from '../options.ts';
+
+export interface RunSpec {
+  workload: string;
+  seed?: number;
+  params?: Record<string, number>;
+  options?: Partial<GcOptions>;
+  /** Called after every GC, on the main thread (e.g. to print --trace-gc lines as they happen). */
+  onEvent?: (ev: GCEvent) => void;
+}
+
+export class UsageError extends Error {}
+
+/** Resolves a workload's parameters against its table; throws UsageError on unknown or bad ones. */
+export function resolveParams(workload: string, given: Record<string, number> = {}): Record<string, number> {
+  const w = WORKLOADS[workload];
+  if (!w) throw new UsageError(`unknown workload '${workload}' (try: ${Object.keys(WORKLOADS).join(', ')})`);
+  const out: Record<string, number> = {};
+  for (const [k, spec] of Object.entries(w.params)) out[k] = spec.default;
+  for (const [k, v] of Object.entries(given)) {
+    const spec = w.params[k];
+    if (!spec) throw new UsageError(`unknown parameter '${k}' for workload ${workload} (has: ${Object.keys(w.params).join(', ')})`);
+    if (!Number.isInteger(v) || v < spec.min) throw new UsageError(`bad value ${v} for ${workload} parameter ${k}: an integer >= ${spec.min}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export function environment(): RunResult['env'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    platform: process.platform,
+    arch: process.arch,
+  };
+}
+
+export async function runOne(spec: RunSpec): Promise<RunResult> {
+  const w = WORKLOADS[spec.workload];
+  if (!w) throw new UsageError(`unknown workload '${spec.workload}' (try: ${Object.keys(WORKLOADS).join(', ')})`);
+  const params = resolveParams(spec.workload, spec.params);
+  const seed = spec.seed ?? 1;
+  let sim: Simulator;
+  try {
+    sim = await Simulator.create(spec.options ?? {});
+  } catch (e) {
+    if (e instanceof OptionError) throw new UsageError(e.message);
+    throw e;
+  }
+  let error: RunError | null = null;
+  const gc = sim.gc;
+  let seen = 0;
+  const flushEvents = () => {
+    if (spec.onEvent) while (seen < gc.events.length) spec.onEvent(gc.events[seen++]);
+  };
+  const origPush = gc.events.push.bind(gc.events);
+  if (spec.onEvent) {
+    gc.events.push = (...evs: GCEvent[]) => {
+      const n = origPush(...evs);
+      flushEvents();
+      return n;
+    };
+  }
+  const t0 = performance.now();
+  try {
+    w.run(sim.mutator, new Rng(seed), params);
+  } catch (e) {
+    error = classifyError(e);
+  }
+  const wallMs = performance.now() - t0;
+  let digest = '';
+  try {
+    if (error === null || error.kind !== 'fault') {
+      sim.mutator.prepareForGc();
+      digest = heapDigest(sim.heap).digest;
+    }
+  } catch (e) {
+    error ??= classifyError(e);
+  }
+  const verifyErrors = [...gc.verifyErrors];
+  if (error === null && verifyErrors.length > 0) error = { kind: 'verify', message: verifyErrors[0] };
+  await sim.close().catch(() => undefined);
+  const events = gc.events.slice();
+  return {
+    schema: 'gcsim/result@1',
+    env: environment(),
+    config: { ...sim.options },
+    workload: { name: w.name, seed, params },
+    timeOriginMs: sim.originMs,
+    events,
+    heapSamples: gc.heapSamples.slice(),
+    summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes }),
+    verify: { checks: gc.verifyChecks, errors: verifyErrors },
+    digest,
+    error,
+  };
+}
+
+export function classifyError(e: unknown): RunError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof OutOfMemoryError) return { kind: 'oom', message };
+  if (e instanceof Error && (e.name === 'GCThreadError' || e.constructor.name === 'GCThreadError')) return { kind: 'fault', message };
+  return { kind: 'error', message };
+}

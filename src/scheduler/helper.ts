@@ -1,0 +1,209 @@
+/**
+ * The helper side of the scheduler: what each Piscina worker runs. Builds this thread's
+ * participant once, then either parks on the control block's EPOCH word between phases (parked
+ * dispatch: one long-lived task) or runs one phase per Piscina task (task dispatch). Catches every
+ * exception and reports it, and an unexpected exit, through shared memory: the main thread is
+ * blocked in Atomics.wait during a phase and cannot see Piscina's promises. V8: a `JobTask`
+ * worker of the platform's thread pool.
+ */
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { threadId as osThreadId } from 'node:worker_threads';
+import {
+  ABORT_EXITED,
+  ABORT_THREW,
+  Heartbeat,
+  isPhaseAborted,
+  setCurrentHeartbeat,
+} from '../parallel/heartbeat.ts';
+import { ThreadStats, clockMs } from '../parallel/thread-stats.ts';
+import type { CreateParticipant, Participant, ThreadContext } from '../parallel/thread-context.ts';
+import {
+  ARG,
+  CLOSING,
+  CMD_SHUTDOWN,
+  COMMAND,
+  ControlBlock,
+  DONE,
+  EPOCH,
+  FAULT_EXITED,
+  FAULT_THREW,
+  PHASE,
+  READY,
+} from './control-block.ts';
+
+/** What the pool's workerData holds: SABs and the participant module's URL and data. */
+export interface HelperWorkerData {
+  control: SharedArrayBuffer;
+  heartbeat: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  participantModule: string;
+  participantData: unknown;
+}
+
+/** The Piscina task messages (the worker's default export receives one of these). */
+export type HelperTask =
+  | { kind: 'ping' }
+  /** Parked dispatch: build the participant, then park and run phases until shutdown. */
+  | { kind: 'loop'; threadId: number }
+  /** Task dispatch: build the participant and wait until every helper has (one per worker). */
+  | { kind: 'init'; threadId: number; helpers: number }
+  /** Task dispatch: run the phase the control block names. */
+  | { kind: 'phase'; threadId: number };
+
+/**
+ * Spins on EPOCH after a phase before sleeping: GC phases come in bursts (a scavenge is roots +
+ * parallel + finalize), and a spinning helper starts the next one without a futex wake-up.
+ * ~1000 Atomics.load ≈ 5-10 µs: a small tax on a 2-core machine, measured in handshake.bench.ts.
+ */
+const PARK_SPINS = 1000;
+/** Parked helpers re-check the control block this often even without a notify. */
+const PARK_WAIT_MS = 5000;
+/** How long an 'init' task waits for the other helpers to arrive (tsx start-up is slow). */
+const INIT_BARRIER_MS = 60_000;
+
+const requireHere = createRequire(import.meta.url);
+
+/** Loads a participant module: require() first (tsx's hook works in workers), import() for ESM JS. */
+export async function loadParticipantModule(url: string): Promise<CreateParticipant> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = requireHere(fileURLToPath(url)) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+    mod = (await import(url)) as Record<string, unknown>;
+  }
+  const create = (mod.createParticipant ??
+    (mod.default as Record<string, unknown> | undefined)?.createParticipant) as CreateParticipant | undefined;
+  if (typeof create !== 'function') throw new Error(`participant module ${url} does not export createParticipant`);
+  return create;
+}
+
+export class Helper {
+  readonly threadId: number;
+  readonly cb: ControlBlock;
+  readonly heartbeat: Heartbeat;
+  readonly stats: ThreadStats;
+  readonly participant: Participant;
+
+  constructor(data: HelperWorkerData, threadId: number, create: CreateParticipant) {
+    this.threadId = threadId;
+    this.cb = ControlBlock.attach(data.control);
+    this.heartbeat = Heartbeat.attach(data.heartbeat);
+    this.stats = ThreadStats.attach(data.stats);
+    setCurrentHeartbeat(this.heartbeat);
+    const ctx: ThreadContext = {
+      threadId,
+      threads: this.cb.threads,
+      heartbeat: this.heartbeat,
+      stats: this.stats,
+    };
+    this.cb.setOsThread(threadId, osThreadId);
+    this.participant = create(data.participantData, threadId, ctx);
+    this.installExitHook();
+  }
+
+  /** process.exit() in a worker runs 'exit' listeners: report it unless the pool is closing. */
+  private installExitHook(): void {
+    const t = this.threadId;
+    process.on('exit', (code) => {
+      const w = this.cb.words;
+      if (Atomics.load(w, CLOSING) !== 0) return;
+      this.cb.recordFault(t, FAULT_EXITED, code ?? 0, `exited with code ${code}`);
+      this.heartbeat.abort(t, ABORT_EXITED);
+      Atomics.notify(w, DONE);
+    });
+  }
+
+  /** Runs the phase the control block names; never throws. */
+  runOnePhase(): void {
+    const t = this.threadId;
+    const cb = this.cb;
+    const w = cb.words;
+    const hb = this.heartbeat;
+    const stats = this.stats;
+    cb.setWakeMs(t, clockMs());
+    stats.markStart(t);
+    try {
+      this.participant.runPhase(w[PHASE], w[ARG]);
+    } catch (e) {
+      if (!isPhaseAborted(e)) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        cb.recordFault(t, FAULT_THREW, 0, `${err.message}\u0000${err.stack ?? ''}`);
+        hb.abort(t, ABORT_THREW);
+      }
+    }
+    stats.markEnd(t);
+    hb.disarm(t);
+    Atomics.add(w, DONE, 1);
+    Atomics.notify(w, DONE);
+  }
+
+  /** Parked dispatch: park on EPOCH, run each phase, return on shutdown. */
+  parkedLoop(): void {
+    const w = this.cb.words;
+    let seen = Atomics.load(w, EPOCH);
+    Atomics.add(w, READY, 1);
+    Atomics.notify(w, READY);
+    for (;;) {
+      let e = Atomics.load(w, EPOCH);
+      if (e === seen) {
+        for (let i = 0; i < PARK_SPINS && e === seen; i++) e = Atomics.load(w, EPOCH);
+        if (e === seen) {
+          Atomics.wait(w, EPOCH, seen, PARK_WAIT_MS);
+          continue;
+        }
+      }
+      seen = e;
+      if (Atomics.load(w, COMMAND) === CMD_SHUTDOWN) return;
+      this.runOnePhase();
+    }
+  }
+
+  /** Task dispatch: announce readiness, then wait until all helpers are (so each has its own worker). */
+  initBarrier(helpers: number): void {
+    const w = this.cb.words;
+    Atomics.add(w, READY, 1);
+    Atomics.notify(w, READY);
+    const deadline = performance.now() + INIT_BARRIER_MS;
+    for (let r = Atomics.load(w, READY); r < helpers; r = Atomics.load(w, READY)) {
+      if (performance.now() > deadline) throw new Error(`only ${r} of ${helpers} gc helpers started`);
+      Atomics.wait(w, READY, r, 50);
+    }
+  }
+}
+
+let helper: Helper | null = null;
+
+/** The worker's task handler (workers/gc-worker.ts delegates here). */
+export async function handleTask(data: HelperWorkerData, task: HelperTask): Promise<unknown> {
+  switch (task.kind) {
+    case 'ping':
+      return { pong: true, osThreadId };
+    case 'loop': {
+      helper = new Helper(data, task.threadId, await loadParticipantModule(data.participantModule));
+      helper.parkedLoop();
+      helper = null;
+      return { osThreadId };
+    }
+    case 'init': {
+      helper = new Helper(data, task.threadId, await loadParticipantModule(data.participantModule));
+      helper.initBarrier(task.helpers);
+      return { osThreadId };
+    }
+    case 'phase': {
+      if (helper === null || helper.threadId !== task.threadId) {
+        // Cannot happen with the scheduler's targeted balancer; report it rather than hang.
+        const cb = ControlBlock.attach(data.control);
+        cb.recordFault(task.threadId, FAULT_THREW, 0, `phase task for helper ${task.threadId} reached worker ${osThreadId}`);
+        Heartbeat.attach(data.heartbeat).abort(task.threadId, ABORT_THREW);
+        Atomics.notify(cb.words, DONE);
+        return { osThreadId };
+      }
+      helper.runOnePhase();
+      return { osThreadId };
+    }
+  }
+}

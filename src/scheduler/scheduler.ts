@@ -1,0 +1,527 @@
+/**
+ * Where GC work runs: a Piscina pool of `threads - 1` helpers started once and parked on a
+ * control word between phases; the main thread wakes them with one store and a notify, does its
+ * own share as participant 0, and waits for the last to arrive. Also background phases, per-phase
+ * Piscina dispatch (for comparison), and the fault model: a helper that throws, exits or stalls
+ * ends the phase with one GCThreadError within ~stallTimeoutMs, never a hang. Main thread only.
+ * Knows threads, not GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
+ */
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import {
+  ABORT_EXITED,
+  ABORT_NO_PROGRESS,
+  ABORT_REQUESTED,
+  ABORT_STALLED,
+  ABORT_THREW,
+  Heartbeat,
+  NO_PROGRESS,
+  StallWatch,
+  isPhaseAborted,
+  setCurrentHeartbeat,
+} from '../parallel/heartbeat.ts';
+import { ThreadStats, clockMs } from '../parallel/thread-stats.ts';
+import type { ThreadContext } from '../parallel/thread-context.ts';
+import {
+  ARG,
+  CLOSING,
+  CMD_PHASE,
+  CMD_SHUTDOWN,
+  COMMAND,
+  ControlBlock,
+  DONE,
+  EPOCH,
+  FAULT_EXITED,
+  FAULT_NONE,
+  FAULT_THREW,
+  PHASE,
+  READY,
+} from './control-block.ts';
+import type { HelperTask, HelperWorkerData } from './helper.ts';
+
+export type { ThreadContext, Participant, CreateParticipant } from '../parallel/thread-context.ts';
+
+export interface SchedulerOptions {
+  /** Threads in a parallel phase, counting the main thread; 1 = no pool at all. */
+  threads: number;
+  /** File URL (href) of a module exporting `createParticipant(data, threadId, ctx)`. */
+  participantModule: string;
+  /** Structured-cloneable (typically SharedArrayBuffers); passed to createParticipant in every helper. */
+  participantData: unknown;
+  /** How a phase is started: 'parked' (default: futex handshake) or 'task' (a Piscina task per helper). */
+  dispatch?: 'parked' | 'task';
+  /** A working helper with no heartbeat for this long while the main thread waits = stall. Default 1000. */
+  stallTimeoutMs?: number;
+  /**
+   * The heartbeat table the participant bodies bump. Default: a new one, handed to participants
+   * in their ThreadContext. Pass yours if your bodies bump their own, or the stall watch is blind.
+   */
+  heartbeat?: Heartbeat;
+  /** The per-phase stats table (reset before each phase; start/end filled in). Default: a new one. */
+  stats?: ThreadStats;
+  /** Deadline for pool start-up (tsx compiles the worker's import graph in every worker). Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export type GCThreadFaultKind = 'threw' | 'exited' | 'stalled' | 'no-progress' | 'pool';
+
+/** A helper thread failed: the run cannot go on. `thread` is -1 when no single thread is to blame. */
+export class GCThreadError extends Error {
+  override readonly name = 'GCThreadError';
+  readonly thread: number;
+  readonly phase: string;
+  readonly kind: GCThreadFaultKind;
+  /** The helper's own stack, when it threw. */
+  readonly helperStack: string;
+
+  constructor(thread: number, phase: string, kind: GCThreadFaultKind, message: string, helperStack = '') {
+    super(message);
+    this.thread = thread;
+    this.phase = phase;
+    this.kind = kind;
+    this.helperStack = helperStack;
+  }
+}
+
+const DEFAULT_STALL_TIMEOUT_MS = 1000;
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+/** Spins on DONE before sleeping: the last helper usually arrives within a few µs of the main thread. */
+const JOIN_SPINS = 2000;
+/** Longest sleep between stall-watch polls while joining. */
+const JOIN_SLICE_MS = 10;
+/** After an abort, how long the other helpers get to leave the phase before we give up on them. */
+const SETTLE_MS = 500;
+/** How long close() lets parked helpers return before terminating the workers. */
+const CLOSE_GRACE_MS = 2000;
+
+type State = 'idle' | 'phase' | 'background' | 'faulted' | 'closed';
+type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
+type Balancer = NonNullable<PiscinaOptions['loadBalancer']>;
+
+function workerEntryUrl(): URL {
+  // .ts under tsx/vitest, .js in a compiled build.
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  return new URL(`../../workers/gc-worker${ext}`, import.meta.url);
+}
+
+/** Workers inherit process.execArgv; add tsx only if a .ts entry would not load otherwise. */
+function workerExecArgv(entry: URL): string[] | undefined {
+  if (!entry.pathname.endsWith('.ts')) return undefined;
+  if (process.execArgv.some((a) => a.includes('tsx'))) return undefined;
+  return [...process.execArgv, '--import', 'tsx'];
+}
+
+function noop(): void {}
+
+export class Scheduler {
+  readonly threads: number;
+  readonly dispatch: 'parked' | 'task';
+  readonly heartbeat: Heartbeat;
+  readonly stats: ThreadStats;
+  readonly stallTimeoutMs: number;
+  /** µs from the store+notify (or first dispatch) until the last helper had started the last phase. */
+  lastWakeUs: number;
+
+  private readonly cb: ControlBlock;
+  private readonly watch: StallWatch;
+  private pool: Piscina | null;
+  private state: State;
+  private phaseName: string;
+  private launchMs: number;
+  private fault: GCThreadError | null;
+  private poolError: Error | null;
+  private longTasks: Promise<unknown>[];
+  /** Task dispatch: helper t runs on the Piscina worker whose threadId is workerOf[t]. */
+  private readonly workerOf: Int32Array;
+  /** The worker threadId the balancer must pick next, or -1 for "any idle worker". */
+  private target: number;
+  private readonly workers: Set<Worker>;
+  private readonly liveWorkers: Set<Worker>;
+
+  private constructor(opts: SchedulerOptions) {
+    const threads = opts.threads;
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`Scheduler: threads must be >= 1, got ${threads}`);
+    this.threads = threads;
+    this.dispatch = opts.dispatch ?? 'parked';
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.heartbeat = opts.heartbeat ?? Heartbeat.create(threads);
+    this.stats = opts.stats ?? ThreadStats.create(threads);
+    if (this.heartbeat.threads < threads) throw new RangeError('Scheduler: heartbeat has fewer rows than threads');
+    if (this.stats.threads < threads) throw new RangeError('Scheduler: stats has fewer rows than threads');
+    this.cb = ControlBlock.create(threads);
+    this.watch = new StallWatch(this.heartbeat, this.stallTimeoutMs);
+    this.heartbeat.watch = this.watch;
+    this.lastWakeUs = 0;
+    this.pool = null;
+    this.state = 'idle';
+    this.phaseName = '';
+    this.launchMs = 0;
+    this.fault = null;
+    this.poolError = null;
+    this.longTasks = [];
+    this.workerOf = new Int32Array(threads).fill(-1);
+    this.target = -1;
+    this.workers = new Set();
+    this.liveWorkers = new Set();
+  }
+
+  /** Starts the pool (guarded ping), builds every helper's participant; resolves when all are parked. */
+  static async start(opts: SchedulerOptions): Promise<Scheduler> {
+    const s = new Scheduler(opts);
+    if (s.threads > 1) {
+      try {
+        await s.startPool(opts);
+      } catch (e) {
+        await s.destroyPool();
+        s.state = 'closed';
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  private async startPool(opts: SchedulerOptions): Promise<void> {
+    const helpers = this.threads - 1;
+    const entry = workerEntryUrl();
+    const execArgv = workerExecArgv(entry);
+    const workerData: HelperWorkerData = {
+      control: this.cb.buffer,
+      heartbeat: this.heartbeat.buffer,
+      stats: this.stats.buffer,
+      participantModule: opts.participantModule,
+      participantData: opts.participantData,
+    };
+    const balancer: Balancer = (_task, workers) => {
+      const target = this.target;
+      for (const w of workers) {
+        if (w.terminating || w.destroyed) continue;
+        if (target >= 0 ? w.id === target : w.currentUsage === 0) return w;
+      }
+      return null;
+    };
+    const pool = new Piscina({
+      filename: entry.href,
+      minThreads: helpers,
+      maxThreads: helpers,
+      idleTimeout: Infinity,
+      // Task dispatch posts a phase to a worker whose previous reply the blocked main thread has
+      // not read yet; the targeted balancer ignores usage, and this keeps Piscina from queueing.
+      concurrentTasksPerWorker: this.dispatch === 'task' ? 1 << 20 : 1,
+      loadBalancer: balancer,
+      workerData,
+      ...(execArgv !== undefined ? { execArgv } : {}),
+    });
+    this.pool = pool;
+    pool.on('error', (e: Error) => {
+      this.poolError ??= e;
+    });
+    pool.on('workerCreate', () => this.trackWorkers());
+    this.trackWorkers();
+
+    const startTimeout = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    try {
+      await pool.run({ kind: 'ping' } satisfies HelperTask, { signal: AbortSignal.timeout(startTimeout) });
+    } catch (e) {
+      throw new GCThreadError(-1, 'start', 'pool', `gc helper pool failed to start: ${(e as Error).message}`);
+    }
+    const failed = new Promise<never>((_, reject) => {
+      for (let t = 1; t <= helpers; t++) {
+        const task: HelperTask =
+          this.dispatch === 'parked' ? { kind: 'loop', threadId: t } : { kind: 'init', threadId: t, helpers };
+        const p = pool.run(task);
+        this.longTasks.push(p.catch(noop));
+        p.then(
+          (r) => {
+            if (this.dispatch === 'task') this.workerOf[t] = (r as { osThreadId: number }).osThreadId;
+            else if (this.state !== 'closed') reject(new Error(`gc helper thread ${t} left its loop`));
+          },
+          (e: Error) => reject(new GCThreadError(t, 'start', 'threw', `gc helper thread ${t} failed to start: ${e.message}`)),
+        );
+      }
+    });
+    failed.catch(noop);
+    await Promise.race([this.waitReady(helpers, startTimeout), failed]);
+    if (this.dispatch === 'task') {
+      await Promise.race([Promise.all(this.longTasks), failed]);
+      this.longTasks = [];
+      for (let t = 1; t <= helpers; t++) {
+        if (this.workerOf[t] < 0) throw new GCThreadError(t, 'start', 'pool', `gc helper thread ${t} did not start`);
+      }
+    }
+  }
+
+  private async waitReady(helpers: number, timeoutMs: number): Promise<void> {
+    const w = this.cb.words;
+    const deadline = performance.now() + timeoutMs;
+    for (let r = Atomics.load(w, READY); r < helpers; r = Atomics.load(w, READY)) {
+      if (performance.now() > deadline) {
+        throw new GCThreadError(-1, 'start', 'pool', `only ${r} of ${helpers} gc helper threads started within ${timeoutMs} ms`);
+      }
+      const res = Atomics.waitAsync(w, READY, r, 100);
+      if (res.async) await res.value;
+    }
+  }
+
+  private trackWorkers(): void {
+    if (this.pool === null) return;
+    for (const worker of this.pool.threads) {
+      if (this.workers.has(worker)) continue;
+      this.workers.add(worker);
+      this.liveWorkers.add(worker);
+      worker.once('exit', () => this.liveWorkers.delete(worker));
+    }
+  }
+
+  /** The main thread's context, for its own participant (`createParticipant(data, 0, ctx)`). */
+  context(threadId = 0): ThreadContext {
+    return { threadId, threads: this.threads, heartbeat: this.heartbeat, stats: this.stats };
+  }
+
+  /** The fault that ended this scheduler, or null. */
+  get failure(): GCThreadError | null {
+    return this.fault;
+  }
+
+  /**
+   * Synchronous (the mutator is blocked inside an allocation): wakes the helpers, runs mainBody()
+   * as participant 0, then waits for every helper to finish. Throws GCThreadError on a helper
+   * fault (and from then on refuses phases); rethrows mainBody's own error once helpers stopped.
+   */
+  runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void): void {
+    this.checkUsable(phaseName);
+    setCurrentHeartbeat(this.heartbeat);
+    this.stats.reset();
+    if (this.threads === 1) {
+      this.lastWakeUs = 0;
+      this.stats.markStart(0);
+      try {
+        mainBody();
+      } finally {
+        this.stats.markEnd(0);
+      }
+      return;
+    }
+    this.launch(phase, arg, phaseName, 'phase');
+    let mainError: unknown = null;
+    this.stats.markStart(0);
+    try {
+      mainBody();
+    } catch (e) {
+      mainError = e;
+    }
+    this.stats.markEnd(0);
+    this.join(mainError);
+  }
+
+  /** `runPhase` under the name the collectors' PhaseRunner interface uses. */
+  run(phase: number, arg: number, phaseName: string, mainBody: () => void): void {
+    this.runPhase(phase, arg, phaseName, mainBody);
+  }
+
+  /** Concurrent phases: helpers run `phase` while the main thread returns at once (no-op if threads = 1). */
+  startBackground(phase: number, arg: number, phaseName: string): void {
+    this.checkUsable(phaseName);
+    this.stats.reset();
+    if (this.threads === 1) return;
+    this.launch(phase, arg, phaseName, 'background');
+  }
+
+  /** Non-blocking: the background phase has ended (or failed: joinBackground will throw). */
+  backgroundDone(): boolean {
+    if (this.state !== 'background') return true;
+    return Atomics.load(this.cb.words, DONE) === this.threads - 1 || this.heartbeat.aborted();
+  }
+
+  /** Blocks until the helpers have finished the background phase, with the same fault detection. */
+  joinBackground(): void {
+    if (this.state !== 'background') {
+      if (this.fault !== null) throw this.fault;
+      return;
+    }
+    setCurrentHeartbeat(this.heartbeat);
+    this.join(null);
+  }
+
+  private checkUsable(phaseName: string): void {
+    if (this.fault !== null) throw this.fault;
+    if (this.state === 'closed') throw new Error(`Scheduler is closed (phase ${phaseName})`);
+    if (this.state === 'background') {
+      throw new Error(`Scheduler: phase ${phaseName} started while background phase ${this.phaseName} runs; joinBackground() first`);
+    }
+    // A helper that died between phases left its record: fail now rather than wait for a stall.
+    for (let t = 1; t < this.threads; t++) {
+      if (this.cb.faultKind(t) !== FAULT_NONE) this.fail(t, phaseName, this.cb.faultKind(t) === FAULT_EXITED ? ABORT_EXITED : ABORT_THREW);
+    }
+    if (this.poolError !== null) {
+      this.fault = new GCThreadError(-1, phaseName, 'pool', `gc helper pool failed before phase ${phaseName}: ${this.poolError.message}`);
+      this.state = 'faulted';
+      throw this.fault;
+    }
+  }
+
+  private launch(phase: number, arg: number, phaseName: string, state: 'phase' | 'background'): void {
+    const w = this.cb.words;
+    const hb = this.heartbeat;
+    const helpers = this.threads - 1;
+    this.state = state;
+    this.phaseName = phaseName;
+    hb.clearAbort();
+    for (let t = 1; t <= helpers; t++) {
+      hb.arm(t);
+      this.cb.setWakeMs(t, 0);
+    }
+    w[PHASE] = phase;
+    w[ARG] = arg;
+    Atomics.store(w, DONE, 0);
+    Atomics.store(w, COMMAND, CMD_PHASE);
+    this.watch.begin(performance.now());
+    this.launchMs = clockMs();
+    if (this.dispatch === 'parked') {
+      Atomics.add(w, EPOCH, 1);
+      Atomics.notify(w, EPOCH);
+    } else {
+      // Piscina's run() posts the task and notifies the worker synchronously when the balancer
+      // picks a worker at once, which the targeted balancer always does: no event loop needed.
+      const pool = this.pool!;
+      for (let t = 1; t <= helpers; t++) {
+        this.target = this.workerOf[t];
+        pool.run({ kind: 'phase', threadId: t } satisfies HelperTask).catch(noop);
+      }
+      this.target = -1;
+    }
+  }
+
+  /** Waits for every helper to finish the current phase; turns aborts into errors. */
+  private join(mainError: unknown): void {
+    const w = this.cb.words;
+    const hb = this.heartbeat;
+    const helpers = this.threads - 1;
+    if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
+    let spins = 0;
+    for (;;) {
+      const d = Atomics.load(w, DONE);
+      if (d === helpers || hb.aborted()) break;
+      const stalled = this.watch.poll(performance.now());
+      if (stalled !== -1) {
+        if (stalled === NO_PROGRESS) hb.abort(0, ABORT_NO_PROGRESS);
+        else hb.abort(stalled, ABORT_STALLED);
+        break;
+      }
+      if (spins < JOIN_SPINS) {
+        spins++;
+        continue;
+      }
+      Atomics.wait(w, DONE, d, JOIN_SLICE_MS);
+    }
+    if (hb.aborted()) this.afterAbort(mainError);
+    this.state = 'idle';
+    let last = 0;
+    for (let t = 1; t <= helpers; t++) last = Math.max(last, this.cb.wakeMs(t));
+    this.lastWakeUs = Math.max(0, (last - this.launchMs) * 1000);
+    if (mainError !== null) throw mainError;
+  }
+
+  private afterAbort(mainError: unknown): never | void {
+    const hb = this.heartbeat;
+    const culprit = hb.abortedBy();
+    const kind = hb.abortKind();
+    // Give the others a moment to leave the phase (they see the abort in their next wait or beat).
+    const deadline = performance.now() + SETTLE_MS;
+    let stuck = -1;
+    for (;;) {
+      stuck = -1;
+      for (let t = 1; t < this.threads; t++) {
+        if (t !== culprit && hb.isArmed(t) && this.cb.faultKind(t) !== FAULT_EXITED) {
+          stuck = t;
+          break;
+        }
+      }
+      if (stuck === -1 || performance.now() > deadline) break;
+      Atomics.wait(this.cb.words, DONE, Atomics.load(this.cb.words, DONE), 1);
+    }
+    if (kind === ABORT_REQUESTED && culprit === 0) {
+      if (stuck === -1) return; // the main thread's own error: helpers stopped, scheduler usable
+      this.fail(stuck, this.phaseName, ABORT_STALLED, mainError);
+    }
+    this.fail(culprit, this.phaseName, kind, mainError);
+  }
+
+  private fail(thread: number, phase: string, kind: number, cause?: unknown): never {
+    const cb = this.cb;
+    let err: GCThreadError;
+    if (kind === ABORT_THREW && thread > 0) {
+      const [message, stack = ''] = cb.faultMessage(thread).split('\u0000');
+      err = new GCThreadError(thread, phase, 'threw', `gc helper thread ${thread} failed in phase ${phase}: ${message}`, stack);
+    } else if (kind === ABORT_EXITED) {
+      err = new GCThreadError(thread, phase, 'exited', `gc helper thread ${thread} exited with code ${cb.exitCode(thread)} in phase ${phase}`);
+    } else if (kind === ABORT_STALLED) {
+      err = new GCThreadError(
+        thread,
+        phase,
+        'stalled',
+        `gc helper thread ${thread} stalled in phase ${phase}: no heartbeat for ${this.stallTimeoutMs} ms`,
+      );
+    } else if (kind === ABORT_NO_PROGRESS) {
+      err = new GCThreadError(
+        -1,
+        phase,
+        'no-progress',
+        `gc phase ${phase} made no progress for ${this.stallTimeoutMs} ms: every helper still in it was ` +
+          `waiting for the others (does every participant offer termination?)`,
+      );
+    } else {
+      err = new GCThreadError(thread, phase, 'threw', `gc thread ${thread} failed in phase ${phase}`);
+    }
+    if (cause !== undefined && cause !== null) (err as { cause?: unknown }).cause = cause;
+    this.fault = err;
+    this.state = 'faulted';
+    throw err;
+  }
+
+  /** Number of pool workers whose thread has not exited (for tests: 0 after close()). */
+  liveWorkersForTesting(): number {
+    this.trackWorkers();
+    return this.liveWorkers.size;
+  }
+
+  /** Stops every helper; terminates the workers (also one stuck in an infinite loop). */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    const wasHealthy = this.fault === null && this.state !== 'background';
+    this.state = 'closed';
+    const w = this.cb.words;
+    Atomics.store(w, CLOSING, 1);
+    if (this.pool !== null && wasHealthy && this.dispatch === 'parked') {
+      Atomics.store(w, COMMAND, CMD_SHUTDOWN);
+      Atomics.add(w, EPOCH, 1);
+      Atomics.notify(w, EPOCH);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(this.longTasks),
+        new Promise((r) => {
+          timer = setTimeout(r, CLOSE_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    } else {
+      // Helpers may still be in a phase: make waits inside it end, then terminate.
+      this.heartbeat.abort(0, ABORT_REQUESTED);
+      Atomics.store(w, COMMAND, CMD_SHUTDOWN);
+      Atomics.add(w, EPOCH, 1);
+      Atomics.notify(w, EPOCH);
+    }
+    await this.destroyPool();
+  }
+
+  private async destroyPool(): Promise<void> {
+    const pool = this.pool;
+    if (pool === null) return;
+    Atomics.store(this.cb.words, CLOSING, 1);
+    this.trackWorkers();
+    await pool.destroy();
+    this.pool = null;
+  }
+}
