@@ -3,7 +3,7 @@
  * main thread's participant, the phase runner (inline for one thread, the scheduler's parked
  * helpers otherwise), the GC controller and the mutator. `close()` stops every helper.
  */
-import { Heap } from '../heap/heap.ts';
+import { Heap, C_TEST_FLAGS } from '../heap/heap.ts';
 import { PAGE_BYTES } from '../heap/layout.ts';
 import { FREE_LIST_WORDS } from '../heap/spaces/free-list.ts';
 import { GcShared } from '../gc/gc-shared.ts';
@@ -75,6 +75,11 @@ export class Simulator {
   digest(): string {
     this.mutator.prepareForGc();
     return heapDigest(this.heap).digest;
+  }
+
+  /** ForTesting: switch off a safety mechanism (TEST_* flags of heap.ts) on every thread. */
+  setTestFlagsForTesting(flags: number): void {
+    this.heap.ctl[C_TEST_FLAGS] = flags;
   }
 
   close(): Promise<void> {

@@ -446,6 +446,9 @@ export class WorklistLocal {
     if (DEBUG && !(v > 0 && (v | 0) === v)) throw new RangeError(`Worklist.push: ${v} is not a positive int32`);
     if (this.pushSeg !== NIL) {
       this.worklist.publishSegment(this.threadId, this.pushSeg, this.segmentSize);
+      // Forget it before allocating: if the pool is exhausted, the view stays consistent.
+      this.pushSeg = NIL;
+      this.pushStart = this.pushPos = this.pushEnd = 0;
       this.signalPublished();
     }
     let s = this.spareSeg;

@@ -175,8 +175,8 @@ export class Scheduler {
       try {
         await s.startPool(opts);
       } catch (e) {
-        await s.destroyPool();
         s.state = 'closed';
+        await s.destroyPool();
         throw e;
       }
     }
@@ -227,22 +227,26 @@ export class Scheduler {
     } catch (e) {
       throw new GCThreadError(-1, 'start', 'pool', `gc helper pool failed to start: ${(e as Error).message}`);
     }
+    let rejectStart: (e: Error) => void = noop;
     const failed = new Promise<never>((_, reject) => {
-      for (let t = 1; t <= helpers; t++) {
-        const task: HelperTask =
-          this.dispatch === 'parked' ? { kind: 'loop', threadId: t } : { kind: 'init', threadId: t, helpers };
-        const p = pool.run(task);
-        this.longTasks.push(p.catch(noop));
-        p.then(
-          (r) => {
-            if (this.dispatch === 'task') this.workerOf[t] = (r as { osThreadId: number }).osThreadId;
-            else if (this.state !== 'closed') reject(new Error(`gc helper thread ${t} left its loop`));
-          },
-          (e: Error) => reject(new GCThreadError(t, 'start', 'threw', `gc helper thread ${t} failed to start: ${e.message}`)),
-        );
-      }
+      rejectStart = reject;
     });
     failed.catch(noop);
+    for (let t = 1; t <= helpers; t++) {
+      const task: HelperTask =
+        this.dispatch === 'parked' ? { kind: 'loop', threadId: t } : { kind: 'init', threadId: t, helpers };
+      this.longTasks.push(
+        pool.run(task).then(
+          (r) => {
+            if (this.dispatch === 'task') this.workerOf[t] = (r as { osThreadId: number }).osThreadId;
+            else if (this.state !== 'closed') rejectStart(new Error(`gc helper thread ${t} left its loop`));
+          },
+          (e: Error) => {
+            rejectStart(new GCThreadError(t, 'start', 'threw', `gc helper thread ${t} failed to start: ${e.message}`));
+          },
+        ),
+      );
+    }
     await Promise.race([this.waitReady(helpers, startTimeout), failed]);
     if (this.dispatch === 'task') {
       await Promise.race([Promise.all(this.longTasks), failed]);
@@ -257,6 +261,7 @@ export class Scheduler {
     const w = this.cb.words;
     const deadline = performance.now() + timeoutMs;
     for (let r = Atomics.load(w, READY); r < helpers; r = Atomics.load(w, READY)) {
+      if (this.state === 'closed') return; // start-up failed elsewhere
       if (performance.now() > deadline) {
         throw new GCThreadError(-1, 'start', 'pool', `only ${r} of ${helpers} gc helper threads started within ${timeoutMs} ms`);
       }

@@ -263,12 +263,10 @@ describe('MMU', () => {
     const tl = run(t + 1, pauses);
     const windows = defaultWindows(tl.wallMs, 1e-4).slice(-30);
     expect(windows).toHaveLength(30);
-    const t0 = performance.now();
+    // Typically ~0.2 s for MMU and ~0.4 s for both; a quadratic algorithm would take minutes and
+    // hit the test timeout. Timings themselves belong in bench/, not in assertions.
     const curve = mmuCurve(tl, windows);
     const both = mmuAndBmu(tl, windows);
-    // Typically ~0.2 s for MMU and ~0.4 s for both; a quadratic algorithm would take minutes.
-    // The bound is loose so that a loaded machine passes: timings belong in bench/.
-    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(curve).toHaveLength(windows.length);
     expect(both.mmu).toEqual(curve);
   });

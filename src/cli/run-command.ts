@@ -1,0 +1,67 @@
+/**
+ * `gcsim run`: one workload, one configuration. Prints V8-style --trace-gc lines as GCs happen,
+ * a short summary, and writes the result JSON. Exit status: 0 ok, 1 run failure (helper fault,
+ * verifier error), 2 bad usage, 134 out of memory (like node's abort).
+ */
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { runOne } from '../experiments/run.ts';
+import { addOptionFlags, collectOptions, parseParams } from './options-cli.ts';
+import { formatPhaseWorkers, formatTraceGc, formatTraceGcNvp, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
+import type { GCEvent } from '../metrics/result.ts';
+import { UsageFailure, checkWritable } from './errors.ts';
+
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_OOM = 134;
+
+export function runCommand(): Command {
+  const cmd = new Command('run')
+    .description('run one workload and report its GCs')
+    .requiredOption('-w, --workload <name>', 'workload to run (see `gcsim workloads`)')
+    .option('-s, --seed <n>', 'random seed', '1')
+    .option('-p, --param <name=value...>', 'workload parameter(s)')
+    .option('--trace-gc', "print one line per GC in V8's --trace-gc format")
+    .option('--trace-gc-nvp', "print V8 --trace-gc-nvp style key=value lines")
+    .option('--trace-gc-verbose', 'print per-thread figures (G1 style) after each GC line')
+    .option('--verify', 'same as --verify-heap')
+    .option('--json <file>', 'write the gcsim/result@1 record to this file');
+  addOptionFlags(cmd);
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const seed = Number(raw.seed);
+    if (!Number.isInteger(seed)) throw new UsageFailure(`bad --seed '${String(raw.seed)}': an integer`);
+    let params: Record<string, number>;
+    try {
+      params = parseParams(raw.param as string[] | undefined);
+    } catch (e) {
+      throw new UsageFailure((e as Error).message);
+    }
+    const options = collectOptions(raw);
+    if (raw.verify === true) options.verifyHeap = true;
+    const json = raw.json as string | undefined;
+    if (json) checkWritable(json);
+    const mu = new MarkCompactMutatorUtilization(0);
+    let previous: GCEvent | null = null;
+    const isolate = isolateAddress(process.pid);
+    const onEvent = (ev: GCEvent) => {
+      mu.observe(ev);
+      if (raw.traceGc) console.log(formatTraceGc(ev, { pid: process.pid, isolate, muAverage: mu.average, muCurrent: mu.current }));
+      if (raw.traceGcNvp) console.log(formatTraceGcNvp(ev, { pid: process.pid, isolate, previous }));
+      if (raw.traceGcVerbose) for (const l of formatPhaseWorkers(ev)) console.log(l);
+      previous = ev;
+    };
+    const result = await runOne({ workload: String(raw.workload), seed, params, options, onEvent });
+    if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
+    const s = result.summary;
+    const f = (x: number) => x.toFixed(2);
+    console.error(
+      `${result.workload.name} seed=${seed} threads=${String(result.config.threads)}: ${s.pauses.count} GCs, pause p50 ${f(s.pauses.p50)} p95 ${f(s.pauses.p95)} max ${f(s.pauses.max)} ms, ` +
+        `GC ${f(s.gcMs)} of ${f(s.wallMs)} ms (${(100 * s.gcOverhead).toFixed(1)}%), digest ${result.digest}` +
+        (result.verify.checks > 0 ? `, verified ${result.verify.checks} GCs: ${result.verify.errors.length} errors` : ''),
+    );
+    if (result.error) {
+      console.error(result.error.kind === 'oom' ? result.error.message : `gcsim: ${result.error.kind}: ${result.error.message}`);
+      process.exitCode = result.error.kind === 'oom' ? EXIT_OOM : EXIT_RUN_FAILED;
+    }
+  });
+  return cmd;
+}

@@ -1,0 +1,53 @@
+import { describe, it, expect } from 'vitest';
+import { runOne } from '../../src/experiments/run.ts';
+import { WORKLOADS } from '../../src/workloads/index.ts';
+
+/** Small parameters so every workload runs in well under a second with the verifier on. */
+export const SMALL: Record<string, Record<string, number>> = {
+  'string-tick': { ticks: 60 },
+  gcbench: { longLivedDepth: 10, minDepth: 4, maxDepth: 12, arraySize: 20_000 },
+  splay: { treeSize: 600, modifications: 40, payloadDepth: 3, steps: 20 },
+  fragmenter: { rounds: 4, cohort: 6000, keepPercent: 10 },
+};
+
+const SMALL_OPTIONS = { maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1, verifyHeap: true } as const;
+
+describe('workloads', () => {
+  it('every built-in workload has small test parameters and a one-line description', () => {
+    for (const w of Object.values(WORKLOADS)) {
+      expect(SMALL[w.name], w.name).toBeDefined();
+      expect(w.description).not.toMatch(/\n/);
+    }
+  });
+
+  for (const name of Object.keys(SMALL)) {
+    it(`${name}: verifier clean after every GC over several seeds, digest stable run to run`, async () => {
+      for (const seed of [1, 2, 3]) {
+        const a = await runOne({ workload: name, seed, params: SMALL[name], options: SMALL_OPTIONS });
+        expect(a.error, `seed ${seed}`).toBeNull();
+        expect(a.verify.errors, `seed ${seed}`).toEqual([]);
+        expect(a.verify.checks, `seed ${seed}`).toBe(a.events.length);
+        expect(a.events.length, `seed ${seed}`).toBeGreaterThan(0);
+        if (seed === 1) {
+          const b = await runOne({ workload: name, seed, params: SMALL[name], options: SMALL_OPTIONS });
+          expect(b.digest).toBe(a.digest);
+        }
+      }
+    });
+  }
+
+  it('different seeds give different graphs', async () => {
+    const a = await runOne({ workload: 'splay', seed: 1, params: SMALL.splay });
+    const b = await runOne({ workload: 'splay', seed: 2, params: SMALL.splay });
+    expect(a.digest).not.toBe(b.digest);
+  });
+
+  it('the digest does not depend on GC settings (semispace size, compaction)', async () => {
+    const base = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter });
+    for (const options of [{ maxSemiSpaceSize: 2 }, { neverCompact: true }, { compactionFragmentationPercent: 20 }, { initialOldSpaceSize: 0.5 }]) {
+      const r = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: { ...options, verifyHeap: true } });
+      expect(r.verify.errors).toEqual([]);
+      expect(r.digest, JSON.stringify(options)).toBe(base.digest);
+    }
+  });
+});
