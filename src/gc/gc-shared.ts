@@ -101,6 +101,9 @@ export class GcThreadContext {
     this.copiedLocal.stealing = cfg.stealing;
     this.markingLocal = new WorklistLocal(shared.marking, threadId);
     this.markingLocal.stealing = cfg.stealing;
+    // Publishing a segment wakes participants sleeping in termination.
+    this.copiedLocal.wakeOnPublish(shared.terminator.wakeSignal);
+    this.markingLocal.wakeOnPublish(shared.terminator.wakeSignal);
     this.terminator = shared.terminator;
     this.labWords = cfg.labWords;
     const pages = shared.heap.totalPages;

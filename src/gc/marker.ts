@@ -5,7 +5,8 @@
  * helpers alike. V8: marking-visitor.h, concurrent-marking.cc (the visitor part).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP } from '../heap/heap.ts';
+import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
@@ -22,6 +23,12 @@ export class Marker {
     this.mem = ctx.heap.mem;
     this.bits = ctx.heap.markBits;
     this.live = ctx.liveBytes;
+    const ctl = ctx.heap.ctl;
+    const local = ctx.markingLocal;
+    this.stopAwareWork = {
+      threadId: ctx.threadId,
+      hasVisibleWork: () => Atomics.load(ctl, C_BACKGROUND_STOP) === 0 && local.hasVisibleWork(),
+    };
   }
 
   /** Stop-the-world marking: roots from the claimed items, then the transitive closure. */
@@ -63,6 +70,67 @@ export class Marker {
     this.objects++;
     this.markedWords += size;
     if (((h >>> 1) & 3) === KIND_TAGGED) this.ctx.markingLocal.push(a);
+  }
+
+  /**
+   * Concurrent marking on a helper while the mutator runs: drains the shared worklist (fed by the
+   * mutator's barrier and by root marking) with the helpers `1..markers` as participants, and
+   * returns early, with its local work published, when the main thread asks background work to stop.
+   */
+  runConcurrent(markers: number): void {
+    this.objects = 0;
+    this.markedWords = 0;
+    if (this.ctx.threadId === 0 || this.ctx.threadId > markers) return;
+    const local = this.ctx.markingLocal;
+    const term = this.ctx.terminator;
+    const ctl = this.heap.ctl;
+    const stopWork = this.stopAwareWork;
+    for (;;) {
+      let n = 0;
+      let obj = local.pop();
+      while (obj !== 0) {
+        this.visit(obj);
+        if ((++n & 63) === 0) {
+          this.ctx.heartbeat();
+          if (Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) break;
+        }
+        obj = local.pop();
+      }
+      if (obj !== 0) this.visit(obj);
+      if (Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) local.publish();
+      this.ctx.heartbeat();
+      if (term.offerTermination(stopWork)) return;
+    }
+  }
+
+  /** While a stop is requested every participant counts as idle, so the group terminates at once. */
+  private readonly stopAwareWork: TerminationWork;
+
+  /**
+   * One incremental marking step on the main thread: marks until `budgetWords` more words are
+   * marked or the worklist is empty. Returns true when no marking work is left that this thread can see.
+   */
+  step(budgetWords: number): boolean {
+    const local = this.ctx.markingLocal;
+    const target = this.markedWords + budgetWords;
+    let obj = local.pop();
+    while (obj !== 0) {
+      this.visit(obj);
+      if (this.markedWords >= target) return false;
+      obj = local.pop();
+    }
+    return true;
+  }
+
+  /** Marks the roots (handles, globals) from the main thread, without a parallel phase. */
+  markRoots(): void {
+    const roots = this.heap.roots;
+    const ctl = this.heap.ctl;
+    const sp = ctl[C_ROOT_SP];
+    for (let r = 1; r < sp; r++) this.markValue(roots[r]);
+    const gb = ctl[C_GLOBALS_BASE];
+    const ge = gb + ctl[C_GLOBALS_COUNT];
+    for (let r = gb; r < ge; r++) this.markValue(roots[r]);
   }
 
   drain(): void {

@@ -1,7 +1,8 @@
 /**
  * How a collector's main-thread half runs a parallel phase, without knowing about threads: the
  * scheduler implements this for `threads > 1`; `InlineRunner` runs the main thread's share
- * alone. Synchronous: the mutator is stopped inside an allocation while a phase runs.
+ * alone. Synchronous: the mutator is stopped inside an allocation while a phase runs. Background
+ * phases (concurrent marking, concurrent sweeping) run on the helpers while the mutator goes on.
  */
 export interface PhaseRunner {
   readonly threads: number;
@@ -9,6 +10,10 @@ export interface PhaseRunner {
   run(phase: number, arg: number, name: string, mainBody: () => void): void;
   /** Microseconds from the start of the last phase until every helper was running it. */
   readonly lastWakeUs: number;
+  /** Helpers run `phase` while the main thread returns at once (threads > 1 only). */
+  startBackground(phase: number, arg: number, name: string): void;
+  backgroundDone(): boolean;
+  joinBackground(): void;
   close(): Promise<void>;
 }
 
@@ -18,5 +23,12 @@ export class InlineRunner implements PhaseRunner {
   run(_phase: number, _arg: number, _name: string, mainBody: () => void): void {
     mainBody();
   }
+  startBackground(_phase: number, _arg: number, name: string): void {
+    throw new Error(`background phase ${name} needs helper threads (threads > 1)`);
+  }
+  backgroundDone(): boolean {
+    return true;
+  }
+  joinBackground(): void {}
   async close(): Promise<void> {}
 }

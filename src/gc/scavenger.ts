@@ -14,7 +14,8 @@ import {
   headerKind,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { recordOldToNew } from '../heap/remembered-set.ts';
@@ -36,6 +37,8 @@ export class Scavenger {
   private newStart = 0;
   private newEnd = 0;
   private plainForwarding = false;
+  /** A major GC's marking is under way: copies keep the colour of their original. */
+  private marking = false;
   private readonly labWords: number;
   // figures
   copiedWords = 0;
@@ -58,6 +61,7 @@ export class Scavenger {
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
     this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING);
+    this.marking = ctl[C_MARKING] !== 0;
     this.copiedWords = 0;
     this.promotedWords = 0;
     this.objects = 0;
@@ -191,6 +195,11 @@ export class Scavenger {
       }
     }
     this.objects++;
+    if (this.marking && isMarked(this.heap.markBits, a)) {
+      // Transfer the colour (V8: MarkingState::TransferColor), so a scavenge keeps marking's progress.
+      markBlack(this.heap.markBits, target);
+      if (promoted) this.ctx.liveBytes[target >>> PAGE_BITS] += size << 2;
+    }
     if (promoted) this.promotedWords += size;
     else this.copiedWords += size;
     if (kind === KIND_TAGGED) this.ctx.copiedLocal.push(target);

@@ -4,7 +4,7 @@
  * under one lock acquisition per page). Sets the page's used words and live bytes. V8: sweeper.cc.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts';
-import { type Heap, META_WORDS, M_LIVE_BYTES, M_SPACE, M_USED_WORDS } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, META_WORDS, M_FLAGS, M_LIVE_BYTES, M_SPACE, M_USED_WORDS, PAGE_NEEDS_SWEEP } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { freeListAdd, MIN_FREE_BLOCK_WORDS } from '../heap/spaces/free-list.ts';
 import { ZAP_VALUE } from '../heap/spaces/semi-space.ts';
@@ -22,13 +22,31 @@ export class Sweeper {
     this.heap = ctx.heap;
   }
 
-  run(): void {
+  /**
+   * Sweeps claimed pages until none are left. In the background (concurrent sweeping) it stops
+   * before claiming another page once the main thread asks background work to stop; the
+   * remaining items stay claimable, so sweeping resumes where it left off.
+   */
+  run(background = false): void {
     this.pages = this.freedWords = 0;
     const items = this.ctx.items;
-    for (let i = items.claim(); i >= 0; i = items.claim()) {
+    const ctl = this.heap.ctl;
+    for (;;) {
+      if (background && Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) return;
+      const i = items.claim();
+      if (i < 0) return;
       if (items.kind(i) === ITEM_PAGE) this.sweepPage(items.arg(i));
       this.ctx.heartbeat();
     }
+  }
+
+  /** Main thread, on allocation failure during concurrent sweeping: sweep one more page itself. */
+  sweepOneOnDemand(): boolean {
+    const items = this.ctx.items;
+    const i = items.claim();
+    if (i < 0) return false;
+    if (items.kind(i) === ITEM_PAGE) this.sweepPage(items.arg(i));
+    return true;
   }
 
   sweepPage(page: number): void {
@@ -65,9 +83,11 @@ export class Sweeper {
       freeListAdd(heap, space, g, w);
       if (w >= MIN_FREE_BLOCK_WORDS) free += w;
     }
-    heap.unlock();
+    // Inside the lock: once its gaps are on the free list another thread may allocate there.
     heap.pageMeta[page * META_WORDS + M_USED_WORDS] = PAGE_WORDS - free;
     heap.pageMeta[page * META_WORDS + M_LIVE_BYTES] = liveWords * 4;
+    heap.pageMeta[page * META_WORDS + M_FLAGS] &= ~PAGE_NEEDS_SWEEP;
+    heap.unlock();
     this.pages++;
     this.freedWords += free;
   }

@@ -81,6 +81,10 @@ export const C_MAP_TOP = 24;
 export const C_ROOT_SP = 25;
 export const C_GLOBALS_BASE = 26;
 export const C_GLOBALS_COUNT = 27;
+/** Set by the main thread to make background phases (concurrent marking, sweeping) return early. */
+export const C_BACKGROUND_STOP = 28;
+/** Debug counter: allocations that landed on a page still waiting to be swept (must stay 0). */
+export const C_UNSWEPT_ALLOCATIONS = 29;
 export const CTL_WORDS = 32;
 
 /** ForTesting switches, shared so that helper threads see them too. */
@@ -88,6 +92,7 @@ export const TEST_NO_REMEMBERED_SET = 1;
 export const TEST_NO_POINTER_UPDATE = 2;
 export const TEST_PLAIN_FORWARDING = 4;
 export const TEST_NO_MARKING_BARRIER = 8;
+export const TEST_KEEP_STALE_FREE_LISTS = 16;
 
 export interface HeapBuffers {
   mem: SharedArrayBuffer;
@@ -334,7 +339,11 @@ export class Heap {
     if (space === SPACE_NEW) return this.newSpaceUsedWords();
     let sum = 0;
     const pm = this.pageMeta;
-    for (let p = this.ctl[C_SPACE_FIRST + space]; p !== 0; p = pm[p * META_WORDS + M_NEXT]) sum += pm[p * META_WORDS + M_USED_WORDS];
+    for (let p = this.ctl[C_SPACE_FIRST + space]; p !== 0; p = pm[p * META_WORDS + M_NEXT]) {
+      // A page waiting for the sweeper still holds its dead objects: count what marking found live.
+      const m = p * META_WORDS;
+      sum += (pm[m + M_FLAGS] & PAGE_NEEDS_SWEEP) !== 0 ? pm[m + M_LIVE_BYTES] >>> 2 : pm[m + M_USED_WORDS];
+    }
     return sum;
   }
   spaceCommittedPages(space: number): number {

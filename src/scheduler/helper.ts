@@ -8,6 +8,7 @@
  */
 
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { threadId as osThreadId } from 'node:worker_threads';
 import {
@@ -53,9 +54,12 @@ export type HelperTask =
   | { kind: 'phase'; threadId: number };
 
 /**
- * Spins on EPOCH after a phase before sleeping: GC phases come in bursts (a scavenge is roots +
- * parallel + finalize), and a spinning helper starts the next one without a futex wake-up.
- * ~1000 Atomics.load ≈ 5-10 µs: a small tax on a 2-core machine, measured in handshake.bench.ts.
+ * Spins on EPOCH after a phase before sleeping, when every participant has a core of its own:
+ * GC phases come in bursts (a scavenge is roots + parallel + finalize), and a spinning helper
+ * starts the next one in ~1 µs instead of a ~10-50 µs futex wake-up. ~1000 Atomics.load is
+ * 5-10 µs. Oversubscribed (threads > cores) a spinning helper takes the core the main thread or
+ * a working peer needs, and empty-phase round trips got 2-20x slower: no spinning then.
+ * Measured in bench/handshake.bench.ts.
  */
 const PARK_SPINS = 1000;
 /** Parked helpers re-check the control block this often even without a notify. */
@@ -87,6 +91,7 @@ export class Helper {
   readonly heartbeat: Heartbeat;
   readonly stats: ThreadStats;
   readonly participant: Participant;
+  private readonly parkSpins: number;
 
   constructor(data: HelperWorkerData, threadId: number, create: CreateParticipant) {
     this.threadId = threadId;
@@ -100,6 +105,7 @@ export class Helper {
       heartbeat: this.heartbeat,
       stats: this.stats,
     };
+    this.parkSpins = this.cb.threads <= availableParallelism() ? PARK_SPINS : 0;
     this.cb.setOsThread(threadId, osThreadId);
     this.participant = create(data.participantData, threadId, ctx);
     this.installExitHook();
@@ -150,7 +156,7 @@ export class Helper {
     for (;;) {
       let e = Atomics.load(w, EPOCH);
       if (e === seen) {
-        for (let i = 0; i < PARK_SPINS && e === seen; i++) e = Atomics.load(w, EPOCH);
+        for (let i = this.parkSpins; i > 0 && e === seen; i--) e = Atomics.load(w, EPOCH);
         if (e === seen) {
           Atomics.wait(w, EPOCH, seen, PARK_WAIT_MS);
           continue;

@@ -7,6 +7,7 @@
  * Knows threads, not GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
  */
 
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -88,8 +89,13 @@ export class GCThreadError extends Error {
 
 const DEFAULT_STALL_TIMEOUT_MS = 1000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
-/** Spins on DONE before sleeping: the last helper usually arrives within a few µs of the main thread. */
+/**
+ * Spins on DONE before sleeping, when every participant has a core (see PARK_SPINS in helper.ts
+ * for why not otherwise): the last helper usually arrives within a few µs of the main thread.
+ */
 const JOIN_SPINS = 2000;
+/** While spinning, poll the stall watch this rarely (it reads the clock and every heartbeat). */
+const JOIN_POLL_EVERY = 128;
 /** Longest sleep between stall-watch polls while joining. */
 const JOIN_SLICE_MS = 10;
 /** After an abort, how long the other helpers get to leave the phase before we give up on them. */
@@ -140,6 +146,7 @@ export class Scheduler {
   private target: number;
   private readonly workers: Set<Worker>;
   private readonly liveWorkers: Set<Worker>;
+  private readonly joinSpins: number;
 
   private constructor(opts: SchedulerOptions) {
     const threads = opts.threads;
@@ -166,6 +173,7 @@ export class Scheduler {
     this.target = -1;
     this.workers = new Set();
     this.liveWorkers = new Set();
+    this.joinSpins = threads <= availableParallelism() ? JOIN_SPINS : 0;
   }
 
   /** Starts the pool (guarded ping), builds every helper's participant; resolves when all are parked. */
@@ -409,17 +417,16 @@ export class Scheduler {
     for (;;) {
       const d = Atomics.load(w, DONE);
       if (d === helpers || hb.aborted()) break;
+      if (spins < this.joinSpins) {
+        if ((++spins & (JOIN_POLL_EVERY - 1)) !== 0) continue;
+      }
       const stalled = this.watch.poll(performance.now());
       if (stalled !== -1) {
         if (stalled === NO_PROGRESS) hb.abort(0, ABORT_NO_PROGRESS);
         else hb.abort(stalled, ABORT_STALLED);
         break;
       }
-      if (spins < JOIN_SPINS) {
-        spins++;
-        continue;
-      }
-      Atomics.wait(w, DONE, d, JOIN_SLICE_MS);
+      if (spins >= this.joinSpins) Atomics.wait(w, DONE, d, JOIN_SLICE_MS);
     }
     if (hb.aborted()) this.afterAbort(mainError);
     this.state = 'idle';

@@ -41,7 +41,7 @@ describe('parallel closure over WorklistLocal + Terminator (real threads)', () =
   });
 
   function runOne(seed: number, stealing: boolean, tinySegments: boolean): { steals: number; attempts: number } {
-    const r = rng(seed * 7919 + 1);
+    const r = rng(seed);
     const spec = {
       seed,
       nodes: 2000 + Math.floor(r() * (MAX_NODES - 2000)),

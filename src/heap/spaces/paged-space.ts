@@ -5,7 +5,7 @@
  * main-allocator.h (LinearAllocationArea), evacuation-allocator.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from '../layout.ts';
-import { type Heap, META_WORDS, M_ALLOC_TOP } from '../heap.ts';
+import { type Heap, C_UNSWEPT_ALLOCATIONS, META_WORDS, M_ALLOC_TOP, M_FLAGS, PAGE_NEEDS_SWEEP } from '../heap.ts';
 import { addUsedWords, freeListAdd, freeListTake, MIN_FREE_BLOCK_WORDS } from './free-list.ts';
 import { markBlack } from '../marking-bitmap.ts';
 
@@ -32,6 +32,8 @@ export function refillLab(heap: Heap, lab: Lab, minWords: number, labWords: numb
     let words: number;
     if (block !== 0) {
       words = 2 + heap.mem[block + 1];
+      // The invariant of concurrent sweeping: free-list memory only ever comes from swept pages.
+      if ((heap.pageMeta[(block >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_NEEDS_SWEEP) !== 0) Atomics.add(heap.ctl, C_UNSWEPT_ALLOCATIONS, 1);
     } else {
       const page = heap.takePage(lab.space);
       if (page === 0) return false;

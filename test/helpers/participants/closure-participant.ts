@@ -52,9 +52,12 @@ export function createClosureData(threads: number, maxNodes: number, maxRoots: n
   };
 }
 
-/** xorshift32: seeded, no allocation. */
+/** xorshift32 seeded through murmur3's finalizer (so nearby seeds give unrelated streams). */
 export function rng(seed: number): () => number {
-  let s = seed | 0 || 0x9e3779b9;
+  let s = seed | 0;
+  s = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
+  s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35);
+  s = (s ^ (s >>> 16)) | 0 || 0x9e3779b9;
   return () => {
     s ^= s << 13;
     s ^= s >>> 17;

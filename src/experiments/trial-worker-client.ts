@@ -1,0 +1,84 @@
+/**
+ * The main-thread side of a trial: starts a fresh worker thread, calls TrialApi.run through
+ * comlink with a progress callback, and turns every way the worker can fail (an uncaught throw,
+ * process.exit, a timeout, an interrupt) into a TrialFailure instead of an exception or a hang.
+ *
+ * Booting TypeScript in a worker on Node 20: `new Worker('x.ts')` fails even under tsx, so the
+ * worker starts on trial-worker-boot.cjs, which `require`s the .ts entry through tsx's require
+ * hook. The hook comes from the worker's execArgv: inherited when the parent runs under tsx
+ * (`tsx main.ts`, `node --import tsx`, vitest's execArgv), added (`--import tsx`) otherwise,
+ * e.g. under bin/gcsim.mjs's in-process `register()`. Piscina helpers the trial starts inherit
+ * the same execArgv, so they load .ts too.
+ */
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import * as Comlink from 'comlink';
+import { nodeEndpoint } from './trial-worker-endpoint.ts';
+import type { TrialAnswer, TrialApi, TrialFailure, TrialProgress, TrialSpec } from './trial-worker-api.ts';
+import type { RunResult } from '../metrics/result.ts';
+
+const BOOT = fileURLToPath(new URL('./trial-worker-boot.cjs', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./trial-worker.ts', import.meta.url));
+
+/** Workers inherit process.execArgv; add tsx when the parent loaded it some other way. */
+export function trialWorkerExecArgv(): string[] | undefined {
+  if (process.execArgv.some((a) => a.includes('tsx'))) return undefined;
+  return [...process.execArgv, '--import', 'tsx'];
+}
+
+export interface TrialOutcome {
+  /** The run's record (complete, or up to its failure); null when the worker died first. */
+  result: RunResult | null;
+  failure: TrialFailure | null;
+  /** Wall time on the main thread, worker start-up and tear-down included. */
+  hostMs: number;
+}
+
+export interface TrialRunOptions {
+  onProgress?: (p: TrialProgress) => void;
+  /** Kill the worker and report `timeout` after this long. */
+  timeoutMs?: number;
+  /** Abort: kill the worker and report `interrupted`. */
+  signal?: AbortSignal;
+}
+
+/** Runs one trial in a fresh worker thread. Never throws for a failure of the trial. */
+export async function runTrialInWorker(spec: TrialSpec, opts: TrialRunOptions = {}): Promise<TrialOutcome> {
+  const t0 = performance.now();
+  const interrupted = (): TrialOutcome => ({ result: null, failure: { kind: 'interrupted', message: 'interrupted before the trial ended' }, hostMs: performance.now() - t0 });
+  if (opts.signal?.aborted) return interrupted();
+
+  const execArgv = trialWorkerExecArgv();
+  const worker = new Worker(BOOT, { argv: [ENTRY], ...(execArgv ? { execArgv } : {}) });
+  const api = Comlink.wrap<TrialApi>(nodeEndpoint(worker));
+  const progress = opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined;
+
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const answer = await new Promise<TrialAnswer>((resolve) => {
+    let settled = false;
+    const settle = (a: TrialAnswer): void => {
+      if (settled) return;
+      settled = true;
+      resolve(a);
+    };
+    const fail = (kind: TrialFailure['kind'], message: string): void => settle({ result: null, failure: { kind, message } });
+    worker.once('error', (e: Error) => fail('crash', `trial worker crashed: ${e.message}`));
+    worker.once('exit', (code: number) => fail('crash', `trial worker exited with code ${code} before answering`));
+    if (opts.timeoutMs !== undefined && Number.isFinite(opts.timeoutMs)) {
+      timer = setTimeout(() => fail('timeout', `trial took longer than ${opts.timeoutMs} ms`), opts.timeoutMs);
+    }
+    if (opts.signal) {
+      onAbort = () => fail('interrupted', 'interrupted before the trial ended');
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    api.run(spec, progress).then(settle, (e: unknown) => fail('crash', `trial worker failed: ${e instanceof Error ? e.message : String(e)}`));
+  });
+  if (timer) clearTimeout(timer);
+  if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+  worker.removeAllListeners('error');
+  worker.on('error', () => undefined); // a late error from a dying worker is not news
+  api[Comlink.releaseProxy]();
+  await worker.terminate();
+  return { ...answer, hostMs: performance.now() - t0 };
+}

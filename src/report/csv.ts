@@ -1,0 +1,73 @@
+/**
+ * results.csv of a sweep: one row per trial and GC type (`all`, `scavenge`, `mark-compact`),
+ * with the configuration's every resolved option as columns, so the file loads into a data
+ * frame with no joins. A failed trial keeps its rows, with whatever it measured before failing
+ * (nothing at all when its worker died) and the failure in `status`/`failure_*`.
+ */
+import { OPTION_TABLE } from '../options.ts';
+import { GC_TYPES } from '../metrics/summary.ts';
+import type { PauseSummary } from '../metrics/result.ts';
+import type { SweepResults } from '../experiments/sweep-results.ts';
+
+const PAUSE_COLUMNS = ['count', 'totalMs', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
+
+/** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(fields: readonly unknown[]): string {
+  return fields.map(csvField).join(',');
+}
+
+export function sweepCsv(s: SweepResults): string {
+  const optionNames = Object.keys(OPTION_TABLE);
+  const paramNames = [...new Set(s.configurations.flatMap((c) => Object.keys(c.resolvedParams ?? {})))].sort();
+  const header = [
+    'config',
+    'label',
+    'workload',
+    ...paramNames.map((p) => `param.${p}`),
+    ...optionNames,
+    'trial',
+    'index',
+    'seed',
+    'status',
+    'failure_kind',
+    'failure_message',
+    'gc_type',
+    ...PAUSE_COLUMNS.map((c) => (c === 'count' ? 'gcs' : c === 'totalMs' ? 'pause_total_ms' : `pause_${c}_ms`)),
+    'wall_ms',
+    'gc_ms',
+    'gc_overhead',
+    'mutator_throughput',
+    'allocated_bytes',
+    'host_ms',
+    'digest',
+  ];
+  const lines = [csvLine(header)];
+  for (const c of s.configurations) {
+    const fixed = [
+      c.id,
+      c.label,
+      c.workload,
+      ...paramNames.map((p) => c.resolvedParams?.[p]),
+      ...optionNames.map((o) => (c.resolvedOptions as Record<string, unknown>)[o]),
+    ];
+    for (const t of c.trials) {
+      const r = t.result;
+      const common = [t.trial, t.index, t.seed, t.status, t.failure?.kind, t.failure?.message];
+      for (const type of ['all', ...GC_TYPES]) {
+        const p: PauseSummary | undefined = r === null ? undefined : type === 'all' ? r.summary.pauses : r.summary.pausesByType[type];
+        const tail =
+          r === null
+            ? [r, r, r, r, r, t.hostMs, '']
+            : [r.summary.wallMs, r.summary.gcMs, r.summary.gcOverhead, r.summary.mutatorThroughput, r.summary.allocatedBytes, t.hostMs, r.digest];
+        lines.push(csvLine([...fixed, ...common, type, ...PAUSE_COLUMNS.map((k) => p?.[k]), ...tail]));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
