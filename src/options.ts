@@ -19,6 +19,7 @@ export const OPTION_TABLE = {
   heapGrowingFactor: { kind: 'number', default: 2, min: 1.1, max: 8, doc: 'next mark-compact limit = live old-generation bytes x this factor' },
   balance: { kind: 'enum', default: 'steal', values: ['steal', 'static'], doc: 'work distribution in parallel phases: steal segments, or keep what was dealt' },
   dispatch: { kind: 'enum', default: 'parked', values: ['parked', 'task'], doc: 'how a parallel phase starts: wake parked helpers, or a Piscina task per phase' },
+  incrementalMarking: { kind: 'bool', default: true, doc: 'mark while the mutator runs, in steps or on helpers; off = stop-the-world mark-compact (V8 --incremental-marking)' },
   concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
   concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },
   barrier: { kind: 'enum', default: 'insertion', values: ['insertion', 'satb'], doc: 'marking barrier: shade the written value (V8) or the overwritten one (snapshot at the beginning)' },

@@ -6,6 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { runCommand } from './run-command.ts';
 import { workloadsCommand } from './workloads-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { sweepCommand } from './sweep-command.ts';
+import { reportCommand } from './report-command.ts';
+import { experimentCommand } from './experiment-command.ts';
 import { EXIT_USAGE, UsageFailure } from './errors.ts';
 import { UsageError } from '../experiments/run.ts';
 import { OptionError } from '../options.ts';
@@ -16,7 +19,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const c of [runCommand(), workloadsCommand(), demoCommand()]) {
+  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand()]) {
     c.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(c);
   }

@@ -3,7 +3,7 @@
  * main thread's participant, the phase runner (inline for one thread, the scheduler's parked
  * helpers otherwise), the GC controller and the mutator. `close()` stops every helper.
  */
-import { Heap, C_TEST_FLAGS } from '../heap/heap.ts';
+import { Heap, C_TEST_FLAGS, PAGE_NEEDS_SWEEP } from '../heap/heap.ts';
 import { PAGE_BYTES } from '../heap/layout.ts';
 import { FREE_LIST_WORDS } from '../heap/spaces/free-list.ts';
 import { GcShared } from '../gc/gc-shared.ts';
@@ -13,7 +13,7 @@ import { GcController } from '../gc/gc-controller.ts';
 import { verifyHeap } from '../gc/verifier.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { Mutator } from '../mutator/mutator.ts';
-import { type GcOptions, resolveOptions } from '../options.ts';
+import { type GcOptions, concurrentMarkerCount, resolveOptions } from '../options.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
 
@@ -60,8 +60,13 @@ export class Simulator {
         quotaBytes: options.compactionQuotaMb * 1048576,
       },
       headroomPages,
+      incrementalMarking: options.incrementalMarking,
+      concurrentMarkers: concurrentMarkerCount(options),
+      barrier: options.barrier,
+      concurrentSweeping: options.concurrentSweeping,
+      measureFloatingGarbage: options.verifyHeap,
     });
-    if (options.verifyHeap) gc.verifier = () => verifyHeap(heap);
+    if (options.verifyHeap) gc.verifier = () => verifyHeap(heap, { skipUnmarkedOn: (p) => (heap.pageFlags(p) & PAGE_NEEDS_SWEEP) !== 0 });
     const mutator = new Mutator(heap, gc);
     return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
   }
@@ -69,7 +74,8 @@ export class Simulator {
   /** Verifies the heap now (publishing the mutator's state first). */
   verify(): string[] {
     this.mutator.prepareForGc();
-    return verifyHeap(this.heap);
+    const heap = this.heap;
+    return verifyHeap(heap, { skipUnmarkedOn: (p) => (heap.pageFlags(p) & PAGE_NEEDS_SWEEP) !== 0 });
   }
 
   digest(): string {

@@ -82,6 +82,8 @@ export interface SweepResults {
   command: string | null;
   /** The main thread's environment (each trial's result has its own). */
   env: RunResult['env'];
+  /** os.loadavg() when the sweep started and ended: other work on the machine adds noise. */
+  load?: { start: number[]; end: number[] | null };
   spec: SweepSpec;
   /** Trials planned (warm-ups excluded) and trials run (measured). */
   plannedTrials: number;

@@ -4,6 +4,7 @@
  * crash, timeout) is recorded with its failure and the sweep goes on; an abort (Ctrl-C) stops
  * after killing the running trial and returns everything measured so far. Main thread.
  */
+import os from 'node:os';
 import { environment } from './run.ts';
 import { expandMatrix, planTrials, validateSweepSpec, type PlannedTrial, type SweepConfiguration, type SweepSpec } from './sweep-matrix.ts';
 import { SWEEP_SCHEMA, type ConfigurationRecord, type SweepResults, type TrialRecord } from './sweep-results.ts';
@@ -44,6 +45,7 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
     status: 'running',
     command: hooks.command ?? null,
     env: environment(),
+    load: { start: os.loadavg(), end: null },
     spec,
     plannedTrials: plan.filter((t) => !t.warmup).length,
     configurations: records,
@@ -87,5 +89,6 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
   }
   results.status = hooks.signal?.aborted ? 'interrupted' : 'complete';
   results.finishedAt = new Date().toISOString();
+  results.load!.end = os.loadavg();
   return summarizeSweep(results);
 }

@@ -164,14 +164,20 @@ export function digestWarnings(s: SweepResults): string[] {
   return out;
 }
 
-/** Headline disagreement warnings of every configuration, prefixed with its label. */
+/**
+ * One line per configuration whose trials disagree by more than 10% on a headline metric:
+ * `splay threads=2: trials disagree by > 10% on pauses.p50 (32%), pauses.max (25%)`. The full
+ * per-metric warnings are in each configuration's summary.
+ */
 export function headlineWarnings(s: SweepResults): string[] {
   const out: string[] = [];
   for (const c of s.configurations) {
-    for (const w of c.summary.warnings) {
-      const name = w.slice(0, w.indexOf(':'));
-      if ((HEADLINE_METRICS as readonly string[]).includes(name)) out.push(`${c.label}: ${w}`);
+    const parts: string[] = [];
+    for (const name of HEADLINE_METRICS) {
+      const m = c.summary.metrics[name];
+      if (m?.disagrees) parts.push(`${name} (${m.spread === Infinity ? '∞' : `${Math.round(m.spread * 100)}%`})`);
     }
+    if (parts.length > 0) out.push(`${c.label}: ${c.summary.ok} trials disagree by more than 10% on ${parts.join(', ')}`);
   }
   return out;
 }

@@ -11,17 +11,19 @@ interface NodePort {
   start?: () => void;
 }
 
-type Handler = EventListenerOrEventListenerObject;
+type Handler = Parameters<Endpoint['addEventListener']>[1];
+type Transfer = Parameters<Endpoint['postMessage']>[1];
 
 export function nodeEndpoint(port: NodePort): Endpoint {
   const listeners = new WeakMap<Handler, (data: unknown) => void>();
   return {
-    postMessage: (message: unknown, transfer?: Transferable[]) => port.postMessage(message, transfer as unknown[] | undefined),
+    postMessage: (message: unknown, transfer?: Transfer) => port.postMessage(message, transfer as unknown[] | undefined),
     addEventListener: (_type: string, handler: Handler) => {
       const l = (data: unknown): void => {
-        const ev = { data } as MessageEvent;
-        if (typeof handler === 'function') handler(ev);
-        else handler.handleEvent(ev);
+        const ev = { data };
+        const h = handler as ((e: unknown) => void) | { handleEvent(e: unknown): void };
+        if (typeof h === 'function') h(ev);
+        else h.handleEvent(ev);
       };
       port.on('message', l);
       listeners.set(handler, l);

@@ -5,8 +5,8 @@
  * compaction LABs, live young ones to to-space or, on their second survival, to old space. Copies
  * are marked black so pointer updating and sweeping see them. V8: mark-compact.cc (Evacuator).
  */
-import { type Addr, KIND_TAGGED, PAGE_WORDS, SPACE_OLD_DATA, SPACE_OLD_POINTER, headerKind, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_NEW_TOP } from '../heap/heap.ts';
+import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, SPACE_OLD_DATA, SPACE_OLD_POINTER, headerKind, tagPtr } from '../heap/layout.ts';
+import { type Heap, C_AGE_MARK, C_NEW_TOP, META_WORDS, M_LIVE_BYTES } from '../heap/heap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
@@ -44,7 +44,7 @@ export class Evacuator {
       const kind = items.kind(i);
       const start = items.arg(i);
       if (kind === ITEM_PAGE) {
-        this.evacuateRange(start << 16, (start << 16) + PAGE_WORDS, false, 0);
+        this.evacuateRange(start << PAGE_BITS, (start << PAGE_BITS) + PAGE_WORDS, false, 0);
       } else if (kind === ITEM_NEW_RANGE) {
         this.evacuateRange(start, Math.min(start + PAGE_WORDS, newTop), true, ageMark);
       }
@@ -88,6 +88,9 @@ export class Evacuator {
   }
 
   private allocateOld(kind: number, size: number): Addr {
-    return labAllocate(this.heap, kind === KIND_TAGGED ? this.pointerLab : this.dataLab, size, this.ctx.labWords);
+    const a = labAllocate(this.heap, kind === KIND_TAGGED ? this.pointerLab : this.dataLab, size, this.ctx.labWords);
+    // Target pages are fresh: what lands on them is their live size until the sweeper recounts.
+    if (a !== 0) Atomics.add(this.heap.pageMeta, (a >>> PAGE_BITS) * META_WORDS + M_LIVE_BYTES, size << 2);
+    return a;
   }
 }

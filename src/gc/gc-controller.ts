@@ -1,19 +1,23 @@
 /**
- * The main-thread entry to every collection (V8's Heap::CollectGarbage and GCTracer): chooses
- * the collector, times the pause and its phases, records one GCEvent per GC, moves the
- * old-generation limit, runs the verifier after every GC in verify mode, and raises V8's
- * out-of-memory failure. It knows the mutator only through `MutatorGcHooks`.
+ * The main-thread entry to every collection (V8's Heap::CollectGarbage, IncrementalMarking and
+ * GCTracer): chooses the collector, runs the major GC cycle (marking started at the
+ * old-generation limit, done concurrently by helpers or in incremental steps paid by allocation,
+ * finished in a short pause, then compaction and concurrent sweeping), times every pause and
+ * phase, records one GCEvent per GC, moves the old-generation limit, runs the verifier after
+ * every GC in verify mode, and raises V8's out-of-memory failure. It knows the mutator only
+ * through `MutatorGcHooks`.
  */
 import { SPACE_CODE, SPACE_LO, SPACE_MAP, SPACE_NEW, SPACE_OLD_DATA, SPACE_OLD_POINTER, PAGE_BYTES } from '../heap/layout.ts';
-import { C_NEW_FROM, C_NEW_TOP, C_POOL_LIMIT_PAGES, type Heap } from '../heap/heap.ts';
+import { C_BACKGROUND_STOP, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_POOL_LIMIT_PAGES, type Heap } from '../heap/heap.ts';
 import { freeListWords } from '../heap/spaces/free-list.ts';
-import type { GCEvent, GCType } from '../metrics/result.ts';
+import type { GCEvent, GCType, IncrementalMarkingStats } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
-import { MarkCompactCollector, type CompactionPolicy } from './mark-compact-collector.ts';
-import type { Participant } from './participant.ts';
+import { MarkCompactCollector, type CompactionPolicy, type MarkCompactFigures } from './mark-compact-collector.ts';
+import { type Participant, PHASE_CONCURRENT_MARK, PHASE_SWEEP_BACKGROUND } from './participant.ts';
 import { nowMs, PhaseClock } from './phase-clock.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
+import { floatingGarbageBytes } from './floating-garbage.ts';
 
 /** What the controller needs from the mutator around a GC. */
 export interface MutatorGcHooks {
@@ -21,6 +25,12 @@ export interface MutatorGcHooks {
   prepareForGc(): void;
   /** Reload the allocation top after the semispaces flipped. */
   afterGc(): void;
+  /** Marking starts or ends: turn the marking barrier and black allocation on or off. */
+  setMarking(active: boolean, satb: boolean): void;
+  /** Call `allocationStep()` about every OBSERVER_STEP_BYTES of allocation (or stop). */
+  setAllocationObserver(active: boolean): void;
+  /** Objects the marking barrier shaded since marking started. */
+  readonly barrierRecords: number;
 }
 
 export class OutOfMemoryError extends Error {
@@ -35,13 +45,45 @@ export interface ControllerOptions {
   growingFactor: number;
   policy: CompactionPolicy;
   headroomPages: number;
+  /** Mark while the mutator runs (false = stop-the-world mark-compact at the limit). */
+  incrementalMarking: boolean;
+  /** Helpers marking concurrently; 0 = incremental steps on the main thread. */
+  concurrentMarkers: number;
+  barrier: 'insertion' | 'satb';
+  concurrentSweeping: boolean;
+  /** Compute floating garbage at each finalization (verify mode: it traces the heap again). */
+  measureFloatingGarbage: boolean;
 }
 
 export type Verifier = (kind: GCType) => string[];
 
+/**
+ * Incremental marking schedule (V8 incremental-marking.cc): a step every 64 KiB allocated, each
+ * marking at least 64 KiB and twice what was allocated since the last step, so marking outpaces
+ * allocation; finalization is forced when the old generation grows past the limit by half.
+ */
+const STEP_MIN_WORDS = (64 * 1024) / 4;
+const HARD_LIMIT_FACTOR = 1.5;
+
+interface MarkingCycle {
+  startMs: number;
+  steps: number;
+  stepsMs: number;
+  biggestStepMs: number;
+  stepIntervals: { startMs: number; durationMs: number }[];
+  concurrentMs: number[];
+  barrierRecordsAtStart: number;
+  concurrent: boolean;
+  /** Helpers are marking right now (background phase running). */
+  helpersRunning: boolean;
+  allocatedWordsAtLastStep: number;
+}
+
 export class GcController {
   readonly events: GCEvent[] = [];
   readonly heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[] = [];
+  /** Main-thread incremental marking steps (mutator time lost outside pauses), for MMU. */
+  readonly incrementalSteps: { startMs: number; durationMs: number }[] = [];
   readonly clock: PhaseClock;
   oldLimitBytes: number;
   verifier: Verifier | null = null;
@@ -52,6 +94,12 @@ export class GcController {
   private readonly markCompact: MarkCompactCollector;
   private readonly heap: Heap;
   private inGc = false;
+  private marking: MarkingCycle | null = null;
+  /** Pages queued for sweeping after the last mark-compact are not all swept yet. */
+  private sweeping = false;
+  private sweepingInBackground = false;
+  /** Words allocated by the mutator, as reported by allocation steps. */
+  private allocatedWords = 0;
 
   constructor(
     readonly shared: GcShared,
@@ -69,6 +117,13 @@ export class GcController {
 
   attachMutator(hooks: MutatorGcHooks): void {
     this.hooks = hooks;
+  }
+
+  get markingActive(): boolean {
+    return this.marking !== null;
+  }
+  get sweepingActive(): boolean {
+    return this.sweeping;
   }
 
   // ---- sizes (V8's SizeOfObjects and CommittedMemory) -------------------------------------------
@@ -97,21 +152,172 @@ export class GcController {
   collectForNewSpace(): void {
     const newUsed = (this.heap.ctl[C_NEW_TOP] - this.heap.ctl[C_NEW_FROM]) * 4;
     if (this.oldGenerationAvailableBytes() < newUsed) {
-      this.collect('mark-compact', 'allocation failure', 'scavenge might not succeed');
-    } else {
-      this.collect('scavenge', 'allocation failure', '');
+      this.finishSweepingOnMainThread();
+      if (this.oldGenerationAvailableBytes() < newUsed) {
+        this.collect('mark-compact', 'allocation failure', 'scavenge might not succeed');
+        return;
+      }
     }
-    this.afterAllocationGc();
+    this.collect('scavenge', 'allocation failure', '');
+    this.checkOldGenerationLimit();
   }
 
-  /** An old-space or large-object allocation failed. */
-  collectForOldSpace(): void {
+  /**
+   * An old-space or large-object allocation failed: first sweep what is still unswept (V8's
+   * main thread sweeps on demand), and only then collect. Returns true if sweeping freed memory.
+   */
+  collectForOldSpace(): boolean {
+    if (this.sweeping && this.sweepOnDemand()) return true;
     this.collect('mark-compact', 'allocation failure', 'GC in old space requested');
+    return false;
   }
 
-  /** After a GC caused by allocation: start a full GC if the old generation passed its limit. */
-  private afterAllocationGc(): void {
-    if (this.oldGenerationBytes() > this.oldLimitBytes) this.collect('mark-compact', 'allocation failure', 'old generation size exceeded its limit');
+  /** Sweeps one queued page on the main thread; false when none was left. */
+  private sweepOnDemand(): boolean {
+    this.stopBackground();
+    const swept = this.main.sweeper.sweepOneOnDemand();
+    if (!swept) this.sweepingDone();
+    else this.resumeBackground();
+    return swept;
+  }
+
+  /**
+   * Called by the mutator about every 64 KiB of allocation while marking or sweeping is under
+   * way (V8's allocation observer): an incremental step, the end of concurrent sweeping, or the
+   * finalization of marking when it has run out of work or the old generation hit its hard limit.
+   */
+  allocationStep(allocatedWords: number): void {
+    if (this.inGc) return;
+    this.allocatedWords += allocatedWords;
+    if (this.sweepingInBackground && this.runner.backgroundDone()) {
+      this.joinBackground();
+      this.sweepingDone();
+    }
+    const m = this.marking;
+    if (m !== null) {
+      if (this.oldGenerationBytes() > this.oldLimitBytes * HARD_LIMIT_FACTOR) {
+        this.collect('mark-compact', 'allocation failure', 'old generation size exceeded its hard limit');
+        return;
+      }
+      if (m.concurrent) {
+        if (this.runner.backgroundDone()) this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
+      } else if (this.incrementalStep(m)) {
+        this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
+      }
+      return;
+    }
+    this.checkOldGenerationLimit();
+    if (!this.sweeping && this.marking === null) this.hooks?.setAllocationObserver(false);
+  }
+
+  /** Starts a major GC cycle when the old generation passed its limit. */
+  private checkOldGenerationLimit(): void {
+    if (this.marking !== null || this.oldGenerationBytes() <= this.oldLimitBytes) return;
+    if (this.opts.incrementalMarking) this.startMarking();
+    else this.collect('mark-compact', 'allocation failure', 'old generation size exceeded its limit');
+  }
+
+  /** One main-thread marking step; true when marking has no work left. */
+  private incrementalStep(m: MarkingCycle): boolean {
+    const t0 = performance.now();
+    const since = this.allocatedWords - m.allocatedWordsAtLastStep;
+    m.allocatedWordsAtLastStep = this.allocatedWords;
+    const done = this.main.marker.step(Math.max(STEP_MIN_WORDS, 2 * since));
+    const ms = performance.now() - t0;
+    m.steps++;
+    m.stepsMs += ms;
+    m.biggestStepMs = Math.max(m.biggestStepMs, ms);
+    const interval = { startMs: nowMs() - ms - this.originMs, durationMs: ms };
+    m.stepIntervals.push(interval);
+    this.incrementalSteps.push(interval);
+    return done;
+  }
+
+  // ---- the marking cycle --------------------------------------------------------------------------
+  /** Starts marking: roots marked from the main thread, then helpers or incremental steps take over. */
+  startMarking(): void {
+    if (this.marking !== null) return;
+    this.finishSweepingOnMainThread();
+    this.hooks?.prepareForGc();
+    const t0 = performance.now();
+    const heap = this.heap;
+    this.markCompact.prepareMarking();
+    heap.ctl[C_MARKING] = 1;
+    const concurrent = this.opts.concurrentMarkers > 0 && this.runner.threads > 1;
+    this.hooks?.setMarking(true, this.opts.barrier === 'satb');
+    this.main.marker.markRoots();
+    this.main.ctx.markingLocal.publish();
+    this.marking = {
+      startMs: nowMs(),
+      steps: 0,
+      stepsMs: 0,
+      biggestStepMs: 0,
+      stepIntervals: [],
+      concurrentMs: new Array<number>(this.runner.threads).fill(0),
+      barrierRecordsAtStart: this.hooks?.barrierRecords ?? 0,
+      concurrent,
+      helpersRunning: false,
+      allocatedWordsAtLastStep: this.allocatedWords,
+    };
+    // Root marking counts as the first incremental step.
+    const ms = performance.now() - t0;
+    this.marking.steps = 1;
+    this.marking.stepsMs = ms;
+    this.marking.biggestStepMs = ms;
+    this.incrementalSteps.push({ startMs: nowMs() - ms - this.originMs, durationMs: ms });
+    this.resumeBackground();
+    this.hooks?.setAllocationObserver(true);
+  }
+
+  // ---- background work (concurrent marking and sweeping share the helpers) -----------------------
+  private resumeBackground(): void {
+    if (this.runner.threads === 1) return;
+    const m = this.marking;
+    if (m !== null && m.concurrent && !m.helpersRunning) {
+      this.shared.terminator.reset(this.opts.concurrentMarkers);
+      this.runner.startBackground(PHASE_CONCURRENT_MARK, this.opts.concurrentMarkers, 'mc.background.mark');
+      m.helpersRunning = true;
+    } else if (m === null && this.sweeping && !this.sweepingInBackground) {
+      this.runner.startBackground(PHASE_SWEEP_BACKGROUND, 0, 'mc.background.sweep');
+      this.sweepingInBackground = true;
+    }
+  }
+
+  /** Asks background helpers to stop at their next check and waits for them. */
+  private stopBackground(): void {
+    if (!(this.marking?.helpersRunning ?? false) && !this.sweepingInBackground) return;
+    Atomics.store(this.heap.ctl, C_BACKGROUND_STOP, 1);
+    try {
+      this.joinBackground();
+    } finally {
+      Atomics.store(this.heap.ctl, C_BACKGROUND_STOP, 0);
+    }
+  }
+
+  private joinBackground(): void {
+    this.runner.joinBackground();
+    const m = this.marking;
+    if (m !== null && m.helpersRunning) {
+      for (let t = 1; t < this.runner.threads; t++) {
+        const r = this.shared.stats.row(t);
+        if (r.endMs > r.startMs) m.concurrentMs[t] += Math.max(0, r.endMs - r.startMs - r.idleMs);
+      }
+      m.helpersRunning = false;
+    }
+    this.sweepingInBackground = false;
+  }
+
+  private sweepingDone(): void {
+    this.sweeping = false;
+    if (this.marking === null) this.hooks?.setAllocationObserver(false);
+  }
+
+  /** Finishes every queued page (before marking starts again, or when memory is short). */
+  private finishSweepingOnMainThread(): void {
+    if (!this.sweeping) return;
+    this.stopBackground();
+    while (this.main.sweeper.sweepOneOnDemand());
+    this.sweepingDone();
   }
 
   // ---- one GC ------------------------------------------------------------------------------------
@@ -134,18 +340,31 @@ export class GcController {
     const beforeBytes = this.usedBytes();
     const beforeCommittedBytes = this.committedBytes();
     this.heapSamples.push({ tMs: start - this.originMs, usedBytes: beforeBytes, committedBytes: beforeCommittedBytes });
-    const oldBefore = this.oldGenerationBytes();
+    // Background helpers stop for the pause; they are parked participants of its phases.
+    clock.serial('safepoint', () => this.stopBackground());
     let survivedBytes = 0;
     let promotedBytes = 0;
     let evacuatedBytes = 0;
     let candidates = 0;
     let pageMap = null;
+    let incremental: IncrementalMarkingStats | null = null;
     if (type === 'scavenge') {
-      this.scavenger.collect();
+      const oldBefore = this.oldGenerationBytes();
+      if (this.marking !== null) this.main.ctx.markingLocal.publish();
+      this.scavenger.collect(this.marking !== null ? () => this.markCompact.updateMarkingWorklistAfterScavenge() : null);
       survivedBytes = (this.heap.ctl[C_NEW_TOP] - this.heap.ctl[C_NEW_FROM]) * 4;
       promotedBytes = Math.max(0, this.oldGenerationBytes() - oldBefore);
     } else {
-      const f = this.markCompact.collect();
+      const sweepInPause = !(this.opts.concurrentSweeping && this.runner.threads > 1);
+      let f: MarkCompactFigures;
+      if (this.marking !== null) {
+        incremental = this.finalizeMarking();
+        f = this.markCompact.compact(sweepInPause);
+      } else {
+        clock.serial('mc.complete_sweeping', () => this.finishSweepingOnMainThread());
+        f = this.markCompact.collect(sweepInPause);
+      }
+      this.sweeping = !sweepInPause;
       survivedBytes = f.survivedBytes;
       promotedBytes = f.promotedBytes;
       evacuatedBytes = f.evacuatedBytes;
@@ -165,7 +384,7 @@ export class GcController {
       collectorReason,
       startMs: start - this.originMs,
       pauseMs,
-      timeToSafepointMs: clock.wakeUsMax / 1000,
+      timeToSafepointMs: (clock.phasesMs['safepoint'] ?? 0) + clock.wakeUsMax / 1000,
       beforeBytes,
       afterBytes,
       beforeCommittedBytes,
@@ -175,7 +394,7 @@ export class GcController {
       survivedBytes,
       promotedBytes,
       evacuatedBytes,
-      incremental: null,
+      incremental,
       evacuationCandidates: candidates,
       pageMap,
     };
@@ -189,6 +408,30 @@ export class GcController {
     if (type === 'mark-compact' && this.oldGenerationBytes() > this.opts.maxOldBytes) {
       throw new OutOfMemoryError(`old generation ${(this.oldGenerationBytes() / 1048576).toFixed(1)} MB live after a full GC`);
     }
+    this.resumeBackground();
+    this.hooks?.setAllocationObserver(this.marking !== null || this.sweeping);
     return ev;
+  }
+
+  /** The finalization pause's marking: drain the barrier buffer, rescan the roots, finish in parallel. */
+  private finalizeMarking(): IncrementalMarkingStats {
+    const m = this.marking!;
+    const clock = this.clock;
+    clock.serial('mc.mark.finish_incremental', () => this.main.ctx.markingLocal.publish());
+    this.markCompact.markParallel('mc.mark');
+    let floating = 0;
+    if (this.opts.measureFloatingGarbage) floating = clock.serial('mc.mark.floating_garbage', () => floatingGarbageBytes(this.heap));
+    const barrierRecords = (this.hooks?.barrierRecords ?? 0) - m.barrierRecordsAtStart;
+    this.hooks?.setMarking(false, false);
+    this.marking = null;
+    return {
+      stepsMs: m.stepsMs,
+      steps: m.steps,
+      biggestStepMs: m.biggestStepMs,
+      walltimeMs: nowMs() - m.startMs,
+      concurrentMsPerThread: m.concurrentMs.slice(1),
+      barrierRecords,
+      floatingGarbageBytes: floating,
+    };
   }
 }

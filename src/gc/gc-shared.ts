@@ -23,6 +23,8 @@ export interface GcBuffers {
   heap: HeapBuffers;
   config: GcConfig;
   items: SharedArrayBuffer;
+  /** Sweeping has its own item list: it may run in the background across other phases. */
+  sweepItems: SharedArrayBuffer;
   copied: WorklistBuffers;
   marking: WorklistBuffers;
   terminator: TerminatorBuffers;
@@ -35,6 +37,7 @@ export interface GcBuffers {
 export class GcShared {
   readonly heap: Heap;
   readonly items: WorkItems;
+  readonly sweepItems: WorkItems;
   readonly copied: Worklist;
   readonly marking: Worklist;
   readonly terminator: Terminator;
@@ -45,6 +48,7 @@ export class GcShared {
   private constructor(readonly buffers: GcBuffers, heap?: Heap) {
     this.heap = heap ?? Heap.attach(buffers.heap);
     this.items = new WorkItems(buffers.items);
+    this.sweepItems = new WorkItems(buffers.sweepItems);
     this.copied = Worklist.attach(buffers.copied);
     this.marking = Worklist.attach(buffers.marking);
     this.heartbeat = Heartbeat.attach(buffers.heartbeat);
@@ -60,6 +64,7 @@ export class GcShared {
       heap: heap.buffers,
       config,
       items: WorkItems.bufferFor(maxItems),
+      sweepItems: WorkItems.bufferFor(heap.totalPages),
       copied: Worklist.create({ threads: t, segmentSize: 256 }).buffers,
       marking: Worklist.create({ threads: t, segmentSize: 64 }).buffers,
       terminator: Terminator.create({ threads: t }).buffers,

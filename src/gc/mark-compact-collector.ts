@@ -22,7 +22,10 @@ import {
   C_NEW_TO,
   C_NEW_TOP,
   C_TO_TOP,
+  C_MARKING,
   META_WORDS,
+  PAGE_NEEDS_SWEEP,
+  TEST_KEEP_STALE_FREE_LISTS,
   M_FLAGS,
   M_LIVE_BYTES,
   M_RS_COUNT,
@@ -66,25 +69,66 @@ export class MarkCompactCollector {
     this.heap = shared.heap;
   }
 
-  collect(): MarkCompactFigures {
+  /** Marking from scratch: clears the bitmap and live-byte tables (no sweeping may be under way). */
+  prepareMarking(): void {
+    const heap = this.heap;
+    const shared = this.shared;
+    heap.markBits.fill(0);
+    shared.threadLive.fill(0);
+    shared.marking.clear();
+  }
+
+  /** Stop-the-world marking phase: roots from work items, closure on every participant. */
+  markParallel(name: string): void {
+    const shared = this.shared;
+    this.clock.serial('mc.mark.roots', () => {
+      shared.items.clear();
+      addRootItems(this.heap, shared);
+      shared.terminator.reset(shared.config.threads);
+    });
+    this.clock.parallelPhase(PHASE_MARK, name);
+  }
+
+  /**
+   * After a scavenge during marking: published marking-worklist entries that pointed into
+   * from-space now point to the copy, or are dropped when the object died (V8:
+   * UpdateMarkingWorklistAfterScavenge). Main thread, helpers parked, every local published.
+   */
+  updateMarkingWorklistAfterScavenge(): void {
+    const heap = this.heap;
+    const mem = heap.mem;
+    // Before the flip (and before verify mode zaps it): from-space still holds forwarding headers.
+    const from = heap.ctl[C_NEW_FROM];
+    const end = from + heap.semiWords;
+    this.shared.marking.rewritePublished((a) => {
+      if (a < from || a >= end) return a;
+      const h = mem[a];
+      return (h & 1) !== 0 ? h >>> 1 : 0;
+    });
+  }
+
+  /** A stop-the-world mark-compact from scratch. */
+  collect(sweepInPause: boolean): MarkCompactFigures {
+    this.clock.serial('mc.prologue', () => this.prepareMarking());
+    this.markParallel('mc.mark');
+    return this.compact(sweepInPause);
+  }
+
+  /**
+   * Everything after marking: evacuation candidates, parallel evacuation of candidates and of new
+   * space, parallel pointer updating, releasing dead large objects and evacuated pages, flipping
+   * the semispaces, then sweeping in the pause or queueing the pages for concurrent sweeping.
+   */
+  compact(sweepInPause: boolean): MarkCompactFigures {
     const heap = this.heap;
     const shared = this.shared;
     const clock = this.clock;
-    clock.serial('mc.prologue', () => {
-      heap.markBits.fill(0);
-      shared.threadLive.fill(0);
-      for (const s of PAGED_SPACES) freeListReset(heap, s);
+    heap.ctl[C_MARKING] = 0;
+    clock.serial('mc.evacuate.prologue', () => {
       heap.headroomAllowance = this.headroomPages;
+      // Evacuation must copy into fresh pages only; sweeping rebuilds the free lists.
+      if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
     });
-
-    // ---- marking
-    clock.serial('mc.mark.roots', () => {
-      shared.items.clear();
-      addRootItems(heap, shared);
-      shared.marking.clear();
-      shared.terminator.reset();
-    });
-    clock.parallelPhase(PHASE_MARK, 'mc.mark');
 
     // ---- evacuation candidates
     const pageMap: PageMapEntry[] = [];
@@ -97,13 +141,14 @@ export class MarkCompactCollector {
       }
       const chosen = this.selectCandidates();
       for (const p of chosen) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
-      for (const e of pageMap) e.candidate = chosen.includes(e.page);
+      const set = new Set(chosen);
+      for (const e of pageMap) e.candidate = set.has(e.page);
       return chosen;
     });
 
     // ---- evacuation of candidates and of new space
     const oldBefore = this.oldGenerationUsedBytes();
-    clock.serial('mc.evacuate.prologue', () => {
+    clock.serial('mc.evacuate.copy.prologue', () => {
       const items = shared.items;
       items.clear();
       for (const p of candidates) items.add(ITEM_PAGE, p);
@@ -155,14 +200,19 @@ export class MarkCompactCollector {
     });
     const survivedBytes = (heap.ctl[C_NEW_TOP] - heap.ctl[C_NEW_FROM]) * 4;
 
-    // ---- sweeping
+    // ---- sweeping: every old page not evacuated (evacuation targets included)
     clock.serial('mc.sweep.prologue', () => {
-      for (const s of PAGED_SPACES) freeListReset(heap, s);
-      const items = shared.items;
+      if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
+      const items = shared.sweepItems;
       items.clear();
-      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) for (const p of heap.pagesOf(s)) items.add(ITEM_PAGE, p);
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
+        for (const p of heap.pagesOf(s)) {
+          heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_NEEDS_SWEEP;
+          items.add(ITEM_PAGE, p);
+        }
+      }
     });
-    clock.parallelPhase(PHASE_SWEEP, 'mc.sweep');
+    if (sweepInPause) clock.parallelPhase(PHASE_SWEEP, 'mc.sweep');
     heap.headroomAllowance = 0;
 
     for (const e of pageMap) e.afterLiveBytes = e.candidate ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];

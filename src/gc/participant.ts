@@ -17,6 +17,10 @@ export const PHASE_MARK = 2;
 export const PHASE_EVACUATE = 3;
 export const PHASE_UPDATE_POINTERS = 4;
 export const PHASE_SWEEP = 5;
+/** Background: helpers 1..arg mark while the mutator runs. */
+export const PHASE_CONCURRENT_MARK = 6;
+/** Background: helpers sweep the queued pages while the mutator runs. */
+export const PHASE_SWEEP_BACKGROUND = 7;
 
 export class Participant {
   readonly ctx: GcThreadContext;
@@ -38,7 +42,7 @@ export class Participant {
     this.sweeper = new Sweeper(this.ctx);
   }
 
-  runPhase(phase: number, _arg: number): void {
+  runPhase(phase: number, arg: number): void {
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;
@@ -47,6 +51,7 @@ export class Participant {
     copied.resetStats();
     marking.resetStats();
     stats.resetRow(t);
+    const idleBefore = term.idleMs(t);
     stats.markStart(t);
     let objects = 0;
     let bytes = 0;
@@ -72,14 +77,20 @@ export class Participant {
         bytes = this.updater.slots * 4;
         break;
       case PHASE_SWEEP:
-        this.sweeper.run();
+      case PHASE_SWEEP_BACKGROUND:
+        this.sweeper.run(phase === PHASE_SWEEP_BACKGROUND);
         objects = this.sweeper.pages;
         bytes = this.sweeper.freedWords * 4;
+        break;
+      case PHASE_CONCURRENT_MARK:
+        this.marker.runConcurrent(arg);
+        objects = this.marker.objects;
+        bytes = this.marker.markedWords * 4;
         break;
       default:
         throw new Error(`unknown GC phase ${phase}`);
     }
-    stats.set(t, IDLE_MS, term.idleMs(t));
+    stats.set(t, IDLE_MS, term.idleMs(t) - idleBefore);
     stats.set(t, OBJECTS, objects);
     stats.set(t, BYTES, bytes);
     stats.addSteals(t, copied.stealsAttempted + marking.stealsAttempted, copied.stealsSucceeded + marking.stealsSucceeded);

@@ -20,7 +20,8 @@ export class ScavengerCollector {
     this.heap = shared.heap;
   }
 
-  collect(): void {
+  /** `beforeFlip` runs after copying, while from-space still holds the forwarding addresses. */
+  collect(beforeFlip: (() => void) | null = null): void {
     const heap = this.heap;
     const shared = this.shared;
     this.clock.serial('scavenge.roots', () => {
@@ -34,9 +35,10 @@ export class ScavengerCollector {
       }
       resetToSpace(heap);
       shared.copied.clear();
-      shared.terminator.reset();
+      shared.terminator.reset(shared.config.threads);
     });
     this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel');
+    if (beforeFlip !== null) this.clock.serial('scavenge.update_marking_worklist', beforeFlip);
     this.clock.serial('scavenge.finalize', () => flipSemispaces(heap, shared.config.zap));
   }
 }

@@ -29,7 +29,7 @@ export class Sweeper {
    */
   run(background = false): void {
     this.pages = this.freedWords = 0;
-    const items = this.ctx.items;
+    const items = this.ctx.shared.sweepItems;
     const ctl = this.heap.ctl;
     for (;;) {
       if (background && Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) return;
@@ -42,7 +42,7 @@ export class Sweeper {
 
   /** Main thread, on allocation failure during concurrent sweeping: sweep one more page itself. */
   sweepOneOnDemand(): boolean {
-    const items = this.ctx.items;
+    const items = this.ctx.shared.sweepItems;
     const i = items.claim();
     if (i < 0) return false;
     if (items.kind(i) === ITEM_PAGE) this.sweepPage(items.arg(i));

@@ -10,6 +10,7 @@ import {
   KIND_RAW,
   KIND_TAGGED,
   MAX_REGULAR_OBJECT_WORDS,
+  PAGE_BITS,
   SMI_MAX,
   SMI_MIN,
   SPACE_CODE,
@@ -17,7 +18,9 @@ import {
   SPACE_OLD_POINTER,
   makeHeader,
 } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, TEST_NO_MARKING_BARRIER } from '../heap/heap.ts';
+import { markBlack } from '../heap/marking-bitmap.ts';
+import type { WorklistLocal } from '../parallel/worklist.ts';
 import { MapRegistry } from '../heap/maps.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { allocateLarge } from '../heap/spaces/large-object-space.ts';
@@ -34,6 +37,8 @@ export const MAX_GLOBALS = 1024;
 
 /** Mutator-side LAB for old-space allocation (tenured objects, code). */
 const MUTATOR_LAB_WORDS = 8192;
+/** The allocation observer fires about every 64 KiB (V8: 64 KiB young, 256 KiB old). */
+const OBSERVER_STEP_WORDS = (64 * 1024) / 4;
 
 export class MutatorError extends Error {}
 
@@ -42,7 +47,23 @@ export class Mutator implements MutatorGcHooks {
   private readonly mem: Int32Array;
   private readonly roots: Int32Array;
   private top: Addr;
+  /** Where the fast path stops: the end of from-space, or earlier while the allocation observer is on. */
   private limit: Addr;
+  private realLimit: Addr;
+  private observer = false;
+  /** Top when the observer last fired; old-space words allocated since. */
+  private stepBase: Addr = 0;
+  private oldSinceStep = 0;
+  // Marking barrier state (set by the controller when a marking cycle starts and ends).
+  private marking = false;
+  private satb = false;
+  private blackYoung = false;
+  private barrierOff = false;
+  private readonly markBits: Int32Array;
+  private readonly markingLocal: WorklistLocal;
+  /** The main thread's row of per-page live bytes (black allocation and barrier marking). */
+  private readonly liveRow: Int32Array;
+  barrierRecords = 0;
   private sp = 1;
   private readonly globalsBase: number;
   private readonly globalIndex = new Map<string, number>();
@@ -66,7 +87,11 @@ export class Mutator implements MutatorGcHooks {
     this.roots = heap.roots;
     this.maps = new MapRegistry(heap);
     this.top = heap.ctl[C_NEW_TOP];
-    this.limit = heap.ctl[C_NEW_FROM] + heap.semiWords;
+    this.realLimit = heap.ctl[C_NEW_FROM] + heap.semiWords;
+    this.limit = this.realLimit;
+    this.markBits = heap.markBits;
+    this.markingLocal = gc.main.ctx.markingLocal;
+    this.liveRow = gc.main.ctx.liveBytes;
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
     this.globalsBase = this.roots.length - MAX_GLOBALS;
@@ -90,7 +115,33 @@ export class Mutator implements MutatorGcHooks {
   }
   afterGc(): void {
     this.top = this.heap.ctl[C_NEW_TOP];
-    this.limit = this.heap.ctl[C_NEW_FROM] + this.heap.semiWords;
+    this.realLimit = this.heap.ctl[C_NEW_FROM] + this.heap.semiWords;
+    this.stepBase = this.top;
+    this.updateLimit();
+  }
+
+  setMarking(active: boolean, satb: boolean): void {
+    this.marking = active;
+    this.satb = active && satb;
+    // With SATB, objects allocated during marking are not in the snapshot: allocate them black.
+    this.blackYoung = this.satb;
+    this.barrierOff = this.heap.testFlag(TEST_NO_MARKING_BARRIER);
+    retireLab(this.heap, this.oldPointerLab);
+    retireLab(this.heap, this.oldDataLab);
+    retireLab(this.heap, this.codeLab);
+    this.oldPointerLab.black = this.oldDataLab.black = this.codeLab.black = active;
+    if (active) this.markingLocal.publish();
+  }
+
+  setAllocationObserver(active: boolean): void {
+    this.observer = active;
+    this.stepBase = this.top;
+    this.oldSinceStep = 0;
+    this.updateLimit();
+  }
+
+  private updateLimit(): void {
+    this.limit = this.observer ? Math.min(this.realLimit, this.top + OBSERVER_STEP_WORDS) : this.realLimit;
   }
 
   // ---- handle scopes -------------------------------------------------------------------------------
@@ -183,6 +234,7 @@ export class Mutator implements MutatorGcHooks {
       const a = this.top;
       if (a + words <= this.limit) {
         this.top = a + words;
+        if (this.blackYoung) markBlack(this.markBits, a);
         return a;
       }
     }
@@ -192,10 +244,21 @@ export class Mutator implements MutatorGcHooks {
   private allocateSlow(words: number, space: number): Addr {
     if (words > MAX_REGULAR_OBJECT_WORDS) return this.allocateLargeObject(words);
     if (space !== 0) return this.allocateOld(words, space);
-    this.gc.collectForNewSpace();
-    const a = this.top;
+    if (this.observer) {
+      // The allocation observer: a marking step, or the end of marking or sweeping.
+      this.gc.allocationStep(this.top - this.stepBase);
+      this.stepBase = this.top;
+      this.updateLimit();
+      if (this.limit - this.top < words) this.limit = this.realLimit;
+    }
+    let a = this.top;
+    if (a + words > this.limit) {
+      this.gc.collectForNewSpace();
+      a = this.top;
+    }
     if (a + words <= this.limit) {
       this.top = a + words;
+      if (this.blackYoung) markBlack(this.markBits, a);
       return a;
     }
     // Survivors fill new space: allocate in old space instead (V8 would grow new space).
@@ -205,21 +268,31 @@ export class Mutator implements MutatorGcHooks {
   private allocateOld(words: number, space: number): Addr {
     const lab = space === SPACE_OLD_POINTER ? this.oldPointerLab : space === SPACE_OLD_DATA ? this.oldDataLab : this.codeLab;
     let a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
-    if (a === 0) {
-      this.gc.collectForOldSpace();
+    while (a === 0) {
+      const swept = this.gc.collectForOldSpace();
       a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
-      if (a === 0) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
+      if (a === 0 && !swept) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
+    }
+    if (this.marking) this.liveRow[a >>> PAGE_BITS] += words << 2; // allocated black
+    if (this.observer) {
+      this.oldSinceStep += words;
+      if (this.oldSinceStep >= OBSERVER_STEP_WORDS) {
+        const n = this.oldSinceStep;
+        this.oldSinceStep = 0;
+        this.gc.allocationStep(n);
+      }
     }
     return a;
   }
 
   private allocateLargeObject(words: number): Addr {
-    let a = allocateLarge(this.heap, words, false);
-    if (a === 0) {
-      this.gc.collectForOldSpace();
-      a = allocateLarge(this.heap, words, false);
-      if (a === 0) throw new OutOfMemoryError(`no room for a large object of ${words * 4} bytes`);
+    let a = allocateLarge(this.heap, words, this.marking);
+    while (a === 0) {
+      const swept = this.gc.collectForOldSpace();
+      a = allocateLarge(this.heap, words, this.marking);
+      if (a === 0 && !swept) throw new OutOfMemoryError(`no room for a large object of ${words * 4} bytes`);
     }
+    if (this.marking) this.liveRow[a >>> PAGE_BITS] += words << 2;
     return a;
   }
 
@@ -278,13 +351,34 @@ export class Mutator implements MutatorGcHooks {
     this.writeSlot(a, a + 2 + i, this.roots[v]);
   }
 
-  /** The write barrier: generational (old-to-new slot recording), then marking (when active). */
+  /** The write barrier: marking (when active), then generational (old-to-new slot recording). */
   private writeSlot(host: Addr, slot: Addr, v: number): void {
+    if (this.marking) this.markingBarrier(this.mem[slot], v);
     this.mem[slot] = v;
     if ((v & 1) !== 0) {
       const t = v >>> 1;
       if (t >= this.newStart && t < this.newEnd && (host < this.newStart || host >= this.newEnd)) recordOldToNew(this.heap, slot);
     }
+  }
+
+  /**
+   * The marking barrier (V8 MarkingBarrier::Write, or a snapshot-at-the-beginning deletion
+   * barrier): shade the written value (insertion) or the overwritten one (SATB) if it is white,
+   * pushing it on the main thread's marking worklist, whose full segments the markers see.
+   */
+  private markingBarrier(old: number, v: number): void {
+    const x = this.satb ? old : v;
+    if ((x & 1) === 0 || this.barrierOff) return;
+    const a = x >>> 1;
+    const bits = this.markBits;
+    const i = a >>> 5;
+    const m = 1 << (a & 31);
+    if ((bits[i] & m) !== 0) return;
+    if ((Atomics.or(bits, i, m) & m) !== 0) return;
+    const mem = this.mem;
+    this.liveRow[a >>> PAGE_BITS] += (2 + mem[a + 1]) << 2;
+    this.barrierRecords++;
+    if (((mem[a] >>> 1) & 3) === KIND_TAGGED) this.markingLocal.push(a);
   }
 
   /** Raw word `i` of a raw-data object. */

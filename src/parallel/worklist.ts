@@ -287,6 +287,46 @@ export class Worklist {
     return s;
   }
 
+  /**
+   * Rewrites every published entry with `fn` (0 drops the entry), compacting segments in place and
+   * returning emptied ones to the pool: V8's Worklist::Update, used when objects on a marking
+   * worklist move. Main thread, while no other thread uses the worklist; publish locals first.
+   */
+  rewritePublished(fn: (v: number) => number): void {
+    const ctl = this.ctl;
+    const pool = this.refreshPool();
+    const stride = this.strideWords;
+    let entries = 0;
+    for (let t = 0; t < this.threads; t++) {
+      const row = ROW0 + t * ROW_WORDS;
+      let prev = NIL;
+      let s = ctl[row + R_TOP];
+      while (s !== NIL) {
+        const base = s * stride;
+        const next = pool[base + S_NEXT];
+        const n = pool[base + S_COUNT];
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          const v = fn(pool[base + S_HDR + i]);
+          if (v !== 0) pool[base + S_HDR + k++] = v;
+        }
+        if (k === 0) {
+          if (prev === NIL) ctl[row + R_TOP] = next;
+          else pool[prev * stride + S_NEXT] = next;
+          ctl[row + R_SEGMENTS]--;
+          pool[base + S_NEXT] = ctl[FREE_TOP];
+          ctl[FREE_TOP] = s;
+        } else {
+          pool[base + S_COUNT] = k;
+          entries += k;
+          prev = s;
+        }
+        s = next;
+      }
+    }
+    Atomics.store(ctl, ENTRIES, entries);
+  }
+
   /** Thread t's published stack is non-empty (approximate). */
   hasPublished(t: number): boolean {
     return Atomics.load(this.ctl, ROW0 + t * ROW_WORDS + R_TOP) !== NIL;

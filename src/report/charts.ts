@@ -89,11 +89,13 @@ export function pauseChartSpec(s: SweepResults): Spec | null {
       height: HEIGHT,
       encoding: {
         x: { field: 'threads', type: 'ordinal', title: 'threads (main thread included)', axis: { labelAngle: 0 } },
-        color: { field: 'stat', type: 'nominal', title: 'pause', sort: ['p50', 'p95', 'max'] },
+        // Side by side within a thread count, so equal values (p95 = max with few GCs) stay visible.
+        xOffset: { field: 'stat', type: 'nominal', sort: ['p50', 'p95', 'max'], scale: { paddingOuter: 0.8 } },
+        color: { field: 'stat', type: 'nominal', title: 'pause', sort: ['p50', 'p95', 'max'], legend: { symbolOpacity: 1 } },
       },
       layer: [
-        { mark: { type: 'rule', strokeWidth: 2, opacity: 0.45 }, encoding: { y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
-        { mark: { type: 'line', point: { size: 45 } }, encoding: { y: { field: 'median', ...y } } },
+        { mark: { type: 'rule', strokeWidth: 2.5, opacity: 0.5 }, encoding: { y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
+        { mark: { type: 'point', filled: true, size: 55, opacity: 1 }, encoding: { y: { field: 'median', ...y } } },
       ],
     },
     rows,
@@ -127,7 +129,7 @@ export function mmuChartSpec(s: SweepResults): Spec | null {
         x: { field: 'windowMs', type: 'quantitative', scale: { type: 'log' }, title: 'window (ms)' },
         y: { field: 'util', type: 'quantitative', scale: { domain: [0, 1] }, title: 'mutator utilisation' },
         color: { field: 'threads', type: 'nominal', title: 'threads', sort: 'ascending' },
-        strokeDash: { field: 'curve', type: 'nominal', title: 'curve', sort: ['MMU', 'BMU'] },
+        strokeDash: { field: 'curve', type: 'nominal', title: 'curve', sort: ['MMU', 'BMU'], legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolStrokeWidth: 2 } },
         detail: { field: 'curve' },
       },
     },
@@ -163,7 +165,7 @@ export function heapChartSpec(s: SweepResults): Spec | null {
       x: { field: 'tMs', type: 'quantitative', title: 'time since the run started (ms)' },
       y: { field: 'MB', type: 'quantitative', title: 'heap (MB)' },
       color: { field: 'config', type: 'nominal', title: 'configuration' },
-      strokeDash: { field: 'series', type: 'nominal', title: 'bytes', sort: ['used', 'committed'] },
+      strokeDash: { field: 'series', type: 'nominal', title: 'bytes', sort: ['used', 'committed'], legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolStrokeWidth: 2 } },
       detail: { field: 'series' },
     },
   } as Spec;

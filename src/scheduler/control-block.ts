@@ -116,3 +116,15 @@ export class ControlBlock {
     Atomics.store(this.words, row + R_FAULT_KIND, FAULT_NONE);
   }
 }
+
+/** Spins while w[i] === v, for at most `ms`; returns the last value read. */
+export function spinWhileEqual(w: Int32Array, i: number, v: number, ms: number): number {
+  const end = performance.now() + ms;
+  for (;;) {
+    for (let k = 0; k < 64; k++) {
+      const x = Atomics.load(w, i);
+      if (x !== v) return x;
+    }
+    if (performance.now() > end) return v;
+  }
+}

@@ -32,6 +32,7 @@ import {
   FAULT_THREW,
   PHASE,
   READY,
+  spinWhileEqual,
 } from './control-block.ts';
 
 /** What the pool's workerData holds: SABs and the participant module's URL and data. */
@@ -56,12 +57,11 @@ export type HelperTask =
 /**
  * Spins on EPOCH after a phase before sleeping, when every participant has a core of its own:
  * GC phases come in bursts (a scavenge is roots + parallel + finalize), and a spinning helper
- * starts the next one in ~1 µs instead of a ~10-50 µs futex wake-up. ~1000 Atomics.load is
- * 5-10 µs. Oversubscribed (threads > cores) a spinning helper takes the core the main thread or
- * a working peer needs, and empty-phase round trips got 2-20x slower: no spinning then.
- * Measured in bench/handshake.bench.ts.
+ * starts the next one in ~1 µs instead of a 10-50 µs futex wake-up. Oversubscribed (threads >
+ * cores) a spinning helper takes the core the main thread or a working peer needs: no spinning
+ * then. Measured in bench/handshake.bench.ts.
  */
-const PARK_SPINS = 1000;
+const PARK_SPIN_US = Number(process.env.GCSIM_PARK_SPIN_US ?? 50);
 /** Parked helpers re-check the control block this often even without a notify. */
 const PARK_WAIT_MS = 5000;
 /** How long an 'init' task waits for the other helpers to arrive (tsx start-up is slow). */
@@ -91,7 +91,7 @@ export class Helper {
   readonly heartbeat: Heartbeat;
   readonly stats: ThreadStats;
   readonly participant: Participant;
-  private readonly parkSpins: number;
+  private readonly parkSpinMs: number;
 
   constructor(data: HelperWorkerData, threadId: number, create: CreateParticipant) {
     this.threadId = threadId;
@@ -105,7 +105,7 @@ export class Helper {
       heartbeat: this.heartbeat,
       stats: this.stats,
     };
-    this.parkSpins = this.cb.threads <= availableParallelism() ? PARK_SPINS : 0;
+    this.parkSpinMs = this.cb.threads <= availableParallelism() ? PARK_SPIN_US / 1000 : 0;
     this.cb.setOsThread(threadId, osThreadId);
     this.participant = create(data.participantData, threadId, ctx);
     this.installExitHook();
@@ -156,7 +156,7 @@ export class Helper {
     for (;;) {
       let e = Atomics.load(w, EPOCH);
       if (e === seen) {
-        for (let i = this.parkSpins; i > 0 && e === seen; i--) e = Atomics.load(w, EPOCH);
+        if (this.parkSpinMs > 0) e = spinWhileEqual(w, EPOCH, seen, this.parkSpinMs);
         if (e === seen) {
           Atomics.wait(w, EPOCH, seen, PARK_WAIT_MS);
           continue;

@@ -7,7 +7,6 @@
  * Knows threads, not GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
  */
 
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -40,6 +39,7 @@ import {
   FAULT_THREW,
   PHASE,
   READY,
+  spinWhileEqual,
 } from './control-block.ts';
 import type { HelperTask, HelperWorkerData } from './helper.ts';
 
@@ -90,12 +90,11 @@ export class GCThreadError extends Error {
 const DEFAULT_STALL_TIMEOUT_MS = 1000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /**
- * Spins on DONE before sleeping, when every participant has a core (see PARK_SPINS in helper.ts
- * for why not otherwise): the last helper usually arrives within a few µs of the main thread.
+ * Spins on DONE before sleeping: the last helper of a short phase usually arrives within tens of
+ * µs, and a futex wake-up of the main thread costs as much again. Short enough to cost nothing
+ * next to a real phase, even when the helpers could use the core (threads > cores).
  */
-const JOIN_SPINS = 2000;
-/** While spinning, poll the stall watch this rarely (it reads the clock and every heartbeat). */
-const JOIN_POLL_EVERY = 128;
+const JOIN_SPIN_US = Number(process.env.GCSIM_JOIN_SPIN_US ?? 50);
 /** Longest sleep between stall-watch polls while joining. */
 const JOIN_SLICE_MS = 10;
 /** After an abort, how long the other helpers get to leave the phase before we give up on them. */
@@ -146,7 +145,6 @@ export class Scheduler {
   private target: number;
   private readonly workers: Set<Worker>;
   private readonly liveWorkers: Set<Worker>;
-  private readonly joinSpins: number;
 
   private constructor(opts: SchedulerOptions) {
     const threads = opts.threads;
@@ -173,7 +171,6 @@ export class Scheduler {
     this.target = -1;
     this.workers = new Set();
     this.liveWorkers = new Set();
-    this.joinSpins = threads <= availableParallelism() ? JOIN_SPINS : 0;
   }
 
   /** Starts the pool (guarded ping), builds every helper's participant; resolves when all are parked. */
@@ -413,20 +410,18 @@ export class Scheduler {
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
     if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
-    let spins = 0;
+    let d = Atomics.load(w, DONE);
+    if (d !== helpers && JOIN_SPIN_US > 0) d = spinWhileEqual(w, DONE, d, JOIN_SPIN_US / 1000);
     for (;;) {
-      const d = Atomics.load(w, DONE);
+      d = Atomics.load(w, DONE);
       if (d === helpers || hb.aborted()) break;
-      if (spins < this.joinSpins) {
-        if ((++spins & (JOIN_POLL_EVERY - 1)) !== 0) continue;
-      }
       const stalled = this.watch.poll(performance.now());
       if (stalled !== -1) {
         if (stalled === NO_PROGRESS) hb.abort(0, ABORT_NO_PROGRESS);
         else hb.abort(stalled, ABORT_STALLED);
         break;
       }
-      if (spins >= this.joinSpins) Atomics.wait(w, DONE, d, JOIN_SLICE_MS);
+      Atomics.wait(w, DONE, d, JOIN_SLICE_MS);
     }
     if (hb.aborted()) this.afterAbort(mainError);
     this.state = 'idle';

@@ -1,0 +1,31 @@
+/**
+ * `gcsim experiment` (what `npm start` runs): the default experiment, splay at 1, 2 and 4
+ * threads (src/experiments/default-experiment.ts), run and reported exactly as `gcsim sweep`.
+ */
+import { Command } from 'commander';
+import { defaultExperiment } from '../experiments/default-experiment.ts';
+import { defaultOutDir } from '../experiments/sweep-output.ts';
+import { validateSweepSpec } from '../experiments/sweep-matrix.ts';
+import { commandLine, executeSweep } from './sweep-command.ts';
+import { UsageFailure } from './errors.ts';
+import { UsageError } from '../experiments/run.ts';
+
+export function experimentCommand(): Command {
+  return new Command('experiment')
+    .description('run the default experiment: splay at 1, 2 and 4 threads, 3 trials each, with an HTML report')
+    .option('-t, --trials <k>', 'measured trials per configuration', '3')
+    .option('--warmup <w>', 'trials per configuration run first and discarded', '1')
+    .option('-o, --out <dir>', 'output directory (default results/<date>-<time>)')
+    .action(async (raw: { trials: string; warmup: string; out?: string }) => {
+      const spec = defaultExperiment({ trials: Number(raw.trials), warmup: Number(raw.warmup) });
+      try {
+        validateSweepSpec(spec);
+      } catch (e) {
+        if (e instanceof UsageError) throw new UsageFailure(e.message);
+        throw e;
+      }
+      const outDir = raw.out ?? defaultOutDir();
+      process.stdout.write(`Default experiment: splay at threads 1, 2 and 4, ${spec.trials} trials each after ${spec.warmup} warm-up; results in ${outDir}\n`);
+      process.exitCode = await executeSweep({ spec, outDir, crashForTesting: null, strict: false }, { command: commandLine() });
+    });
+}

@@ -1,0 +1,112 @@
+/**
+ * Tables of a sweep, as plain text for the terminal and as HTML for report.html: pause
+ * percentiles per configuration (median across trials and spread), scaling against threads = 1,
+ * failures. Pure string building.
+ */
+import type { TrialStats } from '../metrics/trials.ts';
+import type { ConfigurationRecord, SweepResults } from '../experiments/sweep-results.ts';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function fmtMs(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/** `12.3 ±4%`: the median, and the spread (max − min over the median) when there are 2+ trials. */
+export function fmtStat(s: TrialStats | undefined, fmt: (v: number) => string = fmtMs): string {
+  if (!s || s.n === 0) return '—';
+  if (s.n < 2 || s.spread === 0) return fmt(s.median);
+  const pct = s.spread === Infinity ? '∞' : `${Math.round(s.spread * 100)}%`;
+  return `${fmt(s.median)} ±${pct}`;
+}
+
+const fmtPct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const fmtCount = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+export interface TextTable {
+  header: string[];
+  rows: string[][];
+  /** Right-align these columns. */
+  right: boolean[];
+  /** A row with a note (a failure) shows its first two cells, then the note instead of the rest. */
+  notes: (string | null)[];
+}
+
+/** Pause percentiles per configuration (one row each), medians across the successful trials. */
+export function pauseTable(s: SweepResults): TextTable {
+  const header = ['configuration', 'ok', 'GCs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'GC time', 'pause speedup'];
+  const rows: string[][] = [];
+  const notes: (string | null)[] = [];
+  for (const c of s.configurations) {
+    const m = c.summary.metrics;
+    const ok = `${c.summary.ok}/${c.trials.length}`;
+    if (c.summary.ok === 0) {
+      const f = c.trials.find((t) => t.failure)?.failure;
+      rows.push([c.label, ok, ...header.slice(2).map(() => '')]);
+      notes.push(f ? `failed: ${f.kind}: ${f.message}` : 'not run');
+      continue;
+    }
+    notes.push(null);
+    const sp = c.summary.scaling?.figures['pauses.totalMs'];
+    rows.push([
+      c.label,
+      ok,
+      fmtStat(m['pauses.count'], fmtCount),
+      fmtStat(m['pauses.p50']),
+      fmtStat(m['pauses.p95']),
+      fmtStat(m['pauses.p99']),
+      fmtStat(m['pauses.max']),
+      fmtStat(m.gcOverhead, fmtPct),
+      sp ? `${sp.speedup.toFixed(2)}x` : c.resolvedOptions.threads === 1 ? '1.00x' : '—',
+    ]);
+  }
+  return { header, rows, right: header.map((_, i) => i > 0), notes };
+}
+
+/** Columns padded to their widest cell. */
+export function formatTextTable(t: TextTable): string {
+  const full = t.rows.filter((_, i) => t.notes[i] === null);
+  const widths = t.header.map((h, i) => Math.max(h.length, ...(i < 2 ? t.rows : full).map((r) => r[i].length)));
+  const line = (cells: string[], note: string | null = null): string => {
+    const shown = note === null ? cells : cells.slice(0, 2);
+    const text = shown.map((c, i) => (t.right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+    return (note === null ? text : `${text}  ${note}`).trimEnd();
+  };
+  return [line(t.header), line(t.header.map((_, i) => '-'.repeat(widths[i]))), ...t.rows.map((r, i) => line(r, t.notes[i]))].join('\n');
+}
+
+export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[], opts: { right?: readonly boolean[]; cls?: string } = {}): string {
+  const td = (c: string, i: number, tag: string): string => `<${tag}${opts.right?.[i] ? ' class="num"' : ''}>${escapeHtml(c)}</${tag}>`;
+  return (
+    `<table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${header.map((h, i) => td(h, i, 'th')).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => td(c, i, 'td')).join('')}</tr>`).join('')}</tbody></table>`
+  );
+}
+
+/** Speedup and efficiency of each phase against threads = 1, one row per configuration and figure. */
+export function scalingRows(s: SweepResults): string[][] {
+  const rows: string[][] = [];
+  for (const c of s.configurations) {
+    const sc = c.summary.scaling;
+    if (!sc) continue;
+    const base = s.configurations.find((b) => b.id === sc.baselineId);
+    for (const [k, f] of Object.entries(sc.figures)) {
+      rows.push([c.label, k, fmtMs(f.baselineMs), fmtMs(f.ms), `${f.speedup.toFixed(2)}x`, fmtPct(f.efficiency), base?.label ?? sc.baselineId]);
+    }
+  }
+  return rows;
+}
+
+/** Load balance per parallel phase (median over trials of the mean max/avg busy time) and steals. */
+export function balanceRows(c: ConfigurationRecord): string[][] {
+  const rows: string[][] = [];
+  for (const [k, st] of Object.entries(c.summary.metrics)) {
+    if (!k.startsWith('imbalance.')) continue;
+    const name = k.slice('imbalance.'.length);
+    rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount)]);
+  }
+  return rows;
+}
