@@ -1,26 +1,21 @@
 /**
  * Round trip of an empty stop-the-world phase: the parked handshake (store + notify, helpers wake
  * from Atomics.wait, the main thread waits for the last) against a Piscina task per helper per
- * phase, threads = 2 and 4 (on a 2-core machine 4 is oversubscribed). "hot": phases back to back
- * (helpers still spinning from the last one, as inside one GC); "cold": 1 ms of main-thread work
- * before each phase, so helpers are asleep in Atomics.wait (the first phase of a GC). Also the
- * wake-up figure `lastWakeUs` (store+notify until the last helper had started).
- * Run: npx tsx bench/handshake.bench.ts
+ * phase, threads = 2 and 4 (4 is oversubscribed on 2 cores), with three spin settings. "hot":
+ * phases back to back; "cold": 1 ms of main-thread work before each, so helpers sleep. Extra
+ * column: `lastWakeUs` (store+notify until the last helper started). Also: npx tsx bench/handshake.bench.ts
  */
 
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
 import { PROBE_NOOP, createProbeData } from '../test/helpers/participants/probe-participant.ts';
+import { benchMeta, benchOptions, extra, median } from './bench-kit.ts';
 
 const PROBE_MODULE = new URL('../test/helpers/participants/probe-participant.ts', import.meta.url).href;
 const noop = (): void => {};
 /** Main-thread work between cold phases: far longer than any helper spins before it sleeps. */
 const COLD_GAP_MS = 1;
-
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s.length === 0 ? NaN : s[s.length >> 1];
-}
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
@@ -29,41 +24,103 @@ function busyWait(ms: number): void {
   }
 }
 
-const rows: Record<string, string | number>[] = [];
-for (const threads of [2, 4]) {
-  for (const dispatch of ['parked', 'task'] as const) {
-    const sched = await Scheduler.start({
-      threads,
-      dispatch,
-      participantModule: PROBE_MODULE,
-      participantData: createProbeData(threads),
-    });
-    for (const temp of ['hot', 'cold'] as const) {
-      const wakes: number[] = [];
-      const bench = new Bench({ time: temp === 'hot' ? 1500 : 2500, warmupTime: 200 });
-      bench.add(
-        `${dispatch} threads=${threads} ${temp}`,
-        () => {
-          sched.runPhase(PROBE_NOOP, 0, 'bench.noop', noop);
-          wakes.push(sched.lastWakeUs);
-        },
-        temp === 'cold' ? { beforeEach: () => busyWait(COLD_GAP_MS) } : {},
-      );
-      bench.runSync();
+interface Config {
+  label: string;
+  dispatch: 'parked' | 'task';
+  mainSpinUs?: number;
+  helperSpinUs?: number;
+}
+const CONFIGS: Config[] = [
+  { label: 'parked (default: main spins 50 µs)', dispatch: 'parked' },
+  { label: 'parked, no spinning', dispatch: 'parked', mainSpinUs: 0, helperSpinUs: 0 },
+  { label: 'parked, helpers also spin 50 µs', dispatch: 'parked', helperSpinUs: 50 },
+  { label: 'task (Piscina run() per helper)', dispatch: 'task' },
+];
+
+const open = new Set<Scheduler>();
+
+/**
+ * One Bench per thread count. Each config's scheduler is started in the beforeAll of its 'hot'
+ * task and closed after its 'cold' task has run, so only one pool is alive at a time. Runs with
+ * bench.run() (async hooks); the tasks themselves are synchronous.
+ */
+export function suites(): Bench[] {
+  const benches: Bench[] = [];
+  for (const threads of [2, 4]) {
+    const bench = new Bench(benchOptions(`handshake threads=${threads}`, 1000));
+    for (const cfg of CONFIGS) {
+      let sched: Scheduler | null = null;
+      for (const temp of ['hot', 'cold'] as const) {
+        const name = `${temp} ${cfg.label}`;
+        const wakes: number[] = [];
+        bench.add(
+          name,
+          () => {
+            sched!.runPhase(PROBE_NOOP, 0, 'bench.noop', noop);
+            wakes.push(sched!.lastWakeUs);
+          },
+          {
+            beforeAll: async () => {
+              wakes.length = 0;
+              if (sched === null) {
+                sched = await Scheduler.start({
+                  threads,
+                  dispatch: cfg.dispatch,
+                  mainSpinUs: cfg.mainSpinUs,
+                  helperSpinUs: cfg.helperSpinUs,
+                  participantModule: PROBE_MODULE,
+                  participantData: createProbeData(threads),
+                });
+                open.add(sched);
+              }
+            },
+            beforeEach: temp === 'cold' ? () => busyWait(COLD_GAP_MS) : undefined,
+            afterAll: async (mode) => {
+              if (mode !== 'run') return;
+              extra(bench, name, 'last helper wake p50', `${median(wakes).toFixed(1)} µs`);
+              if (temp === 'cold' && sched !== null) {
+                open.delete(sched);
+                await sched.close();
+                sched = null;
+              }
+            },
+          },
+        );
+      }
+    }
+    benches.push(bench);
+  }
+  return benches;
+}
+
+export async function teardown(): Promise<void> {
+  for (const s of open) await s.close();
+  open.clear();
+}
+
+/** Standalone: run and print round trips in µs. */
+async function main(): Promise<void> {
+  const rows: Record<string, string | number>[] = [];
+  try {
+    for (const bench of suites()) {
+      await bench.run();
       for (const t of bench.tasks) {
         const r = t.result;
         if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state}`);
         rows.push({
-          task: t.name,
+          task: `${bench.name} ${t.name}`,
           'round trip p50 (µs)': +(r.latency.p50 * 1000).toFixed(1),
           'mean (µs)': +(r.latency.mean * 1000).toFixed(1),
           'p99 (µs)': +(r.latency.p99 * 1000).toFixed(1),
-          'last wake p50 (µs)': +median(wakes).toFixed(1),
+          'last helper wake p50': benchMeta(bench).tasks.get(t.name)?.extra['last helper wake p50'] ?? '',
           samples: r.latency.samplesCount,
         });
       }
     }
-    await sched.close();
+  } finally {
+    await teardown();
   }
+  console.table(rows);
 }
-console.table(rows);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { defaultExperiment } from '../experiments/default-experiment.ts';
 import { defaultOutDir } from '../experiments/sweep-output.ts';
 import { validateSweepSpec } from '../experiments/sweep-matrix.ts';
-import { commandLine, executeSweep } from './sweep-command.ts';
+import { commandLine, executeSweep, parseInteger } from './sweep-command.ts';
 import { UsageFailure } from './errors.ts';
 import { UsageError } from '../experiments/run.ts';
 
@@ -17,7 +17,7 @@ export function experimentCommand(): Command {
     .option('--warmup <w>', 'trials per configuration run first and discarded', '1')
     .option('-o, --out <dir>', 'output directory (default results/<date>-<time>)')
     .action(async (raw: { trials: string; warmup: string; out?: string }) => {
-      const spec = defaultExperiment({ trials: Number(raw.trials), warmup: Number(raw.warmup) });
+      const spec = defaultExperiment({ trials: parseInteger(raw.trials, '--trials', 1), warmup: parseInteger(raw.warmup, '--warmup', 0) });
       try {
         validateSweepSpec(spec);
       } catch (e) {
@@ -25,7 +25,7 @@ export function experimentCommand(): Command {
         throw e;
       }
       const outDir = raw.out ?? defaultOutDir();
-      process.stdout.write(`Default experiment: splay at threads 1, 2 and 4, ${spec.trials} trials each after ${spec.warmup} warm-up; results in ${outDir}\n`);
+      process.stdout.write(`Default experiment: splay at threads 1, 2 and 4, ${spec.trials} trial${spec.trials === 1 ? '' : 's'} each after ${spec.warmup} warm-up; results in ${outDir}\n`);
       process.exitCode = await executeSweep({ spec, outDir, crashForTesting: null, strict: false }, { command: commandLine() });
     });
 }

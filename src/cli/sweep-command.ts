@@ -15,11 +15,10 @@ import { UsageError } from '../experiments/run.ts';
 import { DEFAULT_TRIAL_TIMEOUT_MS, validateSweepSpec, type OptionValue, type PlannedTrial, type SweepConfiguration, type SweepSpec } from '../experiments/sweep-matrix.ts';
 import { runSweep, type SweepHooks } from '../experiments/sweep-runner.ts';
 import type { SweepResults, TrialRecord } from '../experiments/sweep-results.ts';
-import { headlineWarnings } from '../experiments/sweep-summary.ts';
 import { defaultOutDir, writeResultsJson, writeSweepOutputs, type OutputPaths } from '../experiments/sweep-output.ts';
 import type { TrialOutcome } from '../experiments/trial-worker-client.ts';
 import type { CrashMode, TrialProgress } from '../experiments/trial-worker-api.ts';
-import { formatTextTable, fmtMs, pauseTable } from '../report/tables.ts';
+import { formatTextTable, fmtMs, headlineWarnings, pauseTable } from '../report/tables.ts';
 import { addOptionFlags } from './options-cli.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
 
@@ -45,7 +44,7 @@ export function splitList(text: string, what: string): string[] {
   return items;
 }
 
-function parseInteger(text: unknown, what: string, min: number): number {
+export function parseInteger(text: unknown, what: string, min: number): number {
   const s = String(text).trim();
   const n = Number(s);
   if (s === '' || !Number.isSafeInteger(n) || n < min) fail(`bad ${what} '${String(text)}': an integer >= ${min}`);
@@ -200,7 +199,7 @@ function prepareOutDir(dir: string): void {
 export function printSummary(out: NodeJS.WritableStream, s: SweepResults, paths: OutputPaths): void {
   const lines: string[] = [];
   const trials = s.configurations.reduce((n, c) => n + c.trials.length, 0);
-  lines.push(`Pause percentiles per configuration: median of the successful trials, ± spread across them (${trials} trials run)`);
+  lines.push(`Pause percentiles per configuration: median of the successful trials, ± spread across them (${trials} trial${trials === 1 ? '' : 's'} run)`);
   lines.push(formatTextTable(pauseTable(s)));
   const warnings = [...s.warnings, ...headlineWarnings(s)];
   if (warnings.length > 0) {
@@ -222,6 +221,7 @@ class ProgressDisplay {
   private readonly tty: boolean;
   private multi: cliProgress.MultiBar | null = null;
   private bar: cliProgress.SingleBar | null = null;
+  private t0 = 0;
 
   constructor(private readonly stream: NodeJS.WriteStream) {
     this.tty = stream.isTTY === true;
@@ -237,16 +237,20 @@ class ProgressDisplay {
       this.multi = new cliProgress.MultiBar(
         {
           stream: this.stream,
-          format: ' {bar} {value}/{total} trials | {trial} {status} | {duration_formatted} elapsed, eta {eta_formatted}',
+          format: ' {bar} {value}/{total} trials | {trial} {status} | {duration_formatted} elapsed{eta}',
           hideCursor: true,
           clearOnComplete: true,
           etaBuffer: 6,
         },
         cliProgress.Presets.shades_classic,
       );
-      this.bar = this.multi.create(total, done, { trial: '', status: '' });
+      this.bar = this.multi.create(total, done, { trial: '', status: '', eta: '' });
+      this.t0 = performance.now();
     }
-    this.bar!.update(done, { trial: this.name(t, c), status: 'starting' });
+    // cli-progress's own ETA reads NULL until the rate settles: estimate from whole trials.
+    const elapsed = (performance.now() - this.t0) / 1000;
+    const eta = done > 0 ? `, about ${Math.round((elapsed / done) * (total - done))}s to go` : '';
+    this.bar!.update(done, { trial: this.name(t, c), status: 'starting', eta });
   }
 
   progress(t: PlannedTrial, _c: SweepConfiguration, p: TrialProgress): void {

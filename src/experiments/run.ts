@@ -21,6 +21,8 @@ export interface RunSpec {
   options?: Partial<GcOptions>;
   /** Called after every GC, on the main thread (e.g. to print --trace-gc lines as they happen). */
   onEvent?: (ev: GCEvent) => void;
+  /** ForTesting: switch off safety mechanisms (TEST_* flags of src/heap/heap.ts). */
+  testFlags?: number;
 }
 
 export class UsageError extends Error {}
@@ -65,6 +67,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     throw e;
   }
   let error: RunError | null = null;
+  if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
   const gc = sim.gc;
   let seen = 0;
   const flushEvents = () => {

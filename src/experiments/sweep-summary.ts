@@ -10,19 +10,6 @@ import { flattenRunSummary, summarizeTrials } from '../metrics/trials.ts';
 import { efficiency, loadImbalance, speedup } from '../metrics/imbalance.ts';
 import type { ConfigurationRecord, ConfigurationSummary, ScalingSummary, SweepFailure, SweepResults, TrialRecord } from './sweep-results.ts';
 
-/** The metrics a reader looks at first; their disagreement warnings are printed and shown. */
-export const HEADLINE_METRICS = [
-  'pauses.count',
-  'pauses.totalMs',
-  'pauses.p50',
-  'pauses.p95',
-  'pauses.p99',
-  'pauses.max',
-  'gcOverhead',
-  'wallMs',
-  'mutatorThroughput',
-] as const;
-
 /**
  * Every numeric metric of one run, flat: flattenRunSummary's (`pauses.p95`, `gcOverhead`,
  * `mmu@10`…), plus per collector `scavenge.p95`…, time to safepoint, main-thread ms per phase
@@ -163,22 +150,3 @@ export function digestWarnings(s: SweepResults): string[] {
   }
   return out;
 }
-
-/**
- * One line per configuration whose trials disagree by more than 10% on a headline metric:
- * `splay threads=2: trials disagree by > 10% on pauses.p50 (32%), pauses.max (25%)`. The full
- * per-metric warnings are in each configuration's summary.
- */
-export function headlineWarnings(s: SweepResults): string[] {
-  const out: string[] = [];
-  for (const c of s.configurations) {
-    const parts: string[] = [];
-    for (const name of HEADLINE_METRICS) {
-      const m = c.summary.metrics[name];
-      if (m?.disagrees) parts.push(`${name} (${m.spread === Infinity ? '∞' : `${Math.round(m.spread * 100)}%`})`);
-    }
-    if (parts.length > 0) out.push(`${c.label}: ${c.summary.ok} trials disagree by more than 10% on ${parts.join(', ')}`);
-  }
-  return out;
-}
-

@@ -31,7 +31,7 @@ import {
   M_RS_COUNT,
   PAGE_EVACUATION_CANDIDATE,
 } from '../heap/heap.ts';
-import { freeListReset, freeListEvictPage } from '../heap/spaces/free-list.ts';
+import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
@@ -73,7 +73,7 @@ export class MarkCompactCollector {
   prepareMarking(): void {
     const heap = this.heap;
     const shared = this.shared;
-    heap.markBits.fill(0);
+    heap.clearBitsOfUsedPages(heap.markBits);
     shared.threadLive.fill(0);
     shared.marking.clear();
   }
@@ -163,7 +163,7 @@ export class MarkCompactCollector {
 
     // ---- pointer updating (the remembered set is rebuilt from scratch)
     clock.serial('mc.evacuate.update_pointers.prologue', () => {
-      heap.rsBits.fill(0);
+      heap.clearBitsOfUsedPages(heap.rsBits);
       for (let p = 0; p < heap.totalPages; p++) heap.pageMeta[p * META_WORDS + M_RS_COUNT] = 0;
       const items = shared.items;
       items.clear();
@@ -182,8 +182,9 @@ export class MarkCompactCollector {
       heap.lock();
       try {
         for (const p of candidates) {
+          // No free-list node lies on a candidate: the lists were emptied before evacuation and
+          // since then hold only the rest of fresh target pages.
           if (shared.config.zap) heap.mem.fill(ZAP_VALUE, p << PAGE_BITS, (p + 1) << PAGE_BITS);
-          freeListEvictPage(heap, heap.spaceOf(p << PAGE_BITS), p);
           heap.releaseChunk(p);
         }
         for (const p of heap.pagesOf(SPACE_LO)) {

@@ -23,7 +23,7 @@ import {
   headerKind,
   headerMap,
 } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_CHUNK_PAGES, M_USED_WORDS } from '../heap/heap.ts';
+import { type Heap, C_UNSWEPT_ALLOCATIONS, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_CHUNK_PAGES, M_USED_WORDS } from '../heap/heap.ts';
 import { isValidMap } from '../heap/maps.ts';
 import { forEachFreeNode } from '../heap/spaces/free-list.ts';
 import { hasOldToNew } from '../heap/remembered-set.ts';
@@ -86,6 +86,8 @@ class HeapVerifier {
     for (let r = gb; r < gb + ctl[C_GLOBALS_COUNT]; r++) this.checkPointer(roots[r], `global #${r - gb}`);
     // 3. free lists and page accounting
     this.checkFreeLists();
+    const unswept = ctl[C_UNSWEPT_ALLOCATIONS];
+    if (unswept > 0) this.error(`${unswept} allocations landed on pages that were not swept yet`);
     return this.errors;
   }
 

@@ -365,6 +365,18 @@ export class Heap {
     const w0 = (page << PAGE_BITS) >>> 5;
     this.markBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
   }
+  /**
+   * Clears the mark bits (or the remembered set) of every page in use. Pages in the pool are
+   * already clear (releaseChunk clears them), and not touching them keeps their memory uncommitted.
+   */
+  clearBitsOfUsedPages(bits: Int32Array): void {
+    const pm = this.pageMeta;
+    const perPage = PAGE_WORDS >>> 5;
+    for (let p = 0; p < this.totalPages; p++) {
+      if (pm[p * META_WORDS + M_SPACE] !== SPACE_FREE) bits.fill(0, p * perPage, (p + 1) * perPage);
+    }
+  }
+
   clearMarkBitsRange(from: Addr, to: Addr): void {
     // word-granular clearing of whole bitmap words inside [from, to); both ends page-aligned or 32-aligned
     this.markBits.fill(0, from >>> 5, (to + 31) >>> 5);

@@ -266,6 +266,15 @@ export class Mutator implements MutatorGcHooks {
   }
 
   private allocateOld(words: number, space: number): Addr {
+    if (this.observer) {
+      // Before allocating: a step may collect, and the new object is not initialised until we return.
+      this.oldSinceStep += words;
+      if (this.oldSinceStep >= OBSERVER_STEP_WORDS) {
+        const n = this.oldSinceStep;
+        this.oldSinceStep = 0;
+        this.gc.allocationStep(n);
+      }
+    }
     const lab = space === SPACE_OLD_POINTER ? this.oldPointerLab : space === SPACE_OLD_DATA ? this.oldDataLab : this.codeLab;
     let a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
     while (a === 0) {
@@ -274,14 +283,6 @@ export class Mutator implements MutatorGcHooks {
       if (a === 0 && !swept) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
     }
     if (this.marking) this.liveRow[a >>> PAGE_BITS] += words << 2; // allocated black
-    if (this.observer) {
-      this.oldSinceStep += words;
-      if (this.oldSinceStep >= OBSERVER_STEP_WORDS) {
-        const n = this.oldSinceStep;
-        this.oldSinceStep = 0;
-        this.gc.allocationStep(n);
-      }
-    }
     return a;
   }
 

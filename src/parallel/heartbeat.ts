@@ -6,8 +6,10 @@
  *
  * Layout (Int32, one 64-byte row per thread after a 64-byte header):
  *
- *   word 0  ABORT       0 = run on; else 1 + the thread whose fault aborted the phase (0 = main)
- *   word 1  ABORT_KIND  ABORT_THREW | ABORT_EXITED | ABORT_STALLED | ABORT_NO_PROGRESS | ABORT_REQUESTED
+ *   word 0  ABORT       0 = run on; else  kind << 24 | (1 + culprit thread)   (one CAS: first wins)
+ *                       kind: ABORT_THREW | ABORT_EXITED | ABORT_STALLED | ABORT_NO_PROGRESS |
+ *                       ABORT_REQUESTED; culprit 0 = the main thread
+ *   word 1  (reserved)
  *   word 2  THREADS
  *   row t = words [16(t+1), 16(t+2)):
  *     +0 BEAT     bumped by thread t while it works (never while it waits for others)
@@ -16,8 +18,9 @@
  */
 
 const ABORT = 0;
-const ABORT_KIND = 1;
 const THREADS = 2;
+const KIND_SHIFT = 24;
+const CULPRIT_MASK = (1 << KIND_SHIFT) - 1;
 const ROW_WORDS = 16;
 const R_BEAT = 0;
 const R_ARMED = 1;
@@ -107,7 +110,7 @@ export class Heartbeat {
   beat(t: number): void {
     const w = this.words;
     Atomics.add(w, (t + 1) * ROW_WORDS + R_BEAT, 1);
-    if (Atomics.load(w, ABORT) !== 0) throw new PhaseAbortedError(w[ABORT] - 1);
+    if (Atomics.load(w, ABORT) !== 0) throw new PhaseAbortedError(this.abortedBy());
   }
 
   beats(t: number): number {
@@ -117,14 +120,14 @@ export class Heartbeat {
   /** For waits inside a phase: throws if aborted; on the main thread, also polls the stall watch. */
   checkpoint(): void {
     const w = this.words;
-    if (Atomics.load(w, ABORT) !== 0) throw new PhaseAbortedError(w[ABORT] - 1);
+    if (Atomics.load(w, ABORT) !== 0) throw new PhaseAbortedError(this.abortedBy());
     const watch = this.watch;
     if (watch !== null) {
       const t = watch.poll(performance.now());
       if (t !== -1) {
         if (t === NO_PROGRESS) this.abort(0, ABORT_NO_PROGRESS);
         else this.abort(t, ABORT_STALLED);
-        throw new PhaseAbortedError(Atomics.load(w, ABORT) - 1);
+        throw new PhaseAbortedError(this.abortedBy());
       }
     }
   }
@@ -155,10 +158,7 @@ export class Heartbeat {
 
   /** Aborts the phase, naming the culprit. The first abort wins; returns whether this one did. */
   abort(culprit: number, kind: number): boolean {
-    const w = this.words;
-    if (Atomics.compareExchange(w, ABORT, 0, culprit + 1) !== 0) return false;
-    Atomics.store(w, ABORT_KIND, kind);
-    return true;
+    return Atomics.compareExchange(this.words, ABORT, 0, (kind << KIND_SHIFT) | (culprit + 1)) === 0;
   }
 
   aborted(): boolean {
@@ -167,17 +167,16 @@ export class Heartbeat {
 
   /** The culprit of the abort, or -1. */
   abortedBy(): number {
-    return Atomics.load(this.words, ABORT) - 1;
+    return (Atomics.load(this.words, ABORT) & CULPRIT_MASK) - 1;
   }
 
-  /** ABORT_* constant (read after `aborted()`: the kind is stored right after the abort word). */
+  /** ABORT_* constant, ABORT_NONE if the phase runs on. */
   abortKind(): number {
-    return Atomics.load(this.words, ABORT_KIND);
+    return Atomics.load(this.words, ABORT) >>> KIND_SHIFT;
   }
 
   /** Main thread, before a phase, while no other thread is in one. */
   clearAbort(): void {
-    Atomics.store(this.words, ABORT_KIND, ABORT_NONE);
     Atomics.store(this.words, ABORT, 0);
   }
 }

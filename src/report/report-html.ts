@@ -7,7 +7,6 @@
  */
 import { OPTION_TABLE, optionFlag } from '../options.ts';
 import type { SweepResults } from '../experiments/sweep-results.ts';
-import { headlineWarnings } from '../experiments/sweep-summary.ts';
 import {
   heapChartSpec,
   mmuChartSpec,
@@ -18,7 +17,7 @@ import {
   representativeGcs,
   timelineChartSpec,
 } from './charts.ts';
-import { balanceRows, escapeHtml, htmlTable, pauseTable, scalingRows } from './tables.ts';
+import { balanceRows, escapeHtml, g1Rows, headlineWarnings, htmlTable, pauseTable, scalingRows } from './tables.ts';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** The charts a report has, in order; `data-chart` names for the browser check. */
@@ -184,6 +183,13 @@ export async function renderReportHtml(s: SweepResults): Promise<string> {
   const figs = await Promise.all(figures(s).map(figureHtml));
   const scaling = scalingRows(s);
   const balance = s.configurations.flatMap(balanceRows);
+  const g1 = representativeGcs(s)
+    .map(
+      (g) =>
+        `<h3>Per-worker figures of ${escapeHtml(`${g.config.label}: ${g.event.type} #${g.event.index}`)} (HotSpot G1 style; Diff = Max − Min is the imbalance, Sum the CPU work)</h3>` +
+        htmlTable(['phase', 'per thread', 'Min', 'Avg', 'Max', 'Diff', 'Sum', 'Workers'], g1Rows(g.event), { right: [false, false, true, true, true, true, true, true] }),
+    )
+    .join('\n');
   const status =
     s.status === 'complete' ? '' : ` <span class="bad">${s.status === 'interrupted' ? 'interrupted: partial results' : 'still running: partial results'}</span>`;
   const title = `gcsim sweep: ${axesText(s)}`;
@@ -207,6 +213,7 @@ ${problemsSection(s)}
 ${figs.join('\n')}
 <h2 id="scaling">Scaling and load balance</h2>
 ${scaling.length > 0 ? htmlTable(['configuration', 'figure (ms)', 'threads = 1', 'this', 'speedup', 'efficiency', 'against'], scaling, { right: [false, false, true, true, true, true, false] }) : '<p class="empty">No configuration with threads &gt; 1 succeeded alongside its threads = 1 baseline.</p>'}
+${g1}
 ${balance.length > 0 ? `<h3>Load balance per parallel phase (max / mean busy time per thread; 1.00 = perfect) and successful steals</h3>${htmlTable(['configuration', 'phase', 'imbalance', 'steals'], balance, { right: [false, false, true, true] })}` : ''}
 ${configSection(s)}
 <p class="sub">Files beside this report: <a href="results.json">results.json</a> (every trial’s gcsim/result@1 and the summaries), <a href="results.csv">results.csv</a>, <a href="trace.json">trace.json</a> (open in <a href="https://ui.perfetto.dev">Perfetto</a>).</p>

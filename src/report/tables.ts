@@ -4,6 +4,8 @@
  * failures. Pure string building.
  */
 import type { TrialStats } from '../metrics/trials.ts';
+import type { GCEvent } from '../metrics/result.ts';
+import { phaseImbalance, type ImbalanceStats } from '../metrics/imbalance.ts';
 import type { ConfigurationRecord, SweepResults } from '../experiments/sweep-results.ts';
 
 export function escapeHtml(s: string): string {
@@ -107,6 +109,62 @@ export function balanceRows(c: ConfigurationRecord): string[][] {
     if (!k.startsWith('imbalance.')) continue;
     const name = k.slice('imbalance.'.length);
     rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount)]);
+  }
+  return rows;
+}
+
+/** The metrics a reader looks at first; their disagreement warnings are printed and shown. */
+export const HEADLINE_METRICS = [
+  'pauses.count',
+  'pauses.totalMs',
+  'pauses.p50',
+  'pauses.p95',
+  'pauses.p99',
+  'pauses.max',
+  'gcOverhead',
+  'wallMs',
+  'mutatorThroughput',
+] as const;
+
+/**
+ * One line per configuration whose trials disagree by more than 10% on a headline metric:
+ * `splay threads=2: trials disagree by > 10% on pauses.p50 (32%), pauses.max (25%)`. The full
+ * per-metric warnings are in each configuration's summary.
+ */
+export function headlineWarnings(s: SweepResults): string[] {
+  const out: string[] = [];
+  for (const c of s.configurations) {
+    const parts: string[] = [];
+    for (const name of HEADLINE_METRICS) {
+      const m = c.summary.metrics[name];
+      if (m?.disagrees) parts.push(`${name} (${m.spread === Infinity ? '∞' : `${Math.round(m.spread * 100)}%`})`);
+    }
+    if (parts.length > 0) out.push(`${c.label}: ${c.summary.ok} trials disagree by more than 10% on ${parts.join(', ')}`);
+  }
+  return out;
+}
+
+
+/**
+ * HotSpot G1's per-worker rows for each parallel phase of one GC: busy ms, idle ms, objects
+ * and successful steals, each as Min / Avg / Max / Diff / Sum over the phase's threads.
+ */
+export function g1Rows(ev: GCEvent): string[][] {
+  const rows: string[][] = [];
+  const f = (v: number, ms: boolean): string => (ms ? v.toFixed(2) : Number.isInteger(v) ? String(v) : v.toFixed(1));
+  const row = (phase: string, what: string, st: ImbalanceStats, ms: boolean): string[] => [
+    phase,
+    what,
+    f(st.min, ms),
+    f(st.avg, ms),
+    f(st.max, ms),
+    f(st.diff, ms),
+    f(st.sum, ms),
+    String(st.n),
+  ];
+  for (const ph of ev.parallel) {
+    const im = phaseImbalance(ph);
+    rows.push(row(ph.name, 'busy (ms)', im.busyMs, true), row('', 'idle (ms)', im.idleMs, true), row('', 'objects', im.objects, false), row('', 'steals', im.stealsSucceeded, false));
   }
   return rows;
 }

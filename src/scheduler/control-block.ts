@@ -14,6 +14,7 @@
  *     5 READY    helpers parked after start-up                                when t started the phase)
  *     6 CLOSING  1 once close() began
  *     7 THREADS
+ *     8 HELPER_SPIN_US  how long a parked helper spins on EPOCH before it sleeps
  *   then, from byte 64 * threads: MSG_CAP bytes of fault message per thread
  */
 
@@ -25,6 +26,7 @@ export const DONE = 4;
 export const READY = 5;
 export const CLOSING = 6;
 export const THREADS = 7;
+export const HELPER_SPIN_US = 8;
 
 export const CMD_PHASE = 1;
 export const CMD_SHUTDOWN = 2;

@@ -1,14 +1,11 @@
 /**
- * The helper side of the scheduler: what each Piscina worker runs. Builds this thread's
- * participant once, then either parks on the control block's EPOCH word between phases (parked
- * dispatch: one long-lived task) or runs one phase per Piscina task (task dispatch). Catches every
- * exception and reports it, and an unexpected exit, through shared memory: the main thread is
- * blocked in Atomics.wait during a phase and cannot see Piscina's promises. V8: a `JobTask`
- * worker of the platform's thread pool.
+ * The helper side of the scheduler, run by each Piscina worker: builds the thread's participant
+ * once, then parks on EPOCH between phases (parked dispatch) or runs one phase per task (task
+ * dispatch). Every exception and an unexpected exit are reported through shared memory, since the
+ * main thread is blocked in Atomics.wait during a phase. V8: a `JobTask` on a platform worker.
  */
 
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { threadId as osThreadId } from 'node:worker_threads';
 import {
@@ -30,6 +27,7 @@ import {
   EPOCH,
   FAULT_EXITED,
   FAULT_THREW,
+  HELPER_SPIN_US,
   PHASE,
   READY,
   spinWhileEqual,
@@ -54,14 +52,6 @@ export type HelperTask =
   /** Task dispatch: run the phase the control block names. */
   | { kind: 'phase'; threadId: number };
 
-/**
- * Spins on EPOCH after a phase before sleeping, when every participant has a core of its own:
- * GC phases come in bursts (a scavenge is roots + parallel + finalize), and a spinning helper
- * starts the next one in ~1 µs instead of a 10-50 µs futex wake-up. Oversubscribed (threads >
- * cores) a spinning helper takes the core the main thread or a working peer needs: no spinning
- * then. Measured in bench/handshake.bench.ts.
- */
-const PARK_SPIN_US = Number(process.env.GCSIM_PARK_SPIN_US ?? 50);
 /** Parked helpers re-check the control block this often even without a notify. */
 const PARK_WAIT_MS = 5000;
 /** How long an 'init' task waits for the other helpers to arrive (tsx start-up is slow). */
@@ -105,7 +95,7 @@ export class Helper {
       heartbeat: this.heartbeat,
       stats: this.stats,
     };
-    this.parkSpinMs = this.cb.threads <= availableParallelism() ? PARK_SPIN_US / 1000 : 0;
+    this.parkSpinMs = this.cb.words[HELPER_SPIN_US] / 1000;
     this.cb.setOsThread(threadId, osThreadId);
     this.participant = create(data.participantData, threadId, ctx);
     this.installExitHook();

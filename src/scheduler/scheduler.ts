@@ -1,10 +1,9 @@
 /**
- * Where GC work runs: a Piscina pool of `threads - 1` helpers started once and parked on a
- * control word between phases; the main thread wakes them with one store and a notify, does its
- * own share as participant 0, and waits for the last to arrive. Also background phases, per-phase
- * Piscina dispatch (for comparison), and the fault model: a helper that throws, exits or stalls
- * ends the phase with one GCThreadError within ~stallTimeoutMs, never a hang. Main thread only.
- * Knows threads, not GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
+ * Where GC work runs (main thread): a Piscina pool of `threads - 1` helpers started once and parked
+ * on a control word; a phase is one store + notify, the main thread's own share as participant 0,
+ * and a wait for the last helper. Background phases, per-phase Piscina dispatch for comparison,
+ * and the fault model (throw, exit, stall: one GCThreadError, never a hang). Knows threads, not
+ * GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
  */
 
 import path from 'node:path';
@@ -37,6 +36,7 @@ import {
   FAULT_EXITED,
   FAULT_NONE,
   FAULT_THREW,
+  HELPER_SPIN_US,
   PHASE,
   READY,
   spinWhileEqual,
@@ -63,6 +63,10 @@ export interface SchedulerOptions {
   heartbeat?: Heartbeat;
   /** The per-phase stats table (reset before each phase; start/end filled in). Default: a new one. */
   stats?: ThreadStats;
+  /** How long the main thread spins waiting for helpers before it sleeps, µs. Default 50. */
+  mainSpinUs?: number;
+  /** How long a parked helper spins after a phase before it sleeps, µs. Default 0. */
+  helperSpinUs?: number;
   /** Deadline for pool start-up (tsx compiles the worker's import graph in every worker). Default 60 s. */
   startTimeoutMs?: number;
 }
@@ -90,11 +94,18 @@ export class GCThreadError extends Error {
 const DEFAULT_STALL_TIMEOUT_MS = 1000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /**
- * Spins on DONE before sleeping: the last helper of a short phase usually arrives within tens of
- * µs, and a futex wake-up of the main thread costs as much again. Short enough to cost nothing
- * next to a real phase, even when the helpers could use the core (threads > cores).
+ * Default spin of the main thread on DONE before it sleeps: the last helper of a short phase
+ * often arrives within tens of µs, and a futex wake-up of the main thread costs as much again.
+ * Nothing next to a real phase. See docs/parallel.md for the measurements behind both defaults.
  */
-const JOIN_SPIN_US = Number(process.env.GCSIM_JOIN_SPIN_US ?? 50);
+const DEFAULT_MAIN_SPIN_US = 50;
+/**
+ * Default spin of a parked helper on EPOCH after a phase: none. On a quiet machine a spinning
+ * helper starts the next phase of a burst in ~1 µs, but on a shared, loaded one (this project's
+ * machine class) the scheduler stops favouring it and wake-ups got 5-10x slower than a futex
+ * wake, which runs a sleeping thread at once.
+ */
+const DEFAULT_HELPER_SPIN_US = 0;
 /** Longest sleep between stall-watch polls while joining. */
 const JOIN_SLICE_MS = 10;
 /** After an abort, how long the other helpers get to leave the phase before we give up on them. */
@@ -145,6 +156,7 @@ export class Scheduler {
   private target: number;
   private readonly workers: Set<Worker>;
   private readonly liveWorkers: Set<Worker>;
+  private readonly mainSpinMs: number;
 
   private constructor(opts: SchedulerOptions) {
     const threads = opts.threads;
@@ -171,6 +183,8 @@ export class Scheduler {
     this.target = -1;
     this.workers = new Set();
     this.liveWorkers = new Set();
+    this.mainSpinMs = (opts.mainSpinUs ?? DEFAULT_MAIN_SPIN_US) / 1000;
+    this.cb.words[HELPER_SPIN_US] = Math.max(0, Math.round(opts.helperSpinUs ?? DEFAULT_HELPER_SPIN_US));
   }
 
   /** Starts the pool (guarded ping), builds every helper's participant; resolves when all are parked. */
@@ -358,6 +372,7 @@ export class Scheduler {
   private checkUsable(phaseName: string): void {
     if (this.fault !== null) throw this.fault;
     if (this.state === 'closed') throw new Error(`Scheduler is closed (phase ${phaseName})`);
+    if (this.state === 'phase') throw new Error(`Scheduler: phase ${phaseName} started inside phase ${this.phaseName}`);
     if (this.state === 'background') {
       throw new Error(`Scheduler: phase ${phaseName} started while background phase ${this.phaseName} runs; joinBackground() first`);
     }
@@ -411,7 +426,7 @@ export class Scheduler {
     const helpers = this.threads - 1;
     if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
     let d = Atomics.load(w, DONE);
-    if (d !== helpers && JOIN_SPIN_US > 0) d = spinWhileEqual(w, DONE, d, JOIN_SPIN_US / 1000);
+    if (d !== helpers && this.mainSpinMs > 0) d = spinWhileEqual(w, DONE, d, this.mainSpinMs);
     for (;;) {
       d = Atomics.load(w, DONE);
       if (d === helpers || hb.aborted()) break;

@@ -8,6 +8,7 @@ export const SMALL: Record<string, Record<string, number>> = {
   gcbench: { longLivedDepth: 10, minDepth: 4, maxDepth: 12, arraySize: 20_000 },
   splay: { treeSize: 600, modifications: 40, payloadDepth: 3, steps: 20 },
   fragmenter: { rounds: 4, cohort: 6000, keepPercent: 10 },
+  'hide-and-seek': { holders: 5000, treasures: 10_000, moves: 20_000 },
 };
 
 const SMALL_OPTIONS = { maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1, verifyHeap: true } as const;

@@ -45,14 +45,20 @@ export function freeListAdd(heap: Heap, space: number, addr: Addr, words: number
 }
 
 /**
+ * First-fit search of a class is bounded: a list of many blocks just too small would otherwise
+ * make every allocation walk it (quadratic). Past the bound the caller takes a fresh page.
+ */
+const MAX_SEARCH_NODES = 32;
+
+/**
  * Removes and returns a block of at least `words` from `space`'s free list, or 0. First a class
- * whose every block fits (take its head), then a first-fit search of the request's own class.
+ * whose every block fits (take its head), then a bounded first-fit search of the request's class.
  */
 export function freeListTake(heap: Heap, space: number, words: number): Addr {
   const fl = heap.freeLists;
   const mem = heap.mem;
   const base = pagedSpaceIndex(space) * STRIDE;
-  let c = sizeClass(words);
+  const c = sizeClass(words);
   const first = CLASS_MIN_WORDS[c] >= words ? c : c + 1;
   for (let k = first; k < NUM_CLASSES; k++) {
     const head = fl[base + k];
@@ -64,7 +70,8 @@ export function freeListTake(heap: Heap, space: number, words: number): Addr {
   }
   if (first !== c) {
     let prev = 0;
-    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
+    let budget = MAX_SEARCH_NODES;
+    for (let n = fl[base + c]; n !== 0 && budget-- > 0; n = mem[n + 2]) {
       if (blockWords(mem, n) >= words) {
         if (prev === 0) fl[base + c] = mem[n + 2];
         else mem[prev + 2] = mem[n + 2];

@@ -1,0 +1,87 @@
+/**
+ * The convention for `bench/*.bench.ts`, and optional helpers for it. A bench file:
+ *
+ *   import { Bench } from 'tinybench';
+ *   export async function suites(): Promise<Bench[]> { … }   // required; no work at import time
+ *   export async function teardown(): Promise<void> { … }    // optional: close what suites() opened
+ *
+ * `bench/run.ts` imports every bench file (or those named on its command line), calls suites(),
+ * runs each Bench in order (`await bench.run()`, or `runSync()` after `runSync(bench)` here),
+ * and writes one markdown table per file to bench/results.md and stdout: per task, time per
+ * iteration (mean, p50, p99, ±rme, samples) and throughput. Name each Bench (`new Bench({ name })`);
+ * its name heads its rows. Optional, through this module (a WeakMap keyed by the Bench; a file
+ * that uses none of it still works):
+ *
+ *   perItem(bench, task, n, unit)       an iteration handles n items: also show time per item
+ *   extra(bench, task, column, value)   an extra column (e.g. a figure measured inside the task)
+ *   unavailable(bench, task, reason)    a row that could not run (e.g. threads = 2 without helpers)
+ *   note(bench, text)                   a line under the table
+ *   runSync(bench)                      run with bench.runSync() (tasks that block in Atomics.wait)
+ *
+ * A bench file without a `suites` export is run as a plain script in a child process and its
+ * output included verbatim. `BENCH_TIME_MS` scales the time budget of suites built with
+ * `benchOptions()`.
+ */
+import type { Bench } from 'tinybench';
+
+export interface TaskMeta {
+  perItem?: { n: number; unit: string };
+  extra: Record<string, string | number>;
+}
+
+export interface BenchMeta {
+  tasks: Map<string, TaskMeta>;
+  unavailable: { task: string; reason: string }[];
+  notes: string[];
+  sync: boolean;
+}
+
+const META = new WeakMap<Bench, BenchMeta>();
+
+export function benchMeta(bench: Bench): BenchMeta {
+  let m = META.get(bench);
+  if (!m) META.set(bench, (m = { tasks: new Map(), unavailable: [], notes: [], sync: false }));
+  return m;
+}
+
+function taskMeta(bench: Bench, task: string): TaskMeta {
+  const m = benchMeta(bench);
+  let t = m.tasks.get(task);
+  if (!t) m.tasks.set(task, (t = { extra: {} }));
+  return t;
+}
+
+export function perItem(bench: Bench, task: string, n: number, unit: string): void {
+  taskMeta(bench, task).perItem = { n, unit };
+}
+
+export function extra(bench: Bench, task: string, column: string, value: string | number): void {
+  taskMeta(bench, task).extra[column] = value;
+}
+
+export function unavailable(bench: Bench, task: string, reason: string): void {
+  benchMeta(bench).unavailable.push({ task, reason });
+}
+
+export function note(bench: Bench, text: string): void {
+  benchMeta(bench).notes.push(text);
+}
+
+export function runSync(bench: Bench): void {
+  benchMeta(bench).sync = true;
+}
+
+/** tinybench options with the time budget scaled by BENCH_TIME_MS (default `timeMs`). */
+export function benchOptions(name: string, timeMs = 1000, over: Record<string, unknown> = {}): { name: string; time: number; warmupTime: number } & Record<string, unknown> {
+  const env = Number(process.env.BENCH_TIME_MS);
+  const time = Number.isFinite(env) && env > 0 ? env : timeMs;
+  return { name, time, warmupTime: Math.min(200, time / 5), ...over };
+}
+
+/** The median of a list (NaN when empty), for figures collected inside tasks. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = xs.toSorted((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}

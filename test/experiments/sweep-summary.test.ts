@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { digestWarnings, representativeTrial, trialMetrics } from '../../src/experiments/sweep-summary.ts';
+import { headlineWarnings } from '../../src/report/tables.ts';
+import { parseSweepResults } from '../../src/experiments/sweep-results.ts';
+import { UsageError } from '../../src/experiments/run.ts';
+import { fakeRun, fakeSweep, standardSweep } from './sweep-fixtures.ts';
+
+describe('sweep summaries', () => {
+  it('flattens a run into per-type pause, per-phase, imbalance and steal metrics', () => {
+    const m = trialMetrics(fakeRun(2, [10, 20, 40, 12]));
+    expect(m['pauses.count']).toBe(4);
+    expect(m['pauses.max']).toBe(40);
+    expect(m['scavenge.count']).toBe(2);
+    expect(m['mark-compact.max']).toBe(20);
+    expect(m['phase.scavenge.parallel']).toBeCloseTo(0.9 * (10 + 40));
+    // thread 0 busy 0.9p - 0.1, thread 1 busy 0.6p - 0.1: max/mean > 1
+    expect(m['imbalance.scavenge.parallel']).toBeGreaterThan(1);
+    expect(m['steals.scavenge.parallel']).toBe(2);
+  });
+
+  it('takes the median per metric, the representative trial, and speedup against threads = 1', () => {
+    const s = standardSweep();
+    const [one, two] = s.configurations;
+    expect(one.summary.ok).toBe(2);
+    expect(one.summary.metrics['pauses.max'].median).toBe(40);
+    expect(two.summary.metrics['pauses.totalMs'].median).toBeCloseTo((41 + 43) / 2);
+    expect(one.summary.scaling).toBeNull();
+    const sc = two.summary.scaling!;
+    expect(sc.baselineId).toBe('c0');
+    expect(sc.figures['pauses.totalMs'].speedup).toBeCloseTo((82 + 83) / 2 / 42);
+    expect(sc.figures['pauses.totalMs'].efficiency).toBeCloseTo(sc.figures['pauses.totalMs'].speedup / 2);
+    expect(Object.keys(sc.figures)).toContain('phase.scavenge.parallel');
+    // Representative: the lower median by total pause, i.e. trial 0 (82 ms) of threads = 1.
+    expect(representativeTrial(one.trials)!.trial).toBe(0);
+    expect(s.failures).toEqual([]);
+  });
+
+  it('warns when trials disagree by more than 10%, headline metrics one line per configuration', () => {
+    const s = fakeSweep([
+      [fakeRun(1, [10, 20]), fakeRun(1, [10, 30])],
+      [fakeRun(2, [5, 10]), fakeRun(2, [5, 10])],
+    ]);
+    expect(s.configurations[0].summary.warnings.some((w) => w.startsWith('pauses.max: 2 trials disagree by 40.0%'))).toBe(true);
+    expect(s.configurations[1].summary.warnings).toEqual([]);
+    const h = headlineWarnings(s);
+    expect(h).toHaveLength(1);
+    expect(h[0]).toMatch(/^splay threads=1: 2 trials disagree by more than 10% on .*pauses\.max \(40%\)/);
+  });
+
+  it('records failures and summarises only the trials that succeeded', () => {
+    const oom = fakeRun(2, [5], { error: { kind: 'oom', message: 'FATAL ERROR: heap out of memory' } });
+    const s = fakeSweep([
+      [fakeRun(1, [10, 20]), fakeRun(1, [10, 20])],
+      [oom, { kind: 'crash', message: 'trial worker exited with code 70 before answering' }],
+    ]);
+    const two = s.configurations[1];
+    expect(two.summary).toMatchObject({ ok: 0, failed: 2, representative: null, scaling: null });
+    expect(s.failures.map((f) => [f.index, f.label, f.kind])).toEqual([
+      [1, 'splay threads=2', 'oom'],
+      [3, 'splay threads=2', 'crash'],
+    ]);
+    expect(s.warnings).toContain('2 trials failed (see failures)');
+  });
+
+  it('flags a digest that depends on the configuration (DESIGN §4)', () => {
+    const s = fakeSweep([
+      [fakeRun(1, [10]), fakeRun(1, [10])],
+      [fakeRun(2, [5], { digest: '1111111111111111' }), fakeRun(2, [5])],
+    ]);
+    const w = digestWarnings(s);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^digest differs between configurations of splay .*seed=1: abcdef0123456789 \(splay threads=1; splay threads=2\) vs 1111111111111111 \(splay threads=2\)/);
+    expect(s.warnings).toContain(w[0]);
+  });
+
+  it('reads results back, and rejects what is not a sweep or run record with one line', () => {
+    const s = standardSweep();
+    expect(parseSweepResults(JSON.stringify(s)).configurations).toHaveLength(2);
+    const wrapped = parseSweepResults(JSON.stringify(fakeRun(2, [5, 6])));
+    expect(wrapped.configurations[0].label).toBe('splay threads=2');
+    expect(wrapped.configurations[0].trials[0].status).toBe('ok');
+    for (const [text, msg] of [
+      ['{', /is not JSON/],
+      ['{"schema":"other@1"}', /expected a gcsim\/sweep@1/],
+      ['{"schema":"gcsim/sweep@1","status":"complete"}', /not a valid gcsim\/sweep@1 record: env/],
+    ] as const) {
+      expect(() => parseSweepResults(text, 'x.json')).toThrow(UsageError);
+      expect(() => parseSweepResults(text, 'x.json')).toThrow(msg);
+    }
+  });
+});
