@@ -13,6 +13,7 @@ import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult } from '../metrics/result.ts';
 import type { GcOptions } from '../options.ts';
 import { OptionError } from '../options.ts';
+import { C_TEST_FAULT } from '../heap/heap.ts';
 
 export interface RunSpec {
   workload: string;
@@ -23,6 +24,8 @@ export interface RunSpec {
   onEvent?: (ev: GCEvent) => void;
   /** ForTesting: switch off safety mechanisms (TEST_* flags of src/heap/heap.ts). */
   testFlags?: number;
+  /** ForTesting: after the first GC, make a helper fail in a phase (encodeTestFault). */
+  testFault?: number;
 }
 
 export class UsageError extends Error {}
@@ -74,10 +77,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (spec.onEvent) while (seen < gc.events.length) spec.onEvent(gc.events[seen++]);
   };
   const origPush = gc.events.push.bind(gc.events);
-  if (spec.onEvent) {
+  if (spec.onEvent || spec.testFault) {
     gc.events.push = (...evs: GCEvent[]) => {
       const n = origPush(...evs);
       flushEvents();
+      if (spec.testFault) sim.heap.ctl[C_TEST_FAULT] = spec.testFault;
       return n;
     };
   }

@@ -127,6 +127,9 @@ export class MarkCompactCollector {
     clock.serial('mc.evacuate.prologue', () => {
       heap.headroomAllowance = this.headroomPages;
       // Evacuation must copy into fresh pages only; sweeping rebuilds the free lists.
+      // From here every old page awaits sweeping: nothing may be allocated in its free memory.
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) for (const p of heap.pagesOf(s)) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_NEEDS_SWEEP;
+      // ForTesting: stale free lists would hand that memory out (the verifier counts it).
       if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
     });
 

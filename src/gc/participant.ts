@@ -11,6 +11,16 @@ import { Evacuator } from './evacuator.ts';
 import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
 import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
+import { C_TEST_FAULT } from '../heap/heap.ts';
+
+/** ForTesting faults a helper can be told to commit in a phase (C_TEST_FAULT). */
+export const FAULT_THROW = 1;
+export const FAULT_EXIT = 2;
+export const FAULT_HANG = 3;
+
+export function encodeTestFault(thread: number, phase: number, kind: number): number {
+  return (thread << 8) | (phase << 2) | kind;
+}
 
 export const PHASE_SCAVENGE = 1;
 export const PHASE_MARK = 2;
@@ -42,7 +52,16 @@ export class Participant {
     this.sweeper = new Sweeper(this.ctx);
   }
 
+  /** ForTesting: fail the way a buggy or dying helper would. */
+  private commitFault(kind: number): void {
+    if (kind === FAULT_THROW) throw new Error('injected fault');
+    if (kind === FAULT_EXIT) process.exit(7);
+    if (kind === FAULT_HANG) for (;;) Atomics.wait(this.shared.heap.ctl, C_TEST_FAULT, this.shared.heap.ctl[C_TEST_FAULT], 1000);
+  }
+
   runPhase(phase: number, arg: number): void {
+    const fault = this.shared.heap.ctl[C_TEST_FAULT];
+    if (fault !== 0 && fault >>> 8 === this.threadId && ((fault >>> 2) & 63) === phase) this.commitFault(fault & 3);
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;

@@ -68,6 +68,8 @@ class HeapVerifier {
   run(): string[] {
     const heap = this.heap;
     const ctl = heap.ctl;
+    const unswept = ctl[C_UNSWEPT_ALLOCATIONS];
+    if (unswept > 0) this.error(`${unswept} allocations landed on pages that were not swept yet`);
     // 1. walk every space, recording object starts
     this.walk(ctl[C_NEW_FROM], ctl[C_NEW_TOP], 'new space');
     for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE, SPACE_MAP]) {
@@ -86,8 +88,6 @@ class HeapVerifier {
     for (let r = gb; r < gb + ctl[C_GLOBALS_COUNT]; r++) this.checkPointer(roots[r], `global #${r - gb}`);
     // 3. free lists and page accounting
     this.checkFreeLists();
-    const unswept = ctl[C_UNSWEPT_ALLOCATIONS];
-    if (unswept > 0) this.error(`${unswept} allocations landed on pages that were not swept yet`);
     return this.errors;
   }
 

@@ -85,6 +85,8 @@ export const C_GLOBALS_COUNT = 27;
 export const C_BACKGROUND_STOP = 28;
 /** Debug counter: allocations that landed on a page still waiting to be swept (must stay 0). */
 export const C_UNSWEPT_ALLOCATIONS = 29;
+/** ForTesting: a fault to inject in a helper, `thread << 8 | phase << 2 | kind` (see participant.ts). */
+export const C_TEST_FAULT = 30;
 export const CTL_WORDS = 32;
 
 /** ForTesting switches, shared so that helper threads see them too. */

@@ -16,7 +16,7 @@ export const hideAndSeek: Workload = {
     slots: { default: 4, min: 1, doc: 'slots per holder' },
     treasures: { default: 100_000, min: 1, doc: 'objects that are moved around' },
     moves: { default: 100_000, min: 1, doc: 'reference moves' },
-    garbageWords: { default: 4, min: 0, doc: 'words of tenured garbage per move (drives marking cycles)' },
+    garbageWords: { default: 24, min: 0, doc: 'words of tenured garbage per move (drives marking cycles)' },
   },
   run(m, rng, p) {
     const holderMap = m.maps.define('HideAndSeek.Holder', 0);

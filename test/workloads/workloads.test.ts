@@ -1,17 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { WORKLOADS } from '../../src/workloads/index.ts';
+import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
-/** Small parameters so every workload runs in well under a second with the verifier on. */
-export const SMALL: Record<string, Record<string, number>> = {
-  'string-tick': { ticks: 60 },
-  gcbench: { longLivedDepth: 10, minDepth: 4, maxDepth: 12, arraySize: 20_000 },
-  splay: { treeSize: 600, modifications: 40, payloadDepth: 3, steps: 20 },
-  fragmenter: { rounds: 4, cohort: 6000, keepPercent: 10 },
-  'hide-and-seek': { holders: 5000, treasures: 10_000, moves: 20_000 },
-};
-
-const SMALL_OPTIONS = { maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1, verifyHeap: true } as const;
+const SMALL_OPTIONS = { ...SMALL_HEAP, verifyHeap: true } as const;
 
 describe('workloads', () => {
   it('every built-in workload has small test parameters and a one-line description', () => {

@@ -1,0 +1,104 @@
+/**
+ * The major GC cycle with marking while the mutator runs: hide-and-seek cannot make either barrier
+ * lose an object, on the main thread (incremental) or on helpers (concurrent), and without the
+ * barrier it does; digests agree with marking on and off, for each barrier, for threads 1-4; and
+ * allocation never lands on a page that concurrent sweeping has not swept yet.
+ */
+import { describe, it, expect } from 'vitest';
+import { runOne } from '../../src/experiments/run.ts';
+import { TEST_KEEP_STALE_FREE_LISTS, TEST_NO_MARKING_BARRIER } from '../../src/heap/heap.ts';
+import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
+
+const BARRIERS = ['insertion', 'satb'] as const;
+
+describe('hide-and-seek', () => {
+  it('never frees a reachable object, with either barrier, incremental or concurrent, over several seeds', async () => {
+    let digest = '';
+    for (const barrier of BARRIERS) {
+      for (const threads of [1, 2, 4]) {
+        for (const seed of [1, 2]) {
+          const r = await runOne({ workload: 'hide-and-seek', seed, options: { threads, barrier, verifyHeap: true } });
+          const what = `${barrier} threads ${threads} seed ${seed}`;
+          expect(r.error, what).toBeNull();
+          expect(r.verify.errors, what).toEqual([]);
+          const finalized = r.events.filter((e) => e.incremental !== null);
+          expect(finalized.length, what).toBeGreaterThan(0);
+          if (seed === 1) {
+            if (digest === '') digest = r.digest;
+            expect(r.digest, what).toBe(digest);
+          }
+        }
+      }
+    }
+  }, 240_000);
+
+  for (const barrier of BARRIERS) {
+    it(`negative control (${barrier}): without the marking barrier, incremental marking frees a reachable object`, async () => {
+      const r = await runOne({ workload: 'hide-and-seek', options: { threads: 1, barrier, verifyHeap: true }, testFlags: TEST_NO_MARKING_BARRIER });
+      expect(r.verify.errors.join('\n')).toMatch(/not a live object/);
+    }, 60_000);
+
+    it(`negative control (${barrier}): without the marking barrier, concurrent marking on real threads frees a reachable object`, async () => {
+      let detected = 0;
+      for (const seed of [1, 2, 3]) {
+        const r = await runOne({ workload: 'hide-and-seek', seed, options: { threads: 2, barrier, verifyHeap: true }, testFlags: TEST_NO_MARKING_BARRIER });
+        const ok = await runOne({ workload: 'hide-and-seek', seed, options: { threads: 1, barrier } });
+        if (r.error !== null || r.verify.errors.length > 0 || r.digest !== ok.digest) detected++;
+      }
+      expect(detected).toBeGreaterThan(0);
+    }, 120_000);
+  }
+
+  it('reports the marking cycle: steps, concurrent time per helper, barrier records and floating garbage', async () => {
+    for (const threads of [1, 2]) {
+      const r = await runOne({ workload: 'hide-and-seek', options: { threads, verifyHeap: true } });
+      const ev = r.events.find((e) => e.incremental !== null)!;
+      const inc = ev.incremental!;
+      expect(ev.type).toBe('mark-compact');
+      expect(inc.steps).toBeGreaterThanOrEqual(1);
+      expect(inc.walltimeMs).toBeGreaterThan(0);
+      expect(inc.barrierRecords).toBeGreaterThan(0);
+      expect(inc.floatingGarbageBytes).toBeGreaterThan(0);
+      expect(inc.concurrentMsPerThread.length).toBe(threads - 1);
+      if (threads > 1) expect(inc.concurrentMsPerThread[0]).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
+
+describe('major GC settings', () => {
+  for (const workload of Object.keys(SMALL)) {
+    it(`${workload}: the same digest with marking concurrent, incremental or stop-the-world, for each barrier, threads 1-4`, async () => {
+      let digest = '';
+      for (const threads of [1, 2, 3, 4]) {
+        for (const barrier of BARRIERS) {
+          for (const concurrentMarking of [true, false]) {
+            const r = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads, barrier, concurrentMarking } });
+            const what = `threads ${threads} ${barrier} concurrent ${concurrentMarking}`;
+            expect(r.error, what).toBeNull();
+            expect(r.verify.errors, what).toEqual([]);
+            if (digest === '') digest = r.digest;
+            expect(r.digest, what).toBe(digest);
+          }
+        }
+      }
+      const stw = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 2, incrementalMarking: false, concurrentSweeping: false, parallelCompaction: false } });
+      expect(stw.verify.errors).toEqual([]);
+      expect(stw.digest).toBe(digest);
+    }, 240_000);
+  }
+});
+
+describe('concurrent sweeping', () => {
+  it('never hands out memory of a page that is not swept yet (the verifier counts such allocations)', async () => {
+    for (const workload of ['fragmenter', 'hide-and-seek']) {
+      const r = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, threads: 2, concurrentSweeping: true, verifyHeap: true } });
+      expect(r.verify.errors, workload).toEqual([]);
+      expect(r.events.some((e) => e.type === 'mark-compact'), workload).toBe(true);
+    }
+  }, 60_000);
+
+  it('negative control: free-list nodes kept across the pause hand out unswept memory, and the verifier sees it', async () => {
+    const r = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: { ...SMALL_HEAP, threads: 2, concurrentSweeping: true, verifyHeap: true }, testFlags: TEST_KEEP_STALE_FREE_LISTS });
+    expect(r.verify.errors.join('\n')).toMatch(/allocations landed on pages that were not swept yet/);
+  }, 60_000);
+});

@@ -1,0 +1,111 @@
+/**
+ * The parallel collectors on real helper threads (2 cores, up to 4 threads): the digest does not
+ * depend on the thread count or the balance strategy, thousands of GCs run without a hang, a
+ * verifier error or a duplicated object, and without the forwarding CAS duplicates appear.
+ */
+import { describe, it, expect } from 'vitest';
+import { runOne } from '../../src/experiments/run.ts';
+import { Simulator } from '../../src/experiments/simulator.ts';
+import { TEST_PLAIN_FORWARDING } from '../../src/heap/heap.ts';
+import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW, PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/participant.ts';
+import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
+
+describe('parallel collection', () => {
+  for (const workload of Object.keys(SMALL)) {
+    it(`${workload}: the same digest for threads 1-4 and both balance strategies, verifier clean`, async () => {
+      const seeds = workload === 'splay' || workload === 'gcbench' ? [1, 2] : [1];
+      for (const seed of seeds) {
+        const base = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 1 } });
+        expect(base.error, `seed ${seed}`).toBeNull();
+        for (const threads of [2, 3, 4]) {
+          for (const balance of ['steal', 'static'] as const) {
+            const r = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads, balance } });
+            const what = `seed ${seed} threads ${threads} ${balance}`;
+            expect(r.error, what).toBeNull();
+            expect(r.verify.errors, what).toEqual([]);
+            expect(r.digest, what).toBe(base.digest);
+            for (const e of r.events) for (const p of e.parallel) expect(p.threads.length, what).toBe(threads);
+          }
+        }
+      }
+    });
+  }
+});
+
+/**
+ * Young objects referenced from handles spread over many root work items, so that threads race
+ * to evacuate the same objects. Returns the number of handles that, after a scavenge, disagree
+ * with the first handle of their object (a duplicated object), over `gcs` scavenges.
+ */
+async function sharedRootsScavenges(threads: number, gcs: number, flags: number, verifyEvery: number, stopAtFirst: boolean) {
+  const sim = await Simulator.create({ threads, maxSemiSpaceSize: 1, verifyHeap: false });
+  sim.setTestFlagsForTesting(flags);
+  const m = sim.mutator;
+  const SHARED = 1500;
+  const REFS = 12;
+  let duplicates = 0;
+  let done = 0;
+  const errors: string[] = [];
+  try {
+    for (; done < gcs && !(stopAtFirst && duplicates > 0); done++) {
+      const s = m.openScope();
+      const first = m.handleCount;
+      for (let i = 0; i < SHARED; i++) m.setSmi(m.allocate(m.arrayMap, 12), 0, i);
+      // REFS more handles per object, in rounds: every root item of 4096 handles meets every object
+      for (let r = 0; r < REFS; r++) for (let i = 0; i < SHARED; i++) m.escape(m.openScope(), first + i);
+      m.collect('minor');
+      for (let r = 0; r < REFS; r++) {
+        for (let i = 0; i < SHARED; i++) if (!m.same(first + SHARED * (r + 1) + i, first + i)) duplicates++;
+      }
+      if (verifyEvery > 0 && done % verifyEvery === 0) errors.push(...sim.verify());
+      m.closeScope(s);
+    }
+  } finally {
+    await sim.close();
+  }
+  return { duplicates, gcs: done, errors, events: sim.gc.events.length };
+}
+
+describe('parallel scavenge stress', () => {
+  it('runs 2000 scavenges of shared objects on 4 threads without a hang, a verifier error or a duplicate', async () => {
+    const r = await sharedRootsScavenges(4, 2000, 0, 100, false);
+    expect(r.gcs).toBe(2000);
+    expect(r.events).toBe(2000);
+    expect(r.errors).toEqual([]);
+    expect(r.duplicates).toBe(0);
+  }, 180_000);
+
+  it('negative control: with a plain store instead of the forwarding CAS, the stress test finds duplicated objects', async () => {
+    const r = await sharedRootsScavenges(4, 3000, TEST_PLAIN_FORWARDING, 0, true);
+    expect(r.duplicates).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('runs a real workload through hundreds of GCs on 4 threads with the verifier after each', async () => {
+    const r = await runOne({ workload: 'splay', params: { treeSize: 800, steps: 300, payloadDepth: 3 }, options: { threads: 4, maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1, verifyHeap: true } });
+    expect(r.error).toBeNull();
+    expect(r.verify.errors).toEqual([]);
+    expect(r.events.length).toBeGreaterThan(150);
+    expect(r.events.filter((e) => e.type === 'mark-compact').length).toBeGreaterThan(2);
+  }, 180_000);
+});
+
+describe('helper faults', () => {
+  for (const [name, kind, phase, pattern] of [
+    ['throws', FAULT_THROW, PHASE_SCAVENGE, /gc helper thread 2 failed in phase scavenge\.parallel: injected fault/],
+    ['exits', FAULT_EXIT, PHASE_SCAVENGE, /gc helper thread 2 exited with code 7 in phase scavenge\.parallel/],
+    ['stalls', FAULT_HANG, PHASE_MARK, /gc helper thread 2 stalled in phase mc\.mark/],
+  ] as const) {
+    it(`a helper that ${name} mid-phase ends the run with one error naming the thread and the phase, keeping what was measured`, async () => {
+      const r = await runOne({
+        workload: 'fragmenter',
+        params: { rounds: 3, cohort: 5000 },
+        options: { threads: 3, incrementalMarking: false },
+        testFault: encodeTestFault(2, phase, kind),
+      });
+      expect(r.error?.kind).toBe('fault');
+      expect(r.error?.message).toMatch(pattern);
+      expect(r.events.length).toBeGreaterThanOrEqual(1);
+      expect(r.summary.pauses.count).toBe(r.events.length);
+    }, 30_000);
+  }
+});
