@@ -29,6 +29,8 @@ import {
   M_FLAGS,
   M_LIVE_BYTES,
   M_RS_COUNT,
+  M_PROGRESS,
+  M_CHUNK_PAGES,
   PAGE_EVACUATION_CANDIDATE,
 } from '../heap/heap.ts';
 import { freeListReset } from '../heap/spaces/free-list.ts';
@@ -74,6 +76,7 @@ export class MarkCompactCollector {
     const heap = this.heap;
     const shared = this.shared;
     heap.clearBitsOfUsedPages(heap.markBits);
+    for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);
     shared.marking.clear();
   }
@@ -172,7 +175,8 @@ export class MarkCompactCollector {
       items.clear();
       addRootItems(heap, shared);
       for (const p of heap.pagesOf(SPACE_OLD_POINTER)) if ((heap.pageFlags(p) & PAGE_EVACUATION_CANDIDATE) === 0) items.add(ITEM_PAGE, p);
-      for (const p of heap.pagesOf(SPACE_LO)) items.add(ITEM_LARGE, p);
+      // One item per page of a large object, so a big array is updated by several threads.
+      for (const p of heap.pagesOf(SPACE_LO)) for (let q = 0; q < heap.pageMeta[p * META_WORDS + M_CHUNK_PAGES]; q++) items.add(ITEM_LARGE, p + q);
       const to = heap.ctl[C_NEW_TO];
       const toTop = heap.ctl[C_TO_TOP];
       for (let a = to; a < toTop; a += PAGE_WORDS) items.add(ITEM_NEW_RANGE, a);

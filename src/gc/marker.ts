@@ -5,10 +5,16 @@
  * helpers alike. V8: marking-visitor.h, concurrent-marking.cc (the visitor part).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_LARGE_START } from '../heap/heap.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
+
+/**
+ * A large object's slots are scanned in chunks of this many, claimed with an atomic add on its
+ * page's progress counter, so several threads can share one big array (V8's progress bar).
+ */
+export const PROGRESS_BAR_CHUNK = 4096;
 
 export class Marker {
   private readonly heap: Heap;
@@ -122,6 +128,19 @@ export class Marker {
     return true;
   }
 
+  /** Claims the next chunk of a large object; re-pushes the object first if more chunks remain. */
+  private visitChunk(obj: Addr, len: number): void {
+    const first = Atomics.add(this.heap.pageMeta, (obj >>> PAGE_BITS) * META_WORDS + M_PROGRESS, PROGRESS_BAR_CHUNK);
+    if (first >= len) return;
+    if (first + PROGRESS_BAR_CHUNK < len) this.ctx.markingLocal.push(obj);
+    const mem = this.mem;
+    const end = obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK);
+    for (let slot = obj + 2 + first; slot < end; slot++) {
+      const v = mem[slot];
+      if ((v & 1) !== 0) this.markValue(v);
+    }
+  }
+
   /** Marks the roots (handles, globals) from the main thread, without a parallel phase. */
   markRoots(): void {
     const roots = this.heap.roots;
@@ -149,7 +168,12 @@ export class Marker {
 
   visit(obj: Addr): void {
     const mem = this.mem;
-    const end = obj + 2 + mem[obj + 1];
+    const len = mem[obj + 1];
+    if (len > PROGRESS_BAR_CHUNK && (this.heap.pageMeta[(obj >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_LARGE_START) !== 0) {
+      this.visitChunk(obj, len);
+      return;
+    }
+    const end = obj + 2 + len;
     for (let slot = obj + 2; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) !== 0) this.markValue(v);

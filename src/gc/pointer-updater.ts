@@ -6,7 +6,7 @@
  * (PointersUpdatingJob, RememberedSetUpdatingItem).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_CONT, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { recordOldToNew } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_LARGE, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
@@ -44,8 +44,11 @@ export class PointerUpdater {
       } else if (kind === ITEM_PAGE) {
         this.updateRange(arg << PAGE_BITS, (arg << PAGE_BITS) + PAGE_WORDS, true);
       } else if (kind === ITEM_LARGE) {
-        const a = arg << PAGE_BITS;
-        if (heap.isMarked(a)) this.updateObject(a, true);
+        // One page of a large-object chunk: the slots of the object that lie on it.
+        let first = arg;
+        while ((heap.pageFlags(first) & PAGE_LARGE_CONT) !== 0) first--;
+        const a = first << PAGE_BITS;
+        if (heap.isMarked(a)) this.updateSlots(a, Math.max(a + 2, arg << PAGE_BITS), Math.min(a + 2 + this.mem[a + 1], (arg + 1) << PAGE_BITS), true);
       } else if (kind === ITEM_NEW_RANGE) {
         this.updateRange(arg, Math.min(arg + PAGE_WORDS, ctl[C_TO_TOP]), false);
       }
@@ -59,13 +62,16 @@ export class PointerUpdater {
   }
 
   private updateObject(obj: Addr, old: boolean): void {
+    this.updateSlots(obj, obj + 2, obj + 2 + this.mem[obj + 1], old);
+  }
+
+  private updateSlots(obj: Addr, from: Addr, end: Addr, old: boolean): void {
     const mem = this.mem;
     this.objects++;
     if (((mem[obj] >>> 1) & 3) !== KIND_TAGGED) return;
-    const end = obj + 2 + mem[obj + 1];
     const newStart = this.heap.newStart;
     const newEnd = this.heap.newEnd;
-    for (let slot = obj + 2; slot < end; slot++) {
+    for (let slot = from; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
       const nv = this.forward(v);

@@ -12,7 +12,7 @@
  *   +--------+--------+--------------+--------------+---------------------------------------+
  *
  *   pageMeta (Int32Array, META_WORDS per page)
- *   | space | flags | liveBytes | usedWords | chunkPages | next | allocTop | rsCount |
+ *   | space | flags | liveBytes | usedWords | chunkPages | next | progress | rsCount |
  *
  *   markBits, rsBits (Int32Array): one bit per heap word; bit (a & 31) of word (a >>> 5).
  */
@@ -42,8 +42,8 @@ export const M_USED_WORDS = 3;
 export const M_CHUNK_PAGES = 4;
 /** Next page of the same space (0 ends the list). */
 export const M_NEXT = 5;
-/** Words of the page in use from its start (a fresh page is filled linearly up to here). */
-export const M_ALLOC_TOP = 6;
+/** First page of a large object: slots scanned so far by marking (V8's progress bar). */
+export const M_PROGRESS = 6;
 /** Number of old-to-new slots recorded on this page (approximate: only 0 / non-0 matters). */
 export const M_RS_COUNT = 7;
 
@@ -271,7 +271,7 @@ export class Heap {
             pm[m + M_LIVE_BYTES] = 0;
             pm[m + M_USED_WORDS] = 0;
             pm[m + M_CHUNK_PAGES] = q === first ? pages : 0;
-            pm[m + M_ALLOC_TOP] = 0;
+            pm[m + M_PROGRESS] = 0;
             pm[m + M_RS_COUNT] = 0;
             pm[m + M_NEXT] = 0;
           }

@@ -5,7 +5,7 @@
  * main-allocator.h (LinearAllocationArea), evacuation-allocator.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from '../layout.ts';
-import { type Heap, C_UNSWEPT_ALLOCATIONS, META_WORDS, M_ALLOC_TOP, M_FLAGS, PAGE_NEEDS_SWEEP } from '../heap.ts';
+import { type Heap, C_UNSWEPT_ALLOCATIONS, META_WORDS, M_FLAGS, PAGE_NEEDS_SWEEP } from '../heap.ts';
 import { addUsedWords, freeListAdd, freeListTake, MIN_FREE_BLOCK_WORDS } from './free-list.ts';
 import { markBlack } from '../marking-bitmap.ts';
 
@@ -39,7 +39,6 @@ export function refillLab(heap: Heap, lab: Lab, minWords: number, labWords: numb
       if (page === 0) return false;
       block = page << PAGE_BITS;
       words = PAGE_WORDS;
-      heap.pageMeta[page * META_WORDS + M_ALLOC_TOP] = PAGE_WORDS;
     }
     let take = words;
     if (words - want >= MIN_FREE_BLOCK_WORDS && words > want) {
