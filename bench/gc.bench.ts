@@ -1,6 +1,6 @@
 /**
  * Collector throughput on a large object graph: scavenge and mark-compact time per live object
- * at threads = 1 and 2, on graphs of GC_OBJECTS (default 1M; BENCH_GC_OBJECTS) objects of four
+ * at threads = 1, 2 and 4 (BENCH_GC_THREADS), on graphs of GC_OBJECTS (default 1M; BENCH_GC_OBJECTS) objects of four
  * pointer fields built through the mutator API: a 3-ary tree (so marking can spread over
  * threads) plus one extra edge per object. Layouts: `neighbouring` allocates the tree in
  * depth-first order and points the extra edge at the next object (most edges land nearby);
@@ -143,7 +143,9 @@ async function suiteFor(threads: number): Promise<Bench> {
 }
 
 export async function suites(): Promise<Bench[]> {
-  const out = [await suiteFor(1), await suiteFor(2)];
+  const threads = (process.env.BENCH_GC_THREADS ?? '1,2,4').split(',').map(Number);
+  const out: Bench[] = [];
+  for (const t of threads) out.push(await suiteFor(t));
   note(out[0], `${N.toLocaleString('en')} objects of ${FIELDS} pointer fields (${((N * (2 + FIELDS) * 4) / 1048576).toFixed(0)} MB), ${ITERATIONS} iterations per task`);
   return out;
 }

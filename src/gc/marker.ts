@@ -23,12 +23,15 @@ export class Marker {
   private readonly live: Int32Array;
   objects = 0;
   markedWords = 0;
+  /** Mark bits are set with Atomics only when another thread can race (threads > 1). */
+  private readonly atomic: boolean;
 
   constructor(private readonly ctx: GcThreadContext) {
     this.heap = ctx.heap;
     this.mem = ctx.heap.mem;
     this.bits = ctx.heap.markBits;
     this.live = ctx.liveBytes;
+    this.atomic = ctx.shared.config.threads > 1;
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
     this.stopAwareWork = {
@@ -68,7 +71,11 @@ export class Marker {
     const i = a >>> 5;
     const m = 1 << (a & 31);
     if ((bits[i] & m) !== 0) return;
-    if ((Atomics.or(bits, i, m) & m) !== 0) return;
+    if (this.atomic) {
+      if ((Atomics.or(bits, i, m) & m) !== 0) return;
+    } else {
+      bits[i] |= m;
+    }
     const mem = this.mem;
     const h = mem[a];
     const size = 2 + mem[a + 1];

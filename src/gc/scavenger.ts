@@ -60,7 +60,8 @@ export class Scavenger {
     this.ageMark = ctl[C_AGE_MARK];
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
-    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING);
+    // With one participant nothing races for the header: a plain store is enough (and ~50 ns cheaper).
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || this.ctx.shared.config.threads === 1;
     this.marking = ctl[C_MARKING] !== 0;
     this.copiedWords = 0;
     this.promotedWords = 0;
@@ -185,7 +186,7 @@ export class Scavenger {
     for (let i = 1; i < size; i++) mem[target + i] = mem[a + i];
     const fwd = tagPtr(target);
     if (this.plainForwarding) {
-      // ForTesting: the race is left open, so two threads may both copy one object.
+      // One thread; or ForTesting: the race is left open, so two threads may both copy one object.
       mem[a] = fwd;
     } else {
       const old = Atomics.compareExchange(mem, a, h, fwd);
