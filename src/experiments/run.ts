@@ -7,7 +7,7 @@ import os from 'node:os';
 import { Simulator } from './simulator.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import { Rng } from '../workloads/rng.ts';
-import { OutOfMemoryError } from '../gc/gc-controller.ts';
+import { HeapVerificationError, OutOfMemoryError } from '../gc/gc-controller.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult } from '../metrics/result.ts';
@@ -123,6 +123,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 export function classifyError(e: unknown): RunError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof OutOfMemoryError) return { kind: 'oom', message };
+  if (e instanceof HeapVerificationError) return { kind: 'verify', message };
   if (e instanceof Error && (e.name === 'GCThreadError' || e.constructor.name === 'GCThreadError')) return { kind: 'fault', message };
   return { kind: 'error', message };
 }

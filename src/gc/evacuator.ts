@@ -6,7 +6,8 @@
  * are marked black so pointer updating and sweeping see them. V8: mark-compact.cc (Evacuator).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, SPACE_OLD_DATA, SPACE_OLD_POINTER, headerKind, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_NEW_TOP, META_WORDS, M_LIVE_BYTES } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_NEW_TOP, META_WORDS, M_FLAGS, M_LIVE_BYTES, PAGE_EVACUATION_CANDIDATE } from '../heap/heap.ts';
+import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
@@ -26,9 +27,14 @@ export class Evacuator {
   promotedWords = 0;
   survivedWords = 0;
 
+  private readonly newStart: Addr;
+  private readonly newEnd: Addr;
+
   constructor(private readonly ctx: GcThreadContext) {
     this.heap = ctx.heap;
     this.mem = ctx.heap.mem;
+    this.newStart = ctx.heap.newStart;
+    this.newEnd = ctx.heap.newEnd;
     this.toLab.black = true;
     this.pointerLab.black = true;
     this.dataLab.black = true;
@@ -82,8 +88,27 @@ export class Evacuator {
       if (target === 0) throw new EvacuationFailed('no space for an evacuated object');
       for (let k = 0; k < size; k++) mem[target + k] = mem[a + k];
       mem[a] = tagPtr(target);
+      if (kind === KIND_TAGGED && (target < this.newStart || target >= this.newEnd)) this.recordMigratedSlots(target, size);
       this.objects++;
       this.words += size;
+    }
+  }
+
+  /**
+   * An old copy keeps the slot records of its original (V8's RecordMigratedSlotVisitor): slots
+   * into new space go to OLD_TO_NEW, slots into candidates to OLD_TO_OLD; pointer updating then
+   * fixes them. Copies in to-space need no record: every survivor there is scanned.
+   */
+  private recordMigratedSlots(obj: Addr, size: number): void {
+    const mem = this.mem;
+    const heap = this.heap;
+    const pm = heap.pageMeta;
+    for (let slot = obj + 2, end = obj + size; slot < end; slot++) {
+      const v = mem[slot];
+      if ((v & 1) === 0) continue;
+      const a = v >>> 1;
+      if (a >= this.newStart && a < this.newEnd) recordOldToNew(heap, slot);
+      else if ((pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
   }
 

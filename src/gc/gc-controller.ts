@@ -39,6 +39,9 @@ export class OutOfMemoryError extends Error {
   }
 }
 
+/** --verify-heap found the heap broken: the run stops, as V8's heap verifier aborts. */
+export class HeapVerificationError extends Error {}
+
 export interface ControllerOptions {
   initialOldLimitBytes: number;
   maxOldBytes: number;
@@ -64,6 +67,10 @@ export type Verifier = (kind: GCType) => string[];
  */
 const STEP_MIN_WORDS = (64 * 1024) / 4;
 const HARD_LIMIT_FACTOR = 1.5;
+/** Restarts of the helpers on fresh barrier work before finalization is forced anyway. */
+const MAX_CONCURRENT_ROUNDS = 64;
+/** Without helpers, pages swept lazily per allocation step (each ~0.1-0.5 ms). */
+const LAZY_SWEEP_PAGES_PER_STEP = 4;
 
 interface MarkingCycle {
   startMs: number;
@@ -76,6 +83,8 @@ interface MarkingCycle {
   concurrent: boolean;
   /** Helpers are marking right now (background phase running). */
   helpersRunning: boolean;
+  /** Times the helpers were restarted on barrier work queued after they ran dry. */
+  rounds: number;
   allocatedWordsAtLastStep: number;
 }
 
@@ -192,6 +201,14 @@ export class GcController {
     if (this.sweepingInBackground && this.runner.backgroundDone()) {
       this.joinBackground();
       this.sweepingDone();
+    } else if (this.sweeping && !this.sweepingInBackground) {
+      // No helpers: sweep lazily, a few pages per step, paid by allocation.
+      for (let i = 0; i < LAZY_SWEEP_PAGES_PER_STEP; i++) {
+        if (!this.main.sweeper.sweepOneOnDemand()) {
+          this.sweepingDone();
+          break;
+        }
+      }
     }
     const m = this.marking;
     if (m !== null) {
@@ -200,7 +217,13 @@ export class GcController {
         return;
       }
       if (m.concurrent) {
-        if (this.runner.backgroundDone()) this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
+        if (this.runner.backgroundDone() && this.concurrentMarkingExhausted(m)) {
+          this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
+        } else {
+          // As in V8, the main thread also marks in steps while helpers mark concurrently, so that
+          // marking keeps pace with an allocation-heavy mutator (the barrier feeds it work).
+          this.incrementalStep(m);
+        }
       } else if (this.incrementalStep(m)) {
         this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
       }
@@ -208,6 +231,20 @@ export class GcController {
     }
     this.checkOldGenerationLimit();
     if (!this.sweeping && this.marking === null) this.hooks?.setAllocationObserver(false);
+  }
+
+  /**
+   * The helpers ran out of marking work. The mutator's barrier may have queued more since (its
+   * segment is published here): then the helpers go on, and finalization waits, so that the
+   * pause finds little left to mark. True when nothing is left.
+   */
+  private concurrentMarkingExhausted(m: MarkingCycle): boolean {
+    this.joinBackground();
+    this.main.ctx.markingLocal.publish();
+    if (this.shared.marking.isEmpty() || m.rounds >= MAX_CONCURRENT_ROUNDS) return true;
+    m.rounds++;
+    this.resumeBackground();
+    return false;
   }
 
   /** Starts a major GC cycle when the old generation passed its limit. */
@@ -257,6 +294,7 @@ export class GcController {
       barrierRecordsAtStart: this.hooks?.barrierRecords ?? 0,
       concurrent,
       helpersRunning: false,
+      rounds: 0,
       allocatedWordsAtLastStep: this.allocatedWords,
     };
     // Root marking counts as the first incremental step.
@@ -312,8 +350,8 @@ export class GcController {
     if (this.marking === null) this.hooks?.setAllocationObserver(false);
   }
 
-  /** Finishes every queued page (before marking starts again, or when memory is short). */
-  private finishSweepingOnMainThread(): void {
+  /** Finishes every queued page (before marking starts again, or when memory is short). V8: EnsureSweepingCompleted. */
+  finishSweepingOnMainThread(): void {
     if (!this.sweeping) return;
     this.stopBackground();
     while (this.main.sweeper.sweepOneOnDemand());
@@ -355,7 +393,9 @@ export class GcController {
       survivedBytes = (this.heap.ctl[C_NEW_TOP] - this.heap.ctl[C_NEW_FROM]) * 4;
       promotedBytes = Math.max(0, this.oldGenerationBytes() - oldBefore);
     } else {
-      const sweepInPause = !(this.opts.concurrentSweeping && this.runner.threads > 1);
+      // With --concurrent-sweeping pages are swept after the pause: by the helpers, or lazily by
+      // the main thread in allocation steps when there are none.
+      const sweepInPause = !this.opts.concurrentSweeping;
       let f: MarkCompactFigures;
       if (this.marking !== null) {
         incremental = this.finalizeMarking();
@@ -401,9 +441,16 @@ export class GcController {
     this.events.push(ev);
     this.heapSamples.push({ tMs: start - this.originMs + pauseMs, usedBytes: afterBytes, committedBytes: afterCommittedBytes });
     if (this.verifier) {
-      const errors = this.verifier(type);
+      let errors: string[];
+      try {
+        errors = this.verifier(type);
+      } catch (e) {
+        errors = [`verifier stopped: ${(e as Error).message}`];
+      }
       this.verifyChecks++;
       for (const e of errors) this.verifyErrors.push(`after GC #${ev.index} (${type}): ${e}`);
+      // Going on would run the collectors over a broken heap (which may never terminate).
+      if (errors.length > 0) throw new HeapVerificationError(this.verifyErrors[this.verifyErrors.length - errors.length]);
     }
     if (type === 'mark-compact' && this.oldGenerationBytes() > this.opts.maxOldBytes) {
       throw new OutOfMemoryError(`old generation ${(this.oldGenerationBytes() / 1048576).toFixed(1)} MB live after a full GC`);

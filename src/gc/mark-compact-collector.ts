@@ -13,6 +13,7 @@ import {
   SPACE_CODE,
   SPACE_LO,
   SPACE_NAMES,
+  SPACE_FREE,
   SPACE_OLD_DATA,
   SPACE_OLD_POINTER,
 } from '../heap/layout.ts';
@@ -29,18 +30,20 @@ import {
   M_FLAGS,
   M_LIVE_BYTES,
   M_RS_COUNT,
+  M_RS_OLD_COUNT,
+  M_USED_WORDS,
+  M_SPACE,
   M_PROGRESS,
-  M_CHUNK_PAGES,
   PAGE_EVACUATION_CANDIDATE,
 } from '../heap/heap.ts';
-import { freeListReset } from '../heap/spaces/free-list.ts';
+import { freeListEvictPagesWithFlag, freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
 import { PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import { addRootItems } from './scavenger-collector.ts';
-import { ITEM_LARGE, ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
+import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
 
 export interface CompactionPolicy {
   neverCompact: boolean;
@@ -71,10 +74,24 @@ export class MarkCompactCollector {
     this.heap = shared.heap;
   }
 
-  /** Marking from scratch: clears the bitmap and live-byte tables (no sweeping may be under way). */
+  /** Candidates of the cycle being marked (chosen when marking starts). */
+  private candidates: number[] = [];
+
+  /**
+   * Marking from scratch (no sweeping may be under way): chooses the evacuation candidates, so
+   * that marking records the slots pointing into them, evicts their free memory from the free
+   * lists, and clears the bitmap, progress bars and live-byte tables.
+   */
   prepareMarking(): void {
     const heap = this.heap;
     const shared = this.shared;
+    this.candidates = this.selectCandidates();
+    for (const p of this.candidates) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
+    if (this.candidates.length > 0) {
+      heap.lock();
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA]) freeListEvictPagesWithFlag(heap, s, PAGE_EVACUATION_CANDIDATE);
+      heap.unlock();
+    }
     heap.clearBitsOfUsedPages(heap.markBits);
     for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);
@@ -136,20 +153,18 @@ export class MarkCompactCollector {
       if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
     });
 
-    // ---- evacuation candidates
+    // ---- live bytes and the page map (candidates were chosen when marking started)
     const pageMap: PageMapEntry[] = [];
-    const candidates = clock.serial('mc.evacuate.candidates', () => {
+    const candidates = this.candidates;
+    this.candidates = [];
+    clock.serial('mc.evacuate.candidates', () => {
       this.accumulateLiveBytes();
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
         for (const p of heap.pagesOf(s)) {
-          pageMap.push({ page: p, space: SPACE_NAMES[s], liveBytes: heap.pageMeta[p * META_WORDS + M_LIVE_BYTES], sizeBytes: PAGE_BYTES, candidate: false, afterLiveBytes: 0 });
+          const candidate = (heap.pageFlags(p) & PAGE_EVACUATION_CANDIDATE) !== 0;
+          pageMap.push({ page: p, space: SPACE_NAMES[s], liveBytes: heap.pageMeta[p * META_WORDS + M_LIVE_BYTES], sizeBytes: PAGE_BYTES, candidate, afterLiveBytes: 0 });
         }
       }
-      const chosen = this.selectCandidates();
-      for (const p of chosen) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
-      const set = new Set(chosen);
-      for (const e of pageMap) e.candidate = set.has(e.page);
-      return chosen;
     });
 
     // ---- evacuation of candidates and of new space
@@ -167,16 +182,18 @@ export class MarkCompactCollector {
     let evacuatedBytes = 0;
     for (const t of evac.threads) evacuatedBytes += t.bytes;
 
-    // ---- pointer updating (the remembered set is rebuilt from scratch)
+    // ---- pointer updating: roots, the survivors in to-space, and the recorded slots (OLD_TO_NEW
+    // for young objects that moved, OLD_TO_OLD for objects that left the candidates)
     clock.serial('mc.evacuate.update_pointers.prologue', () => {
-      heap.clearBitsOfUsedPages(heap.rsBits);
-      for (let p = 0; p < heap.totalPages; p++) heap.pageMeta[p * META_WORDS + M_RS_COUNT] = 0;
       const items = shared.items;
       items.clear();
       addRootItems(heap, shared);
-      for (const p of heap.pagesOf(SPACE_OLD_POINTER)) if ((heap.pageFlags(p) & PAGE_EVACUATION_CANDIDATE) === 0) items.add(ITEM_PAGE, p);
-      // One item per page of a large object, so a big array is updated by several threads.
-      for (const p of heap.pagesOf(SPACE_LO)) for (let q = 0; q < heap.pageMeta[p * META_WORDS + M_CHUNK_PAGES]; q++) items.add(ITEM_LARGE, p + q);
+      const pm = heap.pageMeta;
+      for (let p = heap.poolFirstPage; p < heap.totalPages; p++) {
+        const m = p * META_WORDS;
+        if (pm[m + M_SPACE] === SPACE_FREE || (pm[m + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) continue;
+        if (pm[m + M_RS_COUNT] !== 0 || pm[m + M_RS_OLD_COUNT] !== 0) items.add(ITEM_PAGE, p);
+      }
       const to = heap.ctl[C_NEW_TO];
       const toTop = heap.ctl[C_TO_TOP];
       for (let a = to; a < toTop; a += PAGE_WORDS) items.add(ITEM_NEW_RANGE, a);
@@ -242,8 +259,10 @@ export class MarkCompactCollector {
   }
 
   /**
-   * V8's CollectEvacuationCandidates: pages at least `fragmentationPercent` free, fewest live
-   * bytes first, while the live bytes stay within the quota; none if no page would be freed.
+   * V8's CollectEvacuationCandidates, when marking starts: pages at least `fragmentationPercent`
+   * free (by their allocated words: the last sweep left live objects plus what was allocated
+   * since), fewest allocated bytes first, while those stay within the quota; none if no page
+   * would be freed.
    */
   selectCandidates(): number[] {
     const { neverCompact, fragmentationPercent, quotaBytes } = this.policy;
@@ -252,7 +271,7 @@ export class MarkCompactCollector {
     const pool: { page: number; live: number }[] = [];
     for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA]) {
       for (const p of heap.pagesOf(s)) {
-        const live = heap.pageMeta[p * META_WORDS + M_LIVE_BYTES];
+        const live = heap.pageMeta[p * META_WORDS + M_USED_WORDS] * 4;
         if (PAGE_BYTES - live >= (fragmentationPercent / 100) * PAGE_BYTES) pool.push({ page: p, live });
       }
     }

@@ -5,7 +5,8 @@
  * helpers alike. V8: marking-visitor.h, concurrent-marking.cc (the visitor part).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_LARGE_START } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
+import { recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
@@ -140,12 +141,7 @@ export class Marker {
     const first = Atomics.add(this.heap.pageMeta, (obj >>> PAGE_BITS) * META_WORDS + M_PROGRESS, PROGRESS_BAR_CHUNK);
     if (first >= len) return;
     if (first + PROGRESS_BAR_CHUNK < len) this.ctx.markingLocal.push(obj);
-    const mem = this.mem;
-    const end = obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK);
-    for (let slot = obj + 2 + first; slot < end; slot++) {
-      const v = mem[slot];
-      if ((v & 1) !== 0) this.markValue(v);
-    }
+    this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK));
   }
 
   /** Marks the roots (handles, globals) from the main thread, without a parallel phase. */
@@ -180,10 +176,23 @@ export class Marker {
       this.visitChunk(obj, len);
       return;
     }
-    const end = obj + 2 + len;
-    for (let slot = obj + 2; slot < end; slot++) {
+    this.visitSlots(obj, obj + 2, obj + 2 + len);
+  }
+
+  /**
+   * Marks the targets of [from, end) of `obj`. A slot of an old object that points into an
+   * evacuation candidate is recorded (OLD_TO_OLD) for pointer updating: one page-flag load per
+   * pointer, as V8's RecordSlot. Young hosts need no record: all of new space is rescanned.
+   */
+  private visitSlots(obj: Addr, from: Addr, end: Addr): void {
+    const mem = this.mem;
+    const pm = this.heap.pageMeta;
+    const oldHost = obj < this.heap.newStart || obj >= this.heap.newEnd;
+    for (let slot = from; slot < end; slot++) {
       const v = mem[slot];
-      if ((v & 1) !== 0) this.markValue(v);
+      if ((v & 1) === 0) continue;
+      this.markValue(v);
+      if (oldHost && (pm[(v >>> (PAGE_BITS + 1)) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(this.heap, slot);
     }
   }
 }

@@ -1,15 +1,15 @@
 /**
- * The per-thread body of pointer updating after evacuation: for each claimed item (roots, a page,
- * a large object, a range of to-space), every slot of every live object that points to a moved
- * object gets the forwarding address, and old-to-new slots are recorded again (the remembered
- * set is rebuilt here). Items are disjoint, so stores need no Atomics. V8: mark-compact.cc
- * (PointersUpdatingJob, RememberedSetUpdatingItem).
+ * The per-thread body of pointer updating after evacuation: for each claimed item (a chunk of
+ * roots, a range of to-space, or a page with recorded slots), every slot that points to a moved
+ * object gets the forwarding address. On a page, only the recorded slots are visited: OLD_TO_NEW
+ * (kept while they still point into new space) and OLD_TO_OLD (consumed). Items are disjoint, so
+ * stores need no Atomics. V8: mark-compact.cc (PointersUpdatingJob, RememberedSetUpdatingItem).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_CONT, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { recordOldToNew } from '../heap/remembered-set.ts';
-import { ITEM_GLOBALS, ITEM_LARGE, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
+import { ITEM_GLOBALS, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
 export class PointerUpdater {
@@ -42,18 +42,64 @@ export class PointerUpdater {
         const to = kind === ITEM_ROOTS ? Math.min(arg + ROOT_CHUNK, ctl[C_ROOT_SP]) : from + ctl[C_GLOBALS_COUNT];
         for (let r = from; r < to; r++) roots[r] = this.forward(roots[r]);
       } else if (kind === ITEM_PAGE) {
-        this.updateRange(arg << PAGE_BITS, (arg << PAGE_BITS) + PAGE_WORDS, true);
-      } else if (kind === ITEM_LARGE) {
-        // One page of a large-object chunk: the slots of the object that lie on it.
-        let first = arg;
-        while ((heap.pageFlags(first) & PAGE_LARGE_CONT) !== 0) first--;
-        const a = first << PAGE_BITS;
-        if (heap.isMarked(a)) this.updateSlots(a, Math.max(a + 2, arg << PAGE_BITS), Math.min(a + 2 + this.mem[a + 1], (arg + 1) << PAGE_BITS), true);
+        this.updateRecordedSlots(arg);
       } else if (kind === ITEM_NEW_RANGE) {
         this.updateRange(arg, Math.min(arg + PAGE_WORDS, ctl[C_TO_TOP]), false);
       }
       this.ctx.heartbeat();
     }
+  }
+
+  /**
+   * The recorded slots of one page. A slot whose target should have moved but did not (not
+   * forwarded) lies in a dead object, since marking reached every target of a live one: its
+   * records are dropped and the sweeper frees it.
+   */
+  private updateRecordedSlots(page: number): void {
+    const heap = this.heap;
+    const mem = this.mem;
+    const rsNew = heap.rsBits;
+    const rsOld = heap.rsOldBits;
+    const pm = heap.pageMeta;
+    const newStart = heap.newStart;
+    const newEnd = heap.newEnd;
+    const w0 = (page << PAGE_BITS) >>> 5;
+    const w1 = w0 + (PAGE_WORDS >>> 5);
+    for (let w = w0; w < w1; w++) {
+      let bitsNew = rsNew[w];
+      const bitsOld = rsOld[w];
+      let bits = bitsNew | bitsOld;
+      if (bits === 0) continue;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const slot = (w << 5) + (31 - Math.clz32(low));
+        const v = mem[slot];
+        let keepNew = false;
+        if ((v & 1) !== 0) {
+          const a = v >>> 1;
+          let nv = v;
+          let dead = false;
+          if ((a >= this.fromStart && a < this.fromEnd) || (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+            const h = mem[a];
+            if ((h & 1) !== 0) {
+              nv = h;
+              mem[slot] = nv;
+              this.slots++;
+            } else {
+              dead = true;
+            }
+          }
+          const na = nv >>> 1;
+          keepNew = !dead && na >= newStart && na < newEnd;
+        }
+        if ((bitsNew & low) !== 0 && !keepNew) bitsNew ^= low;
+      }
+      rsNew[w] = bitsNew;
+      if (bitsOld !== 0) rsOld[w] = 0;
+    }
+    pm[page * META_WORDS + M_RS_OLD_COUNT] = 0;
+    this.objects++;
   }
 
   private updateRange(from: Addr, to: Addr, old: boolean): void {

@@ -14,11 +14,11 @@ import {
   headerKind,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
-import { recordOldToNew } from '../heap/remembered-set.ts';
+import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
@@ -150,7 +150,11 @@ export class Scavenger {
         mem[slot] = v;
         a = v >>> 1;
       }
-      if (promoted && a >= this.newStart && a < this.newEnd) recordOldToNew(this.heap, slot);
+      if (promoted) {
+        if (a >= this.newStart && a < this.newEnd) recordOldToNew(this.heap, slot);
+        // A promoted copy may be black already (colour transfer) and never rescanned by marking.
+        else if (this.marking && (this.heap.pageMeta[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(this.heap, slot);
+      }
     }
   }
 

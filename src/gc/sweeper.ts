@@ -8,6 +8,7 @@ import { type Heap, C_BACKGROUND_STOP, META_WORDS, M_FLAGS, M_LIVE_BYTES, M_SPAC
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { freeListAdd, MIN_FREE_BLOCK_WORDS } from '../heap/spaces/free-list.ts';
 import { ZAP_VALUE } from '../heap/spaces/semi-space.ts';
+import { clearOldToNewRange } from '../heap/remembered-set.ts';
 import { ITEM_PAGE } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
@@ -80,6 +81,9 @@ export class Sweeper {
       const g = gaps[k];
       const w = gaps[k + 1];
       if (zap && w > 3) mem.fill(ZAP_VALUE, g + 3, g + w);
+      // Dead objects' slots leave the remembered set (V8: RemoveRange), or a later object in this
+      // memory would have its raw words taken for slots.
+      clearOldToNewRange(heap, g, g + w);
       freeListAdd(heap, space, g, w);
       if (w >= MIN_FREE_BLOCK_WORDS) free += w;
     }

@@ -10,7 +10,6 @@ export const ITEM_ROOTS = 1; // arg: first handle index of a ROOT_CHUNK range of
 export const ITEM_GLOBALS = 2; // arg: unused; the globals region
 export const ITEM_PAGE = 3; // arg: page number
 export const ITEM_NEW_RANGE = 4; // arg: first word of a page-sized range of new space
-export const ITEM_LARGE = 5; // arg: first page of a large-object chunk
 
 /** Handles per root item: small enough to split, big enough to amortise the claim. */
 export const ROOT_CHUNK = 4096;

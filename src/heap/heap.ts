@@ -12,9 +12,10 @@
  *   +--------+--------+--------------+--------------+---------------------------------------+
  *
  *   pageMeta (Int32Array, META_WORDS per page)
- *   | space | flags | liveBytes | usedWords | chunkPages | next | progress | rsCount |
+ *   | space | flags | liveBytes | usedWords | chunkPages | next | progress | rsCount | rsOldCount | - |
  *
- *   markBits, rsBits (Int32Array): one bit per heap word; bit (a & 31) of word (a >>> 5).
+ *   markBits, rsBits (OLD_TO_NEW), rsOldBits (OLD_TO_OLD) (Int32Array): one bit per heap word;
+ *   bit (a & 31) of word (a >>> 5).
  */
 import {
   type Addr,
@@ -31,7 +32,7 @@ import {
 } from './layout.ts';
 
 // ---- page metadata --------------------------------------------------------------------------
-export const META_WORDS = 8;
+export const META_WORDS = 10;
 export const M_SPACE = 0;
 export const M_FLAGS = 1;
 /** Live bytes found by the last marking (summed per thread at the end of marking). */
@@ -46,6 +47,8 @@ export const M_NEXT = 5;
 export const M_PROGRESS = 6;
 /** Number of old-to-new slots recorded on this page (approximate: only 0 / non-0 matters). */
 export const M_RS_COUNT = 7;
+/** Number of OLD_TO_OLD slots (into evacuation candidates) recorded on this page (0 / non-0). */
+export const M_RS_OLD_COUNT = 8;
 
 export const PAGE_EVACUATION_CANDIDATE = 1;
 export const PAGE_NEEDS_SWEEP = 2;
@@ -101,6 +104,7 @@ export interface HeapBuffers {
   pageMeta: SharedArrayBuffer;
   markBits: SharedArrayBuffer;
   rsBits: SharedArrayBuffer;
+  rsOldBits: SharedArrayBuffer;
   roots: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   freeLists: SharedArrayBuffer;
@@ -125,6 +129,7 @@ export class Heap {
   readonly pageMeta: Int32Array;
   readonly markBits: Int32Array;
   readonly rsBits: Int32Array;
+  readonly rsOldBits: Int32Array;
   readonly roots: Int32Array;
   readonly ctl: Int32Array;
   readonly freeLists: Int32Array;
@@ -138,6 +143,7 @@ export class Heap {
     this.pageMeta = new Int32Array(buffers.pageMeta);
     this.markBits = new Int32Array(buffers.markBits);
     this.rsBits = new Int32Array(buffers.rsBits);
+    this.rsOldBits = new Int32Array(buffers.rsOldBits);
     this.roots = new Int32Array(buffers.roots);
     this.ctl = new Int32Array(buffers.ctl);
     this.freeLists = new Int32Array(buffers.freeLists);
@@ -156,6 +162,7 @@ export class Heap {
       pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
       markBits: new SharedArrayBuffer((words >>> 5) * 4),
       rsBits: new SharedArrayBuffer((words >>> 5) * 4),
+      rsOldBits: new SharedArrayBuffer((words >>> 5) * 4),
       roots: new SharedArrayBuffer(g.maxHandles * 4),
       ctl: new SharedArrayBuffer(CTL_WORDS * 4),
       freeLists: new SharedArrayBuffer(freeListWords * 4),
@@ -316,6 +323,7 @@ export class Heap {
       const w0 = (q << PAGE_BITS) >>> 5;
       this.markBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
       this.rsBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
+      this.rsOldBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
     }
     ctl[C_POOL_FREE_PAGES] += pages;
   }

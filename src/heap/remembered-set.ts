@@ -1,11 +1,12 @@
 /**
- * The OLD_TO_NEW remembered set: one bit per slot address, set by the generational write barrier
- * on the main thread and by scavenger threads re-recording promoted objects (Atomics.or after a
- * plain test). Per-page slot counts let the scavenger skip pages without slots. V8: slot-set.h,
- * remembered-set.h.
+ * The remembered sets, one bit per slot address (Atomics.or after a plain test). OLD_TO_NEW: set by
+ * the generational write barrier and by GC threads re-recording promoted or evacuated objects.
+ * OLD_TO_OLD: slots that point into evacuation candidates, recorded while marking (by markers,
+ * the marking barrier, the scavenger and the evacuator), consumed by pointer updating. Per-page
+ * counts let the collectors skip pages without slots. V8: slot-set.h, remembered-set.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from './layout.ts';
-import { type Heap, META_WORDS, M_RS_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
+import { type Heap, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
 
 export function recordOldToNew(heap: Heap, slot: Addr): void {
   const rs = heap.rsBits;
@@ -26,22 +27,41 @@ export function clearOldToNew(heap: Heap, slot: Addr): void {
   Atomics.and(heap.rsBits, slot >>> 5, ~(1 << (slot & 31)));
 }
 
-/** Clears every slot of the page range [from, to) (both 32-word aligned or page bounds). */
+/**
+ * Clears the OLD_TO_NEW records of the free range [from, to). Whole bitmap words inside the range
+ * belong to it alone (a plain store); the two partial words at its ends share bits with live
+ * neighbours that another thread may be recording, so they are cleared with Atomics.and.
+ */
 export function clearOldToNewRange(heap: Heap, from: Addr, to: Addr): void {
   const rs = heap.rsBits;
-  for (let a = from; a < to; ) {
-    if ((a & 31) === 0 && a + 32 <= to) {
-      rs[a >>> 5] = 0;
-      a += 32;
-    } else {
-      rs[a >>> 5] &= ~(1 << (a & 31));
-      a++;
-    }
+  if (to <= from) return;
+  const firstWord = from >>> 5;
+  const lastWord = (to - 1) >>> 5;
+  const headMask = -1 << (from & 31); // bits from `from` up
+  const tailMask = (to & 31) === 0 ? -1 : ~(-1 << (to & 31)); // bits below `to`
+  if (firstWord === lastWord) {
+    const m = headMask & tailMask;
+    if ((rs[firstWord] & m) !== 0) Atomics.and(rs, firstWord, ~m);
+    return;
   }
+  if ((rs[firstWord] & headMask) !== 0) Atomics.and(rs, firstWord, ~headMask);
+  for (let w = firstWord + 1; w < lastWord; w++) rs[w] = 0;
+  if ((rs[lastWord] & tailMask) !== 0) Atomics.and(rs, lastWord, ~tailMask);
 }
 
 export function clearOldToNewPage(heap: Heap, page: number): void {
   const w0 = (page << PAGE_BITS) >>> 5;
   heap.rsBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
   heap.pageMeta[page * META_WORDS + M_RS_COUNT] = 0;
+}
+
+/** Records a slot that points into an evacuation candidate (any thread, during marking). */
+export function recordOldToOld(heap: Heap, slot: Addr): void {
+  const rs = heap.rsOldBits;
+  const i = slot >>> 5;
+  const m = 1 << (slot & 31);
+  if ((rs[i] & m) !== 0) return;
+  Atomics.or(rs, i, m);
+  const meta = (slot >>> PAGE_BITS) * META_WORDS + M_RS_OLD_COUNT;
+  if (heap.pageMeta[meta] === 0) Atomics.store(heap.pageMeta, meta, 1);
 }

@@ -18,13 +18,13 @@ import {
   SPACE_OLD_POINTER,
   makeHeader,
 } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, TEST_NO_MARKING_BARRIER } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_NO_MARKING_BARRIER } from '../heap/heap.ts';
 import { markBlack } from '../heap/marking-bitmap.ts';
 import type { WorklistLocal } from '../parallel/worklist.ts';
 import { MapRegistry } from '../heap/maps.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { allocateLarge } from '../heap/spaces/large-object-space.ts';
-import { recordOldToNew } from '../heap/remembered-set.ts';
+import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import type { GcController, MutatorGcHooks } from '../gc/gc-controller.ts';
 import { OutOfMemoryError } from '../gc/gc-controller.ts';
 
@@ -354,7 +354,7 @@ export class Mutator implements MutatorGcHooks {
 
   /** The write barrier: marking (when active), then generational (old-to-new slot recording). */
   private writeSlot(host: Addr, slot: Addr, v: number): void {
-    if (this.marking) this.markingBarrier(this.mem[slot], v);
+    if (this.marking) this.markingBarrier(host, slot, this.mem[slot], v);
     this.mem[slot] = v;
     if ((v & 1) !== 0) {
       const t = v >>> 1;
@@ -367,7 +367,12 @@ export class Mutator implements MutatorGcHooks {
    * barrier): shade the written value (insertion) or the overwritten one (SATB) if it is white,
    * pushing it on the main thread's marking worklist, whose full segments the markers see.
    */
-  private markingBarrier(old: number, v: number): void {
+  private markingBarrier(host: Addr, slot: Addr, old: number, v: number): void {
+    // A pointer into an evacuation candidate stored in an old object is recorded for pointer
+    // updating (V8's RecordSlot), whatever the colour of the host.
+    if ((v & 1) !== 0 && (host < this.newStart || host >= this.newEnd) && (this.heap.pageMeta[(v >>> (PAGE_BITS + 1)) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+      recordOldToOld(this.heap, slot);
+    }
     const x = this.satb ? old : v;
     if ((x & 1) === 0 || this.barrierOff) return;
     const a = x >>> 1;

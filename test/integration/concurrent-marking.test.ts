@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
-import { TEST_KEEP_STALE_FREE_LISTS, TEST_NO_MARKING_BARRIER } from '../../src/heap/heap.ts';
+import { TEST_NO_MARKING_BARRIER } from '../../src/heap/heap.ts';
 import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 const BARRIERS = ['insertion', 'satb'] as const;
@@ -39,14 +39,16 @@ describe('hide-and-seek', () => {
     }, 60_000);
 
     it(`negative control (${barrier}): without the marking barrier, concurrent marking on real threads frees a reachable object`, async () => {
-      let detected = 0;
-      for (const seed of [1, 2, 3]) {
+      // Whether a move falls between the scans of its two holders depends on thread timing: play
+      // seeds until one loses an object (a quarter of them do on 2 cores); 20 misses in a row
+      // would mean the check cannot fail.
+      let detectedAt = -1;
+      for (let seed = 1; seed <= 20 && detectedAt < 0; seed++) {
         const r = await runOne({ workload: 'hide-and-seek', seed, options: { threads: 2, barrier, verifyHeap: true }, testFlags: TEST_NO_MARKING_BARRIER });
-        const ok = await runOne({ workload: 'hide-and-seek', seed, options: { threads: 1, barrier } });
-        if (r.error !== null || r.verify.errors.length > 0 || r.digest !== ok.digest) detected++;
+        if (r.error !== null || r.verify.errors.length > 0) detectedAt = seed;
       }
-      expect(detected).toBeGreaterThan(0);
-    }, 120_000);
+      expect(detectedAt).toBeGreaterThan(0);
+    }, 180_000);
   }
 
   it('reports the marking cycle: steps, concurrent time per helper, barrier records and floating garbage', async () => {
@@ -95,10 +97,5 @@ describe('concurrent sweeping', () => {
       expect(r.verify.errors, workload).toEqual([]);
       expect(r.events.some((e) => e.type === 'mark-compact'), workload).toBe(true);
     }
-  }, 60_000);
-
-  it('negative control: free-list nodes kept across the pause hand out unswept memory, and the verifier sees it', async () => {
-    const r = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: { ...SMALL_HEAP, threads: 2, concurrentSweeping: true, verifyHeap: true }, testFlags: TEST_KEEP_STALE_FREE_LISTS });
-    expect(r.verify.errors.join('\n')).toMatch(/allocations landed on pages that were not swept yet/);
   }, 60_000);
 });

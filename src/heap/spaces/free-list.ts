@@ -7,7 +7,7 @@
  *   | head[0] ... head[NUM_CLASSES-1] | freeWords |   x PAGED_SPACES.length
  */
 import { type Addr, FILLER_HEADER, PAGED_SPACES, PAGE_BITS } from '../layout.ts';
-import { type Heap, META_WORDS, M_USED_WORDS } from '../heap.ts';
+import { type Heap, META_WORDS, M_FLAGS, M_USED_WORDS } from '../heap.ts';
 
 /**
  * Class lower bounds in words: V8's 24, 32, 48 ... 256 bytes in 16-byte steps, then 512 B ... 64 KiB
@@ -117,13 +117,41 @@ export function freeListEvictPage(heap: Heap, space: number, page: number): void
   }
 }
 
+/**
+ * Removes every node lying on a page with flag `pageFlag` (evacuation candidates) from `space`'s
+ * free list, in one pass over the list, so nothing is allocated on a page about to be evacuated.
+ */
+export function freeListEvictPagesWithFlag(heap: Heap, space: number, pageFlag: number): void {
+  const fl = heap.freeLists;
+  const mem = heap.mem;
+  const pm = heap.pageMeta;
+  const base = pagedSpaceIndex(space) * STRIDE;
+  let budget = mem.length / MIN_FREE_BLOCK_WORDS;
+  for (let c = 0; c < NUM_CLASSES; c++) {
+    let prev = 0;
+    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
+      if (--budget < 0) throw new Error(`the free list of space ${space} is cyclic (more nodes than the heap can hold)`);
+      if ((pm[(n >>> PAGE_BITS) * META_WORDS + M_FLAGS] & pageFlag) !== 0) {
+        if (prev === 0) fl[base + c] = mem[n + 2];
+        else mem[prev + 2] = mem[n + 2];
+        fl[base + NUM_CLASSES] -= blockWords(mem, n);
+        addUsedWords(heap, n, blockWords(mem, n));
+      } else {
+        prev = n;
+      }
+    }
+  }
+}
+
 /** Calls `fn(node, words, sizeClass)` for every node of `space`'s free list (verification). */
 export function forEachFreeNode(heap: Heap, space: number, fn: (node: Addr, words: number, c: number) => void): void {
   const fl = heap.freeLists;
   const base = pagedSpaceIndex(space) * STRIDE;
+  let budget = heap.mem.length / MIN_FREE_BLOCK_WORDS;
   for (let c = 0; c < NUM_CLASSES; c++) {
     for (let n = fl[base + c]; n !== 0; n = heap.mem[n + 2]) {
-      if (heap.mem[n] !== FILLER_HEADER) throw new Error(`free-list node ${n} of ${space} is not a filler`);
+      if (--budget < 0) throw new Error(`the free list of space ${space} is cyclic (more nodes than the heap can hold)`);
+      if (n < 0 || n >= heap.mem.length || heap.mem[n] !== FILLER_HEADER) throw new Error(`free-list node ${n} of space ${space} is not a filler`);
       fn(n, blockWords(heap.mem, n), c);
     }
   }
