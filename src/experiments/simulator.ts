@@ -58,6 +58,7 @@ export class Simulator {
         neverCompact: options.neverCompact,
         fragmentationPercent: options.compactionFragmentationPercent,
         quotaBytes: options.compactionQuotaMb * 1048576,
+        parallelCompaction: options.parallelCompaction,
       },
       headroomPages,
       incrementalMarking: options.incrementalMarking,

@@ -40,7 +40,7 @@ import { freeListEvictPagesWithFlag, freeListReset } from '../heap/spaces/free-l
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
-import { PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
+import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import { addRootItems } from './scavenger-collector.ts';
 import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
@@ -51,6 +51,8 @@ export interface CompactionPolicy {
   fragmentationPercent: number;
   /** At most this many live bytes are evacuated per GC. */
   quotaBytes: number;
+  /** Evacuate on every participant (false: the main thread alone, V8 --no-parallel-compaction). */
+  parallelCompaction: boolean;
 }
 
 export interface MarkCompactFigures {
@@ -178,7 +180,7 @@ export class MarkCompactCollector {
       for (let a = from; a < top; a += PAGE_WORDS) items.add(ITEM_NEW_RANGE, a);
       resetToSpace(heap);
     });
-    const evac = clock.parallelPhase(PHASE_EVACUATE, 'mc.evacuate.copy');
+    const evac = clock.parallelPhase(PHASE_EVACUATE, 'mc.evacuate.copy', this.policy.parallelCompaction ? 0 : EVACUATE_MAIN_THREAD_ONLY);
     let evacuatedBytes = 0;
     for (const t of evac.threads) evacuatedBytes += t.bytes;
 

@@ -27,6 +27,8 @@ export const PHASE_MARK = 2;
 export const PHASE_EVACUATE = 3;
 export const PHASE_UPDATE_POINTERS = 4;
 export const PHASE_SWEEP = 5;
+/** Argument of PHASE_EVACUATE: helpers take no item (--no-parallel-compaction). */
+export const EVACUATE_MAIN_THREAD_ONLY = 1;
 /** Background: helpers 1..arg mark while the mutator runs. */
 export const PHASE_CONCURRENT_MARK = 6;
 /** Background: helpers sweep the queued pages while the mutator runs. */
@@ -86,6 +88,7 @@ export class Participant {
         bytes = this.marker.markedWords * 4;
         break;
       case PHASE_EVACUATE:
+        if (arg === EVACUATE_MAIN_THREAD_ONLY && this.threadId !== 0) break;
         this.evacuator.run();
         objects = this.evacuator.objects;
         bytes = this.evacuator.words * 4;

@@ -41,10 +41,10 @@ export class PhaseClock {
   }
 
   /** Runs `phase` on every participant and records each thread's share. */
-  parallelPhase(phase: number, name: string): PhaseRecord {
+  parallelPhase(phase: number, name: string, arg = 0): PhaseRecord {
     const start = nowMs();
     const t0 = performance.now();
-    this.runner.run(phase, 0, name, () => this.main.runPhase(phase, 0));
+    this.runner.run(phase, arg, name, () => this.main.runPhase(phase, arg));
     const durationMs = performance.now() - t0;
     this.phasesMs[name] = (this.phasesMs[name] ?? 0) + durationMs;
     this.wakeUsMax = Math.max(this.wakeUsMax, this.runner.lastWakeUs);

@@ -86,6 +86,8 @@ describe('major GC settings', () => {
       const stw = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 2, incrementalMarking: false, concurrentSweeping: false, parallelCompaction: false } });
       expect(stw.verify.errors).toEqual([]);
       expect(stw.digest).toBe(digest);
+      // --no-parallel-compaction: the helper takes no evacuation item
+      for (const e of stw.events) for (const p of e.parallel) if (p.name === 'mc.evacuate.copy') expect(p.threads[1].objects).toBe(0);
     }, 240_000);
   }
 });
