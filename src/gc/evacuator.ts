@@ -56,6 +56,7 @@ export class Evacuator {
       }
       this.ctx.heartbeat();
     }
+    this.flushLive(0);
     retireToSpaceLab(heap, this.toLab);
     retireLab(heap, this.pointerLab);
     retireLab(heap, this.dataLab);
@@ -114,8 +115,22 @@ export class Evacuator {
 
   private allocateOld(kind: number, size: number): Addr {
     const a = labAllocate(this.heap, kind === KIND_TAGGED ? this.pointerLab : this.dataLab, size, this.ctx.labWords);
-    // Target pages are fresh: what lands on them is their live size until the sweeper recounts.
-    if (a !== 0) Atomics.add(this.heap.pageMeta, (a >>> PAGE_BITS) * META_WORDS + M_LIVE_BYTES, size << 2);
+    if (a !== 0) {
+      // Target pages are fresh: what lands on them is their live size until the sweeper recounts.
+      // Added per page run rather than per object (one Atomics.add each).
+      const page = a >>> PAGE_BITS;
+      if (page !== this.livePage) this.flushLive(page);
+      this.liveWords += size;
+    }
     return a;
+  }
+
+  private livePage = 0;
+  private liveWords = 0;
+
+  private flushLive(nextPage: number): void {
+    if (this.liveWords !== 0) Atomics.add(this.heap.pageMeta, this.livePage * META_WORDS + M_LIVE_BYTES, this.liveWords << 2);
+    this.livePage = nextPage;
+    this.liveWords = 0;
   }
 }
