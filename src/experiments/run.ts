@@ -72,19 +72,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
   const gc = sim.gc;
-  let seen = 0;
-  const flushEvents = () => {
-    if (spec.onEvent) while (seen < gc.events.length) spec.onEvent(gc.events[seen++]);
+  const testFault = spec.testFault ?? 0;
+  gc.onEvent = (ev) => {
+    spec.onEvent?.(ev);
+    if (testFault !== 0) sim.heap.ctl[C_TEST_FAULT] = testFault;
   };
-  const origPush = gc.events.push.bind(gc.events);
-  if (spec.onEvent || spec.testFault) {
-    gc.events.push = (...evs: GCEvent[]) => {
-      const n = origPush(...evs);
-      flushEvents();
-      if (spec.testFault) sim.heap.ctl[C_TEST_FAULT] = spec.testFault;
-      return n;
-    };
-  }
   const t0 = performance.now();
   try {
     w.run(sim.mutator, new Rng(seed), params);

@@ -3,7 +3,7 @@
  * main thread's participant, the phase runner (inline for one thread, the scheduler's parked
  * helpers otherwise), the GC controller and the mutator. `close()` stops every helper.
  */
-import { Heap, C_TEST_FLAGS, PAGE_NEEDS_SWEEP } from '../heap/heap.ts';
+import { Heap, C_TEST_FLAGS } from '../heap/heap.ts';
 import { PAGE_BYTES } from '../heap/layout.ts';
 import { FREE_LIST_WORDS } from '../heap/spaces/free-list.ts';
 import { GcShared } from '../gc/gc-shared.ts';
@@ -67,7 +67,7 @@ export class Simulator {
       concurrentSweeping: options.concurrentSweeping,
       measureFloatingGarbage: options.verifyHeap,
     });
-    if (options.verifyHeap) gc.verifier = () => verifyHeap(heap, { skipUnmarkedOn: (p) => (heap.pageFlags(p) & PAGE_NEEDS_SWEEP) !== 0 });
+    if (options.verifyHeap) gc.verifier = () => verifyHeap(heap);
     const mutator = new Mutator(heap, gc);
     return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
   }
@@ -75,8 +75,7 @@ export class Simulator {
   /** Verifies the heap now (publishing the mutator's state first). */
   verify(): string[] {
     this.mutator.prepareForGc();
-    const heap = this.heap;
-    return verifyHeap(heap, { skipUnmarkedOn: (p) => (heap.pageFlags(p) & PAGE_NEEDS_SWEEP) !== 0 });
+    return verifyHeap(this.heap);
   }
 
   digest(): string {

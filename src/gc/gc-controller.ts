@@ -96,6 +96,8 @@ export class GcController {
   readonly clock: PhaseClock;
   oldLimitBytes: number;
   verifier: Verifier | null = null;
+  /** Called after every GC, before verification (e.g. to print --trace-gc lines as they happen). */
+  onEvent: ((ev: GCEvent) => void) | null = null;
   verifyChecks = 0;
   readonly verifyErrors: string[] = [];
   private hooks: MutatorGcHooks | null = null;
@@ -439,6 +441,7 @@ export class GcController {
       pageMap,
     };
     this.events.push(ev);
+    this.onEvent?.(ev);
     this.heapSamples.push({ tMs: start - this.originMs + pauseMs, usedBytes: afterBytes, committedBytes: afterCommittedBytes });
     if (this.verifier) {
       let errors: string[];

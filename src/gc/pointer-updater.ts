@@ -8,7 +8,6 @@
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts';
 import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
-import { recordOldToNew } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
@@ -44,7 +43,7 @@ export class PointerUpdater {
       } else if (kind === ITEM_PAGE) {
         this.updateRecordedSlots(arg);
       } else if (kind === ITEM_NEW_RANGE) {
-        this.updateRange(arg, Math.min(arg + PAGE_WORDS, ctl[C_TO_TOP]), false);
+        this.updateSurvivors(arg, Math.min(arg + PAGE_WORDS, ctl[C_TO_TOP]));
       }
       this.ctx.heartbeat();
     }
@@ -102,22 +101,18 @@ export class PointerUpdater {
     this.objects++;
   }
 
-  private updateRange(from: Addr, to: Addr, old: boolean): void {
+  /** Survivors copied to to-space (marked by the evacuator): young hosts need no slot records. */
+  private updateSurvivors(from: Addr, to: Addr): void {
     const bits = this.heap.markBits;
-    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) this.updateObject(a, old);
+    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) this.updateObject(a);
   }
 
-  private updateObject(obj: Addr, old: boolean): void {
-    this.updateSlots(obj, obj + 2, obj + 2 + this.mem[obj + 1], old);
-  }
-
-  private updateSlots(obj: Addr, from: Addr, end: Addr, old: boolean): void {
+  private updateObject(obj: Addr): void {
     const mem = this.mem;
     this.objects++;
     if (((mem[obj] >>> 1) & 3) !== KIND_TAGGED) return;
-    const newStart = this.heap.newStart;
-    const newEnd = this.heap.newEnd;
-    for (let slot = from; slot < end; slot++) {
+    const end = obj + 2 + mem[obj + 1];
+    for (let slot = obj + 2; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
       const nv = this.forward(v);
@@ -125,8 +120,6 @@ export class PointerUpdater {
         mem[slot] = nv;
         this.slots++;
       }
-      const a = nv >>> 1;
-      if (old && a >= newStart && a < newEnd) recordOldToNew(this.heap, slot);
     }
   }
 

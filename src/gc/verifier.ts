@@ -23,20 +23,15 @@ import {
   headerKind,
   headerMap,
 } from '../heap/layout.ts';
-import { type Heap, C_UNSWEPT_ALLOCATIONS, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_CHUNK_PAGES, M_USED_WORDS } from '../heap/heap.ts';
+import { type Heap, PAGE_NEEDS_SWEEP, C_UNSWEPT_ALLOCATIONS, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_CHUNK_PAGES, M_USED_WORDS } from '../heap/heap.ts';
 import { isValidMap } from '../heap/maps.ts';
 import { forEachFreeNode } from '../heap/spaces/free-list.ts';
 import { hasOldToNew } from '../heap/remembered-set.ts';
 
 const MAX_ERRORS = 20;
 
-export interface VerifyOptions {
-  /** Pages not yet swept (concurrent sweeping) hold dead objects with stale pointers: skip their dead objects. */
-  skipUnmarkedOn?: (page: number) => boolean;
-}
-
-export function verifyHeap(heap: Heap, opts: VerifyOptions = {}): string[] {
-  return new HeapVerifier(heap, opts).run();
+export function verifyHeap(heap: Heap): string[] {
+  return new HeapVerifier(heap).run();
 }
 
 class HeapVerifier {
@@ -46,10 +41,7 @@ class HeapVerifier {
   private readonly objects: number[] = [];
   private readonly mem: Int32Array;
 
-  constructor(
-    private readonly heap: Heap,
-    private readonly opts: VerifyOptions,
-  ) {
+  constructor(private readonly heap: Heap) {
     this.mem = heap.mem;
     this.starts = new Uint32Array(Math.ceil(heap.mem.length / 32));
   }
@@ -94,7 +86,6 @@ class HeapVerifier {
   private walk(from: Addr, to: Addr, label: string): void {
     const mem = this.mem;
     const starts = this.starts;
-    const skip = this.opts.skipUnmarkedOn;
     for (let a = from; a < to; ) {
       const h = mem[a];
       if ((h & 1) !== 0) {
@@ -120,11 +111,16 @@ class HeapVerifier {
             return;
           }
           starts[a >>> 5] |= 1 << (a & 31);
-          if (kind === KIND_TAGGED && !(skip && skip(a >>> PAGE_BITS) && !this.heap.isMarked(a))) this.objects.push(a);
+          // A page waiting for the sweeper still holds dead objects with stale pointers: check only its live ones.
+          if (kind === KIND_TAGGED && !(this.unswept(a >>> PAGE_BITS) && !this.heap.isMarked(a))) this.objects.push(a);
         }
       }
       a += size;
     }
+  }
+
+  private unswept(page: number): boolean {
+    return (this.heap.pageFlags(page) & PAGE_NEEDS_SWEEP) !== 0;
   }
 
   private isStart(a: Addr): boolean {
@@ -173,7 +169,7 @@ class HeapVerifier {
         continue;
       }
       for (const p of heap.pagesOf(s)) {
-        if (this.opts.skipUnmarkedOn?.(p)) continue; // not swept yet: its accounting is the last GC's
+        if (this.unswept(p)) continue; // its accounting is the last GC's until it is swept
         const used = heap.pageMeta[p * META_WORDS + M_USED_WORDS];
         const free = freeOnPage.get(p) ?? 0;
         if (used + free !== PAGE_WORDS) this.error(`page ${p} of ${SPACE_NAMES[s]}: used ${used} + free-list ${free} words != ${PAGE_WORDS}`);

@@ -56,10 +56,6 @@ export const PAGE_LARGE_START = 4;
 export const PAGE_LARGE_CONT = 8;
 export const PAGE_FROM_SPACE = 16;
 export const PAGE_TO_SPACE = 32;
-/** A page taken during evacuation: every object on it is live (marked) and it is not swept. */
-export const PAGE_EVACUATION_TARGET = 64;
-/** Being swept by some thread right now. */
-export const PAGE_SWEEPING = 128;
 
 // ---- control block -------------------------------------------------------------------------
 export const C_LOCK = 0;
@@ -69,15 +65,11 @@ export const C_SEMI_WORDS = 3;
 export const C_NEW_TOP = 4;
 export const C_AGE_MARK = 5;
 export const C_TO_TOP = 6;
-export const C_ITEM_NEXT = 7;
-export const C_ITEM_NEXT2 = 8;
 export const C_POOL_FREE_PAGES = 9;
 export const C_MARKING = 10;
 export const C_TEST_FLAGS = 11;
 export const C_TOTAL_PAGES = 12;
 export const C_POOL_LIMIT_PAGES = 13;
-export const C_OOM = 14;
-export const C_BARRIER = 15;
 /** Head page of each space's page list, indexed by space id. */
 export const C_SPACE_FIRST = 16;
 export const C_MAP_TOP = 24;
@@ -370,10 +362,6 @@ export class Heap {
   // ---- mark bitmap ----------------------------------------------------------------------------
   isMarked(addr: Addr): boolean {
     return (this.markBits[addr >>> 5] & (1 << (addr & 31))) !== 0;
-  }
-  clearMarkBitsOfPage(page: number): void {
-    const w0 = (page << PAGE_BITS) >>> 5;
-    this.markBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
   }
   /**
    * Clears the mark bits (or the remembered set) of every page in use. Pages in the pool are

@@ -23,9 +23,6 @@ export function hasOldToNew(heap: Heap, slot: Addr): boolean {
   return (heap.rsBits[slot >>> 5] & (1 << (slot & 31))) !== 0;
 }
 
-export function clearOldToNew(heap: Heap, slot: Addr): void {
-  Atomics.and(heap.rsBits, slot >>> 5, ~(1 << (slot & 31)));
-}
 
 /**
  * Clears the OLD_TO_NEW records of the free range [from, to). Whole bitmap words inside the range
@@ -49,11 +46,6 @@ export function clearOldToNewRange(heap: Heap, from: Addr, to: Addr): void {
   if ((rs[lastWord] & tailMask) !== 0) Atomics.and(rs, lastWord, ~tailMask);
 }
 
-export function clearOldToNewPage(heap: Heap, page: number): void {
-  const w0 = (page << PAGE_BITS) >>> 5;
-  heap.rsBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
-  heap.pageMeta[page * META_WORDS + M_RS_COUNT] = 0;
-}
 
 /** Records a slot that points into an evacuation candidate (any thread, during marking). */
 export function recordOldToOld(heap: Heap, slot: Addr): void {

@@ -98,25 +98,6 @@ export function freeListReset(heap: Heap, space: number): void {
   heap.freeLists.fill(0, base, base + STRIDE);
 }
 
-/** Removes every node lying on `page` from `space`'s free list (the page is being released). */
-export function freeListEvictPage(heap: Heap, space: number, page: number): void {
-  const fl = heap.freeLists;
-  const mem = heap.mem;
-  const base = pagedSpaceIndex(space) * STRIDE;
-  for (let c = 0; c < NUM_CLASSES; c++) {
-    let prev = 0;
-    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
-      if (n >>> PAGE_BITS === page) {
-        if (prev === 0) fl[base + c] = mem[n + 2];
-        else mem[prev + 2] = mem[n + 2];
-        fl[base + NUM_CLASSES] -= blockWords(mem, n);
-      } else {
-        prev = n;
-      }
-    }
-  }
-}
-
 /**
  * Removes every node lying on a page with flag `pageFlag` (evacuation candidates) from `space`'s
  * free list, in one pass over the list, so nothing is allocated on a page about to be evacuated.

@@ -72,11 +72,6 @@ export function retireLab(heap: Heap, lab: Lab): void {
   lab.limit = 0;
 }
 
-/** Makes [top, limit) iterable without giving it up (before a heap walk). */
-export function makeLabIterable(heap: Heap, lab: Lab): void {
-  if (lab.limit > lab.top) heap.formatFiller(lab.top, lab.limit - lab.top);
-}
-
 /**
  * Allocates `words` in `lab`, refilling it when needed. Returns 0 when the space is exhausted.
  * The fast path is the first four lines.
