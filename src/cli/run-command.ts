@@ -10,6 +10,42 @@ import { addOptionFlags, collectOptions, parseParams } from './options-cli.ts';
 import { formatPhaseWorkers, formatTraceGc, formatTraceGcNvp, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
 import type { GCEvent } from '../metrics/result.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
+import {
+  encodeTestFault,
+  FAULT_EXIT,
+  FAULT_HANG,
+  FAULT_THROW,
+  PHASE_CONCURRENT_MARK,
+  PHASE_EVACUATE,
+  PHASE_MARK,
+  PHASE_SCAVENGE,
+  PHASE_SWEEP,
+  PHASE_SWEEP_BACKGROUND,
+  PHASE_UPDATE_POINTERS,
+} from '../gc/participant.ts';
+
+const FAULT_PHASES: Record<string, number> = {
+  scavenge: PHASE_SCAVENGE,
+  mark: PHASE_MARK,
+  evacuate: PHASE_EVACUATE,
+  'update-pointers': PHASE_UPDATE_POINTERS,
+  sweep: PHASE_SWEEP,
+  'concurrent-mark': PHASE_CONCURRENT_MARK,
+  'background-sweep': PHASE_SWEEP_BACKGROUND,
+};
+const FAULT_KINDS: Record<string, number> = { throw: FAULT_THROW, exit: FAULT_EXIT, hang: FAULT_HANG };
+
+/** `THREAD:PHASE:KIND` (e.g. `1:mark:throw`) -> the encoded test fault; UsageFailure when malformed. */
+export function parseInjectFault(text: string, threads: number): number {
+  const m = /^(\d+):([a-z-]+):([a-z]+)$/.exec(text);
+  const usage = `bad --inject-fault '${text}': THREAD:PHASE:KIND with THREAD a helper from 1 to threads - 1 (${threads - 1}), PHASE one of ${Object.keys(FAULT_PHASES).join(', ')}, KIND one of ${Object.keys(FAULT_KINDS).join(', ')}`;
+  if (!m) throw new UsageFailure(usage);
+  const thread = Number(m[1]);
+  const phase = FAULT_PHASES[m[2]];
+  const kind = FAULT_KINDS[m[3]];
+  if (!(thread >= 1 && thread < threads) || phase === undefined || kind === undefined) throw new UsageFailure(usage);
+  return encodeTestFault(thread, phase, kind);
+}
 
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_OOM = 134;
@@ -24,7 +60,8 @@ export function runCommand(): Command {
     .option('--trace-gc-nvp', "print V8 --trace-gc-nvp style key=value lines")
     .option('--trace-gc-verbose', 'print per-thread figures (G1 style) after each GC line')
     .option('--verify', 'same as --verify-heap')
-    .option('--json <file>', 'write the gcsim/result@1 record to this file');
+    .option('--json <file>', 'write the gcsim/result@1 record to this file')
+    .option('--inject-fault <thread:phase:kind>', 'for testing fault handling: after the first GC, helper THREAD fails in its next PHASE (scavenge, mark, evacuate, update-pointers, sweep, concurrent-mark, background-sweep) by KIND (throw, exit, hang)');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
     const seed = Number(raw.seed);
@@ -39,6 +76,7 @@ export function runCommand(): Command {
     if (raw.verify === true) options.verifyHeap = true;
     const json = raw.json as string | undefined;
     if (json) checkWritable(json);
+    const testFault = raw.injectFault === undefined ? 0 : parseInjectFault(String(raw.injectFault), options.threads ?? 1);
     const mu = new MarkCompactMutatorUtilization(0);
     let previous: GCEvent | null = null;
     const isolate = isolateAddress(process.pid);
@@ -49,7 +87,7 @@ export function runCommand(): Command {
       if (raw.traceGcVerbose) for (const l of formatPhaseWorkers(ev)) console.log(l);
       previous = ev;
     };
-    const result = await runOne({ workload: String(raw.workload), seed, params, options, onEvent });
+    const result = await runOne({ workload: String(raw.workload), seed, params, options, onEvent, testFault });
     if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
     const s = result.summary;
     const f = (x: number) => x.toFixed(2);
@@ -61,6 +99,8 @@ export function runCommand(): Command {
     if (result.error) {
       console.error(result.error.kind === 'oom' ? result.error.message : `gcsim: ${result.error.kind}: ${result.error.message}`);
       process.exitCode = result.error.kind === 'oom' ? EXIT_OOM : EXIT_RUN_FAILED;
+    } else if (testFault !== 0) {
+      console.error(`gcsim: --inject-fault ${String(raw.injectFault)}: that phase did not run on that helper after the first GC; nothing was injected`);
     }
   });
   return cmd;

@@ -3,18 +3,30 @@
  * candidate page, or a page-sized range of from-space) is evacuated by this thread alone, so the
  * forwarding address is a plain store. Live old objects go to fresh pages through this thread's
  * compaction LABs, live young ones to to-space or, on their second survival, to old space. Copies
- * are marked black so pointer updating and sweeping see them. V8: mark-compact.cc (Evacuator).
+ * are marked black so pointer updating and sweeping see them. A candidate whose objects no
+ * longer fit anywhere keeps the rest of them in place (V8's aborted evacuation): the page records
+ * where it stopped and the main thread turns it back into an ordinary page after pointer updating.
+ * V8: mark-compact.cc (Evacuator, ReportAbortedEvacuationCandidateDueToOOM).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, SPACE_OLD_DATA, SPACE_OLD_POINTER, headerKind, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_NEW_TOP, META_WORDS, M_FLAGS, M_LIVE_BYTES, PAGE_EVACUATION_CANDIDATE } from '../heap/heap.ts';
+import {
+  type Heap,
+  C_AGE_MARK,
+  C_GC_OUT_OF_MEMORY,
+  C_NEW_TOP,
+  META_WORDS,
+  M_ABORTED_AT,
+  M_FLAGS,
+  M_LIVE_BYTES,
+  PAGE_COMPACTION_ABORTED,
+  PAGE_EVACUATION_CANDIDATE,
+} from '../heap/heap.ts';
 import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
-
-export class EvacuationFailed extends Error {}
 
 export class Evacuator {
   private readonly heap: Heap;
@@ -85,14 +97,34 @@ export class Evacuator {
         }
       } else {
         target = this.allocateOld(kind, size);
+        if (target === 0) {
+          this.abortPage(a);
+          return;
+        }
       }
-      if (target === 0) throw new EvacuationFailed('no space for an evacuated object');
+      if (target === 0) {
+        // A young survivor fits neither in to-space nor in old space: the heap is really full.
+        // Left unmoved; the main thread reports V8's out-of-memory failure after the phase.
+        Atomics.store(this.heap.ctl, C_GC_OUT_OF_MEMORY, 1);
+        continue;
+      }
       for (let k = 0; k < size; k++) mem[target + k] = mem[a + k];
       mem[a] = tagPtr(target);
       if (kind === KIND_TAGGED && (target < this.newStart || target >= this.newEnd)) this.recordMigratedSlots(target, size);
       this.objects++;
       this.words += size;
     }
+  }
+
+  /**
+   * No space for the object at `a` of a candidate page: it and every live object after it stay
+   * where they are. This thread alone evacuates the page, so the address is a plain store; the
+   * flag word is shared with readers of other pages' flags, hence the atomic or.
+   */
+  private abortPage(a: Addr): void {
+    const m = (a >>> PAGE_BITS) * META_WORDS;
+    this.heap.pageMeta[m + M_ABORTED_AT] = a;
+    Atomics.or(this.heap.pageMeta, m + M_FLAGS, PAGE_COMPACTION_ABORTED);
   }
 
   /**

@@ -8,7 +8,7 @@
  * through `MutatorGcHooks`.
  */
 import { SPACE_CODE, SPACE_LO, SPACE_MAP, SPACE_NEW, SPACE_OLD_DATA, SPACE_OLD_POINTER, PAGE_BYTES } from '../heap/layout.ts';
-import { C_BACKGROUND_STOP, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_POOL_LIMIT_PAGES, type Heap } from '../heap/heap.ts';
+import { C_BACKGROUND_STOP, C_GC_OUT_OF_MEMORY, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_POOL_LIMIT_PAGES, C_ROOT_SP, type Heap } from '../heap/heap.ts';
 import { freeListWords } from '../heap/spaces/free-list.ts';
 import type { GCEvent, GCType, IncrementalMarkingStats } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
@@ -18,6 +18,7 @@ import { nowMs, PhaseClock } from './phase-clock.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
+import { OutOfMemoryError } from './out-of-memory.ts';
 
 /** What the controller needs from the mutator around a GC. */
 export interface MutatorGcHooks {
@@ -33,11 +34,7 @@ export interface MutatorGcHooks {
   readonly barrierRecords: number;
 }
 
-export class OutOfMemoryError extends Error {
-  constructor(detail: string) {
-    super(`FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory (${detail})`);
-  }
-}
+export { OutOfMemoryError };
 
 /** --verify-heap found the heap broken: the run stops, as V8's heap verifier aborts. */
 export class HeapVerificationError extends Error {}
@@ -124,6 +121,11 @@ export class GcController {
     this.scavenger = new ScavengerCollector(shared, this.clock);
     this.markCompact = new MarkCompactCollector(shared, this.clock, opts.policy, opts.headroomPages);
     this.oldLimitBytes = opts.initialOldLimitBytes;
+  }
+
+  /** ForTesting: fewer pages beyond the limit for evacuation, so that it runs out of space. */
+  setEvacuationHeadroomForTesting(pages: number): void {
+    this.markCompact.headroomPages = pages;
   }
 
   attachMutator(hooks: MutatorGcHooks): void {
@@ -386,12 +388,24 @@ export class GcController {
     let promotedBytes = 0;
     let evacuatedBytes = 0;
     let candidates = 0;
+    let abortedCandidates = 0;
+    let releasedPages = 0;
     let pageMap = null;
     let incremental: IncrementalMarkingStats | null = null;
     if (type === 'scavenge') {
       const oldBefore = this.oldGenerationBytes();
       if (this.marking !== null) this.main.ctx.markingLocal.publish();
-      this.scavenger.collect(this.marking !== null ? () => this.markCompact.updateMarkingWorklistAfterScavenge() : null);
+      // SATB: grey young objects are in the snapshot; they survive this scavenge as extra roots.
+      const sp = this.marking !== null && this.opts.barrier === 'satb' ? this.markCompact.pushGreyYoungObjectsAsRoots() : -1;
+      try {
+        this.scavenger.collect(this.marking !== null ? () => this.markCompact.updateMarkingWorklistAfterScavenge() : null);
+      } finally {
+        if (sp >= 0) this.heap.ctl[C_ROOT_SP] = sp;
+      }
+      if (this.heap.ctl[C_GC_OUT_OF_MEMORY] !== 0) {
+        this.heap.ctl[C_GC_OUT_OF_MEMORY] = 0;
+        throw new OutOfMemoryError('no room for the survivors of a scavenge');
+      }
       survivedBytes = (this.heap.ctl[C_NEW_TOP] - this.heap.ctl[C_NEW_FROM]) * 4;
       promotedBytes = Math.max(0, this.oldGenerationBytes() - oldBefore);
     } else {
@@ -411,6 +425,8 @@ export class GcController {
       promotedBytes = f.promotedBytes;
       evacuatedBytes = f.evacuatedBytes;
       candidates = f.candidates;
+      abortedCandidates = f.abortedCandidates;
+      releasedPages = f.releasedPages;
       pageMap = f.pageMap;
       const live = this.oldGenerationBytes();
       this.oldLimitBytes = Math.min(this.opts.maxOldBytes, Math.max(this.opts.initialOldLimitBytes, live * this.opts.growingFactor));
@@ -438,6 +454,8 @@ export class GcController {
       evacuatedBytes,
       incremental,
       evacuationCandidates: candidates,
+      abortedCandidates,
+      releasedPages,
       pageMap,
     };
     this.events.push(ev);

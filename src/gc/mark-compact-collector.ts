@@ -6,6 +6,7 @@
  * V8: mark-compact.cc (MarkCompactCollector).
  */
 import {
+  type Addr,
   PAGE_BITS,
   PAGE_BYTES,
   PAGE_WORDS,
@@ -19,12 +20,17 @@ import {
 } from '../heap/layout.ts';
 import {
   type Heap,
+  C_GLOBALS_BASE,
   C_NEW_FROM,
   C_NEW_TO,
   C_NEW_TOP,
   C_TO_TOP,
   C_MARKING,
+  C_GC_OUT_OF_MEMORY,
+  C_HEADROOM_PAGES,
+  C_ROOT_SP,
   META_WORDS,
+  M_ABORTED_AT,
   PAGE_NEEDS_SWEEP,
   TEST_KEEP_STALE_FREE_LISTS,
   M_FLAGS,
@@ -34,8 +40,12 @@ import {
   M_USED_WORDS,
   M_SPACE,
   M_PROGRESS,
+  PAGE_COMPACTION_ABORTED,
   PAGE_EVACUATION_CANDIDATE,
 } from '../heap/heap.ts';
+import { nextMarked } from '../heap/marking-bitmap.ts';
+import { clearOldToNewRange } from '../heap/remembered-set.ts';
+import { OutOfMemoryError } from './out-of-memory.ts';
 import { freeListEvictPagesWithFlag, freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
@@ -57,6 +67,10 @@ export interface CompactionPolicy {
 
 export interface MarkCompactFigures {
   candidates: number;
+  /** Candidates whose evacuation ran out of space and kept some objects in place. */
+  abortedCandidates: number;
+  /** Empty pages returned to the pool. */
+  releasedPages: number;
   evacuatedBytes: number;
   promotedBytes: number;
   survivedBytes: number;
@@ -71,7 +85,7 @@ export class MarkCompactCollector {
     private readonly clock: PhaseClock,
     private readonly policy: CompactionPolicy,
     /** Pages beyond the old-generation limit that evacuation may take before candidates are released. */
-    private readonly headroomPages: number,
+    public headroomPages: number,
   ) {
     this.heap = shared.heap;
   }
@@ -147,7 +161,7 @@ export class MarkCompactCollector {
     const clock = this.clock;
     heap.ctl[C_MARKING] = 0;
     clock.serial('mc.evacuate.prologue', () => {
-      heap.headroomAllowance = this.headroomPages;
+      heap.ctl[C_HEADROOM_PAGES] = this.headroomPages;
       // Evacuation must copy into fresh pages only; sweeping rebuilds the free lists.
       // From here every old page awaits sweeping: nothing may be allocated in its free memory.
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) for (const p of heap.pagesOf(s)) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_NEEDS_SWEEP;
@@ -183,6 +197,11 @@ export class MarkCompactCollector {
     const evac = clock.parallelPhase(PHASE_EVACUATE, 'mc.evacuate.copy', this.policy.parallelCompaction ? 0 : EVACUATE_MAIN_THREAD_ONLY);
     let evacuatedBytes = 0;
     for (const t of evac.threads) evacuatedBytes += t.bytes;
+    if (heap.ctl[C_GC_OUT_OF_MEMORY] !== 0) {
+      heap.ctl[C_GC_OUT_OF_MEMORY] = 0;
+      heap.ctl[C_HEADROOM_PAGES] = 0;
+      throw new OutOfMemoryError('no room to evacuate the surviving young objects');
+    }
 
     // ---- pointer updating: roots, the survivors in to-space, and the recorded slots (OLD_TO_NEW
     // for young objects that moved, OLD_TO_OLD for objects that left the candidates)
@@ -193,7 +212,10 @@ export class MarkCompactCollector {
       const pm = heap.pageMeta;
       for (let p = heap.poolFirstPage; p < heap.totalPages; p++) {
         const m = p * META_WORDS;
-        if (pm[m + M_SPACE] === SPACE_FREE || (pm[m + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) continue;
+        if (pm[m + M_SPACE] === SPACE_FREE) continue;
+        // A candidate stays one during pointer updating (pointers to its moved objects are
+        // forwarded); an aborted one also has its own slots updated, for the objects it kept.
+        if ((pm[m + M_FLAGS] & (PAGE_EVACUATION_CANDIDATE | PAGE_COMPACTION_ABORTED)) === PAGE_EVACUATION_CANDIDATE) continue;
         if (pm[m + M_RS_COUNT] !== 0 || pm[m + M_RS_OLD_COUNT] !== 0) items.add(ITEM_PAGE, p);
       }
       const to = heap.ctl[C_NEW_TO];
@@ -204,10 +226,16 @@ export class MarkCompactCollector {
 
     // ---- release what died or moved
     let freedLargeObjects = 0;
+    let abortedCandidates = 0;
     clock.serial('mc.evacuate.clean_up', () => {
       heap.lock();
       try {
         for (const p of candidates) {
+          if ((heap.pageFlags(p) & PAGE_COMPACTION_ABORTED) !== 0) {
+            this.keepAbortedCandidate(p);
+            abortedCandidates++;
+            continue;
+          }
           // No free-list node lies on a candidate: the lists were emptied before evacuation and
           // since then hold only the rest of fresh target pages.
           if (shared.config.zap) heap.mem.fill(ZAP_VALUE, p << PAGE_BITS, (p + 1) << PAGE_BITS);
@@ -227,9 +255,13 @@ export class MarkCompactCollector {
     });
     const survivedBytes = (heap.ctl[C_NEW_TOP] - heap.ctl[C_NEW_FROM]) * 4;
 
-    // ---- sweeping: every old page not evacuated (evacuation targets included)
+    // ---- sweeping: every old page not evacuated (evacuation targets included); empty pages go
+    // back to the pool, all but one per space (V8: StartSweepSpace), so that one space's garbage
+    // does not hold pages another space needs.
+    let releasedPages = 0;
     clock.serial('mc.sweep.prologue', () => {
       if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
+      releasedPages = this.releaseEmptyPages();
       const items = shared.sweepItems;
       items.clear();
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
@@ -240,11 +272,68 @@ export class MarkCompactCollector {
       }
     });
     if (sweepInPause) clock.parallelPhase(PHASE_SWEEP, 'mc.sweep');
-    heap.headroomAllowance = 0;
+    heap.ctl[C_HEADROOM_PAGES] = 0;
 
-    for (const e of pageMap) e.afterLiveBytes = e.candidate ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];
+    for (const e of pageMap) e.afterLiveBytes = heap.spaceOf(e.page << PAGE_BITS) === SPACE_FREE ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];
     const promotedBytes = Math.max(0, this.oldGenerationUsedBytes() - oldBefore);
-    return { candidates: candidates.length, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
+    return { candidates: candidates.length, abortedCandidates, releasedPages, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
+  }
+
+  /**
+   * An aborted candidate becomes an ordinary page again (V8: PostProcessAbortedEvacuationCandidates):
+   * every live object below the abort point was moved, so that range is one dead filler whose
+   * mark bits and slot records are cleared; the objects from there on stay and are swept with the
+   * page. Main thread, after pointer updating (which still needed the forwarding headers).
+   */
+  private keepAbortedCandidate(p: number): void {
+    const heap = this.heap;
+    const pm = heap.pageMeta;
+    const m = p * META_WORDS;
+    const start = p << PAGE_BITS;
+    const at = pm[m + M_ABORTED_AT];
+    if (at > start) {
+      if (this.shared.config.zap) heap.mem.fill(ZAP_VALUE, start, at);
+      heap.formatFiller(start, at - start);
+      clearBitRange(heap.markBits, start, at);
+      clearOldToNewRange(heap, start, at);
+      clearBitRange(heap.rsOldBits, start, at);
+    }
+    let liveWords = 0;
+    const end = start + PAGE_WORDS;
+    for (let a = nextMarked(heap.markBits, at, end); a < end; a = nextMarked(heap.markBits, a + 1, end)) liveWords += 2 + heap.mem[a + 1];
+    pm[m + M_LIVE_BYTES] = liveWords * 4;
+    pm[m + M_ABORTED_AT] = 0;
+    pm[m + M_FLAGS] &= ~(PAGE_EVACUATION_CANDIDATE | PAGE_COMPACTION_ABORTED);
+  }
+
+  /**
+   * Returns to the pool every old page on which marking left nothing (judged by the mark bitmap,
+   * which sweeping also trusts), keeping the first empty page of each space for the next
+   * allocations. Main thread, free lists empty, no LAB open. Returns the pages released.
+   */
+  private releaseEmptyPages(): number {
+    const heap = this.heap;
+    let released = 0;
+    heap.lock();
+    try {
+      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
+        let keptOne = false;
+        for (const p of heap.pagesOf(s)) {
+          const start = p << PAGE_BITS;
+          if (nextMarked(heap.markBits, start, start + PAGE_WORDS) < start + PAGE_WORDS) continue;
+          if (!keptOne) {
+            keptOne = true;
+            continue;
+          }
+          if (this.shared.config.zap) heap.mem.fill(ZAP_VALUE, start, start + PAGE_WORDS);
+          heap.releaseChunk(p);
+          released++;
+        }
+      }
+    } finally {
+      heap.unlock();
+    }
+    return released;
   }
 
   /** Sums every marking thread's per-page live bytes into the page metadata. */
@@ -289,8 +378,48 @@ export class MarkCompactCollector {
     return chosen;
   }
 
+  /**
+   * During SATB marking, a scavenge keeps every grey young object alive (see docs/architecture.md,
+   * "SATB and the scavenger"): the young entries of the published marking worklist are pushed on
+   * the handle stack above the mutator's handles, as extra roots of this scavenge. Returns the
+   * handle-stack pointer to restore afterwards. Main thread, every marking local published.
+   */
+  pushGreyYoungObjectsAsRoots(): number {
+    const heap = this.heap;
+    const ctl = heap.ctl;
+    const roots = heap.roots;
+    const sp = ctl[C_ROOT_SP];
+    const from = ctl[C_NEW_FROM];
+    const end = from + heap.semiWords;
+    const limit = ctl[C_GLOBALS_BASE];
+    let top = sp;
+    this.shared.marking.rewritePublished((a) => {
+      if (a >= from && a < end) {
+        if (top >= limit) throw new OutOfMemoryError(`handle stack full while keeping ${top - sp} grey young objects alive`);
+        roots[top++] = (a << 1) | 1;
+      }
+      return a;
+    });
+    ctl[C_ROOT_SP] = top;
+    return sp;
+  }
+
   oldGenerationUsedBytes(): number {
     const h = this.heap;
     return (h.spaceUsedWords(SPACE_OLD_POINTER) + h.spaceUsedWords(SPACE_OLD_DATA) + h.spaceUsedWords(SPACE_CODE) + h.spaceUsedWords(SPACE_LO)) * 4;
+  }
+}
+
+/** Clears bits [from, to) of a one-bit-per-word bitmap (main thread, no racing writer). */
+function clearBitRange(bits: Int32Array, from: Addr, to: Addr): void {
+  for (let a = from; a < to; ) {
+    const i = a >>> 5;
+    if ((a & 31) === 0 && to - a >= 32) {
+      bits[i] = 0;
+      a += 32;
+    } else {
+      bits[i] &= ~(1 << (a & 31));
+      a++;
+    }
   }
 }

@@ -14,15 +14,13 @@ import {
   headerKind,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
 import type { GcThreadContext } from './gc-shared.ts';
-
-export class ScavengeOutOfMemory extends Error {}
 
 export class Scavenger {
   private readonly heap: Heap;
@@ -185,7 +183,12 @@ export class Scavenger {
       target = this.allocateOld(kind, size);
       promoted = target !== 0;
     }
-    if (target === 0) throw new ScavengeOutOfMemory('no space to promote a surviving object');
+    if (target === 0) {
+      // Neither to-space nor old space has room: the heap is really full. The object stays
+      // unmoved; the main thread reports V8's out-of-memory failure after the phase.
+      Atomics.store(this.heap.ctl, C_GC_OUT_OF_MEMORY, 1);
+      return v;
+    }
     mem[target] = h;
     for (let i = 1; i < size; i++) mem[target + i] = mem[a + i];
     const fwd = tagPtr(target);

@@ -1,7 +1,8 @@
 /**
  * The heap verifier (DESIGN §4), main thread, with every helper parked: walks every space object
  * by object and checks that headers are sound, every pointer in every object and root lands on an
- * object start in a live space (never in the empty semispace, a released page or a filler), every
+ * object start in a live space (never in the empty semispace, a released page, a filler or an
+ * object the last marking found dead on a page not yet swept), every
  * old-to-new slot is in the remembered set, and free lists agree with page accounting.
  * V8: heap-verifier.cc.
  */
@@ -110,9 +111,13 @@ class HeapVerifier {
             this.error(`object at ${this.where(a)} has an invalid map ${headerMap(h)}`);
             return;
           }
-          starts[a >>> 5] |= 1 << (a & 31);
-          // A page waiting for the sweeper still holds dead objects with stale pointers: check only its live ones.
-          if (kind === KIND_TAGGED && !(this.unswept(a >>> PAGE_BITS) && !this.heap.isMarked(a))) this.objects.push(a);
+          // A page waiting for the sweeper still holds the dead objects of the last marking: only
+          // its marked objects are live, so a pointer to an unmarked one is an error, and the dead
+          // ones' stale slots are not checked.
+          if (!this.unswept(a >>> PAGE_BITS) || this.heap.isMarked(a)) {
+            starts[a >>> 5] |= 1 << (a & 31);
+            if (kind === KIND_TAGGED) this.objects.push(a);
+          }
         }
       }
       a += size;

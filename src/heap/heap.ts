@@ -12,7 +12,7 @@
  *   +--------+--------+--------------+--------------+---------------------------------------+
  *
  *   pageMeta (Int32Array, META_WORDS per page)
- *   | space | flags | liveBytes | usedWords | chunkPages | next | progress | rsCount | rsOldCount | - |
+ *   | space | flags | liveBytes | usedWords | chunkPages | next | progress | rsCount | rsOldCount | abortedAt |
  *
  *   markBits, rsBits (OLD_TO_NEW), rsOldBits (OLD_TO_OLD) (Int32Array): one bit per heap word;
  *   bit (a & 31) of word (a >>> 5).
@@ -49,6 +49,12 @@ export const M_PROGRESS = 6;
 export const M_RS_COUNT = 7;
 /** Number of OLD_TO_OLD slots (into evacuation candidates) recorded on this page (0 / non-0). */
 export const M_RS_OLD_COUNT = 8;
+/**
+ * An evacuation candidate whose evacuation ran out of space: the address of the first object
+ * left in place (every live object below it was moved). Written by the one thread evacuating the
+ * page; read by the main thread after the phase. 0 = not aborted.
+ */
+export const M_ABORTED_AT = 9;
 
 export const PAGE_EVACUATION_CANDIDATE = 1;
 export const PAGE_NEEDS_SWEEP = 2;
@@ -56,6 +62,8 @@ export const PAGE_LARGE_START = 4;
 export const PAGE_LARGE_CONT = 8;
 export const PAGE_FROM_SPACE = 16;
 export const PAGE_TO_SPACE = 32;
+/** V8's COMPACTION_WAS_ABORTED: a candidate that keeps the objects evacuation could not move. */
+export const PAGE_COMPACTION_ABORTED = 64;
 
 // ---- control block -------------------------------------------------------------------------
 export const C_LOCK = 0;
@@ -65,6 +73,17 @@ export const C_SEMI_WORDS = 3;
 export const C_NEW_TOP = 4;
 export const C_AGE_MARK = 5;
 export const C_TO_TOP = 6;
+/**
+ * Extra pages the old generation may take beyond its limit: evacuation takes target pages before
+ * it releases candidates. Written by the main thread before and after evacuation (helpers parked);
+ * read under the heap lock by any thread taking a page.
+ */
+export const C_HEADROOM_PAGES = 7;
+/**
+ * Set (to 1) by any GC thread that found no space at all for a surviving young object; the main
+ * thread turns it into V8's out-of-memory failure after the phase. Cleared by the main thread.
+ */
+export const C_GC_OUT_OF_MEMORY = 8;
 export const C_POOL_FREE_PAGES = 9;
 export const C_MARKING = 10;
 export const C_TEST_FLAGS = 11;
@@ -256,7 +275,7 @@ export class Heap {
   takeChunk(space: number, pages: number): number {
     const pm = this.pageMeta;
     const ctl = this.ctl;
-    if (this.oldGenerationPages() + pages > ctl[C_POOL_LIMIT_PAGES] + this.headroomAllowance) return 0;
+    if (this.oldGenerationPages() + pages > ctl[C_POOL_LIMIT_PAGES] + ctl[C_HEADROOM_PAGES]) return 0;
     let run = 0;
     for (let p = this.poolFirstPage; p < this.totalPages; p++) {
       if (pm[p * META_WORDS + M_SPACE] === SPACE_FREE) {
@@ -272,6 +291,8 @@ export class Heap {
             pm[m + M_CHUNK_PAGES] = q === first ? pages : 0;
             pm[m + M_PROGRESS] = 0;
             pm[m + M_RS_COUNT] = 0;
+            pm[m + M_RS_OLD_COUNT] = 0;
+            pm[m + M_ABORTED_AT] = 0;
             pm[m + M_NEXT] = 0;
           }
           // link at the head of the space's page list
@@ -286,12 +307,6 @@ export class Heap {
     }
     return 0;
   }
-
-  /**
-   * Extra pages allowed beyond the old-generation limit. Evacuation takes target pages before it
-   * releases candidates, so during a mark-compact the limit is lifted by the headroom.
-   */
-  headroomAllowance = 0;
 
   /** Returns a page or large-object chunk to the pool and unlinks it (caller holds the lock). */
   releaseChunk(first: number): void {

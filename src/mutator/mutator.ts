@@ -26,7 +26,7 @@ import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { allocateLarge } from '../heap/spaces/large-object-space.ts';
 import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import type { GcController, MutatorGcHooks } from '../gc/gc-controller.ts';
-import { OutOfMemoryError } from '../gc/gc-controller.ts';
+import { OutOfMemoryError } from '../gc/out-of-memory.ts';
 
 /** A handle: an index into the root table. 0 is the null handle. */
 export type Handle = number;
@@ -39,6 +39,12 @@ export const MAX_GLOBALS = 1024;
 const MUTATOR_LAB_WORDS = 8192;
 /** The allocation observer fires about every 64 KiB (V8: 64 KiB young, 256 KiB old). */
 const OBSERVER_STEP_WORDS = (64 * 1024) / 4;
+/**
+ * Full GCs an old-space allocation may trigger before it fails with V8's out-of-memory error:
+ * the second collects what the first left as floating garbage of a finished marking cycle
+ * (V8 tries a last-resort GC, CollectAllAvailableGarbage, before giving up).
+ */
+const LAST_RESORT_GCS = 2;
 
 export class MutatorError extends Error {}
 
@@ -266,35 +272,43 @@ export class Mutator implements MutatorGcHooks {
   }
 
   private allocateOld(words: number, space: number): Addr {
-    if (this.observer) {
-      // Before allocating: a step may collect, and the new object is not initialised until we return.
-      this.oldSinceStep += words;
-      if (this.oldSinceStep >= OBSERVER_STEP_WORDS) {
-        const n = this.oldSinceStep;
-        this.oldSinceStep = 0;
-        this.gc.allocationStep(n);
-      }
-    }
+    this.oldAllocationStep(words);
     const lab = space === SPACE_OLD_POINTER ? this.oldPointerLab : space === SPACE_OLD_DATA ? this.oldDataLab : this.codeLab;
     let a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
-    while (a === 0) {
-      const swept = this.gc.collectForOldSpace();
+    for (let fullGcs = 0; a === 0; ) {
+      if (!this.gc.collectForOldSpace()) fullGcs++;
       a = labAllocate(this.heap, lab, words, MUTATOR_LAB_WORDS);
-      if (a === 0 && !swept) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
+      if (a === 0 && fullGcs >= LAST_RESORT_GCS) throw new OutOfMemoryError(`no room for ${words * 4} bytes in old space`);
     }
     if (this.marking) this.liveRow[a >>> PAGE_BITS] += words << 2; // allocated black
     return a;
   }
 
   private allocateLargeObject(words: number): Addr {
+    this.oldAllocationStep(words);
     let a = allocateLarge(this.heap, words, this.marking);
-    while (a === 0) {
-      const swept = this.gc.collectForOldSpace();
+    for (let fullGcs = 0; a === 0; ) {
+      if (!this.gc.collectForOldSpace()) fullGcs++;
       a = allocateLarge(this.heap, words, this.marking);
-      if (a === 0 && !swept) throw new OutOfMemoryError(`no room for a large object of ${words * 4} bytes`);
+      if (a === 0 && fullGcs >= LAST_RESORT_GCS) throw new OutOfMemoryError(`no room for a large object of ${words * 4} bytes`);
     }
     if (this.marking) this.liveRow[a >>> PAGE_BITS] += words << 2;
     return a;
+  }
+
+  /**
+   * The old-generation allocation observer (V8 fires one every 256 KiB of old-space allocation,
+   * always): starts marking at the old-generation limit even when the mutator allocates only in
+   * old space, and paces marking and lazy sweeping. Called before allocating: a step may
+   * collect, and the new object is not initialised until we return.
+   */
+  private oldAllocationStep(words: number): void {
+    this.oldSinceStep += words;
+    if (this.oldSinceStep >= OBSERVER_STEP_WORDS) {
+      const n = this.oldSinceStep;
+      this.oldSinceStep = 0;
+      this.gc.allocationStep(n);
+    }
   }
 
   // ---- field access --------------------------------------------------------------------------------

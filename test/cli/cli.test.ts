@@ -69,4 +69,29 @@ describe('gcsim CLI', () => {
     expect(res.error.kind).toBe('oom');
     expect(res.events.length).toBeGreaterThan(0);
   });
+
+  it('run --inject-fault makes a helper fail: one line naming thread and phase, exit 1, what was measured kept', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcsim-cli-'));
+    for (const [fault, message] of [
+      ['1:scavenge:throw', /^gcsim: fault: gc helper thread 1 failed in phase scavenge\.parallel: injected fault$/m],
+      ['1:scavenge:exit', /^gcsim: fault: gc helper thread 1 exited with code 7 in phase scavenge\.parallel$/m],
+      ['1:mark:hang', /^gcsim: fault: gc helper thread 1 stalled in phase mc\.mark: no heartbeat for 1000 ms$/m],
+    ] as const) {
+      const json = path.join(dir, `${fault.replace(/:/g, '-')}.json`);
+      const r = gcsim('run', '--workload', 'splay', '--threads', '2', '--no-concurrent-marking', '--inject-fault', fault, '--json', json);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('gcsim:'))).toHaveLength(1);
+      const res = JSON.parse(fs.readFileSync(json, 'utf8'));
+      expect(res.events.length).toBeGreaterThanOrEqual(1);
+      expect(res.error.kind).toBe('fault');
+    }
+    for (const bad of ['2:mark:throw', '1:nowhere:throw', '1:mark:explode', 'mark']) {
+      const r = gcsim('run', '--workload', 'splay', '--threads', '2', '--inject-fault', bad);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^gcsim: bad --inject-fault/);
+    }
+  }, 90_000);
 });
+

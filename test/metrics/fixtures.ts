@@ -45,6 +45,8 @@ export function gcEvent(over: Partial<GCEvent> = {}): GCEvent {
     evacuatedBytes: 0,
     incremental: null,
     evacuationCandidates: 0,
+    abortedCandidates: 0,
+    releasedPages: 0,
     pageMap: null,
     ...over,
   };
