@@ -22,5 +22,5 @@ for (const [w, params] of cases) for (const threads of [1, 2, 4]) {
 for (const barrier of ['insertion', 'satb'] as const) {
   const r = await runOne({ workload: 'splay', options: { threads: 2, barrier, verifyHeap: true } });
   const fins = r.events.filter(e => e.incremental !== null);
-  console.log(`splay threads=2 ${barrier}: floating garbage per cycle ${fins.map(e => (e.incremental!.floatingGarbageBytes / 1048576).toFixed(2) + ' MB').join(', ')}; barrier records ${fins.map(e => e.incremental!.barrierRecords).join(', ')}; verify errors ${r.verify.errors.length}`);
+  console.log(`splay threads=2 ${barrier}: floating garbage per cycle ${fins.map(e => ((e.incremental!.floatingGarbageBytes ?? 0) / 1048576).toFixed(2) + ' MB').join(', ')}; barrier records ${fins.map(e => e.incremental!.barrierRecords).join(', ')}; verify errors ${r.verify.errors.length}`);
 }

@@ -19,6 +19,7 @@ import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
 import { OutOfMemoryError } from './out-of-memory.ts';
+import { GcTracer } from '../metrics/gc-tracer.ts';
 
 /** What the controller needs from the mutator around a GC. */
 export interface MutatorGcHooks {
@@ -88,8 +89,12 @@ interface MarkingCycle {
 export class GcController {
   readonly events: GCEvent[] = [];
   readonly heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[] = [];
-  /** Main-thread incremental marking steps (mutator time lost outside pauses), for MMU. */
-  readonly incrementalSteps: { startMs: number; durationMs: number }[] = [];
+  /** Every interval of GC work on every thread: pauses, their sub-phases, steps, concurrent work. */
+  readonly tracer = new GcTracer();
+  /** Nesting depth of main-thread steps (only the outermost is recorded). */
+  private stepDepth = 0;
+  /** Trace scope of the background phase the helpers run, if any. */
+  private backgroundName = '';
   readonly clock: PhaseClock;
   oldLimitBytes: number;
   verifier: Verifier | null = null;
@@ -165,7 +170,7 @@ export class GcController {
   collectForNewSpace(): void {
     const newUsed = (this.heap.ctl[C_NEW_TOP] - this.heap.ctl[C_NEW_FROM]) * 4;
     if (this.oldGenerationAvailableBytes() < newUsed) {
-      this.finishSweepingOnMainThread();
+      this.mainStep('mc.complete_sweeping', () => this.finishSweepingOnMainThread());
       if (this.oldGenerationAvailableBytes() < newUsed) {
         this.collect('mark-compact', 'allocation failure', 'scavenge might not succeed');
         return;
@@ -187,11 +192,13 @@ export class GcController {
 
   /** Sweeps one queued page on the main thread; false when none was left. */
   private sweepOnDemand(): boolean {
-    this.stopBackground();
-    const swept = this.main.sweeper.sweepOneOnDemand();
-    if (!swept) this.sweepingDone();
-    else this.resumeBackground();
-    return swept;
+    return this.mainStep('mc.sweep.on_demand', () => {
+      this.stopBackground();
+      const swept = this.main.sweeper.sweepOneOnDemand();
+      if (!swept) this.sweepingDone();
+      else this.resumeBackground();
+      return swept;
+    });
   }
 
   /**
@@ -203,16 +210,18 @@ export class GcController {
     if (this.inGc) return;
     this.allocatedWords += allocatedWords;
     if (this.sweepingInBackground && this.runner.backgroundDone()) {
-      this.joinBackground();
+      this.mainStep('mc.background.join', () => this.joinBackground());
       this.sweepingDone();
     } else if (this.sweeping && !this.sweepingInBackground) {
       // No helpers: sweep lazily, a few pages per step, paid by allocation.
-      for (let i = 0; i < LAZY_SWEEP_PAGES_PER_STEP; i++) {
-        if (!this.main.sweeper.sweepOneOnDemand()) {
-          this.sweepingDone();
-          break;
+      this.mainStep('mc.sweep.lazy', () => {
+        for (let i = 0; i < LAZY_SWEEP_PAGES_PER_STEP; i++) {
+          if (!this.main.sweeper.sweepOneOnDemand()) {
+            this.sweepingDone();
+            break;
+          }
         }
-      }
+      });
     }
     const m = this.marking;
     if (m !== null) {
@@ -221,7 +230,7 @@ export class GcController {
         return;
       }
       if (m.concurrent) {
-        if (this.runner.backgroundDone() && this.concurrentMarkingExhausted(m)) {
+        if (this.runner.backgroundDone() && this.mainStep('mc.background.join', () => this.concurrentMarkingExhausted(m))) {
           this.collect('mark-compact', 'finalize incremental marking via stack guard', 'GC in old space requested');
         } else {
           // As in V8, the main thread also marks in steps while helpers mark concurrently, so that
@@ -263,21 +272,40 @@ export class GcController {
     const t0 = performance.now();
     const since = this.allocatedWords - m.allocatedWordsAtLastStep;
     m.allocatedWordsAtLastStep = this.allocatedWords;
-    const done = this.main.marker.step(Math.max(STEP_MIN_WORDS, 2 * since));
+    const done = this.mainStep('mc.incremental', () => this.main.marker.step(Math.max(STEP_MIN_WORDS, 2 * since)));
     const ms = performance.now() - t0;
     m.steps++;
     m.stepsMs += ms;
     m.biggestStepMs = Math.max(m.biggestStepMs, ms);
-    const interval = { startMs: nowMs() - ms - this.originMs, durationMs: ms };
-    m.stepIntervals.push(interval);
-    this.incrementalSteps.push(interval);
     return done;
+  }
+
+  /**
+   * Runs main-thread GC work outside a pause (the mutator is stopped meanwhile) and records it on
+   * the timeline as a step; nested steps count once, in the outermost.
+   */
+  private mainStep<T>(name: string, fn: () => T): T {
+    if (this.stepDepth > 0) return fn();
+    const start = nowMs();
+    const t0 = performance.now();
+    this.stepDepth++;
+    try {
+      return fn();
+    } finally {
+      this.stepDepth--;
+      const iv = this.tracer.record('step', 0, name, start - this.originMs, performance.now() - t0, this.events.length);
+      if (this.marking !== null) iv.barrierRecords = (this.hooks?.barrierRecords ?? 0) - this.marking.barrierRecordsAtStart;
+    }
   }
 
   // ---- the marking cycle --------------------------------------------------------------------------
   /** Starts marking: roots marked from the main thread, then helpers or incremental steps take over. */
   startMarking(): void {
     if (this.marking !== null) return;
+    this.mainStep('mc.incremental.start', () => this.startMarkingInner());
+  }
+
+  private startMarkingInner(): void {
     this.finishSweepingOnMainThread();
     this.hooks?.prepareForGc();
     const t0 = performance.now();
@@ -306,7 +334,6 @@ export class GcController {
     this.marking.steps = 1;
     this.marking.stepsMs = ms;
     this.marking.biggestStepMs = ms;
-    this.incrementalSteps.push({ startMs: nowMs() - ms - this.originMs, durationMs: ms });
     this.resumeBackground();
     this.hooks?.setAllocationObserver(true);
   }
@@ -318,9 +345,11 @@ export class GcController {
     if (m !== null && m.concurrent && !m.helpersRunning) {
       this.shared.terminator.reset(this.opts.concurrentMarkers);
       this.runner.startBackground(PHASE_CONCURRENT_MARK, this.opts.concurrentMarkers, 'mc.background.mark');
+      this.backgroundName = 'mc.background.mark';
       m.helpersRunning = true;
     } else if (m === null && this.sweeping && !this.sweepingInBackground) {
       this.runner.startBackground(PHASE_SWEEP_BACKGROUND, 0, 'mc.background.sweep');
+      this.backgroundName = 'mc.background.sweep';
       this.sweepingInBackground = true;
     }
   }
@@ -337,7 +366,17 @@ export class GcController {
   }
 
   private joinBackground(): void {
+    const running = (this.marking?.helpersRunning ?? false) || this.sweepingInBackground;
     this.runner.joinBackground();
+    if (running) {
+      // Each helper's share of the background phase, as the stats table saw it.
+      for (let t = 1; t < this.runner.threads; t++) {
+        const r = this.shared.stats.row(t);
+        if (r.endMs <= r.startMs) continue;
+        const iv = this.tracer.record('concurrent', t, this.backgroundName, r.startMs - this.originMs, r.endMs - r.startMs, this.events.length);
+        iv.busyMs = Math.max(0, r.endMs - r.startMs - r.idleMs);
+      }
+    }
     const m = this.marking;
     if (m !== null && m.helpersRunning) {
       for (let t = 1; t < this.runner.threads; t++) {
@@ -459,6 +498,8 @@ export class GcController {
       pageMap,
     };
     this.events.push(ev);
+    this.tracer.record('pause', 0, type, ev.startMs, pauseMs, ev.index);
+    for (const sp of clock.spans) this.tracer.record('phase', 0, sp.name, sp.startMs, sp.durationMs, ev.index);
     this.onEvent?.(ev);
     this.heapSamples.push({ tMs: start - this.originMs + pauseMs, usedBytes: afterBytes, committedBytes: afterCommittedBytes });
     if (this.verifier) {
@@ -487,7 +528,7 @@ export class GcController {
     const clock = this.clock;
     clock.serial('mc.mark.finish_incremental', () => this.main.ctx.markingLocal.publish());
     this.markCompact.markParallel('mc.mark');
-    let floating = 0;
+    let floating: number | null = null;
     if (this.opts.measureFloatingGarbage) floating = clock.serial('mc.mark.floating_garbage', () => floatingGarbageBytes(this.heap));
     const barrierRecords = (this.hooks?.barrierRecords ?? 0) - m.barrierRecordsAtStart;
     this.hooks?.setMarking(false, false);

@@ -12,9 +12,18 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** A sequential sub-phase of a pause on the main thread, ms since the start of the run. */
+export interface PhaseSpan {
+  name: string;
+  startMs: number;
+  durationMs: number;
+}
+
 export class PhaseClock {
   phasesMs: Record<string, number> = {};
   parallel: PhaseRecord[] = [];
+  /** Every serial and parallel sub-phase of the current GC in order, for the timeline. */
+  spans: PhaseSpan[] = [];
   wakeUsMax = 0;
 
   constructor(
@@ -27,16 +36,20 @@ export class PhaseClock {
   reset(): void {
     this.phasesMs = {};
     this.parallel = [];
+    this.spans = [];
     this.wakeUsMax = 0;
   }
 
   /** Times a main-thread-only step. */
   serial<T>(name: string, fn: () => T): T {
+    const start = nowMs();
     const t0 = performance.now();
     try {
       return fn();
     } finally {
-      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + performance.now() - t0;
+      const ms = performance.now() - t0;
+      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + ms;
+      this.spans.push({ name, startMs: start - this.originMs, durationMs: ms });
     }
   }
 
@@ -47,6 +60,7 @@ export class PhaseClock {
     this.runner.run(phase, arg, name, () => this.main.runPhase(phase, arg));
     const durationMs = performance.now() - t0;
     this.phasesMs[name] = (this.phasesMs[name] ?? 0) + durationMs;
+    this.spans.push({ name, startMs: start - this.originMs, durationMs });
     this.wakeUsMax = Math.max(this.wakeUsMax, this.runner.lastWakeUs);
     const threads: ThreadPhaseStats[] = [];
     for (let t = 0; t < this.runner.threads; t++) {

@@ -41,4 +41,5 @@ export {
   type TrialStats,
   type TrialsSummary,
 } from './trials.ts';
-export { GC_TYPES, eventGcMs, summarizeRun, timelineFromEvents, type SummaryExtra } from './summary.ts';
+export { GC_TYPES, summarizeRun, timelineFromEvents, utilizationTimeline, type SummaryExtra } from './summary.ts';
+export { GcTracer, isMutatorStopped, mainThreadGcMs, type IntervalKind, type TimelineInterval } from './gc-tracer.ts';

@@ -5,6 +5,8 @@
  * and `timeOriginMs` (epoch ms) puts the run on the wall clock shared by all threads.
  */
 
+import type { TimelineInterval } from './gc-tracer.ts';
+
 export type GCType = 'scavenge' | 'mark-compact';
 
 /** One participant's share of one parallel phase. Thread 0 is the main thread. */
@@ -41,7 +43,8 @@ export interface IncrementalMarkingStats {
   /** Concurrent marking time per helper thread. */
   concurrentMsPerThread: number[];
   barrierRecords: number;
-  floatingGarbageBytes: number;
+  /** Bytes marked live at finalization that nothing reachable pointed to; null when not measured (only in verify mode). */
+  floatingGarbageBytes: number | null;
 }
 
 export interface GCEvent {
@@ -128,6 +131,8 @@ export interface RunResult {
   workload: { name: string; seed: number; params: Record<string, unknown> };
   timeOriginMs: number;
   events: GCEvent[];
+  /** The GC tracer's timeline: pauses, their sub-phases, main-thread steps, helpers' concurrent work. */
+  timeline: TimelineInterval[];
   /** Heap size samples over time, for reports (one per GC start and end). */
   heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[];
   summary: RunSummary;

@@ -1,12 +1,13 @@
 /**
  * The RunSummary of one run (DESIGN §5): pause statistics overall and per collector, MMU and
- * BMU curves from the GC pauses, GC time and overhead, mutator throughput. Pure; called once
+ * BMU curves, GC time and overhead (both from the tracer's timeline), mutator throughput. Pure; called once
  * on the main thread when a run ends. Definitions in docs/metrics.md.
  */
 
 import type { GCEvent, GCType, RunSummary } from './result.ts';
 import { pauseSummary } from './pauses.ts';
 import { compileTimeline, defaultWindows, mmuAndBmu, type UtilSegment, type UtilizationTimeline } from './mmu.ts';
+import { isMutatorStopped, type TimelineInterval } from './gc-tracer.ts';
 
 /** Every collector type gets a pausesByType entry, zeros when it never ran. */
 export const GC_TYPES: readonly GCType[] = ['scavenge', 'mark-compact'];
@@ -18,28 +19,42 @@ export interface SummaryExtra {
   allocatedBytes: number;
   /** MMU/BMU windows; default defaultWindows(wallMs). */
   windowsMs?: readonly number[];
-  /** Intervals of partial mutator utilisation (incremental steps, concurrent work) for MMU/BMU. */
+  /**
+   * The tracer's timeline: every interval the mutator was stopped (pauses and main-thread steps)
+   * is GC time and utilisation 0. Without it only the events' pauses are known.
+   */
+  timeline?: readonly TimelineInterval[];
+  /** Further intervals of partial mutator utilisation (work that shares the mutator's thread). */
   utilization?: readonly UtilSegment[];
 }
 
-/** The utilisation timeline of a run: every GC's [startMs, startMs + pauseMs) is a pause. */
-export function timelineFromEvents(
+/**
+ * The utilisation timeline of a run: every interval in which the mutator was stopped (from the
+ * tracer's timeline when given, else every GC's [startMs, startMs + pauseMs)) has utilisation 0.
+ */
+export function utilizationTimeline(
   events: readonly GCEvent[],
   wallMs: number,
+  timeline?: readonly TimelineInterval[],
   utilization?: readonly UtilSegment[],
 ): UtilizationTimeline {
-  return {
-    wallMs,
-    pauses: events.map((e) => ({ startMs: e.startMs, durationMs: e.pauseMs })),
-    utilization,
-  };
+  const pauses =
+    timeline !== undefined
+      ? timeline.filter(isMutatorStopped).map((i) => ({ startMs: i.startMs, durationMs: i.durationMs }))
+      : events.map((e) => ({ startMs: e.startMs, durationMs: e.pauseMs }));
+  return { wallMs, pauses, utilization };
 }
 
-/** Main-thread GC time of one event: its pause plus its incremental marking steps. */
-export function eventGcMs(e: GCEvent): number {
-  return e.pauseMs + (e.incremental !== null ? e.incremental.stepsMs : 0);
+/** The same, from the events' pauses alone. */
+export function timelineFromEvents(events: readonly GCEvent[], wallMs: number, utilization?: readonly UtilSegment[]): UtilizationTimeline {
+  return utilizationTimeline(events, wallMs, undefined, utilization);
 }
 
+/**
+ * Summary of a run. GC time is what the utilisation timeline takes from the mutator (stopped
+ * intervals in full, partial ones in proportion), so GC overhead and MMU over the whole run are
+ * two views of one set of intervals: MMU(wallMs) = 1 − gcOverhead whenever they do not overlap.
+ */
 export function summarizeRun(events: readonly GCEvent[], wallMs: number, extra: SummaryExtra): RunSummary {
   if (!Number.isFinite(wallMs) || wallMs < 0) throw new RangeError(`wallMs is ${wallMs}`);
   const pausesByType: RunSummary['pausesByType'] = {};
@@ -49,10 +64,12 @@ export function summarizeRun(events: readonly GCEvent[], wallMs: number, extra: 
       pausesByType[e.type] = pauseSummary(events.filter((x) => x.type === e.type).map((x) => x.pauseMs));
     }
   }
-  const profile = compileTimeline(timelineFromEvents(events, wallMs, extra.utilization));
+  const tl = utilizationTimeline(events, wallMs, extra.timeline, extra.utilization);
+  const profile = compileTimeline(tl);
   const { mmu, bmu } = mmuAndBmu(profile, extra.windowsMs ?? defaultWindows(wallMs));
   let gcMs = 0;
-  for (const e of events) gcMs += eventGcMs(e);
+  for (const p of tl.pauses) gcMs += p.durationMs;
+  for (const u of tl.utilization ?? []) gcMs += (1 - u.util) * u.durationMs;
   return {
     pauses: pauseSummary(events.map((e) => e.pauseMs)),
     pausesByType,

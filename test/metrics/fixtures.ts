@@ -60,6 +60,7 @@ export function runResult(over: Partial<RunResult> = {}): RunResult {
     workload: { name: 'test', seed: 1, params: {} },
     timeOriginMs: 1_700_000_000_000,
     events: [],
+    timeline: [],
     heapSamples: [],
     summary: {
       pauses: { count: 0, totalMs: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeRun, timelineFromEvents } from '../../src/metrics/summary.ts';
 import { mmuCurve } from '../../src/metrics/mmu.ts';
 import { gcEvent } from './fixtures.ts';
+import type { TimelineInterval } from '../../src/metrics/gc-tracer.ts';
 
 describe('summarizeRun', () => {
   const events = [
@@ -30,9 +31,9 @@ describe('summarizeRun', () => {
     expect(s.bmu[2].util).toBe(0.5);
   });
 
-  it('counts pauses and incremental steps as GC time', () => {
-    expect(s.gcMs).toBe(19);
-    expect(s.gcOverhead).toBe(0.19);
+  it('without a timeline, counts the pauses as GC time', () => {
+    expect(s.gcMs).toBe(16);
+    expect(s.gcOverhead).toBe(0.16);
     expect(s.wallMs).toBe(100);
     expect(s.mutatorThroughput).toBe(5000); // 500 units in 0.1 s
     expect(s.allocatedBytes).toBe(12345);
@@ -49,6 +50,30 @@ describe('summarizeRun', () => {
   it('takes partial utilisation into MMU', () => {
     const t = summarizeRun([], 100, { workUnits: 0, allocatedBytes: 0, windowsMs: [10], utilization: [{ startMs: 0, durationMs: 50, util: 0.5 }] });
     expect(t.mmu[0].util).toBe(0.5);
+  });
+
+  it('derives MMU and GC overhead from one timeline of pauses and incremental steps, so they agree', () => {
+    // 100 ms run: a scavenge pause [10, 12), steps [20, 21) [25, 26) [30, 32), the finalizing pause
+    // [40, 44) with a sub-phase inside it, and a helper's concurrent marking [15, 40) that the
+    // mutator does not see. Stopped: 2 + 1 + 1 + 2 + 4 = 10 ms.
+    const timeline: TimelineInterval[] = [
+      { kind: 'pause', thread: 0, name: 'scavenge', startMs: 10, durationMs: 2, gc: 0 },
+      { kind: 'step', thread: 0, name: 'mc.incremental.start', startMs: 20, durationMs: 1, gc: 1 },
+      { kind: 'concurrent', thread: 1, name: 'mc.background.mark', startMs: 15, durationMs: 25, gc: 1, busyMs: 20 },
+      { kind: 'step', thread: 0, name: 'mc.incremental', startMs: 25, durationMs: 1, gc: 1 },
+      { kind: 'step', thread: 0, name: 'mc.incremental', startMs: 30, durationMs: 2, gc: 1 },
+      { kind: 'pause', thread: 0, name: 'mark-compact', startMs: 40, durationMs: 4, gc: 1 },
+      { kind: 'phase', thread: 0, name: 'mc.mark', startMs: 40.5, durationMs: 3, gc: 1 },
+    ];
+    const evs = [gcEvent({ index: 0, startMs: 10, pauseMs: 2 }), gcEvent({ index: 1, type: 'mark-compact', startMs: 40, pauseMs: 4 })];
+    const t = summarizeRun(evs, 100, { workUnits: 0, allocatedBytes: 0, windowsMs: [1, 2, 5, 10, 12, 100], timeline });
+    expect(t.gcMs).toBe(10);
+    expect(t.gcOverhead).toBe(0.1);
+    // w = 1, 2: a window inside a pause. w = 5: [40, 45) holds the 4 ms pause. w = 10: [34, 44)
+    // holds 4 ms (the steps alone hold at most 3). w = 12: [20, 32), [30, 42) and [32, 44) hold
+    // 4 ms each. w = 100: the whole run, 1 - 10/100.
+    expect(t.mmu.map((p) => p.util)).toEqual([0, 0, 0.2, 0.6, 8 / 12, 0.9]);
+    expect(t.mmu.at(-1)!.util).toBeCloseTo(1 - t.gcOverhead, 15);
   });
 
   it('handles a run of no length', () => {
