@@ -126,3 +126,14 @@ export function concurrentMarkerCount(o: GcOptions): number {
   if (!o.concurrentMarking) return 0;
   return o.concurrentMarkers < 0 ? o.threads - 1 : o.concurrentMarkers;
 }
+
+/**
+ * How a configuration marks, which decides what its marking figures can be compared with:
+ * `stop-the-world` (no marking while the mutator runs), `incremental` (steps on the main thread,
+ * as with one thread or --no-concurrent-marking), or `concurrent (N markers)` on helpers.
+ */
+export function markingMode(o: GcOptions): string {
+  if (!o.incrementalMarking) return 'stop-the-world';
+  const n = concurrentMarkerCount(o);
+  return n > 0 && o.threads > 1 ? `concurrent (${n} marker${n === 1 ? '' : 's'})` : 'incremental';
+}

@@ -1,12 +1,14 @@
 /**
  * Summaries of a sweep across trials: per configuration, the median/min/max/spread of every
  * metric of the successful trials (src/metrics/trials.ts), disagreement warnings, the
- * representative trial, speedup and parallel efficiency against threads = 1, and sweep-wide
- * checks (the digest must not depend on the configuration: DESIGN §4). Pure; main thread.
+ * representative trial, speedup and parallel efficiency of each parallel phase against the
+ * threads = 1 configuration that marks the same way, and sweep-wide checks (the digest must not
+ * depend on the configuration: DESIGN §4). Pure; main thread.
  */
 import type { GCType, RunResult } from '../metrics/result.ts';
-import { GC_TYPES } from '../metrics/summary.ts';
+import { GC_TYPES, workPerGc } from '../metrics/summary.ts';
 import { flattenRunSummary, summarizeTrials } from '../metrics/trials.ts';
+import { markingMode, type GcOptions } from '../options.ts';
 import { efficiency, loadImbalance, speedup } from '../metrics/imbalance.ts';
 import type { ConfigurationRecord, ConfigurationSummary, ScalingSummary, SweepFailure, SweepResults, TrialRecord } from './sweep-results.ts';
 
@@ -14,7 +16,9 @@ import type { ConfigurationRecord, ConfigurationSummary, ScalingSummary, SweepFa
  * Every numeric metric of one run, flat: flattenRunSummary's (`pauses.p95`, `gcOverhead`,
  * `mmu@10`…), plus per collector `scavenge.p95`…, time to safepoint, main-thread ms per phase
  * `phase.<scope>` (summed over the run's GCs), per parallel phase the mean load imbalance of
- * busy time `imbalance.<phase>` and the steals `steals.<phase>`, and bytes moved.
+ * busy time `imbalance.<phase>` and the steals `steals.<phase>`, bytes moved, and the work done
+ * per GC (`work.*`: bytes marked, evacuated and copied, pages swept), so that two configurations
+ * that did different work are told apart.
  */
 export function trialMetrics(r: RunResult): Record<string, number> {
   const out = flattenRunSummary(r.summary);
@@ -52,6 +56,7 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   out.survivedBytes = survived;
   out.promotedBytes = promoted;
   out.evacuatedBytes = evacuated;
+  for (const [k, v] of Object.entries(workPerGc(r.events))) out[`work.${k}`] = v;
   for (const [k, v] of Object.entries(phaseMs)) out[`phase.${k}`] = v;
   for (const [k, v] of Object.entries(imb)) out[`imbalance.${k}`] = v.sum / v.n;
   for (const [k, v] of Object.entries(steals)) out[`steals.${k}`] = v;
@@ -79,11 +84,15 @@ export function summarizeConfiguration(c: ConfigurationRecord): ConfigurationSum
   };
 }
 
-/** Figures compared against threads = 1: pause totals and percentiles, and every phase. */
+/**
+ * Figures compared against threads = 1: the parallel phases only (those with per-thread figures,
+ * hence an `imbalance.` metric). Pauses and main-thread phases mix work that no thread count
+ * shares out; they are shown as times, not as speedups.
+ */
 function scalingKeys(metrics: Record<string, unknown>): string[] {
-  const keys = ['pauses.totalMs', 'pauses.p50', 'pauses.p95', 'pauses.max', ...GC_TYPES.map((t: GCType) => `${t}.totalMs`)];
-  for (const k of Object.keys(metrics)) if (k.startsWith('phase.')) keys.push(k);
-  return keys.filter((k) => k in metrics);
+  const keys: string[] = [];
+  for (const k of Object.keys(metrics)) if (k.startsWith('phase.') && `imbalance.${k.slice(6)}` in metrics) keys.push(k);
+  return keys;
 }
 
 export function scalingAgainst(base: ConfigurationRecord, c: ConfigurationRecord): ScalingSummary | null {
@@ -99,12 +108,24 @@ export function scalingAgainst(base: ConfigurationRecord, c: ConfigurationRecord
   return { baselineId: base.id, threads, figures };
 }
 
+/**
+ * The baseline of a configuration's speedups: the one of its group (same workload, parameters
+ * and options but the thread count) at threads = 1 that marks the same way. A configuration
+ * marking concurrently has none (one thread cannot mark concurrently): comparing it with
+ * incremental marking at threads = 1 would compare two algorithms.
+ */
+export function scalingBaseline(s: SweepResults, c: ConfigurationRecord): ConfigurationRecord | null {
+  const mode = markingMode(c.resolvedOptions as GcOptions);
+  const base = s.configurations.find((b) => b.group === c.group && b.resolvedOptions.threads === 1 && markingMode(b.resolvedOptions as GcOptions) === mode);
+  return base !== undefined && base !== c ? base : null;
+}
+
 /** Fills in every configuration's summary and the sweep's failures and warnings, in place. */
 export function summarizeSweep(s: SweepResults): SweepResults {
   for (const c of s.configurations) c.summary = summarizeConfiguration(c);
   for (const c of s.configurations) {
-    const base = s.configurations.find((b) => b.group === c.group && b.resolvedOptions.threads === 1);
-    c.summary.scaling = base !== undefined && base !== c ? scalingAgainst(base, c) : null;
+    const base = scalingBaseline(s, c);
+    c.summary.scaling = base !== null ? scalingAgainst(base, c) : null;
   }
   const failures: SweepFailure[] = [];
   for (const c of s.configurations) {

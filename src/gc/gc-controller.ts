@@ -429,6 +429,8 @@ export class GcController {
     let candidates = 0;
     let abortedCandidates = 0;
     let releasedPages = 0;
+    let markedBytes = 0;
+    let sweptPages = 0;
     let pageMap = null;
     let incremental: IncrementalMarkingStats | null = null;
     if (type === 'scavenge') {
@@ -466,6 +468,8 @@ export class GcController {
       candidates = f.candidates;
       abortedCandidates = f.abortedCandidates;
       releasedPages = f.releasedPages;
+      markedBytes = f.markedBytes;
+      sweptPages = f.sweptPages;
       pageMap = f.pageMap;
       const live = this.oldGenerationBytes();
       this.oldLimitBytes = Math.min(this.opts.maxOldBytes, Math.max(this.opts.initialOldLimitBytes, live * this.opts.growingFactor));
@@ -495,6 +499,8 @@ export class GcController {
       evacuationCandidates: candidates,
       abortedCandidates,
       releasedPages,
+      markedBytes,
+      sweptPages,
       pageMap,
     };
     this.events.push(ev);

@@ -71,6 +71,10 @@ export interface MarkCompactFigures {
   abortedCandidates: number;
   /** Empty pages returned to the pool. */
   releasedPages: number;
+  /** Live bytes marked by the cycle (every page, every thread, every step). */
+  markedBytes: number;
+  /** Old pages queued for sweeping. */
+  sweptPages: number;
   evacuatedBytes: number;
   promotedBytes: number;
   survivedBytes: number;
@@ -173,8 +177,9 @@ export class MarkCompactCollector {
     const pageMap: PageMapEntry[] = [];
     const candidates = this.candidates;
     this.candidates = [];
+    let markedBytes = 0;
     clock.serial('mc.evacuate.candidates', () => {
-      this.accumulateLiveBytes();
+      markedBytes = this.accumulateLiveBytes();
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
         for (const p of heap.pagesOf(s)) {
           const candidate = (heap.pageFlags(p) & PAGE_EVACUATION_CANDIDATE) !== 0;
@@ -276,7 +281,8 @@ export class MarkCompactCollector {
 
     for (const e of pageMap) e.afterLiveBytes = heap.spaceOf(e.page << PAGE_BITS) === SPACE_FREE ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];
     const promotedBytes = Math.max(0, this.oldGenerationUsedBytes() - oldBefore);
-    return { candidates: candidates.length, abortedCandidates, releasedPages, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
+    const sweptPages = shared.sweepItems.count;
+    return { candidates: candidates.length, abortedCandidates, releasedPages, markedBytes, sweptPages, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
   }
 
   /**
@@ -336,17 +342,20 @@ export class MarkCompactCollector {
     return released;
   }
 
-  /** Sums every marking thread's per-page live bytes into the page metadata. */
-  private accumulateLiveBytes(): void {
+  /** Sums every marking thread's per-page live bytes into the page metadata; returns the total. */
+  private accumulateLiveBytes(): number {
     const heap = this.heap;
     const pages = heap.totalPages;
     const rows = this.shared.threadLive;
     const threads = rows.length / pages;
+    let total = 0;
     for (let p = 0; p < pages; p++) {
       let sum = 0;
       for (let t = 0; t < threads; t++) sum += rows[t * pages + p];
       heap.pageMeta[p * META_WORDS + M_LIVE_BYTES] = sum;
+      total += sum;
     }
+    return total;
   }
 
   /**

@@ -41,5 +41,5 @@ export {
   type TrialStats,
   type TrialsSummary,
 } from './trials.ts';
-export { GC_TYPES, summarizeRun, timelineFromEvents, utilizationTimeline, type SummaryExtra } from './summary.ts';
+export { GC_TYPES, summarizeRun, timelineFromEvents, utilizationTimeline, workPerGc, type SummaryExtra, type WorkPerGc } from './summary.ts';
 export { GcTracer, isMutatorStopped, mainThreadGcMs, type IntervalKind, type TimelineInterval } from './gc-tracer.ts';

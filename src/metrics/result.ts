@@ -77,6 +77,10 @@ export interface GCEvent {
   abortedCandidates: number;
   /** Empty old-generation pages returned to the page pool after marking. */
   releasedPages: number;
+  /** Work done (mark-compact): live bytes the marking cycle marked, on every thread and in every step. */
+  markedBytes: number;
+  /** Work done (mark-compact): old pages queued for sweeping, in the pause or concurrently. */
+  sweptPages: number;
   pageMap: PageMapEntry[] | null;
 }
 

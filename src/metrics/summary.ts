@@ -82,3 +82,25 @@ export function summarizeRun(events: readonly GCEvent[], wallMs: number, extra: 
     allocatedBytes: extra.allocatedBytes,
   };
 }
+
+/** The work a run's GCs did, per GC: what a pause is paid for (means over the GCs of each type). */
+export interface WorkPerGc {
+  markedBytesPerMarkCompact: number;
+  evacuatedBytesPerMarkCompact: number;
+  candidatesPerMarkCompact: number;
+  sweptPagesPerMarkCompact: number;
+  copiedBytesPerScavenge: number;
+}
+
+export function workPerGc(events: readonly GCEvent[]): WorkPerGc {
+  const majors = events.filter((e) => e.type === 'mark-compact');
+  const minors = events.filter((e) => e.type === 'scavenge');
+  const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  return {
+    markedBytesPerMarkCompact: mean(majors.map((e) => e.markedBytes ?? 0)),
+    evacuatedBytesPerMarkCompact: mean(majors.map((e) => e.evacuatedBytes)),
+    candidatesPerMarkCompact: mean(majors.map((e) => e.evacuationCandidates)),
+    sweptPagesPerMarkCompact: mean(majors.map((e) => e.sweptPages ?? 0)),
+    copiedBytesPerScavenge: mean(minors.map((e) => e.survivedBytes + e.promotedBytes)),
+  };
+}

@@ -171,6 +171,34 @@ export function heapChartSpec(s: SweepResults): Spec | null {
   } as Spec;
 }
 
+// ---- pauses over time -----------------------------------------------------------------------------
+
+/** Every pause of each configuration's representative trial against when it happened. */
+export function pauseScatterSpec(s: SweepResults): Spec | null {
+  const rows: Row[] = [];
+  for (const c of s.configurations) {
+    const r = representativeRun(c);
+    if (!r) continue;
+    for (const e of r.events) rows.push({ config: c.label, tMs: e.startMs, pauseMs: e.pauseMs, type: e.type, gc: e.index });
+  }
+  if (rows.length === 0) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Every pause over time (representative trial)',
+    width: WIDTH + 120,
+    height: HEIGHT,
+    data: { values: rows },
+    mark: { type: 'point', filled: true, size: 22, opacity: 0.75 },
+    encoding: {
+      x: { field: 'tMs', type: 'quantitative', title: 'time since the run started (ms)' },
+      y: { field: 'pauseMs', type: 'quantitative', title: 'pause (ms)' },
+      color: { field: 'config', type: 'nominal', title: 'configuration' },
+      shape: { field: 'type', type: 'nominal', title: 'GC' },
+      tooltip: [{ field: 'config' }, { field: 'gc' }, { field: 'type' }, { field: 'pauseMs', format: '.2f' }],
+    },
+  } as Spec;
+}
+
 // ---- per-thread timeline of one GC ------------------------------------------------------------------
 
 export interface PickedGc {

@@ -1,8 +1,11 @@
 /**
  * Result JSON → Chrome Trace Event Format (opens in Perfetto and chrome://tracing), and a
  * checker for the rules Perfetto silently enforces. One process per run, one track per thread
- * (`mutator`, `gc-worker-N`), a slice per GC on the mutator track, a slice per thread per
- * parallel phase, heap counters. Times are µs from the earliest run's timeOriginMs.
+ * (`mutator`, `gc-worker-N`): a slice per GC on the mutator track with its sequential sub-phases
+ * nested inside, a slice per thread per parallel phase, the tracer's main-thread steps
+ * (incremental marking, lazy sweeping) on the mutator track and the helpers' concurrent marking
+ * and sweeping on theirs, heap and barrier counters. Every run starts at time 0, so
+ * configurations line up one under the other, in the order given.
  */
 
 import type { GCEvent, PhaseRecord, RunResult } from '../metrics/result.ts';
@@ -46,6 +49,9 @@ export function gcSliceName(type: GCEvent['type']): string {
  * (`mc.mark` → `MC_BACKGROUND_MARKING`, `mc.sweep` → `MC_BACKGROUND_SWEEPING`).
  */
 export function phaseSliceName(phase: string, thread: number): string {
+  // V8's own names for the background phases.
+  if (phase === 'mc.background.mark') return 'V8.GC_MC_BACKGROUND_MARKING';
+  if (phase === 'mc.background.sweep') return 'V8.GC_MC_BACKGROUND_SWEEPING';
   const up = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
   let prefix: string;
   let rest: string;
@@ -107,19 +113,16 @@ function nestSlices(slices: Slice[]): void {
 }
 
 /**
- * The Chrome trace of one or more runs. Run i is pid i + 1, named by its label; its threads are
- * every thread seen in its events plus `config.threads` if set. Timestamps: µs since the earliest
- * timeOriginMs among the runs, so all runs share one clock and numbers stay small.
+ * The Chrome trace of one or more runs. Run i is pid i + 1, named by its label and sorted in the
+ * order given; its threads are every thread seen in its events and timeline plus
+ * `config.threads` if set. Timestamps: µs since the start of each run, so runs line up at 0.
  */
 export function toChromeTrace(results: readonly { label: string; result: RunResult }[]): ChromeTrace {
   const events: TraceEvent[] = [];
-  let origin = Infinity;
-  for (const r of results) if (r.result.timeOriginMs < origin) origin = r.result.timeOriginMs;
-  if (origin === Infinity) origin = 0;
 
   results.forEach(({ label, result }, i) => {
     const pid = i + 1;
-    const base = result.timeOriginMs - origin; // ms offset of this run's clock
+    const base = 0; // every run on its own clock, from 0
     const slices: Slice[] = [];
     const addSlice = (tid: number, startMs: number, endMs: number, name: string, args: Record<string, unknown>): void => {
       const startUs = us(base + startMs);
@@ -135,6 +138,8 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
       for (let t = 0; t < configured; t++) threads.add(t);
     }
     for (const ev of result.events) for (const ph of ev.parallel) for (const t of ph.threads) threads.add(t.thread);
+    const timeline = result.timeline ?? [];
+    for (const iv of timeline) threads.add(iv.thread);
 
     events.push({ ph: 'M', pid, tid: 0, name: 'process_name', args: { name: label } });
     events.push({ ph: 'M', pid, tid: 0, name: 'process_sort_index', args: { sort_index: pid } });
@@ -153,6 +158,20 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
         afterBytes: ev.afterBytes,
       });
       for (const ph of ev.parallel) addPhase(ph, ev, addSlice);
+    }
+    const parallelNames = new Map<number, Set<string>>();
+    for (const ev of result.events) parallelNames.set(ev.index, new Set(ev.parallel.map((p) => p.name)));
+    for (const iv of timeline) {
+      if (iv.kind === 'pause') continue; // the GC slices above
+      // A parallel phase already has its per-thread slices; the rest of a pause's sub-phases are the main thread's alone.
+      if (iv.kind === 'phase' && parallelNames.get(iv.gc)?.has(iv.name)) continue;
+      const args: Record<string, unknown> = { kind: iv.kind, scope: iv.name, gc: iv.gc };
+      if (iv.busyMs !== undefined) args.busyMs = iv.busyMs;
+      if (iv.barrierRecords !== undefined) args.barrierRecords = iv.barrierRecords;
+      addSlice(tidOf(iv.thread), iv.startMs, iv.startMs + iv.durationMs, phaseSliceName(iv.name, iv.thread), args);
+      if (iv.barrierRecords !== undefined) {
+        events.push({ ph: 'C', pid, tid: 0, ts: us(base + iv.startMs + iv.durationMs), name: 'marking barrier', args: { records: iv.barrierRecords } });
+      }
     }
     nestSlices(slices);
     for (const s of slices) events.push(s.ev);
@@ -176,7 +195,7 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',
-    metadata: { 'gcsim-origin-ms': origin, runs: results.map((r) => r.label) },
+    metadata: { runs: results.map((r) => r.label), origins: results.map((r) => r.result.timeOriginMs) },
   };
 }
 

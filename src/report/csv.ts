@@ -5,11 +5,20 @@
  * (nothing at all when its worker died) and the failure in `status`/`failure_*`.
  */
 import { OPTION_TABLE } from '../options.ts';
-import { GC_TYPES } from '../metrics/summary.ts';
+import { GC_TYPES, workPerGc, type WorkPerGc } from '../metrics/summary.ts';
+import { markingMode, type GcOptions } from '../options.ts';
 import type { PauseSummary } from '../metrics/result.ts';
 import type { SweepResults } from '../experiments/sweep-results.ts';
 
 const PAUSE_COLUMNS = ['count', 'totalMs', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
+/** Work per GC of the trial (the same on each of its rows). */
+const WORK_COLUMNS: readonly (readonly [keyof WorkPerGc, string])[] = [
+  ['markedBytesPerMarkCompact', 'marked_bytes_per_mc'],
+  ['evacuatedBytesPerMarkCompact', 'evacuated_bytes_per_mc'],
+  ['candidatesPerMarkCompact', 'candidates_per_mc'],
+  ['sweptPagesPerMarkCompact', 'swept_pages_per_mc'],
+  ['copiedBytesPerScavenge', 'copied_bytes_per_scavenge'],
+];
 
 /** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. */
 export function csvField(v: unknown): string {
@@ -31,6 +40,7 @@ export function sweepCsv(s: SweepResults): string {
     'workload',
     ...paramNames.map((p) => `param.${p}`),
     ...optionNames,
+    'marking_mode',
     'trial',
     'index',
     'seed',
@@ -46,6 +56,7 @@ export function sweepCsv(s: SweepResults): string {
     'allocated_bytes',
     'host_ms',
     'digest',
+    ...WORK_COLUMNS.map(([, col]) => col),
   ];
   const lines = [csvLine(header)];
   for (const c of s.configurations) {
@@ -55,17 +66,19 @@ export function sweepCsv(s: SweepResults): string {
       c.workload,
       ...paramNames.map((p) => c.resolvedParams?.[p]),
       ...optionNames.map((o) => (c.resolvedOptions as Record<string, unknown>)[o]),
+      markingMode(c.resolvedOptions as GcOptions),
     ];
     for (const t of c.trials) {
       const r = t.result;
       const common = [t.trial, t.index, t.seed, t.status, t.failure?.kind, t.failure?.message];
+      const work = r === null ? null : workPerGc(r.events);
       for (const type of ['all', ...GC_TYPES]) {
         const p: PauseSummary | undefined = r === null ? undefined : type === 'all' ? r.summary.pauses : r.summary.pausesByType[type];
         const tail =
           r === null
             ? [r, r, r, r, r, t.hostMs, '']
             : [r.summary.wallMs, r.summary.gcMs, r.summary.gcOverhead, r.summary.mutatorThroughput, r.summary.allocatedBytes, t.hostMs, r.digest];
-        lines.push(csvLine([...fixed, ...common, type, ...PAUSE_COLUMNS.map((k) => p?.[k]), ...tail]));
+        lines.push(csvLine([...fixed, ...common, type, ...PAUSE_COLUMNS.map((k) => p?.[k]), ...tail, ...WORK_COLUMNS.map(([k]) => work?.[k])]));
       }
     }
   }

@@ -1,11 +1,13 @@
 /**
  * report.html of a sweep: one self-contained file (inline CSS and SVG, no external resources)
- * with the pause table, failures and warnings, the charts (pauses against threads, MMU/BMU,
- * heap over time, per-thread timelines of representative GCs, a page occupancy map), scaling
- * and load balance, and the configuration and environment. A few lines of inline script check,
+ * with the pause table (marking mode and work per GC beside the pauses), failures and warnings,
+ * the charts (pauses against threads, every pause over time, MMU/BMU, heap over time, per-thread
+ * timelines of representative GCs, a page occupancy map), the marking cycles, scaling of the
+ * parallel phases and load balance, and the configuration and environment. A few lines of inline script check,
  * in a browser, that every chart rendered (console.error otherwise: the browser test's signal).
  */
-import { OPTION_TABLE, optionFlag } from '../options.ts';
+import { OPTION_TABLE, markingMode, optionFlag, type GcOptions } from '../options.ts';
+import { isMutatorStopped } from '../metrics/gc-tracer.ts';
 import type { SweepResults } from '../experiments/sweep-results.ts';
 import {
   heapChartSpec,
@@ -13,7 +15,9 @@ import {
   pageMapChartSpec,
   pageMapGc,
   pauseChartSpec,
+  pauseScatterSpec,
   renderSvg,
+  representativeRun,
   representativeGcs,
   timelineChartSpec,
 } from './charts.ts';
@@ -21,7 +25,7 @@ import { balanceRows, escapeHtml, g1Rows, headlineWarnings, htmlTable, pauseTabl
 import type { TopLevelSpec } from 'vega-lite';
 
 /** The charts a report has, in order; `data-chart` names for the browser check. */
-export const CHART_NAMES = ['pauses', 'mmu', 'heap', 'timeline-mark-compact', 'timeline-scavenge', 'page-map'] as const;
+export const CHART_NAMES = ['pauses', 'pause-scatter', 'mmu', 'heap', 'timeline-mark-compact', 'timeline-scavenge', 'page-map'] as const;
 
 interface Figure {
   name: string;
@@ -61,6 +65,13 @@ function figures(s: SweepResults): Figure[] {
       empty: none,
       caption:
         'Median over trials of each configuration’s p50, p95 and maximum pause, against the number of threads in a parallel phase (main thread included). The faint bar spans the trials’ minimum to maximum. Log scale when every value is positive.',
+    },
+    {
+      name: 'pause-scatter',
+      spec: pauseScatterSpec(s),
+      empty: none,
+      caption:
+        'Every pause of each configuration’s representative trial at the time it started: a first GC much slower than the later ones of its kind is code warming up, a drift is the heap growing, a band of slow mark-compacts is the finalization pause.',
     },
     {
       name: 'mmu',
@@ -178,6 +189,65 @@ function problemsSection(s: SweepResults): string {
   return html;
 }
 
+/**
+ * One row per marking cycle of each configuration's representative trial: when marking started,
+ * how long it ran beside the mutator, the main thread's steps, the helpers' busy time, the
+ * mutator's utilisation while marking (1 − the main thread's pauses and steps in that span, from
+ * the tracer's timeline), barrier records and floating garbage (— when not measured).
+ */
+export function markingCycleRows(s: SweepResults): string[][] {
+  const rows: string[][] = [];
+  const f1 = (v: number): string => v.toFixed(1);
+  for (const c of s.configurations) {
+    const r = representativeRun(c);
+    if (!r) continue;
+    const mode = markingMode(c.resolvedOptions as GcOptions);
+    for (const ev of r.events) {
+      const inc = ev.incremental;
+      if (inc === null) continue;
+      const start = ev.startMs - inc.walltimeMs;
+      let stopped = 0;
+      for (const iv of r.timeline ?? []) {
+        if (!isMutatorStopped(iv)) continue;
+        const a = Math.max(start, iv.startMs);
+        const b = Math.min(ev.startMs, iv.startMs + iv.durationMs);
+        if (b > a) stopped += b - a;
+      }
+      const util = inc.walltimeMs > 0 ? 1 - stopped / inc.walltimeMs : 1;
+      const helperMs = inc.concurrentMsPerThread.reduce((a, b) => a + b, 0);
+      rows.push([
+        c.label,
+        mode,
+        `#${ev.index}`,
+        f1(start),
+        f1(inc.walltimeMs),
+        String(inc.steps),
+        `${f1(inc.stepsMs)} (max ${inc.biggestStepMs.toFixed(2)})`,
+        f1(helperMs),
+        `${(100 * util).toFixed(1)}%`,
+        String(inc.barrierRecords),
+        inc.floatingGarbageBytes === null ? '—' : (inc.floatingGarbageBytes / 1048576).toFixed(2),
+        f1(ev.pauseMs),
+      ]);
+    }
+  }
+  return rows;
+}
+
+function markingCyclesSection(s: SweepResults): string {
+  const rows = markingCycleRows(s);
+  const head = `<h2 id="marking">Marking cycles</h2><p class="sub">Each marking cycle of each configuration’s representative trial, from its start to its finalization pause. Mutator utilisation while marking: 1 − the main thread’s pauses and steps in that span. Floating garbage is measured only in verify mode (— otherwise).</p>`;
+  if (rows.length === 0) return `${head}<p class="empty">No marking cycle ran beside the mutator (stop-the-world marking, or no mark-compact).</p>`;
+  return (
+    head +
+    htmlTable(
+      ['configuration', 'marking', 'finalized by', 'start ms', 'duration ms', 'steps', 'step ms', 'helper busy ms', 'mutator utilisation', 'barrier records', 'floating MB', 'final pause ms'],
+      rows,
+      { right: [false, false, false, true, true, true, true, true, true, true, true, true] },
+    )
+  );
+}
+
 export async function renderReportHtml(s: SweepResults): Promise<string> {
   const pt = pauseTable(s);
   const figs = await Promise.all(figures(s).map(figureHtml));
@@ -204,15 +274,17 @@ export async function renderReportHtml(s: SweepResults): Promise<string> {
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="sub">${s.configurations.length} configurations × ${s.spec.trials} trials (+${s.spec.warmup} warm-up), ${escapeHtml(s.createdAt)}, ${escapeHtml(s.env.node)} on ${s.env.cpus} CPUs.${status}</p>
-<nav><a href="#pauses">Pauses</a><a href="#problems">Failures and warnings</a><a href="#charts">Charts</a><a href="#scaling">Scaling</a><a href="#config">Configuration</a></nav>
+<nav><a href="#pauses">Pauses</a><a href="#problems">Failures and warnings</a><a href="#charts">Charts</a><a href="#marking">Marking cycles</a><a href="#scaling">Scaling</a><a href="#config">Configuration</a></nav>
 <h2 id="pauses">Pause percentiles per configuration</h2>
-<p class="sub">Median across successful trials; ±: spread of the trials, (max − min) / median. Pause speedup: total pause time at threads = 1 over this configuration’s.</p>
-${htmlTable(pt.header, pt.rows.map((r, i) => (pt.notes[i] === null ? r : [r[0], r[1], pt.notes[i]!, '', '', '', '', '', ''])), { right: pt.right })}
+<p class="sub">Median across successful trials; ±: spread of the trials, (max − min) / median. Marking: how the configuration marks (threads = 1 marks incrementally, more threads concurrently unless --no-concurrent-marking): configurations that mark differently run different algorithms. Work per GC (marked, evacuated, copied) says whether two configurations did the same work for their pauses.</p>
+${htmlTable(pt.header, pt.rows.map((r, i) => (pt.notes[i] === null ? r : [r[0], r[1], pt.notes[i]!, ...pt.header.slice(3).map(() => '')])), { right: pt.right })}
 ${problemsSection(s)}
 <h2 id="charts">Charts</h2>
 ${figs.join('\n')}
+${markingCyclesSection(s)}
 <h2 id="scaling">Scaling and load balance</h2>
-${scaling.length > 0 ? htmlTable(['configuration', 'figure (ms)', 'threads = 1', 'this', 'speedup', 'efficiency', 'against'], scaling, { right: [false, false, true, true, true, true, false] }) : '<p class="empty">No configuration with threads &gt; 1 succeeded alongside its threads = 1 baseline.</p>'}
+<p class="sub">Speedup and efficiency of the parallel phases only, against the threads = 1 configuration that marks the same way. A configuration that marks concurrently has no such baseline (one thread marks incrementally); its phases are shown as times in results.json and results.csv. Sweep <code>--concurrent-marking false</code> to compare one algorithm across thread counts.</p>
+${scaling.length > 0 ? htmlTable(['configuration', 'parallel phase (ms)', 'threads = 1', 'this', 'speedup', 'efficiency', 'against'], scaling, { right: [false, false, true, true, true, true, false] }) : '<p class="empty">No configuration with threads &gt; 1 has a successful threads = 1 baseline that marks the same way.</p>'}
 ${g1}
 ${balance.length > 0 ? `<h3>Load balance per parallel phase (max / mean busy time per thread; 1.00 = perfect) and successful steals</h3>${htmlTable(['configuration', 'phase', 'imbalance', 'steals'], balance, { right: [false, false, true, true] })}` : ''}
 ${configSection(s)}

@@ -7,6 +7,7 @@ import type { TrialStats } from '../metrics/trials.ts';
 import type { GCEvent } from '../metrics/result.ts';
 import { phaseImbalance, type ImbalanceStats } from '../metrics/imbalance.ts';
 import type { ConfigurationRecord, SweepResults } from '../experiments/sweep-results.ts';
+import { markingMode, type GcOptions } from '../options.ts';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -37,14 +38,19 @@ export interface TextTable {
   notes: (string | null)[];
 }
 
-/** Pause percentiles per configuration (one row each), medians across the successful trials. */
+/**
+ * Pause percentiles per configuration (one row each), medians across the successful trials,
+ * with how the configuration marks and the work done per GC beside them, so that a reader sees
+ * when two configurations did different work.
+ */
 export function pauseTable(s: SweepResults): TextTable {
-  const header = ['configuration', 'ok', 'GCs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'GC time', 'pause speedup'];
+  const header = ['configuration', 'ok', 'marking', 'GCs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'GC time', 'marked MB/MC', 'evacuated MB/MC', 'copied MB/scavenge'];
   const rows: string[][] = [];
   const notes: (string | null)[] = [];
   for (const c of s.configurations) {
     const m = c.summary.metrics;
     const ok = `${c.summary.ok}/${c.trials.length}`;
+    const mode = markingMode(c.resolvedOptions as GcOptions);
     if (c.summary.ok === 0) {
       const f = c.trials.find((t) => t.failure)?.failure;
       rows.push([c.label, ok, ...header.slice(2).map(() => '')]);
@@ -52,20 +58,26 @@ export function pauseTable(s: SweepResults): TextTable {
       continue;
     }
     notes.push(null);
-    const sp = c.summary.scaling?.figures['pauses.totalMs'];
     rows.push([
       c.label,
       ok,
+      mode,
       fmtStat(m['pauses.count'], fmtCount),
       fmtStat(m['pauses.p50']),
       fmtStat(m['pauses.p95']),
       fmtStat(m['pauses.p99']),
       fmtStat(m['pauses.max']),
       fmtStat(m.gcOverhead, fmtPct),
-      sp ? `${sp.speedup.toFixed(2)}x` : c.resolvedOptions.threads === 1 ? '1.00x' : '—',
+      fmtStat(m['work.markedBytesPerMarkCompact'], fmtMb),
+      fmtStat(m['work.evacuatedBytesPerMarkCompact'], fmtMb),
+      fmtStat(m['work.copiedBytesPerScavenge'], fmtMb),
     ]);
   }
-  return { header, rows, right: header.map((_, i) => i > 0), notes };
+  return { header, rows, right: header.map((_, i) => i > 0 && i !== 2), notes };
+}
+
+function fmtMb(v: number): string {
+  return (v / 1048576).toFixed(2);
 }
 
 /** Columns padded to their widest cell. */
@@ -88,7 +100,10 @@ export function htmlTable(header: readonly string[], rows: readonly (readonly st
   );
 }
 
-/** Speedup and efficiency of each phase against threads = 1, one row per configuration and figure. */
+/**
+ * Speedup and efficiency of each parallel phase against the threads = 1 configuration that marks
+ * the same way, one row per configuration and phase.
+ */
 export function scalingRows(s: SweepResults): string[][] {
   const rows: string[][] = [];
   for (const c of s.configurations) {

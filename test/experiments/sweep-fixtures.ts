@@ -28,6 +28,8 @@ export function fakeRun(threads: number, pauses: number[], over: Partial<RunResu
       evacuationCandidates: type === 'mark-compact' ? 1 : 0,
       abortedCandidates: 0,
       releasedPages: 0,
+      markedBytes: 0,
+      sweptPages: 0,
       pageMap:
         type === 'mark-compact'
           ? [

@@ -18,21 +18,37 @@ describe('sweep summaries', () => {
     expect(m['steals.scavenge.parallel']).toBe(2);
   });
 
-  it('takes the median per metric, the representative trial, and speedup against threads = 1', () => {
+  it('takes the median per metric and the representative trial; no speedup for concurrent marking against incremental', () => {
     const s = standardSweep();
     const [one, two] = s.configurations;
     expect(one.summary.ok).toBe(2);
     expect(one.summary.metrics['pauses.max'].median).toBe(40);
     expect(two.summary.metrics['pauses.totalMs'].median).toBeCloseTo((41 + 43) / 2);
+    // threads = 2 marks concurrently, threads = 1 incrementally: two algorithms, no baseline.
     expect(one.summary.scaling).toBeNull();
-    const sc = two.summary.scaling!;
-    expect(sc.baselineId).toBe('c0');
-    expect(sc.figures['pauses.totalMs'].speedup).toBeCloseTo((82 + 83) / 2 / 42);
-    expect(sc.figures['pauses.totalMs'].efficiency).toBeCloseTo(sc.figures['pauses.totalMs'].speedup / 2);
-    expect(Object.keys(sc.figures)).toContain('phase.scavenge.parallel');
+    expect(two.summary.scaling).toBeNull();
     // Representative: the lower median by total pause, i.e. trial 0 (82 ms) of threads = 1.
     expect(representativeTrial(one.trials)!.trial).toBe(0);
     expect(s.failures).toEqual([]);
+  });
+
+  it('reports speedup of the parallel phases only, against threads = 1 marking the same way', () => {
+    const s = fakeSweep(
+      [
+        [fakeRun(1, [10, 20, 40, 12]), fakeRun(1, [10, 21, 40, 12])],
+        [fakeRun(2, [5, 10, 20, 6]), fakeRun(2, [5, 11, 21, 6])],
+      ],
+      { options: { threads: [1, 2], concurrentMarking: [false] } },
+    );
+    const [one, two] = s.configurations;
+    const sc = two.summary.scaling!;
+    expect(sc.baselineId).toBe(one.id);
+    expect(Object.keys(sc.figures).sort()).toEqual(['phase.mc.evacuate.copy', 'phase.scavenge.parallel']);
+    const b = one.summary.metrics['phase.scavenge.parallel'].median;
+    const n = two.summary.metrics['phase.scavenge.parallel'].median;
+    expect(sc.figures['phase.scavenge.parallel'].speedup).toBeCloseTo(b / n);
+    expect(sc.figures['phase.scavenge.parallel'].efficiency).toBeCloseTo(b / n / 2);
+    expect(sc.figures['pauses.totalMs']).toBeUndefined();
   });
 
   it('warns when trials disagree by more than 10%, headline metrics one line per configuration', () => {

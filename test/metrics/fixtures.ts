@@ -47,6 +47,8 @@ export function gcEvent(over: Partial<GCEvent> = {}): GCEvent {
     evacuationCandidates: 0,
     abortedCandidates: 0,
     releasedPages: 0,
+    markedBytes: 0,
+    sweptPages: 0,
     pageMap: null,
     ...over,
   };

@@ -1,5 +1,6 @@
+import { runOne } from '../../src/experiments/run.ts';
 import { describe, expect, it } from 'vitest';
-import { checkTrace, phaseSliceName, toChromeTrace, type TraceEvent } from '../../src/report/chrome-trace.ts';
+import { checkTrace, phaseSliceName, tidOf, toChromeTrace, type TraceEvent } from '../../src/report/chrome-trace.ts';
 import type { RunResult } from '../../src/metrics/result.ts';
 import { gcEvent, phase, runResult, threadStats } from '../metrics/fixtures.ts';
 
@@ -91,7 +92,7 @@ describe('toChromeTrace', () => {
     ]);
   });
 
-  it('puts several runs on one clock, relative to the earliest origin', () => {
+  it('starts every run at time 0, in the order given, so configurations line up', () => {
     const t = toChromeTrace([
       { label: 'b', result: sampleRun(ORIGIN + 1000) },
       { label: 'a', result: sampleRun(ORIGIN) },
@@ -99,11 +100,34 @@ describe('toChromeTrace', () => {
     expect(checkTrace(t)).toEqual([]);
     const minors = byName(t.traceEvents, 'MinorGC');
     expect(minors.map((e) => [e.pid, e.ts])).toEqual([
-      [1, 1_010_000],
+      [1, 10_000],
       [2, 10_000],
     ]);
     expect(byName(t.traceEvents, 'process_name').map((e) => e.args?.name)).toEqual(['b', 'a']);
+    expect(byName(t.traceEvents, 'process_sort_index').map((e) => e.args?.sort_index)).toEqual([1, 2]);
   });
+
+  it('shows concurrent marking on the helper tracks outside every pause, steps on the mutator track, and nests a pause’s sub-phases', async () => {
+    const r = await runOne({ workload: 'hide-and-seek', options: { threads: 2, verifyHeap: true } });
+    expect(r.error).toBeNull();
+    const t = toChromeTrace([{ label: 'hide-and-seek threads=2', result: r }]);
+    expect(checkTrace(t)).toEqual([]);
+    const pauses = t.traceEvents.filter((e) => e.ph === 'X' && (e.name === 'MinorGC' || e.name === 'MajorGC'));
+    const inPause = (ts: number) => pauses.some((p) => ts >= p.ts! && ts < p.ts! + p.dur!);
+    const marking = byName(t.traceEvents, 'V8.GC_MC_BACKGROUND_MARKING');
+    expect(marking.length).toBeGreaterThan(0);
+    expect(marking.every((e) => e.tid === tidOf(1))).toBe(true);
+    expect(marking.some((e) => !inPause(e.ts!))).toBe(true);
+    const steps = byName(t.traceEvents, 'V8.GC_MC_INCREMENTAL_START');
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((e) => e.tid === tidOf(0) && !inPause(e.ts!))).toBe(true);
+    // A sequential sub-phase of a mark-compact pause, nested in its MajorGC slice.
+    const sub = byName(t.traceEvents, 'V8.GC_MC_EVACUATE_CANDIDATES');
+    expect(sub.length).toBeGreaterThan(0);
+    expect(sub.every((e) => e.tid === tidOf(0) && inPause(e.ts!))).toBe(true);
+    // Barrier work shows as a counter on the mutator's process.
+    expect(byName(t.traceEvents, 'marking barrier').length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('cuts a phase that outlives its GC slice so that slices nest', () => {
     const r = sampleRun();

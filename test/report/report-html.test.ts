@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHART_NAMES, renderReportHtml } from '../../src/report/report-html.ts';
+import { CHART_NAMES, markingCycleRows, renderReportHtml } from '../../src/report/report-html.ts';
 import { fakeRun, fakeSweep, standardSweep } from '../experiments/sweep-fixtures.ts';
 
 function figures(html: string): Map<string, string> {
@@ -49,4 +49,22 @@ describe('report.html', () => {
     expect([...figs.values()].every((b) => b.includes('data-empty'))).toBe(true);
     expect(html).toContain('failed: crash: x');
   });
+
+  it('lists each marking cycle with the mutator utilisation while it ran, from the timeline', async () => {
+    const run = fakeRun(1, [10, 4]);
+    // GC #1 (a mark-compact at 30 ms) finalized a cycle that started 20 ms earlier, at 10 ms.
+    run.events[1].incremental = { stepsMs: 3, steps: 2, biggestStepMs: 2, walltimeMs: 20, concurrentMsPerThread: [5], barrierRecords: 7, floatingGarbageBytes: null };
+    run.timeline = [
+      { kind: 'pause', thread: 0, name: 'scavenge', startMs: 10, durationMs: 10, gc: 0 },
+      { kind: 'step', thread: 0, name: 'mc.incremental', startMs: 22, durationMs: 1, gc: 1 },
+      { kind: 'step', thread: 0, name: 'mc.incremental', startMs: 25, durationMs: 2, gc: 1 },
+      { kind: 'pause', thread: 0, name: 'mark-compact', startMs: 30, durationMs: 4, gc: 1 },
+    ];
+    const s = fakeSweep([[run, run], [fakeRun(2, [5]), fakeRun(2, [5])]]);
+    const rows = markingCycleRows(s);
+    expect(rows).toEqual([['splay threads=1', 'incremental', '#1', '10.0', '20.0', '2', '3.0 (max 2.00)', '5.0', '35.0%', '7', '—', '4.0']]);
+    const html = await renderReportHtml(s);
+    expect(html).toContain('<h2 id="marking">Marking cycles</h2>');
+  });
 });
+

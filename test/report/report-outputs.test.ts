@@ -68,15 +68,15 @@ describe('trace.json of a sweep', () => {
 });
 
 describe('pause table', () => {
-  it('prints medians with their spread, speedup, and failures in place of figures', () => {
+  it('prints medians with their spread, the marking mode, work per GC, and failures in place of figures', () => {
     const s = fakeSweep([
       [fakeRun(1, [10, 20]), fakeRun(1, [10, 30])],
       [{ kind: 'crash', message: 'boom' }, { kind: 'crash', message: 'boom' }],
     ]);
     const text = formatTextTable(pauseTable(s));
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^configuration\s+ok\s+GCs\s+p50 ms\s+p95 ms\s+p99 ms\s+max ms\s+GC time\s+pause speedup$/);
-    expect(lines[2]).toMatch(/^splay threads=1\s+2\/2\s+2\s+10.0\s+25.0 ±40%\s+25.0 ±40%\s+25.0 ±40%\s+\S+ ±\d+%\s+1.00x$/);
+    expect(lines[0]).toMatch(/^configuration\s+ok\s+marking\s+GCs\s+p50 ms\s+p95 ms\s+p99 ms\s+max ms\s+GC time\s+marked MB\/MC\s+evacuated MB\/MC\s+copied MB\/scavenge$/);
+    expect(lines[2]).toMatch(/^splay threads=1\s+2\/2\s+incremental\s+2\s+10.0\s+25.0 ±40%\s+25.0 ±40%\s+25.0 ±40%\s+\S+ ±\d+%\s+0.00\s+0.00\s+0.00$/);
     expect(lines[3]).toMatch(/^splay threads=2\s+0\/2\s+failed: crash: boom$/);
   });
 });

@@ -286,6 +286,8 @@ describe('formatTraceGcNvp', () => {
       evacuationCandidates: 3,
       abortedCandidates: 0,
       releasedPages: 0,
+      markedBytes: 0,
+      sweptPages: 0,
     });
     const kv = parseNvp(formatTraceGcNvp(mc, { pid: 1, isolate: '0x1' }));
     expect(kv).toMatchObject({
