@@ -31,6 +31,7 @@ export const OPTION_TABLE = {
   labSizeKb: { kind: 'int', default: 32, min: 1, max: 256, unit: 'KB', doc: 'linear allocation buffer size for GC threads copying objects (V8: 32)' },
   maxHandles: { kind: 'int', default: 1 << 20, min: 1024, max: 1 << 24, doc: 'capacity of the simulated handle stack and globals' },
   verifyHeap: { kind: 'bool', default: false, doc: 'run the heap verifier after every GC (V8 --verify-heap)' },
+  jitWarmup: { kind: 'bool', default: true, doc: 'first run every GC phase on a scratch heap on the same threads, so the measured run times optimised collector code (gcsim run --no-warmup: off)' },
   stallTimeoutMs: { kind: 'int', default: 1000, min: 50, max: 600000, doc: 'a parallel phase with no progress for this long is reported as stalled' },
 } as const satisfies Record<string, Spec>;
 

@@ -10,12 +10,14 @@ import { sweepCommand } from './sweep-command.ts';
 import { reportCommand } from './report-command.ts';
 import { experimentCommand } from './experiment-command.ts';
 import { EXIT_USAGE, UsageFailure } from './errors.ts';
+import { packageVersion } from './version.ts';
 import { UsageError } from '../experiments/run.ts';
 import { OptionError } from '../options.ts';
 
 export function buildProgram(): Command {
   const program = new Command('gcsim')
     .description("a parallel simulator of V8's Orinoco garbage collector")
+    .version(packageVersion(), '-V, --version', 'print the gcsim version')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });

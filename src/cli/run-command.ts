@@ -60,6 +60,7 @@ export function runCommand(): Command {
     .option('--trace-gc-nvp', "print V8 --trace-gc-nvp style key=value lines")
     .option('--trace-gc-verbose', 'print per-thread figures (G1 style) after each GC line')
     .option('--verify', 'same as --verify-heap')
+    .option('--no-warmup', 'same as --no-jit-warmup: measure from a cold start (the first GCs then include JIT warm-up)')
     .option('--json <file>', 'write the gcsim/result@1 record to this file')
     .option('--inject-fault <thread:phase:kind>', 'for testing fault handling: after the first GC, helper THREAD fails in its next PHASE (scavenge, mark, evacuate, update-pointers, sweep, concurrent-mark, background-sweep) by KIND (throw, exit, hang)');
   addOptionFlags(cmd);
@@ -74,6 +75,7 @@ export function runCommand(): Command {
     }
     const options = collectOptions(raw);
     if (raw.verify === true) options.verifyHeap = true;
+    if (raw.warmup === false) options.jitWarmup = false;
     const json = raw.json as string | undefined;
     if (json) checkWritable(json);
     const testFault = raw.injectFault === undefined ? 0 : parseInjectFault(String(raw.injectFault), options.threads ?? 1);

@@ -11,9 +11,9 @@ import { HeapVerificationError } from '../gc/gc-controller.ts';
 import { OutOfMemoryError } from '../gc/out-of-memory.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
-import type { GCEvent, RunError, RunResult } from '../metrics/result.ts';
-import type { GcOptions } from '../options.ts';
-import { OptionError } from '../options.ts';
+import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
+import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
+import { warmUp } from './warmup.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
 
 export interface RunSpec {
@@ -64,11 +64,28 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const params = resolveParams(spec.workload, spec.params);
   const seed = spec.seed ?? 1;
   let sim: Simulator;
+  let options: GcOptions;
   try {
-    sim = await Simulator.create(spec.options ?? {});
+    options = resolveOptions(spec.options ?? {});
   } catch (e) {
     if (e instanceof OptionError) throw new UsageError(e.message);
     throw e;
+  }
+  let warmup: WarmupRecord | null = null;
+  if (options.jitWarmup) {
+    // The warm-up's scratch simulator hands its warmed-up helpers to the measured one.
+    const scratch = await Simulator.create(options);
+    const report = warmUp(scratch);
+    try {
+      sim = await Simulator.create(options, { reuseHelpersOf: scratch });
+    } catch {
+      sim = await Simulator.create(options); // the scratch run broke its helpers: start fresh ones
+    }
+    const helpersReused = options.threads > 1 && sim.runner === scratch.runner;
+    await scratch.close();
+    warmup = { ...report, helpersReused };
+  } else {
+    sim = await Simulator.create(options);
   }
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
@@ -105,6 +122,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     workload: { name: w.name, seed, params },
     timeOriginMs: sim.originMs,
     events,
+    warmup,
     timeline: gc.tracer.timeline.slice(),
     heapSamples: gc.heapSamples.slice(),
     summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }),

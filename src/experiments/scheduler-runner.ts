@@ -1,17 +1,19 @@
 /**
  * The PhaseRunner for threads > 1: the scheduler's parked helpers, each running a GC
  * participant (src/gc/participant.ts) built from the shared buffers, bumping the GC's own
- * heartbeat and filling its thread-stats table.
+ * heartbeat and filling its thread-stats table. From dist/, the helpers load the compiled
+ * participant.js.
  */
 import type { GcShared } from '../gc/gc-shared.ts';
 import type { PhaseRunner } from '../gc/phase-runner.ts';
 import type { GcOptions } from '../options.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { entryModuleUrl } from '../scheduler/module-url.ts';
 
 export async function startSchedulerRunner(shared: GcShared, options: GcOptions): Promise<PhaseRunner> {
   return Scheduler.start({
     threads: options.threads,
-    participantModule: new URL('../gc/participant.ts', import.meta.url).href,
+    participantModule: entryModuleUrl('../gc/participant.ts', import.meta.url).href,
     participantData: shared.buffers,
     dispatch: options.dispatch,
     stallTimeoutMs: options.stallTimeoutMs,

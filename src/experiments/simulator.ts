@@ -16,6 +16,7 @@ import { Mutator } from '../mutator/mutator.ts';
 import { type GcOptions, concurrentMarkerCount, resolveOptions } from '../options.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 
 export class Simulator {
   private constructor(
@@ -28,8 +29,18 @@ export class Simulator {
     readonly originMs: number,
   ) {}
 
-  static async create(partial: Partial<GcOptions> = {}): Promise<Simulator> {
+  /** The helpers went on to another simulator (see `reuseHelpersOf`): close() leaves them alone. */
+  private helpersGivenAway = false;
+
+  /**
+   * Builds a simulator with a fresh heap. `reuseHelpersOf`: a simulator with the same thread
+   * count whose helper threads this one takes over (rebound to the new heap, their optimised code
+   * kept): how a measured run follows its warm-up. That simulator must not be used afterwards.
+   */
+  static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator } = {}): Promise<Simulator> {
     const options = resolveOptions(partial);
+    const donor = reuse.reuseHelpersOf;
+    const donorRunner = donor !== undefined && donor.options.threads === options.threads && donor.runner instanceof Scheduler && donor.runner.dispatch === 'parked' ? donor.runner : null;
     const quotaPages = Math.ceil((options.compactionQuotaMb * 1048576) / PAGE_BYTES);
     const headroomPages = quotaPages + 2 * options.threads + 4;
     const heap = Heap.create(
@@ -41,14 +52,25 @@ export class Simulator {
       },
       FREE_LIST_WORDS,
     );
-    const shared = GcShared.create(heap, {
+    const config = {
       threads: options.threads,
       stealing: options.balance === 'steal',
       labWords: (options.labSizeKb * 1024) / 4,
       zap: options.verifyHeap,
-    });
+    };
+    let runner: PhaseRunner;
+    let shared: GcShared;
+    if (donor !== undefined && donorRunner !== null) {
+      donor.gc.stopHelpers();
+      shared = GcShared.create(heap, config, { heartbeat: donor.shared.heartbeat, stats: donor.shared.stats });
+      await donorRunner.rebind(shared.buffers);
+      donor.helpersGivenAway = true;
+      runner = donorRunner;
+    } else {
+      shared = GcShared.create(heap, config);
+      runner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options);
+    }
     const main = new Participant(shared, 0);
-    const runner: PhaseRunner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options);
     const originMs = nowMs();
     const gc = new GcController(shared, runner, main, originMs, {
       initialOldLimitBytes: options.initialOldSpaceSize * 1048576,
@@ -89,6 +111,7 @@ export class Simulator {
   }
 
   close(): Promise<void> {
+    if (this.helpersGivenAway) return Promise.resolve();
     return this.runner.close();
   }
 }

@@ -3,27 +3,30 @@
  * comlink with a progress callback, and turns every way the worker can fail (an uncaught throw,
  * process.exit, a timeout, an interrupt) into a TrialFailure instead of an exception or a hang.
  *
- * Booting TypeScript in a worker on Node 20: `new Worker('x.ts')` fails even under tsx, so the
- * worker starts on trial-worker-boot.cjs, which `require`s the .ts entry through tsx's require
- * hook. The hook comes from the worker's execArgv: inherited when the parent runs under tsx
- * (`tsx main.ts`, `node --import tsx`, vitest's execArgv), added (`--import tsx`) otherwise,
- * e.g. under bin/gcsim.mjs's in-process `register()`. Piscina helpers the trial starts inherit
- * the same execArgv, so they load .ts too.
+ * The worker's entry is trial-worker.js in a compiled build (started directly, plain ESM). From
+ * source it is trial-worker.ts, and Node 20 cannot start a worker on a .ts file even under tsx:
+ * the worker starts on trial-worker-boot.cjs, which `require`s the .ts entry through tsx's
+ * require hook. The hook comes from the worker's execArgv: inherited when the parent runs under
+ * tsx (`tsx main.ts`, `node --import tsx`, vitest's execArgv), added (`--import tsx`) otherwise.
+ * Piscina helpers the trial starts inherit the same execArgv.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from './trial-worker-endpoint.ts';
+import { entryExecArgv, entryModuleUrl } from '../scheduler/module-url.ts';
 import type { TrialAnswer, TrialApi, TrialFailure, TrialProgress, TrialSpec } from './trial-worker-api.ts';
 import type { RunResult } from '../metrics/result.ts';
 
-const BOOT = fileURLToPath(new URL('./trial-worker-boot.cjs', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./trial-worker.ts', import.meta.url));
+const ENTRY = fileURLToPath(entryModuleUrl('./trial-worker.ts', import.meta.url));
+/** Only a .ts entry needs the boot file. */
+const BOOT = ENTRY.endsWith('.ts') ? fileURLToPath(new URL('./trial-worker-boot.cjs', import.meta.url)) : null;
 
-/** Workers inherit process.execArgv; add tsx when the parent loaded it some other way. */
-export function trialWorkerExecArgv(): string[] | undefined {
-  if (process.execArgv.some((a) => a.includes('tsx'))) return undefined;
-  return [...process.execArgv, '--import', 'tsx'];
+/** How a trial's worker is started: its file, argv and execArgv (see the header). */
+function trialWorkerStart(): { file: string; argv: string[]; execArgv: string[] | undefined } {
+  return BOOT === null
+    ? { file: ENTRY, argv: [], execArgv: undefined }
+    : { file: BOOT, argv: [ENTRY], execArgv: entryExecArgv(ENTRY) };
 }
 
 export interface TrialOutcome {
@@ -48,8 +51,8 @@ export async function runTrialInWorker(spec: TrialSpec, opts: TrialRunOptions = 
   const interrupted = (): TrialOutcome => ({ result: null, failure: { kind: 'interrupted', message: 'interrupted before the trial ended' }, hostMs: performance.now() - t0 });
   if (opts.signal?.aborted) return interrupted();
 
-  const execArgv = trialWorkerExecArgv();
-  const worker = new Worker(BOOT, { argv: [ENTRY], ...(execArgv ? { execArgv } : {}) });
+  const start = trialWorkerStart();
+  const worker = new Worker(start.file, { argv: start.argv, ...(start.execArgv ? { execArgv: start.execArgv } : {}) });
   const api = Comlink.wrap<TrialApi>(nodeEndpoint(worker));
   const progress = opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined;
 

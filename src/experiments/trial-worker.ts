@@ -2,7 +2,8 @@
  * The body of one trial's worker thread: exposes TrialApi over comlink on the parent port.
  * One worker runs one trial and is then terminated, so a crash, an out-of-memory or a leak in
  * one trial cannot touch the next. The run may start its own Piscina helpers (threads > 1).
- * Loaded through trial-worker-boot.cjs (see trial-worker-client.ts).
+ * Compiled, it is the worker's entry; from source it is loaded through trial-worker-boot.cjs
+ * (see trial-worker-client.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';

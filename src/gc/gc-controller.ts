@@ -354,6 +354,11 @@ export class GcController {
     }
   }
 
+  /** Stops the helpers' background work (marking, sweeping) and waits for them: before the heap is given up. */
+  stopHelpers(): void {
+    this.stopBackground();
+  }
+
   /** Asks background helpers to stop at their next check and waits for them. */
   private stopBackground(): void {
     if (!(this.marking?.helpersRunning ?? false) && !this.sweepingInBackground) return;

@@ -34,6 +34,12 @@ export interface GcBuffers {
   threadLive: SharedArrayBuffer;
 }
 
+/** The heartbeat and stats table of the scheduler whose helpers a new heap's phases run on. */
+interface KeptTables {
+  heartbeat: Heartbeat;
+  stats: ThreadStats;
+}
+
 export class GcShared {
   readonly heap: Heap;
   readonly items: WorkItems;
@@ -45,19 +51,24 @@ export class GcShared {
   readonly heartbeat: Heartbeat;
   readonly threadLive: Int32Array;
 
-  private constructor(readonly buffers: GcBuffers, heap?: Heap) {
+  private constructor(readonly buffers: GcBuffers, heap?: Heap, keep: KeptTables | null = null) {
     this.heap = heap ?? Heap.attach(buffers.heap);
     this.items = new WorkItems(buffers.items);
     this.sweepItems = new WorkItems(buffers.sweepItems);
     this.copied = Worklist.attach(buffers.copied);
     this.marking = Worklist.attach(buffers.marking);
-    this.heartbeat = Heartbeat.attach(buffers.heartbeat);
+    // The kept objects themselves, not new views: the scheduler's stall watch hangs off its heartbeat.
+    this.heartbeat = keep?.heartbeat ?? Heartbeat.attach(buffers.heartbeat);
     this.terminator = Terminator.attach(buffers.terminator, { heartbeat: this.heartbeat });
-    this.stats = ThreadStats.attach(buffers.stats);
+    this.stats = keep?.stats ?? ThreadStats.attach(buffers.stats);
     this.threadLive = new Int32Array(buffers.threadLive);
   }
 
-  static create(heap: Heap, config: GcConfig): GcShared {
+  /**
+   * `keep`: the heartbeat and stats table of an existing GcShared, for a fresh heap whose phases
+   * run on helpers already started (their scheduler watches those two tables).
+   */
+  static create(heap: Heap, config: GcConfig, keep: KeptTables | null = null): GcShared {
     const t = config.threads;
     const maxItems = heap.totalPages * 2 + (heap.roots.length >>> 10) + 64;
     const buffers: GcBuffers = {
@@ -68,11 +79,11 @@ export class GcShared {
       copied: Worklist.create({ threads: t, segmentSize: 256 }).buffers,
       marking: Worklist.create({ threads: t, segmentSize: 64 }).buffers,
       terminator: Terminator.create({ threads: t }).buffers,
-      stats: ThreadStats.create(t).buffer,
-      heartbeat: Heartbeat.create(t).buffer,
+      stats: keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
+      heartbeat: keep !== null ? keep.heartbeat.buffer : Heartbeat.create(t).buffer,
       threadLive: new SharedArrayBuffer(t * heap.totalPages * 4),
     };
-    return new GcShared(buffers, heap);
+    return new GcShared(buffers, heap, keep);
   }
 
   static attach(buffers: GcBuffers): GcShared {

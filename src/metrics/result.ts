@@ -128,6 +128,22 @@ export interface RunError {
   message: string;
 }
 
+/** The warm-up before a measured run (src/experiments/warmup.ts): what ran on the scratch heap. */
+export interface WarmupRecord {
+  rounds: number;
+  scavenges: number;
+  markCompacts: number;
+  /** Total pause ms of each round: falls as the collector's code gets optimised. */
+  pauseMsPerRound: number[];
+  /** How many times each parallel phase and each background phase ran on the helpers. */
+  phasesRun: Record<string, number>;
+  wallMs: number;
+  /** Why it stopped early (the scratch heap ran out of memory...), or null. */
+  stoppedBy: string | null;
+  /** The measured run's helpers are the warmed-up ones (false: fresh helpers, threads = 1, or task dispatch). */
+  helpersReused: boolean;
+}
+
 export interface RunResult {
   schema: 'gcsim/result@1';
   env: { node: string; v8: string; cpus: number; cpuModel: string; platform: string; arch: string };
@@ -135,6 +151,8 @@ export interface RunResult {
   workload: { name: string; seed: number; params: Record<string, unknown> };
   timeOriginMs: number;
   events: GCEvent[];
+  /** The warm-up that ran before the measured run, or null (--no-warmup). */
+  warmup?: WarmupRecord | null;
   /** The GC tracer's timeline: pauses, their sub-phases, main-thread steps, helpers' concurrent work. */
   timeline: TimelineInterval[];
   /** Heap size samples over time, for reports (one per GC start and end). */

@@ -8,7 +8,7 @@
  *   row 0, Int32 words:                        row t (t >= 1):
  *     0 EPOCH    main bumps it to start a phase;   Int32 word 16t+0  FAULT_KIND  (FAULT_*)
  *                helpers Atomics.wait on it         Int32 word 16t+1  EXIT_CODE
- *     1 COMMAND  CMD_PHASE | CMD_SHUTDOWN           Int32 word 16t+2  MSG_BYTES   (UTF-8 length)
+ *     1 COMMAND  CMD_PHASE | SHUTDOWN | REBIND     Int32 word 16t+2  MSG_BYTES   (UTF-8 length)
  *     2 PHASE    3 ARG                              Int32 word 16t+3  OS_THREAD   (worker threadId)
  *     4 DONE     helpers finished this phase        Float64 at byte 64t+32  WAKE_MS  (clockMs()
  *     5 READY    helpers parked after start-up                                when t started the phase)
@@ -30,6 +30,8 @@ export const HELPER_SPIN_US = 8;
 
 export const CMD_PHASE = 1;
 export const CMD_SHUTDOWN = 2;
+/** Parked helpers leave their loop so that new ones can be built on other participant data (rebind). */
+export const CMD_REBIND = 3;
 
 export const FAULT_NONE = 0;
 export const FAULT_THREW = 1;

@@ -20,6 +20,7 @@ import type { CreateParticipant, Participant, ThreadContext } from '../parallel/
 import {
   ARG,
   CLOSING,
+  CMD_REBIND,
   CMD_SHUTDOWN,
   COMMAND,
   ControlBlock,
@@ -45,8 +46,11 @@ export interface HelperWorkerData {
 /** The Piscina task messages (the worker's default export receives one of these). */
 export type HelperTask =
   | { kind: 'ping' }
-  /** Parked dispatch: build the participant, then park and run phases until shutdown. */
-  | { kind: 'loop'; threadId: number }
+  /**
+   * Parked dispatch: build the participant (from `participantData` when given, else the pool's
+   * workerData), then park and run phases until shutdown or rebind.
+   */
+  | { kind: 'loop'; threadId: number; participantData?: unknown }
   /** Task dispatch: build the participant and wait until every helper has (one per worker). */
   | { kind: 'init'; threadId: number; helpers: number }
   /** Task dispatch: run the phase the control block names. */
@@ -59,15 +63,24 @@ const INIT_BARRIER_MS = 60_000;
 
 const requireHere = createRequire(import.meta.url);
 
-/** Loads a participant module: require() first (tsx's hook works in workers), import() for ESM JS. */
+/**
+ * Loads a participant module. Compiled JavaScript through import(): the real ESM module, whose
+ * imported constants stay constants in the hot loops (a CommonJS transform of it would turn them
+ * into property getters). A .ts module through require() first, since tsx's require hook is the
+ * one that works in workers on Node 20, and import() if that refuses it.
+ */
 export async function loadParticipantModule(url: string): Promise<CreateParticipant> {
   let mod: Record<string, unknown>;
-  try {
-    mod = requireHere(fileURLToPath(url)) as Record<string, unknown>;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+  if (!url.endsWith('.ts')) {
     mod = (await import(url)) as Record<string, unknown>;
+  } else {
+    try {
+      mod = requireHere(fileURLToPath(url)) as Record<string, unknown>;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+      mod = (await import(url)) as Record<string, unknown>;
+    }
   }
   const create = (mod.createParticipant ??
     (mod.default as Record<string, unknown> | undefined)?.createParticipant) as CreateParticipant | undefined;
@@ -98,11 +111,15 @@ export class Helper {
     this.parkSpinMs = this.cb.words[HELPER_SPIN_US] / 1000;
     this.cb.setOsThread(threadId, osThreadId);
     this.participant = create(data.participantData, threadId, ctx);
-    this.installExitHook();
+    if (!exitHookInstalled) this.installExitHook();
   }
 
-  /** process.exit() in a worker runs 'exit' listeners: report it unless the pool is closing. */
+  /**
+   * process.exit() in a worker runs 'exit' listeners: report it unless the pool is closing. Once
+   * per worker: a rebound helper keeps its thread, control block and heartbeat.
+   */
   private installExitHook(): void {
+    exitHookInstalled = true;
     const t = this.threadId;
     process.on('exit', (code) => {
       const w = this.cb.words;
@@ -153,7 +170,8 @@ export class Helper {
         }
       }
       seen = e;
-      if (Atomics.load(w, COMMAND) === CMD_SHUTDOWN) return;
+      const cmd = Atomics.load(w, COMMAND);
+      if (cmd === CMD_SHUTDOWN || cmd === CMD_REBIND) return;
       this.runOnePhase();
     }
   }
@@ -172,6 +190,7 @@ export class Helper {
 }
 
 let helper: Helper | null = null;
+let exitHookInstalled = false;
 
 /** The worker's task handler (workers/gc-worker.ts delegates here). */
 export async function handleTask(data: HelperWorkerData, task: HelperTask): Promise<unknown> {
@@ -179,7 +198,8 @@ export async function handleTask(data: HelperWorkerData, task: HelperTask): Prom
     case 'ping':
       return { pong: true, osThreadId };
     case 'loop': {
-      helper = new Helper(data, task.threadId, await loadParticipantModule(data.participantModule));
+      const own = task.participantData === undefined ? data : { ...data, participantData: task.participantData };
+      helper = new Helper(own, task.threadId, await loadParticipantModule(data.participantModule));
       helper.parkedLoop();
       helper = null;
       return { osThreadId };

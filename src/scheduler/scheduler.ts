@@ -6,8 +6,6 @@
  * GC algorithms. V8: the platform's job API (`PostJob`, `JobHandle::Join`).
  */
 
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import {
@@ -28,6 +26,7 @@ import {
   ARG,
   CLOSING,
   CMD_PHASE,
+  CMD_REBIND,
   CMD_SHUTDOWN,
   COMMAND,
   ControlBlock,
@@ -42,6 +41,7 @@ import {
   spinWhileEqual,
 } from './control-block.ts';
 import type { HelperTask, HelperWorkerData } from './helper.ts';
+import { entryExecArgv, entryModuleUrl } from './module-url.ts';
 
 export type { ThreadContext, Participant, CreateParticipant } from '../parallel/thread-context.ts';
 
@@ -117,17 +117,9 @@ type State = 'idle' | 'phase' | 'background' | 'faulted' | 'closed';
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
 type Balancer = NonNullable<PiscinaOptions['loadBalancer']>;
 
+/** The Piscina entry: workers/gc-worker.ts from source, dist/workers/gc-worker.js in a build. */
 function workerEntryUrl(): URL {
-  // .ts under tsx/vitest, .js in a compiled build.
-  const ext = path.extname(fileURLToPath(import.meta.url));
-  return new URL(`../../workers/gc-worker${ext}`, import.meta.url);
-}
-
-/** Workers inherit process.execArgv; add tsx only if a .ts entry would not load otherwise. */
-function workerExecArgv(entry: URL): string[] | undefined {
-  if (!entry.pathname.endsWith('.ts')) return undefined;
-  if (process.execArgv.some((a) => a.includes('tsx'))) return undefined;
-  return [...process.execArgv, '--import', 'tsx'];
+  return entryModuleUrl('../../workers/gc-worker.ts', import.meta.url);
 }
 
 function noop(): void {}
@@ -205,7 +197,8 @@ export class Scheduler {
   private async startPool(opts: SchedulerOptions): Promise<void> {
     const helpers = this.threads - 1;
     const entry = workerEntryUrl();
-    const execArgv = workerExecArgv(entry);
+    // A .ts participant module needs tsx in the helpers even when this scheduler is compiled.
+    const execArgv = entryExecArgv(entry) ?? entryExecArgv(opts.participantModule);
     const workerData: HelperWorkerData = {
       control: this.cb.buffer,
       heartbeat: this.heartbeat.buffer,
@@ -276,11 +269,11 @@ export class Scheduler {
     }
   }
 
-  private async waitReady(helpers: number, timeoutMs: number): Promise<void> {
+  private async waitReady(helpers: number, timeoutMs: number, failed: () => Error | null = () => null): Promise<void> {
     const w = this.cb.words;
     const deadline = performance.now() + timeoutMs;
     for (let r = Atomics.load(w, READY); r < helpers; r = Atomics.load(w, READY)) {
-      if (this.state === 'closed') return; // start-up failed elsewhere
+      if (this.state === 'closed' || failed() !== null) return; // start-up failed elsewhere
       if (performance.now() > deadline) {
         throw new GCThreadError(-1, 'start', 'pool', `only ${r} of ${helpers} gc helper threads started within ${timeoutMs} ms`);
       }
@@ -501,6 +494,41 @@ export class Scheduler {
     this.fault = err;
     this.state = 'faulted';
     throw err;
+  }
+
+  /**
+   * Parked dispatch: every helper leaves its loop and builds a new participant from
+   * `participantData` on the same worker thread, whose code V8 has optimised already (a warm-up
+   * heap's helpers go on with a fresh heap). The control block, heartbeat and stats table stay.
+   * Resolves when every helper is parked again.
+   */
+  async rebind(participantData: unknown): Promise<void> {
+    this.checkUsable('rebind');
+    if (this.threads === 1) return;
+    if (this.dispatch !== 'parked' || this.pool === null) throw new Error('Scheduler.rebind needs parked dispatch');
+    const w = this.cb.words;
+    const helpers = this.threads - 1;
+    const old = this.longTasks;
+    this.longTasks = [];
+    Atomics.store(w, READY, 0);
+    Atomics.store(w, COMMAND, CMD_REBIND);
+    Atomics.add(w, EPOCH, 1);
+    Atomics.notify(w, EPOCH);
+    await Promise.all(old);
+    const pool = this.pool;
+    let failure: Error | null = null;
+    for (let t = 1; t <= helpers; t++) {
+      this.longTasks.push(
+        pool.run({ kind: 'loop', threadId: t, participantData } satisfies HelperTask).then(
+          () => undefined,
+          (e: Error) => {
+            failure ??= new GCThreadError(t, 'rebind', 'threw', `gc helper thread ${t} failed to rebind: ${e.message}`);
+          },
+        ),
+      );
+    }
+    await this.waitReady(helpers, DEFAULT_START_TIMEOUT_MS, () => failure);
+    if (failure !== null) throw failure;
   }
 
   /** Number of pool workers whose thread has not exited (for tests: 0 after close()). */

@@ -34,6 +34,12 @@ describe('gcsim CLI', () => {
     expect(res.digest).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('--version prints the version of package.json', () => {
+    const r = gcsim('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
   it('workloads lists every workload with a description', () => {
     const r = gcsim('workloads');
     expect(r.status).toBe(0);

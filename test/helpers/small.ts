@@ -9,3 +9,9 @@ export const SMALL: Record<string, Record<string, number>> = {
 
 /** Small heaps, so that small workloads still see scavenges and marking cycles. */
 export const SMALL_HEAP = { maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1 } as const;
+
+/**
+ * For tests that run many small workloads to compare digests: no JIT warm-up before each run
+ * (it changes no digest, and it is tested on its own in test/experiments/warmup.test.ts).
+ */
+export const NO_WARMUP = { jitWarmup: false } as const;

@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { TEST_NO_MARKING_BARRIER } from '../../src/heap/heap.ts';
-import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 const BARRIERS = ['insertion', 'satb'] as const;
 
@@ -17,7 +17,7 @@ describe('hide-and-seek', () => {
     for (const barrier of BARRIERS) {
       for (const threads of [1, 2, 4]) {
         for (const seed of [1, 2]) {
-          const r = await runOne({ workload: 'hide-and-seek', seed, options: { threads, barrier, verifyHeap: true } });
+          const r = await runOne({ workload: 'hide-and-seek', seed, options: { ...NO_WARMUP, threads, barrier, verifyHeap: true } });
           const what = `${barrier} threads ${threads} seed ${seed}`;
           expect(r.error, what).toBeNull();
           expect(r.verify.errors, what).toEqual([]);
@@ -44,7 +44,7 @@ describe('hide-and-seek', () => {
       // would mean the check cannot fail.
       let detectedAt = -1;
       for (let seed = 1; seed <= 20 && detectedAt < 0; seed++) {
-        const r = await runOne({ workload: 'hide-and-seek', seed, options: { threads: 2, barrier, verifyHeap: true }, testFlags: TEST_NO_MARKING_BARRIER });
+        const r = await runOne({ workload: 'hide-and-seek', seed, options: { ...NO_WARMUP, threads: 2, barrier, verifyHeap: true }, testFlags: TEST_NO_MARKING_BARRIER });
         if (r.error !== null || r.verify.errors.length > 0) detectedAt = seed;
       }
       expect(detectedAt).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe('major GC settings', () => {
       for (const threads of [1, 2, 3, 4]) {
         for (const barrier of BARRIERS) {
           for (const concurrentMarking of [true, false]) {
-            const r = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads, barrier, concurrentMarking } });
+            const r = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, barrier, concurrentMarking } });
             const what = `threads ${threads} ${barrier} concurrent ${concurrentMarking}`;
             expect(r.error, what).toBeNull();
             expect(r.verify.errors, what).toEqual([]);

@@ -8,18 +8,18 @@ import { runOne } from '../../src/experiments/run.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { TEST_PLAIN_FORWARDING } from '../../src/heap/heap.ts';
 import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW, PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/participant.ts';
-import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 describe('parallel collection', () => {
   for (const workload of Object.keys(SMALL)) {
     it(`${workload}: the same digest for threads 1-4 and both balance strategies, verifier clean`, async () => {
       const seeds = workload === 'splay' || workload === 'gcbench' ? [1, 2] : [1];
       for (const seed of seeds) {
-        const base = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 1 } });
+        const base = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads: 1 } });
         expect(base.error, `seed ${seed}`).toBeNull();
         for (const threads of [2, 3, 4]) {
           for (const balance of ['steal', 'static'] as const) {
-            const r = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads, balance } });
+            const r = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, balance } });
             const what = `seed ${seed} threads ${threads} ${balance}`;
             expect(r.error, what).toBeNull();
             expect(r.verify.errors, what).toEqual([]);

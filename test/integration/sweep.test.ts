@@ -56,7 +56,7 @@ describe('gcsim sweep', () => {
     // Plain progress lines (stderr is not a terminal): the warm-up, then each trial.
     expect(r.stderr).toMatch(/^warm-up string-tick threads=1: ok, \d+ GCs/m);
     expect(r.stderr).toMatch(/^string-tick threads=1 #1: ok, \d+ GCs, pause p50 [\d.]+ \/ max [\d.]+ ms/m);
-    expect(r.stdout).toMatch(/^string-tick threads=1\s+2\/2\s+\d+\s/m);
+    expect(r.stdout).toMatch(/^string-tick threads=1\s+2\/2\s+incremental\s+\d+\s/m);
     expect(r.stdout).toContain(`Report:  ${path.join(dir, 'report.html')}`);
 
     const s = readSweepResults(path.join(dir, 'results.json'));

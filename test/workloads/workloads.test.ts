@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { WORKLOADS } from '../../src/workloads/index.ts';
-import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
-const SMALL_OPTIONS = { ...SMALL_HEAP, verifyHeap: true } as const;
+const SMALL_OPTIONS = { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true } as const;
 
 describe('workloads', () => {
   it('every built-in workload has small test parameters and a one-line description', () => {
@@ -30,15 +30,15 @@ describe('workloads', () => {
   }
 
   it('different seeds give different graphs', async () => {
-    const a = await runOne({ workload: 'splay', seed: 1, params: SMALL.splay });
-    const b = await runOne({ workload: 'splay', seed: 2, params: SMALL.splay });
+    const a = await runOne({ workload: 'splay', seed: 1, params: SMALL.splay, options: NO_WARMUP });
+    const b = await runOne({ workload: 'splay', seed: 2, params: SMALL.splay, options: NO_WARMUP });
     expect(a.digest).not.toBe(b.digest);
   });
 
   it('the digest does not depend on GC settings (semispace size, compaction)', async () => {
-    const base = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter });
+    const base = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: NO_WARMUP });
     for (const options of [{ maxSemiSpaceSize: 2 }, { neverCompact: true }, { compactionFragmentationPercent: 20 }, { initialOldSpaceSize: 0.5 }]) {
-      const r = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: { ...options, verifyHeap: true } });
+      const r = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: { ...options, ...NO_WARMUP, verifyHeap: true } });
       expect(r.verify.errors).toEqual([]);
       expect(r.digest, JSON.stringify(options)).toBe(base.digest);
     }

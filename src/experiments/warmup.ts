@@ -1,0 +1,128 @@
+/**
+ * Warm-up before a measured run: a short program on a scratch simulator that makes every
+ * participant (the main thread and each helper) run every GC phase many times, so that V8 has
+ * optimised the collector's code before anything is measured: scavenges that copy and promote,
+ * marking while the mutator runs (steps, concurrent markers, the barrier), mark-compacts that
+ * evacuate fragmented pages and update pointers, sweeping. V8's own collector is compiled ahead
+ * of time: without this, the first GC of each kind measures the JIT, not the collector.
+ * Main thread; the scratch heap is discarded afterwards (see Simulator.create's `reuseHelpersOf`).
+ */
+import type { Mutator } from '../mutator/mutator.ts';
+import type { Simulator } from './simulator.ts';
+import { Rng } from '../workloads/rng.ts';
+import type { WarmupRecord } from '../metrics/result.ts';
+
+/** Rounds of the warm-up program. Each runs every phase a few times (measured: see docs/experiments.md). */
+export const WARMUP_ROUNDS = 6;
+/** Live objects the program keeps at most (small enough for the smallest heaps one sweeps). */
+const KEEP = 4000;
+const FIELDS = 6;
+
+export type WarmupReport = Omit<WarmupRecord, 'helpersReused'>;
+
+/** Runs the warm-up program on `sim` (a scratch simulator with the measured run's options). */
+export function warmUp(sim: Simulator, rounds = WARMUP_ROUNDS): WarmupReport {
+  const t0 = performance.now();
+  const m = sim.mutator;
+  const rng = new Rng(0x5eed);
+  const pauseMsPerRound: number[] = [];
+  let stoppedBy: string | null = null;
+  const holder = m.allocate(m.arrayMap, KEEP);
+  m.setGlobal('warmup', holder);
+  let round = 0;
+  try {
+    for (; round < rounds; round++) {
+      const before = pauseTotal(sim);
+      youngChurn(m, holder, rng);
+      oldBurst(sim, holder, rng);
+      fragmentAndCompact(m, holder, rng);
+      pauseMsPerRound.push(pauseTotal(sim) - before);
+    }
+  } catch (e) {
+    // A scratch heap too small for the program: what ran is warm-up enough.
+    stoppedBy = e instanceof Error ? e.message : String(e);
+  }
+  const events = sim.gc.events;
+  const phasesRun: Record<string, number> = {};
+  for (const e of events) for (const p of e.parallel) phasesRun[p.name] = (phasesRun[p.name] ?? 0) + 1;
+  for (const i of sim.gc.tracer.timeline) if (i.kind === 'concurrent') phasesRun[i.name] = (phasesRun[i.name] ?? 0) + 1;
+  return {
+    rounds: round,
+    scavenges: events.filter((e) => e.type === 'scavenge').length,
+    markCompacts: events.filter((e) => e.type === 'mark-compact').length,
+    pauseMsPerRound,
+    phasesRun,
+    wallMs: performance.now() - t0,
+    stoppedBy,
+  };
+}
+
+function pauseTotal(sim: Simulator): number {
+  let ms = 0;
+  for (const e of sim.gc.events) ms += e.pauseMs;
+  return ms;
+}
+
+/** Short-lived records with a few survivors in the holder: scavenges that copy and promote. */
+function youngChurn(m: Mutator, holder: number, rng: Rng): void {
+  for (let i = 0; i < 60_000; i++) {
+    const s = m.openScope();
+    const o = m.allocate(m.arrayMap, FIELDS);
+    m.setSmi(o, 0, i);
+    if (rng.int(16) === 0) {
+      const k = rng.int(KEEP);
+      if (!m.isSmiField(holder, k)) m.set(o, 1, m.get(holder, k));
+      m.set(holder, k, o);
+    }
+    m.closeScope(s);
+  }
+  m.collect('minor');
+}
+
+/**
+ * Tenured garbage until a marking cycle starts (concurrent or incremental, as configured), then
+ * stores into the holder while it runs (the marking barrier), then its finalization.
+ */
+function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
+  const m = sim.mutator;
+  for (let i = 0; i < 200_000 && !sim.gc.markingActive; i++) {
+    const s = m.openScope();
+    m.allocate(m.arrayMap, 30, true);
+    if (i % 64 === 0) m.allocateString(4096, i, true);
+    m.closeScope(s);
+  }
+  for (let i = 0; i < 20_000 && sim.gc.markingActive; i++) {
+    const s = m.openScope();
+    const o = m.allocate(m.arrayMap, FIELDS, rng.int(4) === 0);
+    const a = rng.int(KEEP);
+    const b = rng.int(KEEP);
+    if (!m.isSmiField(holder, a)) m.set(o, 2, m.get(holder, a));
+    m.set(holder, b, o);
+    m.closeScope(s);
+  }
+  m.collect('major');
+}
+
+/** Promoted cohorts that mostly die, then two full GCs: the second evacuates the fragmented pages. */
+function fragmentAndCompact(m: Mutator, holder: number, rng: Rng): void {
+  const s = m.openScope();
+  const cohort = m.allocate(m.arrayMap, 8000, true);
+  for (let i = 0; i < 8000; i++) {
+    const t = m.openScope();
+    const o = m.allocate(m.arrayMap, FIELDS, true);
+    m.setSmi(o, 0, i);
+    m.set(cohort, i, o);
+    m.closeScope(t);
+  }
+  for (let i = 0; i < 8000; i += 4) {
+    const t = m.openScope();
+    m.set(holder, rng.int(KEEP), m.get(cohort, i));
+    m.closeScope(t);
+  }
+  m.closeScope(s);
+  const big = m.openScope();
+  m.allocate(m.arrayMap, 40_000); // a large object: its own chunk, marked in chunks
+  m.closeScope(big);
+  m.collect('major');
+  m.collect('major');
+}

@@ -1,0 +1,70 @@
+/**
+ * The public API of the `gcsim` package (DESIGN §7): create a simulator from options, run a
+ * workload, read the `gcsim/result@1` record, and the mutator API a workload is written against.
+ * Everything else under src/ is internal and may change between versions.
+ */
+
+/**
+ * One simulated heap with its collectors. `await Simulator.create(options)` builds it (starting
+ * `threads - 1` helper threads); `sim.mutator` allocates into it and collects;
+ * `sim.digest()` and `sim.verify()` check it; `await sim.close()` stops the helpers and must be
+ * called before the process can exit.
+ */
+export { Simulator } from './experiments/simulator.ts';
+
+/**
+ * Validates a partial option set (the fields of {@link GcOptions}) and fills in the defaults;
+ * throws an `OptionError` with one clear line on an unknown option or a bad value.
+ */
+export { resolveOptions } from './options.ts';
+
+/**
+ * Every collector option with its resolved value: threads, heap sizes, marking, barrier,
+ * compaction and sweeping settings. `gcsim run --help` documents each one.
+ */
+export type { GcOptions } from './options.ts';
+
+/** What {@link resolveOptions} and {@link Simulator.create} throw for a bad option set. */
+export { OptionError } from './options.ts';
+
+/**
+ * Runs one built-in workload with a seed, parameters and options in a fresh simulator, and
+ * returns its `gcsim/result@1` record. A run that fails (out of memory, a helper fault, a
+ * verifier error) still resolves, with everything measured so far and `error` set; an unknown
+ * workload, parameter or option rejects with a `UsageError`.
+ */
+export { runOne } from './experiments/run.ts';
+
+/** What {@link runOne} takes: the workload's name, `seed`, `params`, `options` and an `onEvent` hook. */
+export type { RunSpec } from './experiments/run.ts';
+
+/** What {@link runOne} rejects with for an unknown workload, parameter or option. */
+export { UsageError } from './experiments/run.ts';
+
+/** The `gcsim/result@1` record of a run, and one GC event in it. */
+export type { RunResult, GCEvent } from './metrics/result.ts';
+
+/**
+ * The mutator API, main thread only: handle scopes and named globals are the roots; objects are
+ * allocated and read or written through handles, behind the write barriers; `collect()` forces
+ * a GC. A simulator's mutator is `sim.mutator`.
+ */
+export type { Mutator } from './mutator/mutator.ts';
+
+/**
+ * A reference to a heap object held by the mutator: an index into the root table, valid until
+ * its handle scope closes, and stable while the object moves. 0 is the null handle.
+ */
+export type { Handle } from './mutator/mutator.ts';
+
+/**
+ * Object kinds for `mutator.maps.define(name, kind)`: a tagged object's fields are values and
+ * references the collectors trace; a raw object's words are data they never look into.
+ */
+export { KIND_TAGGED, KIND_RAW } from './heap/layout.ts';
+
+/** The built-in workloads by name (`splay`, `gcbench`, ...), each with its parameter table. */
+export { WORKLOADS } from './workloads/index.ts';
+
+/** A seeded, parameterised mutator program: name, one-line description, parameters, `run`. */
+export type { Workload } from './workloads/index.ts';
