@@ -1,26 +1,36 @@
-// Reproduces a figure of docs/performance.md: run with `npx tsx bench/figures/finalization.ts`.
+// Reproduces a figure of docs/performance.md: `npx tsx bench/figures/finalization.ts [trials]`.
+// Per workload and thread count, interleaving the two configurations trial by trial: the largest
+// major pause of a run that marks while the mutator runs (incremental or concurrent) over the
+// largest mark-compact pause of the same workload with stop-the-world marking, the marking part
+// of those two pauses (mc.mark), what the rest of the finalization pause is spent on, and the
+// mutator's utilisation while marking. Both with the JIT warm-up (the default).
 import { runOne } from '../../src/experiments/run.ts';
+import type { GCEvent } from '../../src/metrics/result.ts';
+
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
-const cases: [string, Record<string, number>][] = process.argv[3] === 'fg' ? [] : [['splay', {}], ['gcbench', { longLivedDepth: 19, maxDepth: 16 }]];
-const trials = Number(process.argv[2] ?? 2);
+const cases: [string, Record<string, number>][] = [['splay', {}], ['gcbench', { longLivedDepth: 19, maxDepth: 16 }]];
+const trials = Number(process.argv[2] ?? 3);
+const largest = (evs: GCEvent[]) => evs.reduce((a, e) => (a === null || e.pauseMs > a.pauseMs ? e : a), null as GCEvent | null);
 for (const [w, params] of cases) for (const threads of [1, 2, 4]) {
-  const stw: number[] = [], fin: number[] = [], util: number[] = [], ratio: number[] = [];
+  const ratio: number[] = [], markRatio: number[] = [], util: number[] = [], stwMs: number[] = [], finMs: number[] = [];
+  const rest = new Map<string, number[]>();
   for (let t = 0; t < trials; t++) {
     const a = await runOne({ workload: w, params, options: { threads, incrementalMarking: false } });
     const b = await runOne({ workload: w, params, options: { threads } });
-    const mcA = a.events.filter(e => e.type === 'mark-compact').map(e => e.pauseMs);
-    const fins = b.events.filter(e => e.incremental !== null);
-    stw.push(Math.max(...mcA)); fin.push(Math.max(...fins.map(e => e.pauseMs)));
-    for (const f of fins) {
+    const stw = largest(a.events.filter((e) => e.type === 'mark-compact'));
+    const fin = largest(b.events.filter((e) => e.type === 'mark-compact'));
+    if (stw === null || fin === null) continue;
+    stwMs.push(stw.pauseMs); finMs.push(fin.pauseMs);
+    ratio.push(fin.pauseMs / stw.pauseMs);
+    markRatio.push((fin.phasesMs['mc.mark'] ?? 0) / (stw.phasesMs['mc.mark'] ?? NaN));
+    for (const [k, v] of Object.entries(fin.phasesMs)) (rest.get(k) ?? rest.set(k, []).get(k)!).push(v);
+    for (const f of b.events.filter((e) => e.incremental !== null)) {
       const wall = f.incremental!.walltimeMs; const start = f.startMs - wall;
-      const sc = b.events.filter(e => e.type === 'scavenge' && e.startMs >= start && e.startMs < f.startMs).reduce((x, e) => x + e.pauseMs, 0);
-      util.push(1 - (f.incremental!.stepsMs + sc) / wall);
+      let stopped = 0;
+      for (const iv of b.timeline) if (iv.thread === 0 && (iv.kind === 'pause' || iv.kind === 'step')) stopped += Math.max(0, Math.min(f.startMs, iv.startMs + iv.durationMs) - Math.max(start, iv.startMs));
+      util.push(1 - stopped / wall);
     }
   }
-  console.log(`${w} threads=${threads}: largest STW mark-compact pause (median of trials) ${med(stw).toFixed(1)} ms, largest finalization pause ${med(fin).toFixed(1)} ms, ratio ${(med(fin) / med(stw)).toFixed(2)}, mutator utilization while marking ${(100 * med(util)).toFixed(0)}%`);
-}
-for (const barrier of ['insertion', 'satb'] as const) {
-  const r = await runOne({ workload: 'splay', options: { threads: 2, barrier, verifyHeap: true } });
-  const fins = r.events.filter(e => e.incremental !== null);
-  console.log(`splay threads=2 ${barrier}: floating garbage per cycle ${fins.map(e => ((e.incremental!.floatingGarbageBytes ?? 0) / 1048576).toFixed(2) + ' MB').join(', ')}; barrier records ${fins.map(e => e.incremental!.barrierRecords).join(', ')}; verify errors ${r.verify.errors.length}`);
+  const top = [...rest.entries()].map(([k, v]) => [k, med(v)] as const).sort((x, y) => y[1] - x[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  console.log(`${w} threads=${threads}: largest major pause ${med(finMs).toFixed(1)} ms / stop-the-world ${med(stwMs).toFixed(1)} ms = ${med(ratio).toFixed(2)}; marking part ${med(markRatio).toFixed(3)}; finalization pause spent on: ${top}; mutator utilisation while marking ${(100 * med(util)).toFixed(0)}%`);
 }

@@ -262,6 +262,10 @@ export function formatTraceGcNvp(ev: GCEvent, ctx: TraceGcNvpContext): string {
   if (ev.type === 'mark-compact') {
     push('gcsim.evacuated', zu(ev.evacuatedBytes));
     push('gcsim.evacuation_candidates', d(ev.evacuationCandidates));
+    push('gcsim.aborted_candidates', d(ev.abortedCandidates ?? 0));
+    push('gcsim.marked', zu(ev.markedBytes ?? 0));
+    push('gcsim.swept_pages', d(ev.sweptPages ?? 0));
+    push('gcsim.released_pages', d(ev.releasedPages ?? 0));
   }
   return prefix(ctx.pid, ctx.isolate, ctx.timeMs ?? ev.startMs + ev.pauseMs) + parts.join(' ');
 }

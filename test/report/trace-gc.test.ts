@@ -284,6 +284,7 @@ describe('formatTraceGcNvp', () => {
       incremental: { stepsMs: 4, steps: 7, biggestStepMs: 1.25, walltimeMs: 30, concurrentMsPerThread: [], barrierRecords: 0, floatingGarbageBytes: 0 },
       evacuatedBytes: 4096,
       evacuationCandidates: 3,
+      evacuationCandidateBytes: 0,
       abortedCandidates: 0,
       releasedPages: 0,
       markedBytes: 0,
@@ -303,6 +304,10 @@ describe('formatTraceGcNvp', () => {
       incremental_walltime_duration: '50',
       'gcsim.evacuated': '4096',
       'gcsim.evacuation_candidates': '3',
+      'gcsim.aborted_candidates': '0',
+      'gcsim.marked': '0',
+      'gcsim.swept_pages': '0',
+      'gcsim.released_pages': '0',
     });
   });
 
