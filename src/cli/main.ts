@@ -9,6 +9,7 @@ import { demoCommand } from './demo-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { reportCommand } from './report-command.ts';
 import { experimentCommand } from './experiment-command.ts';
+import { fuzzCommand } from './fuzz-command.ts';
 import { EXIT_USAGE, UsageFailure } from './errors.ts';
 import { packageVersion } from './version.ts';
 import { UsageError } from '../experiments/run.ts';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand()]) {
+  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand(), fuzzCommand()]) {
     c.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(c);
   }

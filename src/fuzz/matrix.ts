@@ -1,0 +1,97 @@
+/**
+ * The collector configurations the fuzzer draws from: threads 1-4, work balance, barrier, how
+ * marking runs, sweeping, compaction, and small spaces so that a short program sees many GCs.
+ * A case's configuration is the first thing drawn from its seed. A negative control narrows the
+ * matrix to configurations where the mechanism it switches off matters.
+ */
+import type { FuzzRng } from './rng.ts';
+import type { FuzzConfig, NegativeControl } from './ops.ts';
+
+export type MarkingMode = 'concurrent' | 'incremental' | 'stop-the-world';
+
+export const SEMI_SPACE_MB = [0.25, 0.5, 1] as const;
+export const MAX_OLD_SPACE_MB = [4, 6, 8, 12, 16] as const;
+export const INITIAL_OLD_SPACE_MB = [0.25, 0.5, 1, 2] as const;
+/** Low thresholds make pages evacuation candidates after little garbage (V8's default is 70). */
+export const FRAGMENTATION_PERCENT = [70, 70, 40, 20, 5] as const;
+/**
+ * A stalled helper is an error after this long. Above the default (1 s) because fuzz jobs share
+ * the cores with each other: a descheduled helper is not a stall.
+ */
+export const FUZZ_STALL_TIMEOUT_MS = 5000;
+
+export interface MatrixOptions {
+  /** Highest thread count to draw (1-4). */
+  threadsMax: number;
+  negativeControl: NegativeControl | null;
+}
+
+export function markingMode(c: FuzzConfig): MarkingMode {
+  if (c.incrementalMarking === false) return 'stop-the-world';
+  return c.concurrentMarking === false ? 'incremental' : 'concurrent';
+}
+
+/** Draws one configuration. Every draw is made whatever the options, so they only clamp values. */
+export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
+  const nc = opts.negativeControl;
+  const threadsDrawn = rng.range(1, 4);
+  const balance = rng.chance(0.7) ? 'steal' : 'static';
+  const barrier = rng.chance(0.5) ? 'insertion' : 'satb';
+  let marking: MarkingMode = rng.pick(['concurrent', 'concurrent', 'incremental', 'incremental', 'stop-the-world'] as const);
+  const concurrentSweeping = rng.chance(0.6);
+  const parallelCompaction = rng.chance(0.7);
+  const neverCompact = rng.chance(0.15);
+  let maxSemiSpaceSize: number = rng.pick(SEMI_SPACE_MB);
+  const maxOldSpaceSize: number = rng.pick(MAX_OLD_SPACE_MB);
+  const initialOldSpaceSize: number = Math.min(maxOldSpaceSize, rng.pick(INITIAL_OLD_SPACE_MB));
+  const compactionFragmentationPercent: number = rng.pick(FRAGMENTATION_PERCENT);
+
+  let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
+  if (nc === 'forwarding-cas') {
+    // Two threads must race to copy one object.
+    threads = Math.max(2, threads);
+    maxSemiSpaceSize = Math.max(0.5, maxSemiSpaceSize);
+  }
+  // Without marking while the mutator runs there is nothing for a marking barrier to do.
+  if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';
+  return {
+    threads,
+    balance,
+    barrier,
+    incrementalMarking: marking !== 'stop-the-world',
+    concurrentMarking: marking === 'concurrent',
+    concurrentSweeping,
+    parallelCompaction,
+    neverCompact,
+    maxSemiSpaceSize,
+    maxOldSpaceSize,
+    initialOldSpaceSize,
+    compactionFragmentationPercent,
+    stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
+  };
+}
+
+/** A short, stable description of a configuration (summary lines and failure reports). */
+export function describeConfig(c: FuzzConfig): string {
+  const parts = [
+    `threads ${c.threads ?? 1}`,
+    c.balance ?? 'steal',
+    c.barrier ?? 'insertion',
+    `${markingMode(c)} marking`,
+    c.concurrentSweeping === false ? 'sweeping in the pause' : 'concurrent sweeping',
+    c.neverCompact ? 'never compact' : `compaction ${c.parallelCompaction === false ? 'on one thread' : 'parallel'} at ${c.compactionFragmentationPercent ?? 70}%`,
+    `semispace ${c.maxSemiSpaceSize} MB`,
+    `old ${c.initialOldSpaceSize}-${c.maxOldSpaceSize} MB`,
+  ];
+  return parts.join(', ');
+}
+
+/** The `gcsim run`-style flags that give the same configuration. */
+export function configFlags(c: FuzzConfig): string {
+  return Object.entries(c)
+    .map(([k, v]) => {
+      const flag = '--' + k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase());
+      return typeof v === 'boolean' ? (v ? flag : `--no-${flag.slice(2)}`) : `${flag} ${String(v)}`;
+    })
+    .join(' ');
+}
