@@ -66,5 +66,47 @@ export { KIND_TAGGED, KIND_RAW } from './heap/layout.ts';
 /** The built-in workloads by name (`splay`, `gcbench`, ...), each with its parameter table. */
 export { WORKLOADS } from './workloads/index.ts';
 
-/** A seeded, parameterised mutator program: name, one-line description, parameters, `run`. */
+/**
+ * A seeded, parameterised mutator program: name, one-line description, parameter table, `run`.
+ * Make one with {@link defineWorkload}.
+ */
 export type { Workload } from './workloads/index.ts';
+
+/**
+ * One integer parameter of a workload: `default`, `min`, optional `max`, and a one-line `doc`.
+ * `gcsim run -p name=value` and sweeps check values against these bounds.
+ */
+export type { ParamSpec } from './workloads/index.ts';
+
+/** The values `run` receives: one integer per parameter of the table. */
+export type { ParamValues } from './workloads/index.ts';
+
+/**
+ * Defines a workload, as the default export of a workload module:
+ * `export default defineWorkload({ name, description, params, run(m, rng, p) { ... } })`.
+ * Checks the definition (throws on a bad name, parameter table or bounds) and types `p` from
+ * the parameter table. `gcsim run --workload-file ./my.js` and `gcsim sweep -w ./my.js` run it;
+ * so does {@link runOne} with `workload: './my.js'`.
+ */
+export { defineWorkload } from './workloads/index.ts';
+
+/** The seeded random source a workload's `run` receives: `int(n)` in [0, n), `float()` in [0, 1). */
+export type { Rng } from './workloads/rng.ts';
+
+/**
+ * Loads a workload file (a module whose default export was made by {@link defineWorkload}) and
+ * checks it; rejects with a {@link WorkloadFileError} whose message is one line.
+ */
+export { loadWorkloadFile, WorkloadFileError } from './experiments/workload-file.ts';
+
+/**
+ * The marking-barrier variants `--barrier` selects (a row each: which values the slow path
+ * shades, and the colour of objects allocated during marking).
+ */
+export { BARRIER_VARIANTS } from './mutator/write-barrier.ts';
+
+/** The compaction policies `--compaction-policy` selects: functions from page figures to candidates. */
+export { COMPACTION_POLICIES } from './gc/compaction-policy.ts';
+
+/** The work-distribution schemes `--balance` selects. */
+export { WORK_DISTRIBUTION_SCHEMES } from './parallel/work-distribution.ts';

@@ -5,6 +5,9 @@
  * Validation is a zod schema built from the table. Sizes are in MB as in V8's flags.
  */
 import { z } from 'zod';
+import { BARRIER_NAMES } from './mutator/write-barrier.ts';
+import { WORK_DISTRIBUTION_NAMES } from './parallel/work-distribution.ts';
+import { COMPACTION_POLICY_NAMES } from './gc/compaction-policy.ts';
 
 type Spec =
   | { kind: 'int' | 'number'; default: number; min: number; max: number; doc: string; unit?: string }
@@ -17,15 +20,16 @@ export const OPTION_TABLE = {
   maxOldSpaceSize: { kind: 'number', default: 128, min: 1, max: 2048, unit: 'MB', doc: 'heap limit of the old generation, large objects included (MB)' },
   initialOldSpaceSize: { kind: 'number', default: 4, min: 0.25, max: 2048, unit: 'MB', doc: 'old-generation size that triggers the first mark-compact (MB)' },
   heapGrowingFactor: { kind: 'number', default: 2, min: 1.1, max: 8, doc: 'next mark-compact limit = live old-generation bytes x this factor' },
-  balance: { kind: 'enum', default: 'steal', values: ['steal', 'static'], doc: 'work distribution in parallel phases: steal segments, or keep what was dealt' },
+  balance: { kind: 'enum', default: 'steal', values: WORK_DISTRIBUTION_NAMES, doc: 'work distribution in parallel phases: a scheme of src/parallel/work-distribution.ts (steal = whole segments, static = none)' },
   dispatch: { kind: 'enum', default: 'parked', values: ['parked', 'task'], doc: 'how a parallel phase starts: wake parked helpers, or a Piscina task per phase' },
   incrementalMarking: { kind: 'bool', default: true, doc: 'mark while the mutator runs, in steps or on helpers; off = stop-the-world mark-compact (V8 --incremental-marking)' },
   concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
   concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },
-  barrier: { kind: 'enum', default: 'insertion', values: ['insertion', 'satb'], doc: 'marking barrier: shade the written value (V8) or the overwritten one (snapshot at the beginning)' },
+  barrier: { kind: 'enum', default: 'insertion', values: BARRIER_NAMES, doc: 'marking barrier: a variant of src/mutator/write-barrier.ts (insertion = V8, shades the written value)' },
   parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
   concurrentSweeping: { kind: 'bool', default: true, doc: 'sweep old pages on helpers after the pause (V8 --concurrent-sweeping)' },
   neverCompact: { kind: 'bool', default: false, doc: 'sweep every page, evacuate none (V8 --never-compact)' },
+  compactionPolicy: { kind: 'enum', default: 'v8', values: COMPACTION_POLICY_NAMES, doc: 'how evacuation candidates are chosen: a policy of src/gc/compaction-policy.ts (v8 = the fragmentation heuristic)' },
   compactionFragmentationPercent: { kind: 'int', default: 70, min: 1, max: 100, doc: 'a page is an evacuation candidate when at least this % of it is free (V8: 70)' },
   compactionQuotaMb: { kind: 'number', default: 4, min: 0, max: 1024, unit: 'MB', doc: 'at most this many live MB are evacuated per mark-compact (V8: 4)' },
   labSizeKb: { kind: 'int', default: 32, min: 1, max: 256, unit: 'KB', doc: 'linear allocation buffer size for GC threads copying objects (V8: 32)' },

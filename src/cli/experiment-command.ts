@@ -6,18 +6,20 @@ import { Command } from 'commander';
 import { defaultExperiment } from '../experiments/default-experiment.ts';
 import { defaultOutDir } from '../experiments/sweep-output.ts';
 import { validateSweepSpec } from '../experiments/sweep-matrix.ts';
-import { commandLine, executeSweep, parseInteger } from './sweep-command.ts';
+import { applySmoke, commandLine, executeSweep, parseInteger } from './sweep-command.ts';
+import { smokeMode } from '../experiments/smoke.ts';
 import { UsageFailure } from './errors.ts';
 import { UsageError } from '../experiments/run.ts';
 
 export function experimentCommand(): Command {
   return new Command('experiment')
-    .description('run the default experiment: splay at 1, 2 and 4 threads, 3 trials each, with an HTML report')
+    .description('run the default experiment: splay at 1, 2 and 4 threads, 3 trials each, against threads = 1, with an HTML report')
     .option('-t, --trials <k>', 'measured trials per configuration', '3')
-    .option('--warmup <w>', 'trials per configuration run first and discarded', '1')
+    .option('--warmup <w>', 'trials per configuration run first and discarded', '0')
     .option('-o, --out <dir>', 'output directory (default results/<date>-<time>)')
     .action(async (raw: { trials: string; warmup: string; out?: string }) => {
       const spec = defaultExperiment({ trials: parseInteger(raw.trials, '--trials', 1), warmup: parseInteger(raw.warmup, '--warmup', 0) });
+      if (smokeMode()) applySmoke(spec);
       try {
         validateSweepSpec(spec);
       } catch (e) {
@@ -25,7 +27,7 @@ export function experimentCommand(): Command {
         throw e;
       }
       const outDir = raw.out ?? defaultOutDir();
-      process.stdout.write(`Default experiment: splay at threads 1, 2 and 4, ${spec.trials} trial${spec.trials === 1 ? '' : 's'} each after ${spec.warmup} warm-up; results in ${outDir}\n`);
+      process.stdout.write(`Default experiment: splay at threads 1, 2 and 4, ${spec.trials} trial${spec.trials === 1 ? '' : 's'} each${spec.warmup > 0 ? ` after ${spec.warmup} warm-up` : ''}; results in ${outDir}\n`);
       process.exitCode = await executeSweep({ spec, outDir, crashForTesting: null, strict: false }, { command: commandLine() });
     });
 }

@@ -9,9 +9,13 @@ import { demoCommand } from './demo-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { reportCommand } from './report-command.ts';
 import { experimentCommand } from './experiment-command.ts';
+import { compareCommand } from './compare-command.ts';
+import { mergeCommand } from './merge-command.ts';
+import { minheapCommand } from './minheap-command.ts';
 import { fuzzCommand } from './fuzz-command.ts';
 import { EXIT_USAGE, UsageFailure } from './errors.ts';
 import { packageVersion } from './version.ts';
+import { rejectRepeatedFlags } from './options-cli.ts';
 import { UsageError } from '../experiments/run.ts';
 import { OptionError } from '../options.ts';
 
@@ -22,7 +26,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand(), fuzzCommand()]) {
+  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand(), compareCommand(), mergeCommand(), minheapCommand(), fuzzCommand()]) {
     c.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(c);
   }
@@ -31,7 +35,9 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    const program = buildProgram();
+    rejectRepeatedFlags(program, argv);
+    await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {

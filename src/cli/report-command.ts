@@ -11,7 +11,7 @@ import { summarizeSweep } from '../experiments/sweep-summary.ts';
 import { outputPaths, writeDerivedOutputs, writeResultsJson } from '../experiments/sweep-output.ts';
 import { UsageError } from '../experiments/run.ts';
 import { printSummary } from './sweep-command.ts';
-import { UsageFailure, checkWritable } from './errors.ts';
+import { UsageFailure, checkWritable, makeOutputDir } from './errors.ts';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -27,11 +27,7 @@ export function reportCommand(): Command {
         throw e;
       }
       const dir = raw.out ?? path.dirname(file);
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-      } catch (e) {
-        throw new UsageFailure(`cannot create output directory '${dir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      makeOutputDir(dir);
       const p = outputPaths(dir);
       checkWritable(p.html);
       // The report links results.json beside it: write one there unless it is the input itself.

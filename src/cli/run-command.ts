@@ -6,15 +6,14 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { runOne } from '../experiments/run.ts';
-import { addOptionFlags, collectOptions, parseParams } from './options-cli.ts';
+import { smokeMode, smokeParams } from '../experiments/smoke.ts';
+import { WORKLOADS } from '../workloads/index.ts';
+import { SEED_MAX, SEED_MIN, addOptionFlags, collectOptions, parseIntArg, parseParams } from './options-cli.ts';
 import { formatPhaseWorkers, formatTraceGc, formatTraceGcNvp, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
 import type { GCEvent } from '../metrics/result.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
+import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW } from '../gc/fault-injection.ts';
 import {
-  encodeTestFault,
-  FAULT_EXIT,
-  FAULT_HANG,
-  FAULT_THROW,
   PHASE_CONCURRENT_MARK,
   PHASE_EVACUATE,
   PHASE_MARK,
@@ -53,7 +52,8 @@ export const EXIT_OOM = 134;
 export function runCommand(): Command {
   const cmd = new Command('run')
     .description('run one workload and report its GCs')
-    .requiredOption('-w, --workload <name>', 'workload to run (see `gcsim workloads`)')
+    .option('-w, --workload <name>', 'workload to run: a built-in (see `gcsim workloads`) or a workload file')
+    .option('--workload-file <file>', 'run the workload of this module (.js, .mjs or .ts; default export made by defineWorkload)')
     .option('-s, --seed <n>', 'random seed', '1')
     .option('-p, --param <name=value...>', 'workload parameter(s)')
     .option('--trace-gc', "print one line per GC in V8's --trace-gc format")
@@ -65,14 +65,14 @@ export function runCommand(): Command {
     .option('--inject-fault <thread:phase:kind>', 'for testing fault handling: after the first GC, helper THREAD fails in its next PHASE (scavenge, mark, evacuate, update-pointers, sweep, concurrent-mark, background-sweep) by KIND (throw, exit, hang)');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const seed = Number(raw.seed);
-    if (!Number.isInteger(seed)) throw new UsageFailure(`bad --seed '${String(raw.seed)}': an integer`);
+    const seed = parseIntArg(raw.seed, '--seed', SEED_MIN, SEED_MAX);
     let params: Record<string, number>;
     try {
       params = parseParams(raw.param as string[] | undefined);
     } catch (e) {
       throw new UsageFailure((e as Error).message);
     }
+    if (smokeMode()) params = { ...smokeParams(String(raw.workload), params, Object.keys(WORKLOADS[String(raw.workload)]?.params ?? {})), ...params };
     const options = collectOptions(raw);
     if (raw.verify === true) options.verifyHeap = true;
     if (raw.warmup === false) options.jitWarmup = false;
@@ -89,7 +89,9 @@ export function runCommand(): Command {
       if (raw.traceGcVerbose) for (const l of formatPhaseWorkers(ev)) console.log(l);
       previous = ev;
     };
-    const result = await runOne({ workload: String(raw.workload), seed, params, options, onEvent, testFault });
+    const workload = raw.workloadFile !== undefined ? String(raw.workloadFile) : raw.workload;
+    if (workload === undefined || (raw.workloadFile !== undefined && raw.workload !== undefined)) throw new UsageFailure('give one of --workload <name> and --workload-file <file>');
+    const result = await runOne({ workload: String(workload), seed, params, options, onEvent, testFault });
     if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
     const s = result.summary;
     const f = (x: number) => x.toFixed(2);

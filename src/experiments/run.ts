@@ -14,9 +14,12 @@ import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
 import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
 import { warmUp } from './warmup.ts';
+import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
+import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
 
 export interface RunSpec {
+  /** A built-in workload's name, or the path of a workload file (`./my-workload.js`). */
   workload: string;
   seed?: number;
   params?: Record<string, number>;
@@ -31,6 +34,9 @@ export interface RunSpec {
 
 export class UsageError extends Error {}
 
+/** Upper bound of a workload parameter whose table gives none: workloads count in 32 bits. */
+export const PARAM_MAX = 2147483647;
+
 /** Resolves a workload's parameters against its table; throws UsageError on unknown or bad ones. */
 export function resolveParams(workload: string, given: Record<string, number> = {}): Record<string, number> {
   const w = WORKLOADS[workload];
@@ -40,7 +46,8 @@ export function resolveParams(workload: string, given: Record<string, number> = 
   for (const [k, v] of Object.entries(given)) {
     const spec = w.params[k];
     if (!spec) throw new UsageError(`unknown parameter '${k}' for workload ${workload} (has: ${Object.keys(w.params).join(', ')})`);
-    if (!Number.isInteger(v) || v < spec.min) throw new UsageError(`bad value ${v} for ${workload} parameter ${k}: an integer >= ${spec.min}`);
+    const max = (spec as { max?: number }).max ?? PARAM_MAX;
+    if (!Number.isSafeInteger(v) || v < spec.min || v > max) throw new UsageError(`bad value ${v} for ${workload} parameter ${k}: an integer from ${spec.min} to ${max}`);
     out[k] = v;
   }
   return out;
@@ -59,7 +66,13 @@ export function environment(): RunResult['env'] {
 }
 
 export async function runOne(spec: RunSpec): Promise<RunResult> {
-  const w = WORKLOADS[spec.workload];
+  let w: Workload | undefined;
+  try {
+    w = await resolveWorkload(spec.workload);
+  } catch (e) {
+    if (e instanceof WorkloadFileError) throw new UsageError(e.message);
+    throw e;
+  }
   if (!w) throw new UsageError(`unknown workload '${spec.workload}' (try: ${Object.keys(WORKLOADS).join(', ')})`);
   const params = resolveParams(spec.workload, spec.params);
   const seed = spec.seed ?? 1;
@@ -72,20 +85,22 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     throw e;
   }
   let warmup: WarmupRecord | null = null;
+  // ForTesting: only a run that injects a fault starts helpers that obey C_TEST_FAULT.
+  const faultInjectionForTesting = (spec.testFault ?? 0) !== 0;
   if (options.jitWarmup) {
     // The warm-up's scratch simulator hands its warmed-up helpers to the measured one.
-    const scratch = await Simulator.create(options);
+    const scratch = await Simulator.create(options, { faultInjectionForTesting });
     const report = warmUp(scratch);
     try {
       sim = await Simulator.create(options, { reuseHelpersOf: scratch });
     } catch {
-      sim = await Simulator.create(options); // the scratch run broke its helpers: start fresh ones
+      sim = await Simulator.create(options, { faultInjectionForTesting }); // the scratch run broke its helpers: start fresh ones
     }
     const helpersReused = options.threads > 1 && sim.runner === scratch.runner;
     await scratch.close();
     warmup = { ...report, helpersReused };
   } else {
-    sim = await Simulator.create(options);
+    sim = await Simulator.create(options, { faultInjectionForTesting });
   }
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);

@@ -10,10 +10,11 @@ import type { GcOptions } from '../options.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { entryModuleUrl } from '../scheduler/module-url.ts';
 
-export async function startSchedulerRunner(shared: GcShared, options: GcOptions): Promise<PhaseRunner> {
+/** `faultInjection`: ForTesting, helpers run gc/fault-injection.ts, which fails on request. */
+export async function startSchedulerRunner(shared: GcShared, options: GcOptions, faultInjection = false): Promise<PhaseRunner> {
   return Scheduler.start({
     threads: options.threads,
-    participantModule: entryModuleUrl('../gc/participant.ts', import.meta.url).href,
+    participantModule: entryModuleUrl(faultInjection ? '../gc/fault-injection.ts' : '../gc/participant.ts', import.meta.url).href,
     participantData: shared.buffers,
     dispatch: options.dispatch,
     stallTimeoutMs: options.stallTimeoutMs,

@@ -13,6 +13,9 @@ import { GcController } from '../gc/gc-controller.ts';
 import { verifyHeap } from '../gc/verifier.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { Mutator } from '../mutator/mutator.ts';
+import { BARRIER_VARIANTS } from '../mutator/write-barrier.ts';
+import { COMPACTION_POLICIES } from '../gc/compaction-policy.ts';
+import { WORK_DISTRIBUTION_SCHEMES } from '../parallel/work-distribution.ts';
 import { type GcOptions, concurrentMarkerCount, resolveOptions } from '../options.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
@@ -36,8 +39,9 @@ export class Simulator {
    * Builds a simulator with a fresh heap. `reuseHelpersOf`: a simulator with the same thread
    * count whose helper threads this one takes over (rebound to the new heap, their optimised code
    * kept): how a measured run follows its warm-up. That simulator must not be used afterwards.
+   * `faultInjectionForTesting`: new helpers run gc/fault-injection.ts (C_TEST_FAULT is obeyed).
    */
-  static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator } = {}): Promise<Simulator> {
+  static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator; faultInjectionForTesting?: boolean } = {}): Promise<Simulator> {
     const options = resolveOptions(partial);
     const donor = reuse.reuseHelpersOf;
     const donorRunner = donor !== undefined && donor.options.threads === options.threads && donor.runner instanceof Scheduler && donor.runner.dispatch === 'parked' ? donor.runner : null;
@@ -54,7 +58,7 @@ export class Simulator {
     );
     const config = {
       threads: options.threads,
-      stealing: options.balance === 'steal',
+      steal: WORK_DISTRIBUTION_SCHEMES[options.balance].tag,
       labWords: (options.labSizeKb * 1024) / 4,
       zap: options.verifyHeap,
     };
@@ -68,7 +72,7 @@ export class Simulator {
       runner = donorRunner;
     } else {
       shared = GcShared.create(heap, config);
-      runner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options);
+      runner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options, reuse.faultInjectionForTesting === true);
     }
     const main = new Participant(shared, 0);
     const originMs = nowMs();
@@ -81,16 +85,17 @@ export class Simulator {
         fragmentationPercent: options.compactionFragmentationPercent,
         quotaBytes: options.compactionQuotaMb * 1048576,
         parallelCompaction: options.parallelCompaction,
+        select: COMPACTION_POLICIES[options.compactionPolicy].select,
       },
       headroomPages,
       incrementalMarking: options.incrementalMarking,
       concurrentMarkers: concurrentMarkerCount(options),
-      barrier: options.barrier,
+      greyYoungAreRoots: BARRIER_VARIANTS[options.barrier].greyYoungAreRoots,
       concurrentSweeping: options.concurrentSweeping,
       measureFloatingGarbage: options.verifyHeap,
     });
     if (options.verifyHeap) gc.verifier = () => verifyHeap(heap);
-    const mutator = new Mutator(heap, gc);
+    const mutator = new Mutator(heap, gc, BARRIER_VARIANTS[options.barrier]);
     return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
   }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import type { RunResult } from '../metrics/result.ts';
 import type { TrialStats } from '../metrics/trials.ts';
+import type { RatioFigure, RatioVerdict, StatisticsMethod } from '../metrics/intervals.ts';
 import { resolveOptions, type GcOptions } from '../options.ts';
 import type { SweepConfiguration, SweepSpec } from './sweep-matrix.ts';
 import { DEFAULT_TRIAL_TIMEOUT_MS } from './sweep-matrix.ts';
@@ -29,6 +30,46 @@ export interface TrialRecord {
   hostMs: number;
   /** The run's record: complete, partial (a run failure), or null (the worker died first). */
   result: RunResult | null;
+  /** The machine while the trial ran (absent in older results). */
+  load?: TrialLoad;
+}
+
+/** Conditions of one trial: other work on the machine adds noise. */
+export interface TrialLoad {
+  /** os.loadavg()[0] when the trial started and ended. */
+  loadStart: number;
+  loadEnd: number;
+  cpus: number;
+  /**
+   * CPU time of other processes during the trial, in cores (from /proc/stat less this process's
+   * own CPU time); null where /proc/stat is not readable.
+   */
+  otherBusyCores: number | null;
+  /** loadEnd above the core count, or other processes kept at least half a core busy. */
+  busy: boolean;
+}
+
+/** A configuration's figure against its baseline: the ratio of medians, its interval and what it supports. */
+export interface BaselineFigure extends RatioFigure {
+  verdict: RatioVerdict;
+}
+
+export interface BaselineSummary {
+  baselineId: string;
+  baselineLabel: string;
+  figures: Record<string, BaselineFigure>;
+}
+
+/** Geometric mean across workloads of one setting's ratios to its baselines. */
+export interface GeomeanRow {
+  /** The setting: the configuration label without its workload (`threads=2`). */
+  setting: string;
+  metric: string;
+  geomean: number;
+  /** Geometric means of the ratios' interval bounds (indicative, not an interval of the mean). */
+  lo: number;
+  hi: number;
+  workloads: number;
 }
 
 export interface ScalingFigure {
@@ -56,6 +97,13 @@ export interface ConfigurationSummary {
   /** Metrics whose trials disagree by more than 10% (one line each). */
   warnings: string[];
   scaling: ScalingSummary | null;
+  /** Ratios to the baseline configuration (absent for the baseline itself and in older results). */
+  baseline?: BaselineSummary | null;
+  /**
+   * Pauses per trial (median) and, per percentile, which pause it is: nearest-rank p99 of 39
+   * pauses is the 39th, the max. `{ count: 39, p99: 'the max', p95: '38th of 39', … }`.
+   */
+  pauseSample?: { count: number; ranks: Record<string, string> };
 }
 
 export interface ConfigurationRecord extends SweepConfiguration {
@@ -91,6 +139,10 @@ export interface SweepResults {
   failures: SweepFailure[];
   /** Sweep-wide: digest mismatches between configurations, failures, interruption. */
   warnings: string[];
+  /** How medians' and ratios' intervals were computed (filled in by summarizeSweep). */
+  statistics?: StatisticsMethod & { baseline: string };
+  /** Geometric means across workloads of each setting's ratios to its baseline. */
+  geomeans?: GeomeanRow[];
 }
 
 // ---- reading -------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import { SWEEP_SCHEMA, type ConfigurationRecord, type SweepResults, type TrialRe
 import { summarizeSweep } from './sweep-summary.ts';
 import { runTrialInWorker, type TrialOutcome } from './trial-worker-client.ts';
 import type { CrashMode, TrialProgress } from './trial-worker-api.ts';
+import { sampleLoad, trialLoad } from './machine-load.ts';
+import { inShard, type Shard } from './sweep-shards.ts';
 
 export interface SweepHooks {
   /** A trial is about to start; `done` trials (warm-ups included) of `total` have run. */
@@ -24,6 +26,8 @@ export interface SweepHooks {
   signal?: AbortSignal;
   /** The command line, recorded in the results. */
   command?: string;
+  /** Run only this shard's slice of the measured trials (sweep-shards.ts); warm-ups run on every shard. */
+  shard?: Shard | null;
   /** ForTesting: the measured trial with this index dies in the given way. */
   crashForTesting?: { index: number; mode: CrashMode } | null;
 }
@@ -32,7 +36,8 @@ export interface SweepHooks {
 export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise<SweepResults> {
   validateSweepSpec(spec);
   const configs = expandMatrix(spec);
-  const plan = planTrials(spec, configs);
+  const shard = hooks.shard ?? null;
+  const plan = planTrials(spec, configs).filter((t) => t.warmup || inShard(t.index, shard));
   const records: ConfigurationRecord[] = configs.map((c) => ({
     ...c,
     trials: [],
@@ -59,6 +64,7 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
     const config = configs[t.configIndex];
     hooks.onTrialStart?.(t, config, done, plan.length);
     const crash = hooks.crashForTesting && !t.warmup && hooks.crashForTesting.index === t.index ? hooks.crashForTesting.mode : null;
+    const before = sampleLoad();
     const outcome = await runTrialInWorker(
       { workload: config.workload, seed: t.seed, params: config.params, options: config.options, crashForTesting: crash },
       {
@@ -67,6 +73,7 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
         onProgress: hooks.onTrialProgress ? (p) => hooks.onTrialProgress!(t, config, p) : undefined,
       },
     );
+    const load = trialLoad(before, sampleLoad());
     done++;
     // A trial cut short by Ctrl-C measured nothing worth keeping.
     if (outcome.failure?.kind === 'interrupted') break;
@@ -81,6 +88,7 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
         failure: outcome.failure,
         hostMs: outcome.hostMs,
         result: outcome.result,
+        load,
       };
       records[t.configIndex].trials.push(record);
     }

@@ -10,7 +10,33 @@ import { GC_TYPES, workPerGc } from '../metrics/summary.ts';
 import { flattenRunSummary, summarizeTrials } from '../metrics/trials.ts';
 import { markingMode, type GcOptions } from '../options.ts';
 import { efficiency, loadImbalance, speedup } from '../metrics/imbalance.ts';
-import type { ConfigurationRecord, ConfigurationSummary, ScalingSummary, SweepFailure, SweepResults, TrialRecord } from './sweep-results.ts';
+import { STATISTICS_METHOD, bootstrapRatioCi, geometricMean, ratioVerdict } from '../metrics/intervals.ts';
+import { PAUSE_PERCENTILES } from '../metrics/pauses.ts';
+import { baselineIndices } from './sweep-matrix.ts';
+import type {
+  BaselineSummary,
+  ConfigurationRecord,
+  ConfigurationSummary,
+  GeomeanRow,
+  ScalingSummary,
+  SweepFailure,
+  SweepResults,
+  TrialRecord,
+} from './sweep-results.ts';
+
+/** The figures compared with the baseline (ratios with intervals) and across workloads (geometric means). */
+export const RATIO_METRICS = [
+  'pauses.count',
+  'pauses.totalMs',
+  'pauses.p50',
+  'pauses.p95',
+  'pauses.p99',
+  'pauses.max',
+  'gcMs',
+  'gcOverhead',
+  'wallMs',
+  'mutatorThroughput',
+] as const;
 
 /**
  * Every numeric metric of one run, flat: flattenRunSummary's (`pauses.p95`, `gcOverhead`,
@@ -63,25 +89,115 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   return out;
 }
 
-/** The trial whose total pause time is the (lower) median of the successful ones. */
+/**
+ * The trial whose total pause time is the (lower) median of the successful ones. When every
+ * trial failed, the failed trial that measured the most GCs before failing (its partial record),
+ * so the report still charts what was measured; null when no trial left a record.
+ */
 export function representativeTrial(trials: readonly TrialRecord[]): TrialRecord | null {
   const ok = trials.filter((t) => t.status === 'ok' && t.result !== null);
-  if (ok.length === 0) return null;
+  if (ok.length === 0) {
+    const partial = trials.filter((t) => t.result !== null && t.result.events.length > 0);
+    if (partial.length === 0) return null;
+    return partial.reduce((a, b) => (b.result!.events.length > a.result!.events.length ? b : a));
+  }
   const sorted = ok.toSorted((a, b) => a.result!.summary.pauses.totalMs - b.result!.summary.pauses.totalMs || a.index - b.index);
   return sorted[(sorted.length - 1) >> 1];
 }
 
-export function summarizeConfiguration(c: ConfigurationRecord): ConfigurationSummary {
-  const ok = c.trials.filter((t) => t.status === 'ok' && t.result !== null);
-  const { metrics, warnings } = summarizeTrials(ok.map((t) => trialMetrics(t.result!)));
+/** Each successful trial's flat metrics (trialMetrics). */
+export function okTrialMetrics(c: ConfigurationRecord): Record<string, number>[] {
+  return c.trials.filter((t) => t.status === 'ok' && t.result !== null).map((t) => trialMetrics(t.result!));
+}
+
+export function summarizeConfiguration(c: ConfigurationRecord, perTrial = okTrialMetrics(c)): ConfigurationSummary {
+  const { metrics, warnings } = summarizeTrials(perTrial);
+  const count = metrics['pauses.count']?.median ?? 0;
   return {
-    ok: ok.length,
-    failed: c.trials.length - ok.length,
+    ok: perTrial.length,
+    failed: c.trials.length - perTrial.length,
     representative: representativeTrial(c.trials)?.index ?? null,
     metrics,
     warnings,
     scaling: null,
+    baseline: null,
+    pauseSample: { count, ranks: pauseRanks(Math.round(count)) },
   };
+}
+
+/**
+ * Which pause a nearest-rank percentile of `n` pauses is: `the max` when its rank is n (p99 of
+ * fewer than 101 pauses, p95 of fewer than 21), else `kth of n`.
+ */
+export function pauseRanks(n: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const q of PAUSE_PERCENTILES) {
+    if (n <= 0) out[`p${q}`] = 'no pauses';
+    else {
+      const rank = Math.min(n, Math.max(1, Math.ceil((q * n) / 100)));
+      out[`p${q}`] = rank === n ? (n === 1 ? 'the only pause' : 'the max') : `${ordinal(rank)} of ${n}`;
+    }
+  }
+  return out;
+}
+
+function ordinal(k: number): string {
+  const t = k % 100;
+  const suffix = t >= 11 && t <= 13 ? 'th' : k % 10 === 1 ? 'st' : k % 10 === 2 ? 'nd' : k % 10 === 3 ? 'rd' : 'th';
+  return `${k}${suffix}`;
+}
+
+/** `splay threads=2: p99 of 39 pauses is the max, p95 is the 38th of 39` (null when no percentile is notable). */
+export function pauseSampleNote(c: ConfigurationRecord): string | null {
+  const ps = c.summary.pauseSample;
+  if (!ps || c.summary.ok === 0) return null;
+  const atMax = PAUSE_PERCENTILES.filter((q) => ps.ranks[`p${q}`] === 'the max' || ps.ranks[`p${q}`] === 'the only pause').map((q) => `p${q}`);
+  if (ps.count === 0) return `${c.label}: no pauses`;
+  const median = Number.isInteger(ps.count) ? '' : ' (median over trials)';
+  if (atMax.length === 0) return `${c.label}: ${ps.count} pauses per trial${median}; p99 is the ${ps.ranks.p99}`;
+  return `${c.label}: ${atMax.join(', ')} of ${ps.count} pause${ps.count === 1 ? '' : 's'}${median} ${atMax.length === 1 ? 'is' : 'are'} the max`;
+}
+
+/** Ratios with intervals of the RATIO_METRICS of `c` against `base`. */
+export function baselineSummary(base: ConfigurationRecord, baseTrials: Record<string, number>[], c: ConfigurationRecord, trials: Record<string, number>[], metrics: readonly string[] = RATIO_METRICS): BaselineSummary {
+  const figures: BaselineSummary['figures'] = {};
+  for (const k of metrics) {
+    const v = trials.map((t) => (k in t ? t[k] : NaN));
+    const b = baseTrials.map((t) => (k in t ? t[k] : NaN));
+    if (!v.some(Number.isFinite) || !b.some(Number.isFinite)) continue;
+    const f = bootstrapRatioCi(v, b);
+    figures[k] = { ...f, verdict: ratioVerdict(f) };
+  }
+  return { baselineId: base.id, baselineLabel: base.label, figures };
+}
+
+/** The label without its workload: `splay threads=2` → `threads=2`. */
+export function settingOf(label: string): string {
+  const i = label.indexOf(' ');
+  return i < 0 ? '' : label.slice(i + 1);
+}
+
+/** Per setting and metric, the geometric mean over workloads of the ratios to the baseline. */
+export function geomeanRows(s: SweepResults): GeomeanRow[] {
+  const acc = new Map<string, { ratios: number[]; lo: number[]; hi: number[] }>();
+  for (const c of s.configurations) {
+    const b = c.summary.baseline;
+    if (!b) continue;
+    for (const [metric, f] of Object.entries(b.figures)) {
+      const key = `${settingOf(c.label)}\u0000${metric}`;
+      let a = acc.get(key);
+      if (!a) acc.set(key, (a = { ratios: [], lo: [], hi: [] }));
+      a.ratios.push(f.ratio);
+      a.lo.push(f.lo);
+      a.hi.push(f.hi);
+    }
+  }
+  const rows: GeomeanRow[] = [];
+  for (const [key, a] of acc) {
+    const [setting, metric] = key.split('\u0000');
+    rows.push({ setting, metric, geomean: geometricMean(a.ratios), lo: geometricMean(a.lo), hi: geometricMean(a.hi), workloads: a.ratios.length });
+  }
+  return rows;
 }
 
 /**
@@ -122,7 +238,23 @@ export function scalingBaseline(s: SweepResults, c: ConfigurationRecord): Config
 
 /** Fills in every configuration's summary and the sweep's failures and warnings, in place. */
 export function summarizeSweep(s: SweepResults): SweepResults {
-  for (const c of s.configurations) c.summary = summarizeConfiguration(c);
+  const perTrial = s.configurations.map((c) => okTrialMetrics(c));
+  s.configurations.forEach((c, i) => (c.summary = summarizeConfiguration(c, perTrial[i])));
+  let baselines: number[];
+  try {
+    baselines = baselineIndices(s.spec, s.configurations);
+  } catch {
+    baselines = s.configurations.map(() => -1); // a results file whose baseline no longer parses
+  }
+  s.configurations.forEach((c, i) => {
+    const b = baselines[i];
+    if (b < 0 || b === i) return;
+    const base = s.configurations[b];
+    if (base.summary.ok === 0 || c.summary.ok === 0) return;
+    c.summary.baseline = baselineSummary(base, perTrial[b], c, perTrial[i]);
+  });
+  s.statistics = { ...STATISTICS_METHOD, baseline: s.spec.baseline ?? 'the first value of every listed axis' };
+  s.geomeans = geomeanRows(s);
   for (const c of s.configurations) {
     const base = scalingBaseline(s, c);
     c.summary.scaling = base !== null ? scalingAgainst(base, c) : null;
@@ -141,6 +273,7 @@ export function summarizeSweep(s: SweepResults): SweepResults {
   }
   if (failures.length > 0) warnings.push(`${failures.length} trial${failures.length === 1 ? '' : 's'} failed (see failures)`);
   warnings.push(...digestWarnings(s));
+  warnings.push(...loadWarnings(s));
   s.warnings = warnings;
   return s;
 }
@@ -170,4 +303,23 @@ export function digestWarnings(s: SweepResults): string[] {
     out.push(`digest differs between configurations of ${key}: ${parts.join(' vs ')}`);
   }
   return out;
+}
+
+/** One warning when trials ran with the load average above the core count or others busy. */
+export function loadWarnings(s: SweepResults): string[] {
+  let busy = 0;
+  let maxLoad = 0;
+  let cpus = s.env.cpus;
+  let n = 0;
+  for (const c of s.configurations) {
+    for (const t of c.trials) {
+      if (!t.load) continue;
+      n++;
+      cpus = t.load.cpus;
+      maxLoad = Math.max(maxLoad, t.load.loadStart, t.load.loadEnd);
+      if (t.load.busy) busy++;
+    }
+  }
+  if (busy === 0) return [];
+  return [`${busy} of ${n} trials ran on a busy machine (load average up to ${maxLoad.toFixed(2)} on ${cpus} CPUs, or other processes using CPU): timings are noisier than usual`];
 }

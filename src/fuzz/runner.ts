@@ -4,9 +4,10 @@
  * every op that caused a GC and after a closing pair of full GCs; then classifies the outcome.
  * The simulator is always closed. A deadline is checked between ops and inside long ops.
  */
+import { SPACE_CODE, SPACE_OLD_DATA, SPACE_OLD_POINTER } from '../heap/layout.ts';
 import { Simulator } from '../experiments/simulator.ts';
 import { HeapVerificationError, OutOfMemoryError } from '../gc/gc-controller.ts';
-import { TEST_NO_MARKING_BARRIER, TEST_NO_REMEMBERED_SET, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { META_WORDS, M_USED_WORDS, TEST_NO_MARKING_BARRIER, TEST_NO_REMEMBERED_SET, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { Model } from './model.ts';
 import { DeadlineExceeded, Executor } from './executor.ts';
 import { FINDING_PRIORITY, type Finding, HeapChecker } from './checker.ts';
@@ -129,6 +130,14 @@ function safeReachableBytes(model: Model): number {
 }
 
 /** Turns an exception out of an op or a GC into a verdict, asking the checker what broke. */
+/** Old-generation pages that hold nothing at all. */
+function emptyOldPages(sim: Simulator): number {
+  const heap = sim.heap;
+  let n = 0;
+  for (const space of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) for (const p of heap.pagesOf(space)) if (heap.pageMeta[p * META_WORDS + M_USED_WORDS] === 0) n++;
+  return n;
+}
+
 function classifyException(e: unknown, sim: Simulator, model: Model, checker: HeapChecker): [Verdict, string] {
   const msg = e instanceof Error ? e.message : String(e);
   if (e instanceof DeadlineExceeded) return ['hang', msg];
@@ -136,7 +145,11 @@ function classifyException(e: unknown, sim: Simulator, model: Model, checker: He
     const live = safeReachableBytes(model);
     const limit = sim.options.maxOldSpaceSize * 1048576;
     const detail = `${msg}; the model reaches ${(live / 1048576).toFixed(2)} MB of ${sim.options.maxOldSpaceSize} MB`;
-    return [live < limit * SPURIOUS_OOM_SHARE ? 'spurious-oom' : 'oom', detail];
+    if (live >= limit * SPURIOUS_OOM_SHARE) return ['oom', detail];
+    // A collector that never compacts runs out of pages when a little live data is spread over
+    // all of them: real, unless a page was left empty (every empty page is released by then).
+    if (sim.options.neverCompact && emptyOldPages(sim) === 0) return ['oom', `${detail} (fragmentation: --never-compact)`];
+    return ['spurious-oom', detail];
   }
   if (e instanceof Error && e.name === 'GCThreadError') return ['crash', msg];
   // The heap may be broken: the checker says how, if it can.

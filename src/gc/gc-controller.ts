@@ -5,7 +5,7 @@
  * finished in a short pause, then compaction and concurrent sweeping), times every pause and
  * phase, records one GCEvent per GC, moves the old-generation limit, runs the verifier after
  * every GC in verify mode, and raises V8's out-of-memory failure. It knows the mutator only
- * through `MutatorGcHooks`.
+ * through `MutatorGcHooks` and implements the mutator's `MutatorCollector`.
  */
 import { SPACE_CODE, SPACE_LO, SPACE_MAP, SPACE_NEW, SPACE_OLD_DATA, SPACE_OLD_POINTER, PAGE_BYTES } from '../heap/layout.ts';
 import { C_BACKGROUND_STOP, C_GC_OUT_OF_MEMORY, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_POOL_LIMIT_PAGES, C_ROOT_SP, type Heap } from '../heap/heap.ts';
@@ -20,20 +20,9 @@ import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
 import { OutOfMemoryError } from './out-of-memory.ts';
 import { GcTracer } from '../metrics/gc-tracer.ts';
+import type { MarkingSink, MutatorCollector, MutatorGcHooks } from '../mutator/collector-interface.ts';
 
-/** What the controller needs from the mutator around a GC. */
-export interface MutatorGcHooks {
-  /** Publish the allocation top and handle-stack pointer; make every LAB iterable. */
-  prepareForGc(): void;
-  /** Reload the allocation top after the semispaces flipped. */
-  afterGc(): void;
-  /** Marking starts or ends: turn the marking barrier and black allocation on or off. */
-  setMarking(active: boolean, satb: boolean): void;
-  /** Call `allocationStep()` about every OBSERVER_STEP_BYTES of allocation (or stop). */
-  setAllocationObserver(active: boolean): void;
-  /** Objects the marking barrier shaded since marking started. */
-  readonly barrierRecords: number;
-}
+export type { MutatorGcHooks };
 
 export { OutOfMemoryError };
 
@@ -50,7 +39,11 @@ export interface ControllerOptions {
   incrementalMarking: boolean;
   /** Helpers marking concurrently; 0 = incremental steps on the main thread. */
   concurrentMarkers: number;
-  barrier: 'insertion' | 'satb';
+  /**
+   * The barrier variant shades overwritten values (a snapshot): a scavenge during marking keeps
+   * every grey young object alive as an extra root (BarrierVariant.greyYoungAreRoots).
+   */
+  greyYoungAreRoots: boolean;
   concurrentSweeping: boolean;
   /** Compute floating garbage at each finalization (verify mode: it traces the heap again). */
   measureFloatingGarbage: boolean;
@@ -86,7 +79,7 @@ interface MarkingCycle {
   allocatedWordsAtLastStep: number;
 }
 
-export class GcController {
+export class GcController implements MutatorCollector {
   readonly events: GCEvent[] = [];
   readonly heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[] = [];
   /** Every interval of GC work on every thread: pauses, their sub-phases, steps, concurrent work. */
@@ -137,6 +130,11 @@ export class GcController {
     this.hooks = hooks;
   }
 
+  /** The main thread's marking worklist and live-bytes row, where the write barrier shades. */
+  get markingSink(): MarkingSink {
+    return { worklist: this.main.ctx.markingLocal, liveBytes: this.main.ctx.liveBytes };
+  }
+
   get markingActive(): boolean {
     return this.marking !== null;
   }
@@ -162,7 +160,8 @@ export class GcController {
   oldGenerationAvailableBytes(): number {
     const h = this.heap;
     const pagesLeft = h.ctl[C_POOL_LIMIT_PAGES] - h.oldGenerationPages();
-    return Math.max(0, pagesLeft) * PAGE_BYTES + (freeListWords(h, SPACE_OLD_POINTER) + freeListWords(h, SPACE_OLD_DATA)) * 4;
+    const free = freeListWords(h, SPACE_OLD_POINTER) + freeListWords(h, SPACE_OLD_DATA) - this.markCompact.candidateFreeWords();
+    return Math.max(0, pagesLeft) * PAGE_BYTES + Math.max(0, free) * 4;
   }
 
   // ---- triggers ---------------------------------------------------------------------------------
@@ -186,9 +185,17 @@ export class GcController {
    */
   collectForOldSpace(): boolean {
     if (this.sweeping && this.sweepOnDemand()) return true;
-    this.collect('mark-compact', 'allocation failure', 'GC in old space requested');
+    this.reduceMemory = true;
+    try {
+      this.collect('mark-compact', 'allocation failure', 'GC in old space requested');
+    } finally {
+      this.reduceMemory = false;
+    }
     return false;
   }
+
+  /** The mark-compact under way serves an allocation that failed: release every empty page. */
+  private reduceMemory = false;
 
   /** Sweeps one queued page on the main thread; false when none was left. */
   private sweepOnDemand(): boolean {
@@ -313,7 +320,7 @@ export class GcController {
     this.markCompact.prepareMarking();
     heap.ctl[C_MARKING] = 1;
     const concurrent = this.opts.concurrentMarkers > 0 && this.runner.threads > 1;
-    this.hooks?.setMarking(true, this.opts.barrier === 'satb');
+    this.hooks?.setMarking(true);
     this.main.marker.markRoots();
     this.main.ctx.markingLocal.publish();
     this.marking = {
@@ -432,6 +439,7 @@ export class GcController {
     let promotedBytes = 0;
     let evacuatedBytes = 0;
     let candidates = 0;
+    let candidateBytes = 0;
     let abortedCandidates = 0;
     let releasedPages = 0;
     let markedBytes = 0;
@@ -442,7 +450,7 @@ export class GcController {
       const oldBefore = this.oldGenerationBytes();
       if (this.marking !== null) this.main.ctx.markingLocal.publish();
       // SATB: grey young objects are in the snapshot; they survive this scavenge as extra roots.
-      const sp = this.marking !== null && this.opts.barrier === 'satb' ? this.markCompact.pushGreyYoungObjectsAsRoots() : -1;
+      const sp = this.marking !== null && this.opts.greyYoungAreRoots ? this.markCompact.pushGreyYoungObjectsAsRoots() : -1;
       try {
         this.scavenger.collect(this.marking !== null ? () => this.markCompact.updateMarkingWorklistAfterScavenge() : null);
       } finally {
@@ -461,16 +469,17 @@ export class GcController {
       let f: MarkCompactFigures;
       if (this.marking !== null) {
         incremental = this.finalizeMarking();
-        f = this.markCompact.compact(sweepInPause);
+        f = this.markCompact.compact(sweepInPause, this.reduceMemory);
       } else {
         clock.serial('mc.complete_sweeping', () => this.finishSweepingOnMainThread());
-        f = this.markCompact.collect(sweepInPause);
+        f = this.markCompact.collect(sweepInPause, this.reduceMemory);
       }
       this.sweeping = !sweepInPause;
       survivedBytes = f.survivedBytes;
       promotedBytes = f.promotedBytes;
       evacuatedBytes = f.evacuatedBytes;
       candidates = f.candidates;
+      candidateBytes = f.candidateBytes;
       abortedCandidates = f.abortedCandidates;
       releasedPages = f.releasedPages;
       markedBytes = f.markedBytes;
@@ -502,6 +511,7 @@ export class GcController {
       evacuatedBytes,
       incremental,
       evacuationCandidates: candidates,
+      evacuationCandidateBytes: candidateBytes,
       abortedCandidates,
       releasedPages,
       markedBytes,
@@ -542,7 +552,7 @@ export class GcController {
     let floating: number | null = null;
     if (this.opts.measureFloatingGarbage) floating = clock.serial('mc.mark.floating_garbage', () => floatingGarbageBytes(this.heap));
     const barrierRecords = (this.hooks?.barrierRecords ?? 0) - m.barrierRecordsAtStart;
-    this.hooks?.setMarking(false, false);
+    this.hooks?.setMarking(false);
     this.marking = null;
     return {
       stepsMs: m.stepsMs,

@@ -6,6 +6,7 @@
  */
 import { Heap, type HeapBuffers } from '../heap/heap.ts';
 import { Worklist, WorklistLocal, type WorklistBuffers } from '../parallel/worklist.ts';
+import type { WorkDistributionLocal } from '../parallel/work-distribution.ts';
 import { Terminator, type TerminatorBuffers } from '../parallel/termination.ts';
 import { ThreadStats } from '../parallel/thread-stats.ts';
 import { Heartbeat } from '../parallel/heartbeat.ts';
@@ -13,7 +14,8 @@ import { WorkItems } from './work-items.ts';
 
 export interface GcConfig {
   threads: number;
-  stealing: boolean;
+  /** The work-distribution scheme's tag (STEAL_* of src/parallel/work-distribution.ts). */
+  steal: number;
   labWords: number;
   /** Zap freed memory and keep extra checks (verify mode). */
   zap: boolean;
@@ -99,8 +101,8 @@ export class GcShared {
 export class GcThreadContext {
   readonly heap: Heap;
   readonly items: WorkItems;
-  readonly copiedLocal: WorklistLocal;
-  readonly markingLocal: WorklistLocal;
+  readonly copiedLocal: WorkDistributionLocal;
+  readonly markingLocal: WorkDistributionLocal;
   readonly terminator: Terminator;
   readonly labWords: number;
   /** This thread's row of the per-page live-bytes table. */
@@ -113,13 +115,14 @@ export class GcThreadContext {
     const cfg = shared.config;
     this.heap = shared.heap;
     this.items = shared.items;
-    this.copiedLocal = new WorklistLocal(shared.copied, threadId);
-    this.copiedLocal.stealing = cfg.stealing;
-    this.markingLocal = new WorklistLocal(shared.marking, threadId);
-    this.markingLocal.stealing = cfg.stealing;
+    const copied = new WorklistLocal(shared.copied, threadId);
+    const marking = new WorklistLocal(shared.marking, threadId);
+    copied.steal = marking.steal = cfg.steal;
     // Publishing a segment wakes participants sleeping in termination.
-    this.copiedLocal.wakeOnPublish(shared.terminator.wakeSignal);
-    this.markingLocal.wakeOnPublish(shared.terminator.wakeSignal);
+    copied.wakeOnPublish(shared.terminator.wakeSignal);
+    marking.wakeOnPublish(shared.terminator.wakeSignal);
+    this.copiedLocal = copied;
+    this.markingLocal = marking;
     this.terminator = shared.terminator;
     this.labWords = cfg.labWords;
     const pages = shared.heap.totalPages;

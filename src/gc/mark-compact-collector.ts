@@ -1,6 +1,6 @@
 /**
  * The main-thread half of the mark-compact collector (stop-the-world here): marks from the roots
- * on every participant, chooses evacuation candidates by fragmentation, evacuates them and the
+ * on every participant, chooses evacuation candidates by a compaction policy, evacuates them and the
  * live young objects in parallel, updates pointers in parallel (rebuilding the remembered set),
  * frees dead large objects and candidate pages, and sweeps the other pages in parallel.
  * V8: mark-compact.cc (MarkCompactCollector).
@@ -46,12 +46,13 @@ import {
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { clearOldToNewRange } from '../heap/remembered-set.ts';
 import { OutOfMemoryError } from './out-of-memory.ts';
-import { freeListEvictPagesWithFlag, freeListReset } from '../heap/spaces/free-list.ts';
+import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
 import type { PhaseClock } from './phase-clock.ts';
+import type { CompactionPolicyFn, PageFigures } from './compaction-policy.ts';
 import { addRootItems } from './scavenger-collector.ts';
 import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
 
@@ -63,10 +64,14 @@ export interface CompactionPolicy {
   quotaBytes: number;
   /** Evacuate on every participant (false: the main thread alone, V8 --no-parallel-compaction). */
   parallelCompaction: boolean;
+  /** Chooses the candidates from the old pages' figures (COMPACTION_POLICIES). */
+  select: CompactionPolicyFn;
 }
 
 export interface MarkCompactFigures {
   candidates: number;
+  /** Bytes in use on the candidates when they were chosen. */
+  candidateBytes: number;
   /** Candidates whose evacuation ran out of space and kept some objects in place. */
   abortedCandidates: number;
   /** Empty pages returned to the pool. */
@@ -96,6 +101,8 @@ export class MarkCompactCollector {
 
   /** Candidates of the cycle being marked (chosen when marking starts). */
   private candidates: number[] = [];
+  /** Bytes in use on those candidates when they were chosen. */
+  candidateBytes = 0;
 
   /**
    * Marking from scratch (no sweeping may be under way): chooses the evacuation candidates, so
@@ -106,12 +113,9 @@ export class MarkCompactCollector {
     const heap = this.heap;
     const shared = this.shared;
     this.candidates = this.selectCandidates();
+    // Their free blocks leave the free lists lazily: freeListTake drops a candidate's blocks as
+    // it meets them, so nothing new lands on a page about to be evacuated.
     for (const p of this.candidates) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
-    if (this.candidates.length > 0) {
-      heap.lock();
-      for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA]) freeListEvictPagesWithFlag(heap, s, PAGE_EVACUATION_CANDIDATE);
-      heap.unlock();
-    }
     heap.clearBitsOfUsedPages(heap.markBits);
     for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);
@@ -148,18 +152,19 @@ export class MarkCompactCollector {
   }
 
   /** A stop-the-world mark-compact from scratch. */
-  collect(sweepInPause: boolean): MarkCompactFigures {
+  collect(sweepInPause: boolean, reduceMemory = false): MarkCompactFigures {
     this.clock.serial('mc.prologue', () => this.prepareMarking());
     this.markParallel('mc.mark');
-    return this.compact(sweepInPause);
+    return this.compact(sweepInPause, reduceMemory);
   }
 
   /**
    * Everything after marking: evacuation candidates, parallel evacuation of candidates and of new
    * space, parallel pointer updating, releasing dead large objects and evacuated pages, flipping
    * the semispaces, then sweeping in the pause or queueing the pages for concurrent sweeping.
+   * `reduceMemory` (a GC for an allocation that failed): every empty page goes back to the pool.
    */
-  compact(sweepInPause: boolean): MarkCompactFigures {
+  compact(sweepInPause: boolean, reduceMemory = false): MarkCompactFigures {
     const heap = this.heap;
     const shared = this.shared;
     const clock = this.clock;
@@ -176,6 +181,7 @@ export class MarkCompactCollector {
     // ---- live bytes and the page map (candidates were chosen when marking started)
     const pageMap: PageMapEntry[] = [];
     const candidates = this.candidates;
+    const candidateBytes = candidates.length > 0 ? this.candidateBytes : 0;
     this.candidates = [];
     let markedBytes = 0;
     clock.serial('mc.evacuate.candidates', () => {
@@ -266,7 +272,7 @@ export class MarkCompactCollector {
     let releasedPages = 0;
     clock.serial('mc.sweep.prologue', () => {
       if (!heap.testFlag(TEST_KEEP_STALE_FREE_LISTS)) for (const s of PAGED_SPACES) freeListReset(heap, s);
-      releasedPages = this.releaseEmptyPages();
+      releasedPages = this.releaseEmptyPages(!reduceMemory);
       const items = shared.sweepItems;
       items.clear();
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
@@ -282,7 +288,7 @@ export class MarkCompactCollector {
     for (const e of pageMap) e.afterLiveBytes = heap.spaceOf(e.page << PAGE_BITS) === SPACE_FREE ? 0 : heap.pageMeta[e.page * META_WORDS + M_LIVE_BYTES];
     const promotedBytes = Math.max(0, this.oldGenerationUsedBytes() - oldBefore);
     const sweptPages = shared.sweepItems.count;
-    return { candidates: candidates.length, abortedCandidates, releasedPages, markedBytes, sweptPages, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
+    return { candidates: candidates.length, candidateBytes, abortedCandidates, releasedPages, markedBytes, sweptPages, evacuatedBytes, promotedBytes, survivedBytes, freedLargeObjects, pageMap };
   }
 
   /**
@@ -315,15 +321,17 @@ export class MarkCompactCollector {
   /**
    * Returns to the pool every old page on which marking left nothing (judged by the mark bitmap,
    * which sweeping also trusts), keeping the first empty page of each space for the next
-   * allocations. Main thread, free lists empty, no LAB open. Returns the pages released.
+   * allocations unless `keepOne` is false (V8 releases them all when it must reduce memory: an
+   * allocation failed, and a space's spare page may be what a large object needs). Main thread,
+   * free lists empty, no LAB open. Returns the pages released.
    */
-  private releaseEmptyPages(): number {
+  private releaseEmptyPages(keepOne: boolean): number {
     const heap = this.heap;
     let released = 0;
     heap.lock();
     try {
       for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE]) {
-        let keptOne = false;
+        let keptOne = !keepOne;
         for (const p of heap.pagesOf(s)) {
           const start = p << PAGE_BITS;
           if (nextMarked(heap.markBits, start, start + PAGE_WORDS) < start + PAGE_WORDS) continue;
@@ -364,26 +372,19 @@ export class MarkCompactCollector {
    * since), fewest allocated bytes first, while those stay within the quota; none if no page
    * would be freed.
    */
+  /** The evacuation candidates by the configured policy (src/gc/compaction-policy.ts). */
   selectCandidates(): number[] {
-    const { neverCompact, fragmentationPercent, quotaBytes } = this.policy;
+    const { neverCompact, fragmentationPercent, quotaBytes, select } = this.policy;
     if (neverCompact) return [];
     const heap = this.heap;
-    const pool: { page: number; live: number }[] = [];
+    const pages: PageFigures[] = [];
     for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA]) {
-      for (const p of heap.pagesOf(s)) {
-        const live = heap.pageMeta[p * META_WORDS + M_USED_WORDS] * 4;
-        if (PAGE_BYTES - live >= (fragmentationPercent / 100) * PAGE_BYTES) pool.push({ page: p, live });
-      }
+      for (const p of heap.pagesOf(s)) pages.push({ page: p, usedBytes: heap.pageMeta[p * META_WORDS + M_USED_WORDS] * 4 });
     }
-    pool.sort((a, b) => a.live - b.live || a.page - b.page);
-    const chosen: number[] = [];
-    let sum = 0;
-    for (const c of pool) {
-      if (sum + c.live > quotaBytes) break;
-      sum += c.live;
-      chosen.push(c.page);
-    }
-    if (chosen.length > 0 && Math.ceil(sum / PAGE_BYTES) >= chosen.length) return [];
+    const chosen = select(pages, { fragmentationPercent, quotaBytes });
+    let bytes = 0;
+    for (const p of chosen) bytes += heap.pageMeta[p * META_WORDS + M_USED_WORDS] * 4;
+    this.candidateBytes = bytes;
     return chosen;
   }
 
@@ -411,6 +412,13 @@ export class MarkCompactCollector {
     });
     ctl[C_ROOT_SP] = top;
     return sp;
+  }
+
+  /** Free words still on the free lists that lie on this cycle's candidates (not allocatable). */
+  candidateFreeWords(): number {
+    let words = 0;
+    for (const p of this.candidates) words += PAGE_WORDS - this.heap.pageMeta[p * META_WORDS + M_USED_WORDS];
+    return words;
   }
 
   oldGenerationUsedBytes(): number {

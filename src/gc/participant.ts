@@ -3,6 +3,7 @@
  * evacuator, pointer updater, sweeper) over one thread's views of the shared state. The main
  * thread builds one for itself; every helper builds one at start-up through `createParticipant`
  * (the scheduler loads this module by URL). Fills this thread's row of the phase figures.
+ * Fault injection for tests lives in fault-injection.ts, loaded only when a run asks for it.
  */
 import { GcShared, GcThreadContext, type GcBuffers } from './gc-shared.ts';
 import { Scavenger } from './scavenger.ts';
@@ -11,16 +12,6 @@ import { Evacuator } from './evacuator.ts';
 import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
 import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
-import { C_TEST_FAULT } from '../heap/heap.ts';
-
-/** ForTesting faults a helper can be told to commit in a phase (C_TEST_FAULT). */
-export const FAULT_THROW = 1;
-export const FAULT_EXIT = 2;
-export const FAULT_HANG = 3;
-
-export function encodeTestFault(thread: number, phase: number, kind: number): number {
-  return (thread << 8) | (phase << 2) | kind;
-}
 
 export const PHASE_SCAVENGE = 1;
 export const PHASE_MARK = 2;
@@ -54,16 +45,7 @@ export class Participant {
     this.sweeper = new Sweeper(this.ctx);
   }
 
-  /** ForTesting: fail the way a buggy or dying helper would. */
-  private commitFault(kind: number): void {
-    if (kind === FAULT_THROW) throw new Error('injected fault');
-    if (kind === FAULT_EXIT) process.exit(7);
-    if (kind === FAULT_HANG) for (;;) Atomics.wait(this.shared.heap.ctl, C_TEST_FAULT, this.shared.heap.ctl[C_TEST_FAULT], 1000);
-  }
-
   runPhase(phase: number, arg: number): void {
-    const fault = this.shared.heap.ctl[C_TEST_FAULT];
-    if (fault !== 0 && fault >>> 8 === this.threadId && ((fault >>> 2) & 63) === phase) this.commitFault(fault & 3);
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;

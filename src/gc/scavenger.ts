@@ -51,6 +51,18 @@ export class Scavenger {
 
   /** The whole phase for this participant. */
   run(): void {
+    this.prepare();
+    const items = this.ctx.items;
+    for (let i = items.claim(); i >= 0; i = items.claim()) {
+      this.processItem(items, i);
+      this.ctx.heartbeat();
+    }
+    this.drain();
+    this.finish();
+  }
+
+  /** Hoists this GC's constants into fields and zeroes the figures (the start of `run`). */
+  prepare(): void {
     const heap = this.heap;
     const ctl = heap.ctl;
     this.fromStart = ctl[C_NEW_FROM];
@@ -64,12 +76,11 @@ export class Scavenger {
     this.copiedWords = 0;
     this.promotedWords = 0;
     this.objects = 0;
-    const items = this.ctx.items;
-    for (let i = items.claim(); i >= 0; i = items.claim()) {
-      this.processItem(items, i);
-      this.ctx.heartbeat();
-    }
-    this.drain();
+  }
+
+  /** Gives back what is left of this thread's LABs (the end of `run`). */
+  finish(): void {
+    const heap = this.heap;
     retireToSpaceLab(heap, this.toLab);
     retireLab(heap, this.oldPointerLab);
     retireLab(heap, this.oldDataLab);
@@ -166,31 +177,47 @@ export class Scavenger {
    * new space; each falls back to the other when its space is full (V8: EvacuateObjectDefault).
    */
   evacuate(v: number): number {
-    const mem = this.mem;
     const a = v >>> 1;
-    const h = mem[a];
+    const h = this.mem[a];
     if ((h & 1) !== 0) return h;
+    const target = this.copy(a, h);
+    if (target === 0) return v;
+    return this.forward(a, h, target);
+  }
+
+  /**
+   * First half of `evacuate`: copies the object at `a` (header `h`, read once) into this thread's
+   * LAB and returns the copy's address, still private (no other thread knows it); 0 when neither
+   * to-space nor old space has room. Exposed so tests can interleave two threads between halves.
+   */
+  copy(a: Addr, h: number): Addr {
+    const mem = this.mem;
     const size = 2 + mem[a + 1];
     const kind = headerKind(h);
     let target = 0;
-    let promoted = false;
-    if (a < this.ageMark) {
-      target = this.allocateOld(kind, size);
-      promoted = target !== 0;
-    }
+    if (a < this.ageMark) target = this.allocateOld(kind, size);
     if (target === 0) target = toSpaceAllocate(this.heap, this.toLab, size, this.labWords);
-    if (target === 0) {
-      target = this.allocateOld(kind, size);
-      promoted = target !== 0;
-    }
+    if (target === 0) target = this.allocateOld(kind, size);
     if (target === 0) {
       // Neither to-space nor old space has room: the heap is really full. The object stays
       // unmoved; the main thread reports V8's out-of-memory failure after the phase.
       Atomics.store(this.heap.ctl, C_GC_OUT_OF_MEMORY, 1);
-      return v;
+      return 0;
     }
     mem[target] = h;
     for (let i = 1; i < size; i++) mem[target + i] = mem[a + i];
+    return target;
+  }
+
+  /**
+   * Second half of `evacuate`: installs the forwarding pointer to `target` with a CAS on the
+   * header word; the thread that loses gives its copy back (`undo`) and returns the winner's.
+   */
+  forward(a: Addr, h: number, target: Addr): number {
+    const mem = this.mem;
+    const size = 2 + mem[target + 1];
+    const kind = headerKind(h);
+    const promoted = target < this.newStart || target >= this.newEnd;
     const fwd = tagPtr(target);
     if (this.plainForwarding) {
       // One thread; or ForTesting: the race is left open, so two threads may both copy one object.

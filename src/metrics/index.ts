@@ -41,5 +41,21 @@ export {
   type TrialStats,
   type TrialsSummary,
 } from './trials.ts';
+export {
+  BOOTSTRAP_RESAMPLES,
+  BOOTSTRAP_SEED,
+  CI_LEVEL,
+  CI_METHOD,
+  STATISTICS_METHOD,
+  bootstrapMedianCi,
+  bootstrapRatioCi,
+  geometricMean,
+  medianOf,
+  ratioVerdict,
+  type Interval,
+  type RatioFigure,
+  type RatioVerdict,
+  type StatisticsMethod,
+} from './intervals.ts';
 export { GC_TYPES, summarizeRun, timelineFromEvents, utilizationTimeline, workPerGc, type SummaryExtra, type WorkPerGc } from './summary.ts';
 export { GcTracer, isMutatorStopped, mainThreadGcMs, type IntervalKind, type TimelineInterval } from './gc-tracer.ts';

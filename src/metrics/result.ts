@@ -73,6 +73,8 @@ export interface GCEvent {
   incremental: IncrementalMarkingStats | null;
   /** Pages chosen for evacuation (mark-compact only) and a page-occupancy map before/after. */
   evacuationCandidates: number;
+  /** Bytes in use on those candidates when the compaction policy chose them (mark-compact only). */
+  evacuationCandidateBytes: number;
   /** Candidates whose evacuation ran out of space and kept the rest of their objects in place. */
   abortedCandidates: number;
   /** Empty old-generation pages returned to the page pool after marking. */

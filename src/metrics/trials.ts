@@ -5,6 +5,7 @@
  */
 
 import type { RunSummary } from './result.ts';
+import { bootstrapMedianCi, medianOf } from './intervals.ts';
 
 /** Trials whose max − min exceeds this fraction of the median disagree (10%). */
 export const DISAGREE_FRACTION = 0.1;
@@ -19,6 +20,9 @@ export interface TrialStats {
   spread: number;
   /** spread > threshold (default DISAGREE_FRACTION). */
   disagrees: boolean;
+  /** 95% confidence interval of the median (seeded percentile bootstrap, src/metrics/intervals.ts). */
+  lo: number;
+  hi: number;
 }
 
 /**
@@ -26,11 +30,7 @@ export interface TrialStats {
  * count. 0 for an empty list.
  */
 export function median(values: readonly number[]): number {
-  const n = values.length;
-  if (n === 0) return 0;
-  const s = Float64Array.from(values).sort();
-  const h = n >> 1;
-  return n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+  return medianOf(values);
 }
 
 /**
@@ -40,7 +40,7 @@ export function median(values: readonly number[]): number {
 export function trialStats(values: readonly number[], threshold = DISAGREE_FRACTION): TrialStats {
   const v = values.filter((x) => Number.isFinite(x));
   const n = v.length;
-  if (n === 0) return { n: 0, median: 0, min: 0, max: 0, spread: 0, disagrees: false };
+  if (n === 0) return { n: 0, median: 0, min: 0, max: 0, spread: 0, disagrees: false, lo: 0, hi: 0 };
   let min = Infinity;
   let max = -Infinity;
   for (const x of v) {
@@ -50,7 +50,8 @@ export function trialStats(values: readonly number[], threshold = DISAGREE_FRACT
   const med = median(v);
   const range = max - min;
   const spread = range === 0 ? 0 : med === 0 ? Infinity : range / Math.abs(med);
-  return { n, median: med, min, max, spread, disagrees: spread > threshold };
+  const ci = bootstrapMedianCi(v);
+  return { n, median: med, min, max, spread, disagrees: spread > threshold, lo: ci.lo, hi: ci.hi };
 }
 
 /** A one-line warning for a metric whose trials disagree, or null when they agree. */

@@ -1,7 +1,7 @@
 /**
  * The mutator API, main thread only: a stack of handle scopes and named globals (the roots),
  * allocation of tagged, raw-data, code and large objects, and field access through the
- * generational write barrier. The mutator holds handles (indices into the root table), never raw
+ * write barrier (write-barrier.ts). The mutator holds handles (indices into the root table), never raw
  * addresses, so objects may move under it. Collections start from allocation, as in V8.
  * V8: factory.h, handles.h (HandleScope), heap-write-barrier.h.
  */
@@ -18,15 +18,14 @@ import {
   SPACE_OLD_POINTER,
   makeHeader,
 } from '../heap/layout.ts';
-import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_NO_MARKING_BARRIER } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP } from '../heap/heap.ts';
 import { markBlack } from '../heap/marking-bitmap.ts';
-import type { WorklistLocal } from '../parallel/worklist.ts';
 import { MapRegistry } from '../heap/maps.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { allocateLarge } from '../heap/spaces/large-object-space.ts';
-import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
-import type { GcController, MutatorGcHooks } from '../gc/gc-controller.ts';
-import { OutOfMemoryError } from '../gc/out-of-memory.ts';
+import { OutOfMemoryError } from '../heap/out-of-memory.ts';
+import type { MutatorCollector, MutatorGcHooks } from './collector-interface.ts';
+import { BARRIER_VARIANTS, type BarrierVariant, WriteBarrier } from './write-barrier.ts';
 
 /** A handle: an index into the root table. 0 is the null handle. */
 export type Handle = number;
@@ -46,9 +45,15 @@ const OBSERVER_STEP_WORDS = (64 * 1024) / 4;
  */
 const LAST_RESORT_GCS = 2;
 
+/** A misuse of the mutator API: a bad handle or field, handle-stack overflow, too many globals. */
 export class MutatorError extends Error {}
 
+/**
+ * The mutator API a workload is written against (`sim.mutator`, or `m` in a workload's `run`).
+ * Main thread only. Every store of a reference goes through the write barrier.
+ */
 export class Mutator implements MutatorGcHooks {
+  /** Defines object maps (`maps.define(name, KIND_TAGGED | KIND_RAW)`), one per object shape. */
   readonly maps: MapRegistry;
   private readonly mem: Int32Array;
   private readonly roots: Int32Array;
@@ -60,34 +65,37 @@ export class Mutator implements MutatorGcHooks {
   /** Top when the observer last fired; old-space words allocated since. */
   private stepBase: Addr = 0;
   private oldSinceStep = 0;
-  // Marking barrier state (set by the controller when a marking cycle starts and ends).
+  /** Marking is active (set by the collector when a marking cycle starts and ends). */
   private marking = false;
-  private satb = false;
+  /** Objects allocated in new space now are black (the barrier variant's allocation colour). */
   private blackYoung = false;
-  private barrierOff = false;
   private readonly markBits: Int32Array;
-  private readonly markingLocal: WorklistLocal;
+  private readonly markingWorklist: { publish(): void };
   /** The main thread's row of per-page live bytes (black allocation and barrier marking). */
   private readonly liveRow: Int32Array;
-  barrierRecords = 0;
+  /** The write barrier: generational always, marking while marking is active. */
+  readonly barrier: WriteBarrier;
   private sp = 1;
   private readonly globalsBase: number;
   private readonly globalIndex = new Map<string, number>();
-  private readonly newStart: Addr;
-  private readonly newEnd: Addr;
   private readonly oldPointerLab = new Lab(SPACE_OLD_POINTER);
   private readonly oldDataLab = new Lab(SPACE_OLD_DATA);
   private readonly codeLab = new Lab(SPACE_CODE);
   /** Work units the workload reports (for mutator throughput). */
   workUnits = 0;
+  /** Bytes allocated by the mutator so far. */
   allocatedBytes = 0;
+  /** The map of `allocateString` objects (raw). */
   readonly stringMap: Addr;
+  /** A ready-made map for tagged arrays of any length. */
   readonly arrayMap: Addr;
+  /** The map of `allocateCode` objects (raw, non-moving). */
   readonly codeMap: Addr;
 
   constructor(
     readonly heap: Heap,
-    readonly gc: GcController,
+    readonly gc: MutatorCollector,
+    barrierVariant: BarrierVariant = BARRIER_VARIANTS.insertion,
   ) {
     this.mem = heap.mem;
     this.roots = heap.roots;
@@ -96,10 +104,10 @@ export class Mutator implements MutatorGcHooks {
     this.realLimit = heap.ctl[C_NEW_FROM] + heap.semiWords;
     this.limit = this.realLimit;
     this.markBits = heap.markBits;
-    this.markingLocal = gc.main.ctx.markingLocal;
-    this.liveRow = gc.main.ctx.liveBytes;
-    this.newStart = heap.newStart;
-    this.newEnd = heap.newEnd;
+    const sink = gc.markingSink;
+    this.markingWorklist = sink.worklist;
+    this.liveRow = sink.liveBytes;
+    this.barrier = new WriteBarrier(heap, barrierVariant, sink.worklist, sink.liveBytes);
     this.globalsBase = this.roots.length - MAX_GLOBALS;
     heap.ctl[C_GLOBALS_BASE] = this.globalsBase;
     heap.ctl[C_GLOBALS_COUNT] = 0;
@@ -111,6 +119,7 @@ export class Mutator implements MutatorGcHooks {
   }
 
   // ---- GC hooks ------------------------------------------------------------------------------------
+  /** Collector hook: publish the allocation top and handle-stack pointer; retire the LABs. */
   prepareForGc(): void {
     const ctl = this.heap.ctl;
     ctl[C_NEW_TOP] = this.top;
@@ -119,6 +128,7 @@ export class Mutator implements MutatorGcHooks {
     retireLab(this.heap, this.oldDataLab);
     retireLab(this.heap, this.codeLab);
   }
+  /** Collector hook: reload the allocation top after the semispaces flipped. */
   afterGc(): void {
     this.top = this.heap.ctl[C_NEW_TOP];
     this.realLimit = this.heap.ctl[C_NEW_FROM] + this.heap.semiWords;
@@ -126,19 +136,25 @@ export class Mutator implements MutatorGcHooks {
     this.updateLimit();
   }
 
-  setMarking(active: boolean, satb: boolean): void {
+  /** Objects the marking barrier shaded since the mutator was created. */
+  get barrierRecords(): number {
+    return this.barrier.records;
+  }
+
+  /** Collector hook: marking starts or ends (barrier slow path and black allocation on or off). */
+  setMarking(active: boolean): void {
     this.marking = active;
-    this.satb = active && satb;
-    // With SATB, objects allocated during marking are not in the snapshot: allocate them black.
-    this.blackYoung = this.satb;
-    this.barrierOff = this.heap.testFlag(TEST_NO_MARKING_BARRIER);
+    this.barrier.setMarking(active);
+    // A snapshot barrier's new objects are not in the snapshot: the variant allocates them black.
+    this.blackYoung = this.barrier.blackAllocation;
     retireLab(this.heap, this.oldPointerLab);
     retireLab(this.heap, this.oldDataLab);
     retireLab(this.heap, this.codeLab);
     this.oldPointerLab.black = this.oldDataLab.black = this.codeLab.black = active;
-    if (active) this.markingLocal.publish();
+    if (active) this.markingWorklist.publish();
   }
 
+  /** Collector hook: step the collector every 64 KiB of allocation (or stop). */
   setAllocationObserver(active: boolean): void {
     this.observer = active;
     this.stepBase = this.top;
@@ -155,6 +171,7 @@ export class Mutator implements MutatorGcHooks {
   openScope(): number {
     return this.sp;
   }
+  /** Closes the scopes opened since `openScope` returned `mark`: their handles become invalid. */
   closeScope(mark: number): void {
     this.sp = mark;
   }
@@ -164,6 +181,7 @@ export class Mutator implements MutatorGcHooks {
     this.sp = mark;
     return this.newHandle(v);
   }
+  /** Handles on the stack now (the handle-stack pointer). */
   get handleCount(): number {
     return this.sp;
   }
@@ -177,6 +195,7 @@ export class Mutator implements MutatorGcHooks {
   }
 
   // ---- globals -------------------------------------------------------------------------------------
+  /** Roots the object of `h` under `name` until it is replaced (a named global, like V8's Global). */
   setGlobal(name: string, h: Handle): void {
     let i = this.globalIndex.get(name);
     if (i === undefined) {
@@ -187,10 +206,12 @@ export class Mutator implements MutatorGcHooks {
     }
     this.roots[this.globalsBase + i] = this.roots[h];
   }
+  /** A new handle to the global `name` (the null handle when it was never set). */
   getGlobal(name: string): Handle {
     const i = this.globalIndex.get(name);
     return this.newHandle(i === undefined ? 0 : this.roots[this.globalsBase + i]);
   }
+  /** The names of the globals set so far. */
   globalNames(): string[] {
     return [...this.globalIndex.keys()];
   }
@@ -211,6 +232,7 @@ export class Mutator implements MutatorGcHooks {
     return this.allocateRawObject(this.stringMap, Math.ceil(bytes / 4), fill, tenured ? SPACE_OLD_DATA : 0);
   }
 
+  /** A raw-data object of map `map` with `words` words filled from the seed `fill` (never scanned). */
   allocateRaw(map: Addr, words: number, fill = 0, tenured = false): Handle {
     return this.allocateRawObject(map, words, fill, tenured ? SPACE_OLD_DATA : 0);
   }
@@ -318,10 +340,12 @@ export class Mutator implements MutatorGcHooks {
     return v >>> 1;
   }
 
+  /** Fields (tagged) or words (raw) of the object of `h`. */
   length(h: Handle): number {
     return this.mem[this.addrOf(h) + 1];
   }
 
+  /** `h` holds no object (the null handle, or a field that held a SMI). */
   isNull(h: Handle): boolean {
     return (this.roots[h] & 1) === 0;
   }
@@ -344,6 +368,7 @@ export class Mutator implements MutatorGcHooks {
     return (this.mem[a + 2 + i] & 1) === 0;
   }
 
+  /** Field `i` as a small integer; throws MutatorError when it holds an object. */
   getSmi(h: Handle, i: number): number {
     const a = this.addrOf(h);
     if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
@@ -352,53 +377,19 @@ export class Mutator implements MutatorGcHooks {
     return v >> 1;
   }
 
+  /** Stores the 31-bit integer `n` into field `i` (through the write barrier). */
   setSmi(h: Handle, i: number, n: number): void {
     const a = this.addrOf(h);
     if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
     if (n > SMI_MAX || n < SMI_MIN || n !== Math.floor(n)) throw new MutatorError(`${n} is not a 31-bit SMI`);
-    this.writeSlot(a, a + 2 + i, n << 1);
+    this.barrier.write(a, a + 2 + i, n << 1);
   }
 
   /** Stores the object of handle `v` (or null for the null handle) into field `i`. */
   set(h: Handle, i: number, v: Handle): void {
     const a = this.addrOf(h);
     if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`field ${i} out of range`);
-    this.writeSlot(a, a + 2 + i, this.roots[v]);
-  }
-
-  /** The write barrier: marking (when active), then generational (old-to-new slot recording). */
-  private writeSlot(host: Addr, slot: Addr, v: number): void {
-    if (this.marking) this.markingBarrier(host, slot, this.mem[slot], v);
-    this.mem[slot] = v;
-    if ((v & 1) !== 0) {
-      const t = v >>> 1;
-      if (t >= this.newStart && t < this.newEnd && (host < this.newStart || host >= this.newEnd)) recordOldToNew(this.heap, slot);
-    }
-  }
-
-  /**
-   * The marking barrier (V8 MarkingBarrier::Write, or a snapshot-at-the-beginning deletion
-   * barrier): shade the written value (insertion) or the overwritten one (SATB) if it is white,
-   * pushing it on the main thread's marking worklist, whose full segments the markers see.
-   */
-  private markingBarrier(host: Addr, slot: Addr, old: number, v: number): void {
-    // A pointer into an evacuation candidate stored in an old object is recorded for pointer
-    // updating (V8's RecordSlot), whatever the colour of the host.
-    if ((v & 1) !== 0 && (host < this.newStart || host >= this.newEnd) && (this.heap.pageMeta[(v >>> (PAGE_BITS + 1)) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
-      recordOldToOld(this.heap, slot);
-    }
-    const x = this.satb ? old : v;
-    if ((x & 1) === 0 || this.barrierOff) return;
-    const a = x >>> 1;
-    const bits = this.markBits;
-    const i = a >>> 5;
-    const m = 1 << (a & 31);
-    if ((bits[i] & m) !== 0) return;
-    if ((Atomics.or(bits, i, m) & m) !== 0) return;
-    const mem = this.mem;
-    this.liveRow[a >>> PAGE_BITS] += (2 + mem[a + 1]) << 2;
-    this.barrierRecords++;
-    if (((mem[a] >>> 1) & 3) === KIND_TAGGED) this.markingLocal.push(a);
+    this.barrier.write(a, a + 2 + i, this.roots[v]);
   }
 
   /** Raw word `i` of a raw-data object. */
@@ -407,6 +398,7 @@ export class Mutator implements MutatorGcHooks {
     if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`word ${i} out of range`);
     return this.mem[a + 2 + i];
   }
+  /** Writes raw word `i` of a raw-data object (no barrier: collectors never look inside). */
   writeRaw(h: Handle, i: number, word: number): void {
     const a = this.addrOf(h);
     if (i >>> 0 >= this.mem[a + 1]) throw new MutatorError(`word ${i} out of range`);

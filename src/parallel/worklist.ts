@@ -27,6 +27,8 @@
  * segment under the same lock. Counters read outside the locks (ENTRIES, TOP) are approximate.
  */
 
+import { STEAL_HALF, STEAL_NONE, STEAL_SEGMENT, type WorkDistributionLocal } from './work-distribution.ts';
+
 /** Debug checks (value range, segment bounds): a constant so they cost nothing when off. */
 const DEBUG = false;
 
@@ -288,6 +290,45 @@ export class Worklist {
   }
 
   /**
+   * Steal-half: detaches the top half (rounded up) of thread t's published stack in one lock
+   * hold and returns the first segment of that chain (linked through NEXT, ending in NIL), or NIL.
+   * The caller owns every segment of the chain.
+   */
+  takeHalf(t: number): number {
+    const ctl = this.ctl;
+    const row = ROW0 + t * ROW_WORDS;
+    if (Atomics.load(ctl, row + R_TOP) === NIL) return NIL;
+    lockWord(ctl, row + R_LOCK);
+    const first = ctl[row + R_TOP];
+    if (first !== NIL) {
+      const pool = this.refreshPool();
+      const stride = this.strideWords;
+      const take = (ctl[row + R_SEGMENTS] + 1) >> 1;
+      let last = first;
+      let entries = pool[first * stride + S_COUNT];
+      for (let k = 1; k < take; k++) {
+        const next = pool[last * stride + S_NEXT];
+        if (next === NIL) break;
+        last = next;
+        entries += pool[last * stride + S_COUNT];
+      }
+      Atomics.store(ctl, row + R_TOP, pool[last * stride + S_NEXT]);
+      pool[last * stride + S_NEXT] = NIL;
+      let n = 0;
+      for (let s = first; s !== NIL; s = pool[s * stride + S_NEXT]) n++;
+      ctl[row + R_SEGMENTS] -= n;
+      Atomics.sub(ctl, ENTRIES, entries);
+    }
+    unlockWord(ctl, row + R_LOCK);
+    return first;
+  }
+
+  /** The segment after `s` in a chain returned by `takeHalf`, or NIL. */
+  nextInChain(s: number): number {
+    return this.pool[s * this.strideWords + S_NEXT];
+  }
+
+  /**
    * Rewrites every published entry with `fn` (0 drops the entry), compacting segments in place and
    * returning emptied ones to the pool: V8's Worklist::Update, used when objects on a marking
    * worklist move. Main thread, while no other thread uses the worklist; publish locals first.
@@ -341,11 +382,14 @@ export class Worklist {
  * One thread's view of a worklist: a push segment and a pop segment, private to the thread
  * until published. Implements the `TerminationWork` contract of `termination.ts`.
  */
-export class WorklistLocal {
+export class WorklistLocal implements WorkDistributionLocal {
   readonly worklist: Worklist;
   readonly threadId: number;
-  /** true = --balance steal: take segments from other threads; false = --balance static. */
-  stealing: boolean;
+  /**
+   * How this view takes work from others, a tag of work-distribution.ts: STEAL_NONE (--balance
+   * static), STEAL_SEGMENT (one whole segment, V8) or STEAL_HALF (half the victim's segments).
+   */
+  steal: number;
   stealsAttempted: number;
   stealsSucceeded: number;
 
@@ -376,7 +420,7 @@ export class WorklistLocal {
     }
     this.worklist = worklist;
     this.threadId = threadId;
-    this.stealing = true;
+    this.steal = STEAL_SEGMENT;
     this.stealsAttempted = 0;
     this.stealsSucceeded = 0;
     this.pool = worklist.pool;
@@ -394,6 +438,14 @@ export class WorklistLocal {
     this.spareSeg = NIL;
     this.victim = (threadId + 1) % worklist.threads;
     this.wake = null;
+  }
+
+  /** Steals at all (`steal !== STEAL_NONE`); setting true selects whole-segment stealing. */
+  get stealing(): boolean {
+    return this.steal !== STEAL_NONE;
+  }
+  set stealing(on: boolean) {
+    this.steal = on ? STEAL_SEGMENT : STEAL_NONE;
   }
 
   /** Pushes a positive int32. Private until its segment fills or `publish()` is called. */
@@ -452,7 +504,7 @@ export class WorklistLocal {
    */
   hasVisibleWork(): boolean {
     if (!this.isLocalEmpty()) return true;
-    return this.stealing ? Atomics.load(this.ctl, ENTRIES) !== 0 : this.worklist.hasPublished(this.threadId);
+    return this.steal !== STEAL_NONE ? Atomics.load(this.ctl, ENTRIES) !== 0 : this.worklist.hasPublished(this.threadId);
   }
 
   /** Discards this view's private entries (keeps its segments for reuse). */
@@ -524,14 +576,15 @@ export class WorklistLocal {
     // 2. Take back one of our own published segments.
     const wl = this.worklist;
     let s = wl.takeSegment(this.threadId);
-    // 3. Steal a whole segment from another thread.
-    if (s === NIL && this.stealing && this.threads > 1) {
+    // 3. Steal from another thread: a whole segment, or half of its published segments.
+    const steal = this.steal;
+    if (s === NIL && steal !== STEAL_NONE && this.threads > 1) {
       this.stealsAttempted++;
       const n = this.threads;
       let v = this.victim;
       for (let k = 1; k < n; k++) {
         if (v === this.threadId) v = v + 1 === n ? 0 : v + 1;
-        s = wl.takeSegment(v);
+        s = steal === STEAL_HALF ? wl.takeHalf(v) : wl.takeSegment(v);
         v = v + 1 === n ? 0 : v + 1;
         if (s !== NIL) {
           this.stealsSucceeded++;
@@ -539,6 +592,19 @@ export class WorklistLocal {
         }
       }
       this.victim = v;
+      // Steal-half: keep the first segment to pop from, publish the rest on our own stack
+      // (only an owner pushes on its stack: the termination argument holds).
+      if (s !== NIL && steal === STEAL_HALF) {
+        let rest = wl.nextInChain(s);
+        if (rest !== NIL) {
+          while (rest !== NIL) {
+            const next = wl.nextInChain(rest);
+            wl.publishSegment(this.threadId, rest, wl.segmentCount(rest));
+            rest = next;
+          }
+          this.signalPublished();
+        }
+      }
     }
     if (s === NIL) return 0;
     // The old pop segment is empty: keep it as the spare or give it back.

@@ -69,7 +69,7 @@ const PAUSE_STATS = [
   ['max', 'pauses.max'],
 ] as const;
 
-/** Median across trials of p50, p95 and max pause per thread count, with a min–max rule. */
+/** Median across trials of p50, p95 and max pause per thread count, with its 95% interval as a rule. */
 export function pauseChartSpec(s: SweepResults): Spec | null {
   const rows: Row[] = [];
   for (const c of s.configurations) {
@@ -77,7 +77,7 @@ export function pauseChartSpec(s: SweepResults): Spec | null {
     for (const [stat, key] of PAUSE_STATS) {
       const m = c.summary.metrics[key];
       if (!m) continue;
-      rows.push({ group: c.group, threads: c.resolvedOptions.threads, stat, median: m.median, lo: m.min, hi: m.max });
+      rows.push({ group: c.group, threads: c.resolvedOptions.threads, stat, median: m.median, lo: Number.isFinite(m.lo) ? m.lo : m.min, hi: Number.isFinite(m.hi) ? m.hi : m.max });
     }
   }
   if (rows.length === 0) return null;
@@ -270,18 +270,32 @@ export function timelineChartSpec(g: PickedGc): Spec {
 
 // ---- page occupancy map ----------------------------------------------------------------------------
 
-/** The mark-compact with the most evacuation candidates (ties: the later) among representative runs. */
+/**
+ * The mark-compact with the most evacuation candidates (ties: the later) among representative
+ * runs; null when no mark-compact with a page map chose any (see pageMapAbsence for why).
+ */
 export function pageMapGc(s: SweepResults): PickedGc | null {
   let best: PickedGc | null = null;
   for (const c of s.configurations) {
     const run = representativeRun(c);
     if (!run) continue;
     for (const ev of run.events) {
-      if (ev.type !== 'mark-compact' || !ev.pageMap || ev.pageMap.length === 0) continue;
+      if (ev.type !== 'mark-compact' || !ev.pageMap || ev.pageMap.length === 0 || ev.evacuationCandidates <= 0) continue;
       if (best === null || ev.evacuationCandidates >= best.event.evacuationCandidates) best = { config: c, run, event: ev };
     }
   }
   return best;
+}
+
+/** Why there is no page map: no mark-compact recorded one, or none of them had candidates. */
+export function pageMapAbsence(s: SweepResults): string {
+  let withMap = 0;
+  for (const c of s.configurations) {
+    for (const ev of representativeRun(c)?.events ?? []) if (ev.type === 'mark-compact' && ev.pageMap && ev.pageMap.length > 0) withMap++;
+  }
+  return withMap === 0
+    ? 'no mark-compact recorded a page map'
+    : `none of the ${withMap} mark-compact${withMap === 1 ? '' : 's'} with a page map chose evacuation candidates (every page was only swept)`;
 }
 
 /** GCspy-style map: a cell per page, shaded by live bytes, candidates outlined, before and after. */

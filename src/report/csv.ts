@@ -9,6 +9,20 @@ import { GC_TYPES, workPerGc, type WorkPerGc } from '../metrics/summary.ts';
 import { markingMode, type GcOptions } from '../options.ts';
 import type { PauseSummary } from '../metrics/result.ts';
 import type { SweepResults } from '../experiments/sweep-results.ts';
+import { pauseRanks } from '../experiments/sweep-summary.ts';
+
+/**
+ * Configuration-level figures repeated on each of its rows: the median across trials, its 95%
+ * interval, and the ratio to the baseline with its interval and verdict (`ci_method` says how).
+ */
+const SUMMARY_COLUMNS: readonly (readonly [string, string])[] = [
+  ['pauses.p50', 'cfg_pause_p50_ms'],
+  ['pauses.p95', 'cfg_pause_p95_ms'],
+  ['pauses.p99', 'cfg_pause_p99_ms'],
+  ['pauses.max', 'cfg_pause_max_ms'],
+  ['gcOverhead', 'cfg_gc_overhead'],
+  ['wallMs', 'cfg_wall_ms'],
+];
 
 const PAUSE_COLUMNS = ['count', 'totalMs', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
 /** Work per GC of the trial (the same on each of its rows). */
@@ -57,7 +71,17 @@ export function sweepCsv(s: SweepResults): string {
     'host_ms',
     'digest',
     ...WORK_COLUMNS.map(([, col]) => col),
+    'pause_p99_rank',
+    'load_start',
+    'load_end',
+    'cpus',
+    'other_busy_cores',
+    'busy_machine',
+    'ci_method',
+    'baseline',
+    ...SUMMARY_COLUMNS.flatMap(([, col]) => [`${col}_median`, `${col}_ci_lo`, `${col}_ci_hi`, `${col}_ratio`, `${col}_ratio_lo`, `${col}_ratio_hi`, `${col}_verdict`]),
   ];
+  const method = s.statistics ? `${s.statistics.method} of the median, ${Math.round(s.statistics.level * 100)}%, ${s.statistics.resamples} resamples, seed ${s.statistics.seed}` : '';
   const lines = [csvLine(header)];
   for (const c of s.configurations) {
     const fixed = [
@@ -68,8 +92,25 @@ export function sweepCsv(s: SweepResults): string {
       ...optionNames.map((o) => (c.resolvedOptions as Record<string, unknown>)[o]),
       markingMode(c.resolvedOptions as GcOptions),
     ];
+    const b = c.summary.baseline ?? null;
+    const summary = SUMMARY_COLUMNS.flatMap(([k]) => {
+      const m = c.summary.metrics?.[k];
+      const f = b?.figures[k];
+      return [m?.median, m?.lo, m?.hi, f?.ratio, f?.lo, f?.hi, f?.verdict];
+    });
     for (const t of c.trials) {
       const r = t.result;
+      const ld = t.load;
+      const tail2 = [
+        ld?.loadStart,
+        ld?.loadEnd,
+        ld?.cpus,
+        ld?.otherBusyCores,
+        ld === undefined ? '' : ld.busy,
+        method,
+        b?.baselineLabel ?? '',
+        ...summary,
+      ];
       const common = [t.trial, t.index, t.seed, t.status, t.failure?.kind, t.failure?.message];
       const work = r === null ? null : workPerGc(r.events);
       for (const type of ['all', ...GC_TYPES]) {
@@ -78,7 +119,7 @@ export function sweepCsv(s: SweepResults): string {
           r === null
             ? [r, r, r, r, r, t.hostMs, '']
             : [r.summary.wallMs, r.summary.gcMs, r.summary.gcOverhead, r.summary.mutatorThroughput, r.summary.allocatedBytes, t.hostMs, r.digest];
-        lines.push(csvLine([...fixed, ...common, type, ...PAUSE_COLUMNS.map((k) => p?.[k]), ...tail, ...WORK_COLUMNS.map(([k]) => work?.[k])]));
+        lines.push(csvLine([...fixed, ...common, type, ...PAUSE_COLUMNS.map((k) => p?.[k]), ...tail, ...WORK_COLUMNS.map(([k]) => work?.[k]), p ? pauseRanks(p.count).p99 : '', ...tail2]));
       }
     }
   }

@@ -12,6 +12,7 @@ import type { SweepResults } from '../experiments/sweep-results.ts';
 import {
   heapChartSpec,
   mmuChartSpec,
+  pageMapAbsence,
   pageMapChartSpec,
   pageMapGc,
   pauseChartSpec,
@@ -21,7 +22,8 @@ import {
   representativeGcs,
   timelineChartSpec,
 } from './charts.ts';
-import { balanceRows, escapeHtml, g1Rows, headlineWarnings, htmlTable, pauseTable, scalingRows } from './tables.ts';
+import { balanceRows, baselineTable, escapeHtml, g1Rows, geomeanTable, headlineWarnings, htmlTable, pauseSampleNotes, pauseTable, scalingRows } from './tables.ts';
+import { STATISTICS_METHOD } from '../metrics/intervals.ts';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** The charts a report has, in order; `data-chart` names for the browser check. */
@@ -64,7 +66,7 @@ function figures(s: SweepResults): Figure[] {
       spec: pauseChartSpec(s),
       empty: none,
       caption:
-        'Median over trials of each configuration’s p50, p95 and maximum pause, against the number of threads in a parallel phase (main thread included). The faint bar spans the trials’ minimum to maximum. Log scale when every value is positive.',
+        'Median over trials of each configuration’s p50, p95 and maximum pause, against the number of threads in a parallel phase (main thread included). The faint bar is the median’s 95% confidence interval (percentile bootstrap). Log scale when every value is positive.',
     },
     {
       name: 'pause-scatter',
@@ -101,7 +103,7 @@ function figures(s: SweepResults): Figure[] {
   out.push({
     name: 'page-map',
     spec: pm ? pageMapChartSpec(pm) : null,
-    empty: 'no mark-compact recorded a page map',
+    empty: pageMapAbsence(s),
     caption:
       'GCspy-style occupancy of the old-generation pages before and after the mark-compact with the most evacuation candidates: one cell per page, darker = more live bytes, red outline = chosen for evacuation (emptied by the GC; its objects moved to other pages).',
   });
@@ -125,6 +127,42 @@ function axesText(s: SweepResults): string {
   for (const [k, v] of Object.entries(s.spec.params)) if (v.length > 1) parts.push(`${k} ${v.join(',')}`);
   for (const [k, v] of Object.entries(s.spec.options)) if ((v as unknown[]).length > 1) parts.push(`${optionFlag(k).slice(2)} ${(v as unknown[]).join(',')}`);
   return parts.join(' × ');
+}
+
+/** `percentile bootstrap of the median, 2000 seeded resamples, 95%`. */
+export function statisticsText(s: SweepResults): string {
+  const m = s.statistics ?? STATISTICS_METHOD;
+  return `${m.method} of the ${m.statistic}, ${m.resamples} resamples seeded ${m.seed}, ${Math.round(m.level * 100)}%`;
+}
+
+function pauseSampleSection(s: SweepResults): string {
+  const notes = pauseSampleNotes(s);
+  if (notes.length === 0) return '';
+  return `<p class="sub">Pause percentiles are nearest-rank over each trial’s pauses, so a high percentile of a small sample is just its largest pause:</p><ul class="warn">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+}
+
+function baselineSection(s: SweepResults): string {
+  const bt = baselineTable(s);
+  let html = `<h2 id="baseline">Against the baseline</h2><p class="sub">Each configuration against its baseline (${escapeHtml(s.statistics?.baseline ?? 'the first value of every listed axis')}, same workload): ratio of the medians with a 95% interval (${escapeHtml(statisticsText(s))}, both sides resampled). “No significant change” where the interval spans 1; faster / slower for times, lower / higher for counts; “too few trials” with fewer than 2 on either side.</p>`;
+  if (bt.rows.length === 0) return html + `<p class="empty">No configuration has a successful baseline other than itself.</p>`;
+  html += htmlTable(bt.header, bt.rows, { right: bt.right });
+  const gm = geomeanTable(s);
+  if ((s.geomeans ?? []).some((g) => g.workloads > 1)) {
+    html += `<h3>Geometric mean across workloads</h3>` + htmlTable(gm.header, gm.rows, { right: gm.right });
+  }
+  return html;
+}
+
+/** Per-trial machine conditions: load average and whether other processes were busy. */
+function loadRows(s: SweepResults): string[][] {
+  const rows: string[][] = [];
+  for (const c of s.configurations) {
+    for (const t of c.trials) {
+      if (!t.load) continue;
+      rows.push([String(t.index), `${c.label} #${t.trial}`, `${t.load.loadStart.toFixed(2)} → ${t.load.loadEnd.toFixed(2)}`, String(t.load.cpus), t.load.otherBusyCores === null ? '—' : t.load.otherBusyCores.toFixed(2), t.load.busy ? 'yes' : 'no']);
+    }
+  }
+  return rows.sort((a, b) => Number(a[0]) - Number(b[0]));
 }
 
 function configSection(s: SweepResults): string {
@@ -166,6 +204,9 @@ function configSection(s: SweepResults): string {
     `<details><summary>Workload parameters (resolved)</summary>${htmlTable(['configuration', 'parameter', 'value'], paramRows)}</details>` +
     `<h3>Environment</h3>` +
     htmlTable(['', ''], envRows) +
+    (loadRows(s).length > 0
+      ? `<details><summary>Machine load per trial (run order)</summary>${htmlTable(['trial', 'configuration', 'load average', 'CPUs', 'other processes (cores)', 'busy'], loadRows(s), { right: [true, false, true, true, true, false] })}</details>`
+      : '') +
     `<p class="sub">Timings on a shared machine with few cores are noisy: compare medians, read the spread, and distrust differences smaller than it. See docs/experiments.md.</p>`
   );
 }
@@ -178,8 +219,11 @@ function problemsSection(s: SweepResults): string {
       ['trial', 'configuration', 'kind', 'message'],
       s.failures.map((f) => [String(f.index), `${f.label} (#${f.trial})`, f.kind, f.message]),
     );
-  const all = [...s.warnings, ...headlineWarnings(s)];
-  if (all.length > 0) html += `<ul class="warn">${all.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`;
+  if (s.warnings.length > 0) html += `<ul class="warn">${s.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`;
+  const headline = headlineWarnings(s);
+  if (headline.length > 0) {
+    html += `<details><summary>Configurations whose trials disagree by more than 10% on a headline figure (${headline.length}; their intervals above are wide)</summary><ul class="warn">${headline.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></details>`;
+  }
   const every = s.configurations.flatMap((c) => c.summary.warnings.map((w) => `${c.label}: ${w}`));
   if (every.length > 0) {
     html += `<details><summary>Every metric whose trials disagree by more than 10% (${every.length})</summary><ul class="warn">${every
@@ -274,10 +318,12 @@ export async function renderReportHtml(s: SweepResults): Promise<string> {
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="sub">${s.configurations.length} configurations × ${s.spec.trials} trials (+${s.spec.warmup} warm-up), ${escapeHtml(s.createdAt)}, ${escapeHtml(s.env.node)} on ${s.env.cpus} CPUs.${status}</p>
-<nav><a href="#pauses">Pauses</a><a href="#problems">Failures and warnings</a><a href="#charts">Charts</a><a href="#marking">Marking cycles</a><a href="#scaling">Scaling</a><a href="#config">Configuration</a></nav>
+<nav><a href="#pauses">Pauses</a><a href="#baseline">Against the baseline</a><a href="#problems">Failures and warnings</a><a href="#charts">Charts</a><a href="#marking">Marking cycles</a><a href="#scaling">Scaling</a><a href="#config">Configuration</a></nav>
 <h2 id="pauses">Pause percentiles per configuration</h2>
-<p class="sub">Median across successful trials; ±: spread of the trials, (max − min) / median. Marking: how the configuration marks (threads = 1 marks incrementally, more threads concurrently unless --no-concurrent-marking): configurations that mark differently run different algorithms. Work per GC (marked, evacuated, copied) says whether two configurations did the same work for their pauses.</p>
+<p class="sub">Median across successful trials, [95% confidence interval of the median: ${escapeHtml(statisticsText(s))}]. Marking: how the configuration marks (threads = 1 marks incrementally, more threads concurrently unless --no-concurrent-marking): configurations that mark differently run different algorithms. Work per GC (marked, evacuated, copied) says whether two configurations did the same work for their pauses.</p>
 ${htmlTable(pt.header, pt.rows.map((r, i) => (pt.notes[i] === null ? r : [r[0], r[1], pt.notes[i]!, ...pt.header.slice(3).map(() => '')])), { right: pt.right })}
+${pauseSampleSection(s)}
+${baselineSection(s)}
 ${problemsSection(s)}
 <h2 id="charts">Charts</h2>
 ${figs.join('\n')}

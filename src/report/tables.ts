@@ -4,6 +4,8 @@
  * failures. Pure string building.
  */
 import type { TrialStats } from '../metrics/trials.ts';
+import type { RatioVerdict } from '../metrics/intervals.ts';
+import { RATIO_METRICS, pauseSampleNote } from '../experiments/sweep-summary.ts';
 import type { GCEvent } from '../metrics/result.ts';
 import { phaseImbalance, type ImbalanceStats } from '../metrics/imbalance.ts';
 import type { ConfigurationRecord, SweepResults } from '../experiments/sweep-results.ts';
@@ -18,12 +20,45 @@ export function fmtMs(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
-/** `12.3 ±4%`: the median, and the spread (max − min over the median) when there are 2+ trials. */
+/**
+ * `12.3 [11.0–14.2]`: the median and its 95% confidence interval (percentile bootstrap) when
+ * there are 2+ trials that differ. Older summaries without an interval show the spread, `±4%`.
+ */
 export function fmtStat(s: TrialStats | undefined, fmt: (v: number) => string = fmtMs): string {
   if (!s || s.n === 0) return '—';
   if (s.n < 2 || s.spread === 0) return fmt(s.median);
+  if (Number.isFinite(s.lo) && Number.isFinite(s.hi)) return `${fmt(s.median)} [${fmt(s.lo)}–${fmt(s.hi)}]`;
   const pct = s.spread === Infinity ? '∞' : `${Math.round(s.spread * 100)}%`;
   return `${fmt(s.median)} ±${pct}`;
+}
+
+/** `1.23 [1.05–1.40]` for a ratio and its interval. */
+export function fmtRatio(f: { ratio: number; lo: number; hi: number }): string {
+  if (!Number.isFinite(f.ratio)) return '—';
+  const r = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  return Number.isFinite(f.lo) && Number.isFinite(f.hi) ? `${r(f.ratio)}x [${r(f.lo)}–${r(f.hi)}]` : `${r(f.ratio)}x`;
+}
+
+/** Metrics where a higher value is better (utilisation, throughput); for the rest lower is better. */
+export function higherIsBetter(metric: string): boolean {
+  return metric === 'mutatorThroughput' || metric.startsWith('mmu@') || metric.startsWith('bmu@');
+}
+
+/** Metrics that are times (or time shares): a lower value is `faster`. */
+function isTime(metric: string): boolean {
+  return /(^|\.)(p\d+|max|min|mean|totalMs)$|Ms$|Ms\.|^gcOverhead$|^phase\./.test(metric) || higherIsBetter(metric);
+}
+
+/**
+ * The verdict of a ratio in words: `faster` / `slower` for times (and utilisation, throughput:
+ * higher is faster), `lower` / `higher` for counts and bytes, or `no significant change` when the
+ * interval spans 1.
+ */
+export function verdictText(metric: string, v: RatioVerdict): string {
+  if (v !== 'lower' && v !== 'higher') return v;
+  if (!isTime(metric)) return v;
+  const better = higherIsBetter(metric) ? v === 'higher' : v === 'lower';
+  return better ? 'faster' : 'slower';
 }
 
 const fmtPct = (v: number): string => `${(v * 100).toFixed(1)}%`;
@@ -74,6 +109,53 @@ export function pauseTable(s: SweepResults): TextTable {
     ]);
   }
   return { header, rows, right: header.map((_, i) => i > 0 && i !== 2), notes };
+}
+
+/**
+ * Each configuration against its baseline: ratio of medians with its 95% interval and the
+ * verdict, for the RATIO_METRICS (one row per configuration and metric).
+ */
+export function baselineTable(s: SweepResults, metrics: readonly string[] = RATIO_METRICS): TextTable {
+  const header = ['configuration', 'against', 'figure', 'this', 'baseline', 'ratio [95% CI]', 'verdict'];
+  const rows: string[][] = [];
+  for (const c of s.configurations) {
+    const b = c.summary.baseline;
+    if (!b) continue;
+    const base = s.configurations.find((x) => x.id === b.baselineId);
+    for (const k of metrics) {
+      const f = b.figures[k];
+      if (!f) continue;
+      const fmt = metricFormat(k);
+      rows.push([c.label, b.baselineLabel, k, fmtStat(c.summary.metrics[k], fmt), fmtStat(base?.summary.metrics[k], fmt), fmtRatio(f), verdictText(k, f.verdict)]);
+    }
+  }
+  return { header, rows, right: header.map((_, i) => i >= 3 && i <= 5), notes: rows.map(() => null) };
+}
+
+/** Geometric means across workloads of each setting's ratio to its baseline. */
+export function geomeanTable(s: SweepResults): TextTable {
+  const header = ['setting', 'figure', 'workloads', 'geometric mean ratio', 'of interval bounds'];
+  const rows = (s.geomeans ?? []).map((g) => [g.setting || '(all)', g.metric, String(g.workloads), fmtRatio({ ratio: g.geomean, lo: NaN, hi: NaN }), Number.isFinite(g.lo) ? `${g.lo.toFixed(2)}–${g.hi.toFixed(2)}` : '—']);
+  return { header, rows, right: [false, false, true, true, true], notes: rows.map(() => null) };
+}
+
+/** How to format a metric's values in tables. */
+export function metricFormat(k: string): (v: number) => string {
+  if (k === 'gcOverhead' || k.startsWith('mmu@') || k.startsWith('bmu@')) return fmtPct;
+  if (k.endsWith('.count') || k.startsWith('steals.')) return fmtCount;
+  if (/Bytes/.test(k) || k.startsWith('work.') && !k.includes('candidates') && !k.includes('Pages')) return fmtMb;
+  if (k === 'mutatorThroughput') return (v) => v.toPrecision(4);
+  return fmtMs;
+}
+
+/** One line per configuration saying which pause percentiles are just the max of a small sample. */
+export function pauseSampleNotes(s: SweepResults): string[] {
+  const out: string[] = [];
+  for (const c of s.configurations) {
+    const n = pauseSampleNote(c);
+    if (n !== null) out.push(n);
+  }
+  return out;
 }
 
 function fmtMb(v: number): string {

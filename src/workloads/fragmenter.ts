@@ -4,9 +4,9 @@
  * a few stay, so old pages end mostly empty but not empty; two full GCs per round then sweep
  * them and compact them.
  */
-import type { Workload } from './workload.ts';
+import { defineWorkload } from './workload.ts';
 
-export const fragmenter: Workload = {
+export default defineWorkload({
   name: 'fragmenter',
   description: 'interleaved lifetimes: promoted cohorts mostly die at random, leaving fragmented old pages to compact',
   params: {
@@ -50,4 +50,4 @@ export const fragmenter: Workload = {
       m.work(1);
     }
   },
-};
+});

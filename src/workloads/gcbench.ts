@@ -5,12 +5,12 @@
  * the original 16/20 so a run takes seconds.
  */
 import type { Mutator, Handle } from '../mutator/mutator.ts';
-import type { Workload } from './workload.ts';
+import { defineWorkload } from './workload.ts';
 
 const LEFT = 0;
 const RIGHT = 1;
 
-export const gcbench: Workload = {
+export default defineWorkload({
   name: 'gcbench',
   description: "Boehm's GCBench: a long-lived binary tree plus many short-lived ones built top-down and bottom-up",
   params: {
@@ -48,7 +48,7 @@ export const gcbench: Workload = {
       }
     }
   },
-};
+});
 
 /** Top-down: the parent exists before its children (old-to-young stores once it is promoted). */
 function populate(m: Mutator, node: number, depth: number, n: Handle): void {

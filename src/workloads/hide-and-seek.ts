@@ -6,9 +6,9 @@
  * holder is scanned after it is never marked, and the collector frees a reachable object.
  * Young and tenured garbage keep scavenges and marking cycles coming while it plays.
  */
-import type { Workload } from './workload.ts';
+import { defineWorkload } from './workload.ts';
 
-export const hideAndSeek: Workload = {
+export default defineWorkload({
   name: 'hide-and-seek',
   description: 'moves the only reference to an object from unscanned to scanned holders while marking runs (barrier adversary)',
   params: {
@@ -80,4 +80,4 @@ export const hideAndSeek: Workload = {
       if ((move & 1023) === 0) m.work(1);
     }
   },
-};
+});

@@ -5,14 +5,14 @@
  */
 import type { Handle, Mutator } from '../mutator/mutator.ts';
 import type { Rng } from './rng.ts';
-import type { Workload } from './workload.ts';
+import { defineWorkload } from './workload.ts';
 
 const KEY = 0;
 const VALUE = 1;
 const LEFT = 2;
 const RIGHT = 3;
 
-export const splay: Workload = {
+export default defineWorkload({
   name: 'splay',
   description: "Octane's Splay: a splay tree of records with payload trees, insert/remove churn (GC latency)",
   params: {
@@ -36,7 +36,7 @@ export const splay: Workload = {
       m.work(1);
     }
   },
-};
+});
 
 function insertNewNode(t: SplayTree, rng: Rng, depth: number): number {
   let key: number;

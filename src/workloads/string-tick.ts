@@ -3,9 +3,9 @@
  * scope at once. With a 1 MiB semispace a scavenge comes about every ten ticks, each freeing
  * about 1 MB, and the heap does not grow.
  */
-import type { Workload } from './workload.ts';
+import { defineWorkload } from './workload.ts';
 
-export const stringTick: Workload = {
+export default defineWorkload({
   name: 'string-tick',
   description: "seed 003's timer: one 100,000-byte string per tick, dropped at once (no growth)",
   params: {
@@ -20,4 +20,4 @@ export const stringTick: Workload = {
       m.work(1);
     }
   },
-};
+});

@@ -98,6 +98,6 @@ describe('gcsim CLI', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^gcsim: bad --inject-fault/);
     }
-  }, 90_000);
+  }, 180_000);
 });
 

@@ -26,6 +26,7 @@ export function fakeRun(threads: number, pauses: number[], over: Partial<RunResu
       phasesMs: { [name]: p * 0.9 },
       parallel: [phase(name, ts)],
       evacuationCandidates: type === 'mark-compact' ? 1 : 0,
+      evacuationCandidateBytes: 0,
       abortedCandidates: 0,
       releasedPages: 0,
       markedBytes: 0,

@@ -30,17 +30,24 @@ describe('sweep matrix', () => {
     expect(cs[7].resolvedOptions).toMatchObject({ maxSemiSpaceSize: 2, concurrentMarking: false, threads: 1 });
   });
 
-  it('plans warm-up rounds first, then measured rounds visiting every configuration in turn', () => {
-    const s = spec({ trials: 2, warmup: 1, varySeed: true, seed: 7 });
-    const plan = planTrials(s, expandMatrix(s));
-    expect(plan.map((t) => [t.configIndex, t.trial, t.warmup, t.index, t.seed])).toEqual([
-      [0, 0, true, -1, 7],
-      [1, 0, true, -1, 7],
-      [0, 0, false, 0, 7],
-      [1, 0, false, 1, 7],
-      [0, 1, false, 2, 8],
-      [1, 1, false, 3, 8],
-    ]);
+  it('plans warm-up trials first, then measured trials in a seeded random order', () => {
+    const s = spec({ options: { threads: [1, 2, 4] }, trials: 4, warmup: 1, varySeed: true, seed: 7 });
+    const configs = expandMatrix(s);
+    const plan = planTrials(s, configs);
+    expect(plan.slice(0, 3).every((t) => t.warmup)).toBe(true);
+    expect(plan.slice(3).every((t) => !t.warmup)).toBe(true);
+    expect(plan.slice(3).map((t) => t.index)).toEqual([...Array(12).keys()]);
+    for (let c = 0; c < configs.length; c++) {
+      const mine = plan.filter((t) => !t.warmup && t.configIndex === c);
+      expect(mine.map((t) => t.trial)).toEqual([0, 1, 2, 3]); // numbered in run order
+      expect(mine.map((t) => t.seed)).toEqual([7, 8, 9, 10]);
+    }
+    // Seeded: the same spec gives the same order; the order is not round after round.
+    expect(planTrials(s, configs)).toEqual(plan);
+    const order = plan.slice(3).map((t) => t.configIndex);
+    expect(order).not.toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    const other = planTrials({ ...s, seed: 8 }, configs).slice(3).map((t) => t.configIndex);
+    expect(other).not.toEqual(order);
   });
 
   for (const [what, over, msg] of [

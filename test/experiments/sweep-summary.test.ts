@@ -70,7 +70,8 @@ describe('sweep summaries', () => {
       [oom, { kind: 'crash', message: 'trial worker exited with code 70 before answering' }],
     ]);
     const two = s.configurations[1];
-    expect(two.summary).toMatchObject({ ok: 0, failed: 2, representative: null, scaling: null });
+    // No trial succeeded: the representative is the failed trial that measured something (the oom's partial record).
+    expect(two.summary).toMatchObject({ ok: 0, failed: 2, representative: 1, scaling: null });
     expect(s.failures.map((f) => [f.index, f.label, f.kind])).toEqual([
       [1, 'splay threads=2', 'oom'],
       [3, 'splay threads=2', 'crash'],

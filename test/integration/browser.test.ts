@@ -88,10 +88,12 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
     const png = path.join(dir, 'report.png');
     const c = await checkInBrowser(report, png);
     expect(c.consoleLines).toEqual([]);
-    expect(c.expected).toBeGreaterThanOrEqual(5); // pauses, mmu, heap, a timeline, the page map at least
+    expect(c.expected).toBeGreaterThanOrEqual(4); // pauses, mmu, heap, a timeline at least
     expect(c.rendered).toBe(c.expected);
     expect(c.svgs).toBeGreaterThanOrEqual(c.expected);
-    for (const name of ['pauses', 'mmu', 'heap', 'timeline-scavenge', 'page-map']) expect(html).toContain(`data-chart="${name}"><svg`);
+    for (const name of ['pauses', 'mmu', 'heap', 'timeline-scavenge']) expect(html).toContain(`data-chart="${name}"><svg`);
+    // The page map shows a mark-compact that chose evacuation candidates, or says that none did.
+    expect(html).toMatch(/data-chart="page-map"><svg|data-chart="page-map" data-empty="none of the \d+ mark-compacts? with a page map chose evacuation candidates/);
 
     expect(fs.statSync(png).size).toBeGreaterThan(20_000);
     console.log(`browser check: screenshot in ${png}`);

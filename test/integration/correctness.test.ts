@@ -79,7 +79,7 @@ describe('evacuation near the heap limit', () => {
       if (digest === '') digest = r.digest;
       expect(r.digest, `threads ${threads}`).toBe(digest);
     }
-  }, 60_000);
+  }, 150_000);
 
   it('an evacuation that cannot get a page keeps the rest of the candidate in place (aborted evacuation)', async () => {
     for (const threads of THREADS) {

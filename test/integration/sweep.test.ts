@@ -53,9 +53,9 @@ describe('gcsim sweep', () => {
     const dir = tmpDir();
     const r = await sweep({ spec: tickSpec({ warmup: 1 }), outDir: dir });
     expect(r.code, r.stderr).toBe(0);
-    // Plain progress lines (stderr is not a terminal): the warm-up, then each trial.
-    expect(r.stderr).toMatch(/^warm-up string-tick threads=1: ok, \d+ GCs/m);
-    expect(r.stderr).toMatch(/^string-tick threads=1 #1: ok, \d+ GCs, pause p50 [\d.]+ \/ max [\d.]+ ms/m);
+    // Plain progress lines (stderr is not a terminal), each numbered k/N: the warm-up, then each trial.
+    expect(r.stderr).toMatch(/^\[1\/3\] warm-up string-tick threads=1: ok, \d+ GCs/m);
+    expect(r.stderr).toMatch(/^\[3\/3\] string-tick threads=1 #1: ok, \d+ GCs, pause p50 [\d.]+ \/ max [\d.]+ ms/m);
     expect(r.stdout).toMatch(/^string-tick threads=1\s+2\/2\s+incremental\s+\d+\s/m);
     expect(r.stdout).toContain(`Report:  ${path.join(dir, 'report.html')}`);
 
@@ -94,7 +94,7 @@ describe('gcsim sweep', () => {
     const dir = tmpDir();
     const r = await sweep({ spec: tickSpec({ trials: 3 }), outDir: dir, crashForTesting: { index: 1, mode: 'exit' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^string-tick threads=1 #1: FAILED crash: trial worker exited with code 70 before answering/m);
+    expect(r.stderr).toMatch(/^\[2\/3\] string-tick threads=1 #1: FAILED crash: trial worker exited with code 70 before answering/m);
     expect(r.stdout).toMatch(/Failed trials:\n {2}#1 string-tick threads=1 \(trial 1\): crash: trial worker exited with code 70/);
     const s = readSweepResults(path.join(dir, 'results.json'));
     const trials = s.configurations[0].trials;

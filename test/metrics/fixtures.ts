@@ -45,6 +45,7 @@ export function gcEvent(over: Partial<GCEvent> = {}): GCEvent {
     evacuatedBytes: 0,
     incremental: null,
     evacuationCandidates: 0,
+    evacuationCandidateBytes: 0,
     abortedCandidates: 0,
     releasedPages: 0,
     markedBytes: 0,

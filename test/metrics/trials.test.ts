@@ -37,7 +37,7 @@ describe('trialStats', () => {
     expect(trialStats([0, 0, 0])).toMatchObject({ spread: 0, disagrees: false });
     expect(trialStats([0, 0, 1])).toMatchObject({ spread: Infinity, disagrees: true });
     expect(trialStats([NaN, 5, Infinity])).toMatchObject({ n: 1, median: 5, spread: 0 });
-    expect(trialStats([])).toEqual({ n: 0, median: 0, min: 0, max: 0, spread: 0, disagrees: false });
+    expect(trialStats([])).toEqual({ n: 0, median: 0, min: 0, max: 0, spread: 0, disagrees: false, lo: 0, hi: 0 });
   });
 });
 

@@ -2,7 +2,8 @@
  * The package as a user gets it: this tree packed with `npm pack` (which builds dist/ through
  * `prepare`, here in a copy so that the working tree's dist/ is left alone), installed from the
  * tarball into an empty project, and run there with plain `node`, where tsx cannot even be
- * resolved: the CLI, its helper threads, and the library entry.
+ * resolved: the CLI, its helper threads, the library entry, and a user's workload file
+ * (examples/) run from outside the repository.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -119,6 +120,36 @@ describe('gcsim package', () => {
       digests.push(m![1]);
     }
     expect(digests[1]).toBe(digests[0]);
+  }, TEST_TIMEOUT_MS);
+
+  it('runs a workload file from outside the repository (examples/) at threads 1 and 2 with the same digest', (ctx) => {
+    ctx.skip(installSkip !== '', installSkip);
+    // The project lives in a temporary folder: the file sees gcsim only as an installed package.
+    for (const f of ['queue-workload.mjs', 'run-from-library.mjs']) fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(project, f));
+    const digests: string[] = [];
+    for (const threads of ['1', '2']) {
+      const r = run('npx', ['gcsim', 'run', '--workload-file', './queue-workload.mjs', '--param', 'messages=30000', '--param', 'window=3000', '--threads', threads], project);
+      expect(r.status, r.stderr).toBe(0);
+      const m = new RegExp(`queue seed=1 threads=${threads}: .*digest ([0-9a-f]{16})`).exec(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      digests.push(m![1]);
+    }
+    expect(digests[1]).toBe(digests[0]);
+    const lib = run(process.execPath, ['run-from-library.mjs', '20000'], project);
+    expect(lib.status, lib.stderr).toBe(0);
+    const lines = lib.stdout.trim().split('\n');
+    expect(lines.length).toBe(6);
+    const libDigests = new Set(lines.map((l) => /digest ([0-9a-f]{16})/.exec(l)?.[1]));
+    expect(libDigests.size, lib.stdout).toBe(1);
+  }, TEST_TIMEOUT_MS);
+
+  it('a bad workload file gets one line and exit status 2', (ctx) => {
+    ctx.skip(installSkip !== '', installSkip);
+    fs.writeFileSync(path.join(project, 'broken.mjs'), 'export default { name: "broken" };\n');
+    const r = run('npx', ['gcsim', 'run', '--workload-file', './broken.mjs'], project);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn'));
+    expect(lines, r.stderr).toEqual([expect.stringMatching(/^gcsim: workload file '.\/broken.mjs': workload broken: description must be a string$/)]);
   }, TEST_TIMEOUT_MS);
 
   it("imports { Simulator } from 'gcsim': allocates, collects with helpers, verifies and closes", (ctx) => {

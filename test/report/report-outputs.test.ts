@@ -11,7 +11,15 @@ function parseCsv(text: string): string[][] {
   return text
     .trim()
     .split('\n')
-    .map((l) => [...l.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, -1));
+    .map((l) => {
+      const out: string[] = [];
+      const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+      for (let m = re.exec(l); m !== null; m = re.exec(l)) {
+        out.push(m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+        if (m[2] === '') break;
+      }
+      return out;
+    });
 }
 
 describe('results.csv', () => {
@@ -68,7 +76,7 @@ describe('trace.json of a sweep', () => {
 });
 
 describe('pause table', () => {
-  it('prints medians with their spread, the marking mode, work per GC, and failures in place of figures', () => {
+  it('prints medians with their confidence intervals, the marking mode, work per GC, and failures in place of figures', () => {
     const s = fakeSweep([
       [fakeRun(1, [10, 20]), fakeRun(1, [10, 30])],
       [{ kind: 'crash', message: 'boom' }, { kind: 'crash', message: 'boom' }],
@@ -76,7 +84,8 @@ describe('pause table', () => {
     const text = formatTextTable(pauseTable(s));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^configuration\s+ok\s+marking\s+GCs\s+p50 ms\s+p95 ms\s+p99 ms\s+max ms\s+GC time\s+marked MB\/MC\s+evacuated MB\/MC\s+copied MB\/scavenge$/);
-    expect(lines[2]).toMatch(/^splay threads=1\s+2\/2\s+incremental\s+2\s+10.0\s+25.0 ±40%\s+25.0 ±40%\s+25.0 ±40%\s+\S+ ±\d+%\s+0.00\s+0.00\s+0.00$/);
+    // The median and its 95% bootstrap interval: p95 of the two trials is 20 and 30.
+    expect(lines[2]).toMatch(/^splay threads=1\s+2\/2\s+incremental\s+2\s+10.0\s+25.0 \[20.0–30.0\]\s+25.0 \[20.0–30.0\]\s+25.0 \[20.0–30.0\]\s+\S+ \[\S+–\S+\]\s+0.00\s+0.00\s+0.00$/);
     expect(lines[3]).toMatch(/^splay threads=2\s+0\/2\s+failed: crash: boom$/);
   });
 });

@@ -284,6 +284,7 @@ describe('formatTraceGcNvp', () => {
       incremental: { stepsMs: 4, steps: 7, biggestStepMs: 1.25, walltimeMs: 30, concurrentMsPerThread: [], barrierRecords: 0, floatingGarbageBytes: 0 },
       evacuatedBytes: 4096,
       evacuationCandidates: 3,
+      evacuationCandidateBytes: 0,
       abortedCandidates: 0,
       releasedPages: 0,
       markedBytes: 0,

@@ -7,7 +7,7 @@
  *   | head[0] ... head[NUM_CLASSES-1] | freeWords |   x PAGED_SPACES.length
  */
 import { type Addr, FILLER_HEADER, PAGED_SPACES, PAGE_BITS } from '../layout.ts';
-import { type Heap, META_WORDS, M_FLAGS, M_USED_WORDS } from '../heap.ts';
+import { type Heap, META_WORDS, M_FLAGS, M_USED_WORDS, PAGE_EVACUATION_CANDIDATE } from '../heap.ts';
 
 /**
  * Class lower bounds in words: V8's 24, 32, 48 ... 256 bytes in 16-byte steps, then 512 B ... 64 KiB
@@ -57,11 +57,18 @@ const MAX_SEARCH_NODES = 32;
 export function freeListTake(heap: Heap, space: number, words: number): Addr {
   const fl = heap.freeLists;
   const mem = heap.mem;
+  const pm = heap.pageMeta;
   const base = pagedSpaceIndex(space) * STRIDE;
   const c = sizeClass(words);
   const first = CLASS_MIN_WORDS[c] >= words ? c : c + 1;
   for (let k = first; k < NUM_CLASSES; k++) {
-    const head = fl[base + k];
+    let head = fl[base + k];
+    // Blocks on evacuation candidates leave the list as they come up (see freeListEvictLazily).
+    while (head !== 0 && (pm[(head >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+      fl[base + k] = mem[head + 2];
+      evict(heap, base, head);
+      head = fl[base + k];
+    }
     if (head !== 0) {
       fl[base + k] = mem[head + 2];
       fl[base + NUM_CLASSES] -= blockWords(mem, head);
@@ -72,6 +79,12 @@ export function freeListTake(heap: Heap, space: number, words: number): Addr {
     let prev = 0;
     let budget = MAX_SEARCH_NODES;
     for (let n = fl[base + c]; n !== 0 && budget-- > 0; n = mem[n + 2]) {
+      if ((pm[(n >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+        if (prev === 0) fl[base + c] = mem[n + 2];
+        else mem[prev + 2] = mem[n + 2];
+        evict(heap, base, n);
+        continue; // prev stays
+      }
       if (blockWords(mem, n) >= words) {
         if (prev === 0) fl[base + c] = mem[n + 2];
         else mem[prev + 2] = mem[n + 2];
@@ -82,6 +95,13 @@ export function freeListTake(heap: Heap, space: number, words: number): Addr {
     }
   }
   return 0;
+}
+
+/** A block unlinked because its page is an evacuation candidate: no longer free, not allocated either. */
+function evict(heap: Heap, base: number, node: Addr): void {
+  const words = blockWords(heap.mem, node);
+  heap.freeLists[base + NUM_CLASSES] -= words;
+  addUsedWords(heap, node, words);
 }
 
 export function blockWords(mem: Int32Array, node: Addr): number {
@@ -101,6 +121,9 @@ export function freeListReset(heap: Heap, space: number): void {
 /**
  * Removes every node lying on a page with flag `pageFlag` (evacuation candidates) from `space`'s
  * free list, in one pass over the list, so nothing is allocated on a page about to be evacuated.
+ * A pass over a list of millions of small blocks costs tens of ms, so marking does not call it:
+ * freeListTake drops candidate blocks as they come up instead (V8 unlinks a candidate's per-page
+ * free-list categories, which is the same work done once per page).
  */
 export function freeListEvictPagesWithFlag(heap: Heap, space: number, pageFlag: number): void {
   const fl = heap.freeLists;
