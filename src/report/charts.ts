@@ -4,8 +4,7 @@
  * estimated). Each `…Spec` function is pure and returns null when the sweep has nothing to
  * plot; `renderSvg` turns a spec into a standalone <svg> string to inline in report.html.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { GCEvent, RunResult } from '../metrics/result.ts';
 import type { ConfigurationRecord, SweepResults, TrialRecord } from '../experiments/sweep-results.ts';
 import { threadName } from './chrome-trace.ts';
@@ -22,6 +21,8 @@ type Spec = TopLevelSpec;
 type Row = Record<string, unknown>;
 
 export async function renderSvg(spec: Spec): Promise<string> {
+  // Loaded on first use: vega and vega-lite take ~0.5 s to load, which every command would pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
