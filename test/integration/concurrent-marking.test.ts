@@ -1,8 +1,8 @@
 /**
  * The major GC cycle with marking while the mutator runs: hide-and-seek cannot make either barrier
  * lose an object, on the main thread (incremental) or on helpers (concurrent), and without the
- * barrier it does; digests agree with marking on and off, for each barrier, for threads 1-4; and
- * allocation never lands on a page that concurrent sweeping has not swept yet.
+ * barrier it does (for every barrier variant); and allocation never lands on a page that
+ * concurrent sweeping has not swept yet. Digests across marking modes: major-gc-settings.test.ts.
  */
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
@@ -69,31 +69,6 @@ describe('hide-and-seek', () => {
       if (threads > 1) expect(inc.concurrentMsPerThread[0]).toBeGreaterThan(0);
     }
   }, 60_000);
-});
-
-describe('major GC settings', () => {
-  for (const workload of Object.keys(SMALL)) {
-    it(`${workload}: the same digest with marking concurrent, incremental or stop-the-world, for each barrier, threads 1-4`, async () => {
-      let digest = '';
-      for (const threads of [1, 2, 3, 4]) {
-        for (const barrier of BARRIERS) {
-          for (const concurrentMarking of [true, false]) {
-            const r = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, barrier, concurrentMarking } });
-            const what = `threads ${threads} ${barrier} concurrent ${concurrentMarking}`;
-            expect(r.error, what).toBeNull();
-            expect(r.verify.errors, what).toEqual([]);
-            if (digest === '') digest = r.digest;
-            expect(r.digest, what).toBe(digest);
-          }
-        }
-      }
-      const stw = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 2, incrementalMarking: false, concurrentSweeping: false, parallelCompaction: false } });
-      expect(stw.verify.errors).toEqual([]);
-      expect(stw.digest).toBe(digest);
-      // --no-parallel-compaction: the helper takes no evacuation item
-      for (const e of stw.events) for (const p of e.parallel) if (p.name === 'mc.evacuate.copy') expect(p.threads[1].objects).toBe(0);
-    }, 240_000);
-  }
 });
 
 describe('concurrent sweeping', () => {
