@@ -8,7 +8,7 @@ import { Simulator } from './simulator.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import { Rng } from '../workloads/rng.ts';
 import { HeapVerificationError } from '../gc/gc-controller.ts';
-import { OutOfMemoryError } from '../gc/out-of-memory.ts';
+import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';

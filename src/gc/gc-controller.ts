@@ -18,7 +18,7 @@ import { nowMs, PhaseClock } from './phase-clock.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
-import { OutOfMemoryError } from './out-of-memory.ts';
+import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import { GcTracer } from '../metrics/gc-tracer.ts';
 import type { MarkingSink, MutatorCollector, MutatorGcHooks } from '../mutator/collector-interface.ts';
 

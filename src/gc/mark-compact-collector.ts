@@ -45,7 +45,7 @@ import {
 } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { clearOldToNewRange } from '../heap/remembered-set.ts';
-import { OutOfMemoryError } from './out-of-memory.ts';
+import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Heap, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE } from '../../src/heap/heap.ts';
 import { SPACE_OLD_POINTER, PAGE_WORDS, PAGE_BITS } from '../../src/heap/layout.ts';
-import { FREE_LIST_WORDS, freeListAdd, freeListTake, freeListWords, sizeClass, CLASS_MIN_WORDS, freeListEvictPagesWithFlag } from '../../src/heap/spaces/free-list.ts';
+import { FREE_LIST_WORDS, freeListAdd, freeListTake, freeListWords, sizeClass, CLASS_MIN_WORDS } from '../../src/heap/spaces/free-list.ts';
 
 function heap(): Heap {
   return Heap.create({ semiPages: 1, oldPages: 8, headroomPages: 1, maxHandles: 2048 }, FREE_LIST_WORDS);
@@ -41,7 +41,7 @@ describe('FreeList', () => {
     expect(h.mem[a + 1]).toBe(0);
   });
 
-  it('evicts every node of a page flagged as an evacuation candidate', () => {
+  it('never hands out a block of an evacuation candidate, and drops such blocks as it meets them', () => {
     const h = heap();
     h.lock();
     const p1 = h.takePage(SPACE_OLD_POINTER);
@@ -51,8 +51,9 @@ describe('FreeList', () => {
     freeListAdd(h, SPACE_OLD_POINTER, p2 << PAGE_BITS, 50);
     freeListAdd(h, SPACE_OLD_POINTER, (p1 << PAGE_BITS) + 200, PAGE_WORDS - 200);
     h.pageMeta[p1 * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
-    freeListEvictPagesWithFlag(h, SPACE_OLD_POINTER, PAGE_EVACUATION_CANDIDATE);
-    expect(freeListWords(h, SPACE_OLD_POINTER)).toBe(50);
+    // The big class holds only the candidate's block: it is dropped, and the 50-word block on p2 is taken.
     expect(freeListTake(h, SPACE_OLD_POINTER, 40)).toBe(p2 << PAGE_BITS);
+    expect(freeListTake(h, SPACE_OLD_POINTER, 40)).toBe(0);
+    expect(freeListWords(h, SPACE_OLD_POINTER)).toBe(0);
   });
 });

@@ -63,7 +63,8 @@ export function freeListTake(heap: Heap, space: number, words: number): Addr {
   const first = CLASS_MIN_WORDS[c] >= words ? c : c + 1;
   for (let k = first; k < NUM_CLASSES; k++) {
     let head = fl[base + k];
-    // Blocks on evacuation candidates leave the list as they come up (see freeListEvictLazily).
+    // Blocks on evacuation candidates leave the list as they come up: nothing new lands on a page
+    // about to be evacuated, and no pass over a list of millions of blocks when marking starts.
     while (head !== 0 && (pm[(head >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
       fl[base + k] = mem[head + 2];
       evict(heap, base, head);
@@ -116,35 +117,6 @@ export function freeListWords(heap: Heap, space: number): number {
 export function freeListReset(heap: Heap, space: number): void {
   const base = pagedSpaceIndex(space) * STRIDE;
   heap.freeLists.fill(0, base, base + STRIDE);
-}
-
-/**
- * Removes every node lying on a page with flag `pageFlag` (evacuation candidates) from `space`'s
- * free list, in one pass over the list, so nothing is allocated on a page about to be evacuated.
- * A pass over a list of millions of small blocks costs tens of ms, so marking does not call it:
- * freeListTake drops candidate blocks as they come up instead (V8 unlinks a candidate's per-page
- * free-list categories, which is the same work done once per page).
- */
-export function freeListEvictPagesWithFlag(heap: Heap, space: number, pageFlag: number): void {
-  const fl = heap.freeLists;
-  const mem = heap.mem;
-  const pm = heap.pageMeta;
-  const base = pagedSpaceIndex(space) * STRIDE;
-  let budget = mem.length / MIN_FREE_BLOCK_WORDS;
-  for (let c = 0; c < NUM_CLASSES; c++) {
-    let prev = 0;
-    for (let n = fl[base + c]; n !== 0; n = mem[n + 2]) {
-      if (--budget < 0) throw new Error(`the free list of space ${space} is cyclic (more nodes than the heap can hold)`);
-      if ((pm[(n >>> PAGE_BITS) * META_WORDS + M_FLAGS] & pageFlag) !== 0) {
-        if (prev === 0) fl[base + c] = mem[n + 2];
-        else mem[prev + 2] = mem[n + 2];
-        fl[base + NUM_CLASSES] -= blockWords(mem, n);
-        addUsedWords(heap, n, blockWords(mem, n));
-      } else {
-        prev = n;
-      }
-    }
-  }
 }
 
 /** Calls `fn(node, words, sizeClass)` for every node of `space`'s free list (verification). */
