@@ -15,7 +15,7 @@ import { heapDigest } from '../gc/digest.ts';
 import { Mutator } from '../mutator/mutator.ts';
 import { BARRIER_VARIANTS } from '../mutator/write-barrier.ts';
 import { COMPACTION_POLICIES } from '../gc/compaction-policy.ts';
-import { WORK_DISTRIBUTION_SCHEMES } from '../parallel/work-distribution.ts';
+import { workDistributionTag } from '../parallel/work-distribution.ts';
 import { type GcOptions, concurrentMarkerCount, resolveOptions } from '../options.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
@@ -58,7 +58,7 @@ export class Simulator {
     );
     const config = {
       threads: options.threads,
-      steal: WORK_DISTRIBUTION_SCHEMES[options.balance].tag,
+      steal: workDistributionTag(options.balance),
       labWords: (options.labSizeKb * 1024) / 4,
       zap: options.verifyHeap,
     };

@@ -14,7 +14,7 @@ import { WorkItems } from './work-items.ts';
 
 export interface GcConfig {
   threads: number;
-  /** The work-distribution scheme's tag (STEAL_* of src/parallel/work-distribution.ts). */
+  /** The work-distribution scheme's tag (`workDistributionTag` of src/parallel/work-distribution.ts). */
   steal: number;
   labWords: number;
   /** Zap freed memory and keep extra checks (verify mode). */

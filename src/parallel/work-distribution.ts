@@ -9,13 +9,7 @@
  * took on their own stack); `hasVisibleWork()` is true whenever `pop()` could return an entry.
  * Then "every participant idle at once" means every entry was processed.
  */
-
-/** Keep what was dealt: never take another thread's work (--balance static). */
-export const STEAL_NONE = 0;
-/** Take one whole published segment of another thread (V8's Worklist::Local::StealPopSegment). */
-export const STEAL_SEGMENT = 1;
-/** Take half of another thread's published segments in one lock hold (Hendler and Shavit's steal-half). */
-export const STEAL_HALF = 2;
+import type { Worklist } from './worklist.ts';
 
 /** One thread's view of a shared worklist: what marking, scavenging and termination need. */
 export interface WorkDistributionLocal {
@@ -38,15 +32,44 @@ export interface WorkDistributionLocal {
 }
 
 /**
- * The schemes, selected by `--balance`. The tag is what the hot pop path branches on (one small
- * integer, no call through several implementations): a new scheme is a row here and a branch in
- * `WorklistLocal.popSlow` (worklist.ts), plus its test.
+ * How a thief takes work: detaches published segments of thread `victim` from `wl` and returns
+ * the first of them, linked through their NEXT words and ending in NIL (one segment: its NEXT is
+ * NIL), or NIL when it found none. The thief keeps the first segment to pop from and publishes the
+ * rest on its own stack, so only an owner ever pushes on its stack (the termination contract).
+ * Any thread; uses only the shared-stack primitives of `Worklist` (each takes the victim's lock).
+ */
+export type StealFn = (wl: Worklist, victim: number) => number;
+
+/**
+ * The schemes, selected by `--balance`: a new scheme is one row here (plus its test). A row's
+ * `steal` runs only on the slow path of `pop()`, when the thread's own work is gone; `null` never
+ * takes another thread's work.
  */
 export const WORK_DISTRIBUTION_SCHEMES = {
-  steal: { tag: STEAL_SEGMENT, doc: "steal one whole segment at a time (V8's worklist)" },
-  'steal-half': { tag: STEAL_HALF, doc: "steal half of a victim's published segments at once (steal-half)" },
-  static: { tag: STEAL_NONE, doc: 'keep what was dealt; no stealing' },
-} as const;
+  steal: { doc: "steal one whole segment at a time (V8's worklist)", steal: (wl, victim) => wl.takeSegment(victim) },
+  'steal-half': { doc: "steal half of a victim's published segments at once (steal-half)", steal: (wl, victim) => wl.takeHalf(victim) },
+  static: { doc: 'keep what was dealt; no stealing', steal: null },
+} as const satisfies Record<string, { doc: string; steal: StealFn | null }>;
 
 export type WorkDistributionName = keyof typeof WORK_DISTRIBUTION_SCHEMES;
 export const WORK_DISTRIBUTION_NAMES = Object.keys(WORK_DISTRIBUTION_SCHEMES) as WorkDistributionName[];
+
+/**
+ * A scheme's tag: its index in the table, the small integer a thread's configuration carries to
+ * helpers (functions cannot cross threads; each thread looks the function up by tag).
+ */
+export function workDistributionTag(name: WorkDistributionName): number {
+  return WORK_DISTRIBUTION_NAMES.indexOf(name);
+}
+
+/** The steal function of a tag (null: no stealing). */
+export function stealFunction(tag: number): StealFn | null {
+  const name = WORK_DISTRIBUTION_NAMES[tag];
+  if (name === undefined) throw new RangeError(`work distribution: no scheme with tag ${tag}`);
+  return WORK_DISTRIBUTION_SCHEMES[name].steal;
+}
+
+/** Tags of the built-in schemes, for tests and callers that pick one directly. */
+export const STEAL_SEGMENT = workDistributionTag('steal');
+export const STEAL_HALF = workDistributionTag('steal-half');
+export const STEAL_NONE = workDistributionTag('static');

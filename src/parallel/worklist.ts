@@ -27,7 +27,7 @@
  * segment under the same lock. Counters read outside the locks (ENTRIES, TOP) are approximate.
  */
 
-import { STEAL_HALF, STEAL_NONE, STEAL_SEGMENT, type WorkDistributionLocal } from './work-distribution.ts';
+import { STEAL_NONE, STEAL_SEGMENT, stealFunction, type StealFn, type WorkDistributionLocal } from './work-distribution.ts';
 
 /** Debug checks (value range, segment bounds): a constant so they cost nothing when off. */
 const DEBUG = false;
@@ -282,6 +282,7 @@ export class Worklist {
       const pool = this.refreshPool();
       const base = s * this.strideWords;
       Atomics.store(ctl, row + R_TOP, pool[base + S_NEXT]);
+      pool[base + S_NEXT] = NIL; // a chain of one (see StealFn)
       ctl[row + R_SEGMENTS]--;
       Atomics.sub(ctl, ENTRIES, pool[base + S_COUNT]);
     }
@@ -323,7 +324,7 @@ export class Worklist {
     return first;
   }
 
-  /** The segment after `s` in a chain returned by `takeHalf`, or NIL. */
+  /** The segment after `s` in a chain returned by `takeSegment` or `takeHalf`, or NIL. */
   nextInChain(s: number): number {
     return this.pool[s * this.strideWords + S_NEXT];
   }
@@ -385,11 +386,9 @@ export class Worklist {
 export class WorklistLocal implements WorkDistributionLocal {
   readonly worklist: Worklist;
   readonly threadId: number;
-  /**
-   * How this view takes work from others, a tag of work-distribution.ts: STEAL_NONE (--balance
-   * static), STEAL_SEGMENT (one whole segment, V8) or STEAL_HALF (half the victim's segments).
-   */
-  steal: number;
+  /** How this view takes work from others: a scheme's steal function (null: never steals). */
+  private stealFn: StealFn | null;
+  private stealTag: number;
   stealsAttempted: number;
   stealsSucceeded: number;
 
@@ -420,7 +419,8 @@ export class WorklistLocal implements WorkDistributionLocal {
     }
     this.worklist = worklist;
     this.threadId = threadId;
-    this.steal = STEAL_SEGMENT;
+    this.stealTag = STEAL_SEGMENT;
+    this.stealFn = stealFunction(STEAL_SEGMENT);
     this.stealsAttempted = 0;
     this.stealsSucceeded = 0;
     this.pool = worklist.pool;
@@ -440,9 +440,18 @@ export class WorklistLocal implements WorkDistributionLocal {
     this.wake = null;
   }
 
-  /** Steals at all (`steal !== STEAL_NONE`); setting true selects whole-segment stealing. */
+  /** The work-distribution scheme, by tag (see `workDistributionTag` in work-distribution.ts). */
+  get steal(): number {
+    return this.stealTag;
+  }
+  set steal(tag: number) {
+    this.stealFn = stealFunction(tag);
+    this.stealTag = tag;
+  }
+
+  /** Steals at all; setting true selects whole-segment stealing, false no stealing. */
   get stealing(): boolean {
-    return this.steal !== STEAL_NONE;
+    return this.stealFn !== null;
   }
   set stealing(on: boolean) {
     this.steal = on ? STEAL_SEGMENT : STEAL_NONE;
@@ -504,7 +513,7 @@ export class WorklistLocal implements WorkDistributionLocal {
    */
   hasVisibleWork(): boolean {
     if (!this.isLocalEmpty()) return true;
-    return this.steal !== STEAL_NONE ? Atomics.load(this.ctl, ENTRIES) !== 0 : this.worklist.hasPublished(this.threadId);
+    return this.stealFn !== null ? Atomics.load(this.ctl, ENTRIES) !== 0 : this.worklist.hasPublished(this.threadId);
   }
 
   /** Discards this view's private entries (keeps its segments for reuse). */
@@ -576,15 +585,15 @@ export class WorklistLocal implements WorkDistributionLocal {
     // 2. Take back one of our own published segments.
     const wl = this.worklist;
     let s = wl.takeSegment(this.threadId);
-    // 3. Steal from another thread: a whole segment, or half of its published segments.
-    const steal = this.steal;
-    if (s === NIL && steal !== STEAL_NONE && this.threads > 1) {
+    // 3. Steal from another thread, as the scheme says: a chain of segments (see StealFn).
+    const steal = this.stealFn;
+    if (s === NIL && steal !== null && this.threads > 1) {
       this.stealsAttempted++;
       const n = this.threads;
       let v = this.victim;
       for (let k = 1; k < n; k++) {
         if (v === this.threadId) v = v + 1 === n ? 0 : v + 1;
-        s = steal === STEAL_HALF ? wl.takeHalf(v) : wl.takeSegment(v);
+        s = steal(wl, v);
         v = v + 1 === n ? 0 : v + 1;
         if (s !== NIL) {
           this.stealsSucceeded++;
@@ -592,9 +601,9 @@ export class WorklistLocal implements WorkDistributionLocal {
         }
       }
       this.victim = v;
-      // Steal-half: keep the first segment to pop from, publish the rest on our own stack
-      // (only an owner pushes on its stack: the termination argument holds).
-      if (s !== NIL && steal === STEAL_HALF) {
+      // Keep the first segment to pop from, publish the rest on our own stack (only an owner
+      // pushes on its stack: the termination argument holds).
+      if (s !== NIL) {
         let rest = wl.nextInChain(s);
         if (rest !== NIL) {
           while (rest !== NIL) {

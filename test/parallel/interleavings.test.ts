@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { Worklist, WorklistLocal } from '../../src/parallel/worklist.ts';
 import { Terminator } from '../../src/parallel/termination.ts';
-import { STEAL_HALF, STEAL_SEGMENT } from '../../src/parallel/work-distribution.ts';
+import { STEAL_HALF, STEAL_NONE, STEAL_SEGMENT, WORK_DISTRIBUTION_NAMES, stealFunction, workDistributionTag } from '../../src/parallel/work-distribution.ts';
 
 function twoViews(steal: number, segmentSize = 2): { wl: Worklist; a: WorklistLocal; b: WorklistLocal } {
   const wl = Worklist.create({ threads: 2, segmentSize });
@@ -15,6 +15,32 @@ function twoViews(steal: number, segmentSize = 2): { wl: Worklist; a: WorklistLo
   a.steal = b.steal = steal;
   return { wl, a, b };
 }
+
+describe('the scheme table', () => {
+  it('every row round-trips through its tag, and a view takes the row of the tag it is given', () => {
+    for (const name of WORK_DISTRIBUTION_NAMES) {
+      const tag = workDistributionTag(name);
+      const { a } = twoViews(tag);
+      expect(a.steal).toBe(tag);
+      expect(a.stealing).toBe(stealFunction(tag) !== null);
+    }
+    expect(stealFunction(STEAL_NONE)).toBeNull();
+    expect(() => stealFunction(WORK_DISTRIBUTION_NAMES.length)).toThrow(/no scheme/);
+  });
+
+  it('each steal function returns a NIL-terminated chain it owns (one segment for steal)', () => {
+    for (const tag of [STEAL_SEGMENT, STEAL_HALF]) {
+      const { wl, a } = twoViews(tag);
+      for (let v = 1; v <= 8; v++) a.push(v);
+      a.publish();
+      const first = stealFunction(tag)!(wl, 0);
+      let n = 0;
+      for (let s = first; s !== -1; s = wl.nextInChain(s)) n++;
+      expect(n).toBe(tag === STEAL_SEGMENT ? 1 : 2);
+      expect(wl.publishedSegments(0)).toBe(4 - n);
+    }
+  });
+});
 
 describe('stealing, two views on one thread', () => {
   it('steal: an idle thread takes exactly one published segment of another', () => {
