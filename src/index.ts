@@ -52,6 +52,12 @@ export type { RunResult, GCEvent } from './metrics/result.ts';
 export type { Mutator } from './mutator/mutator.ts';
 
 /**
+ * What a workload is written against: the interface both backends implement, gcsim's `Mutator`
+ * and the V8 backend that keeps objects as plain JS arrays (`gcsim run --engine v8`).
+ */
+export type { MutatorApi } from './mutator/mutator-api.ts';
+
+/**
  * A reference to a heap object held by the mutator: an index into the root table, valid until
  * its handle scope closes, and stable while the object moves. 0 is the null handle.
  */

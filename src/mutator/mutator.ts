@@ -26,10 +26,9 @@ import { allocateLarge } from '../heap/spaces/large-object-space.ts';
 import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import type { MutatorCollector, MutatorGcHooks } from './collector-interface.ts';
 import { BARRIER_VARIANTS, type BarrierVariant, WriteBarrier } from './write-barrier.ts';
+import { type Handle, type MutatorApi, MutatorError } from './mutator-api.ts';
 
-/** A handle: an index into the root table. 0 is the null handle. */
-export type Handle = number;
-export const NULL_HANDLE: Handle = 0;
+export { type Handle, NULL_HANDLE, MutatorError } from './mutator-api.ts';
 
 /** Globals live at the top of the root table. */
 export const MAX_GLOBALS = 1024;
@@ -45,14 +44,11 @@ const OBSERVER_STEP_WORDS = (64 * 1024) / 4;
  */
 const LAST_RESORT_GCS = 2;
 
-/** A misuse of the mutator API: a bad handle or field, handle-stack overflow, too many globals. */
-export class MutatorError extends Error {}
-
 /**
  * The mutator API a workload is written against (`sim.mutator`, or `m` in a workload's `run`).
  * Main thread only. Every store of a reference goes through the write barrier.
  */
-export class Mutator implements MutatorGcHooks {
+export class Mutator implements MutatorGcHooks, MutatorApi {
   /** Defines object maps (`maps.define(name, KIND_TAGGED | KIND_RAW)`), one per object shape. */
   readonly maps: MapRegistry;
   private readonly mem: Int32Array;

@@ -4,7 +4,7 @@
  * objects: the write barrier) and bottom-up (young-to-young only). Depths are scaled down from
  * the original 16/20 so a run takes seconds.
  */
-import type { Mutator, Handle } from '../mutator/mutator.ts';
+import type { Handle, MutatorApi as Mutator } from '../mutator/mutator-api.ts';
 import { defineWorkload } from './workload.ts';
 
 const LEFT = 0;

@@ -3,7 +3,7 @@
  * every step inserts fresh records and removes old ones, so the old generation churns while a
  * large tree stays live: the classic GC-latency benchmark. Port of splay.js (Octane 2.0).
  */
-import type { Handle, Mutator } from '../mutator/mutator.ts';
+import type { Handle, MutatorApi as Mutator } from '../mutator/mutator-api.ts';
 import type { Rng } from './rng.ts';
 import { defineWorkload } from './workload.ts';
 

@@ -1,9 +1,10 @@
 /**
  * What a workload is: a seeded, parameterised mutator program written only against the mutator
- * API, made with `defineWorkload`. Parameters are integers with bounds and defaults; `run`
+ * API (`MutatorApi`: it runs unchanged on gcsim's heap and on V8's), made with `defineWorkload`.
+ * Parameters are integers with bounds and defaults; `run`
  * reports work units through `m.work()`. Built-in workloads and user workload files alike.
  */
-import type { Mutator } from '../mutator/mutator.ts';
+import type { MutatorApi } from '../mutator/mutator-api.ts';
 import type { Rng } from './rng.ts';
 
 /** One integer parameter of a workload. */
@@ -29,7 +30,7 @@ export interface Workload<P extends Record<string, ParamSpec> = Record<string, P
   readonly description: string;
   readonly params: P;
   /** The program: allocate and mutate through `m`, draw randomness only from `rng`. */
-  run(m: Mutator, rng: Rng, params: ParamValues<P>): void;
+  run(m: MutatorApi, rng: Rng, params: ParamValues<P>): void;
 }
 
 /** Marks an object made by `defineWorkload` (a registered symbol: any copy of gcsim agrees). */
