@@ -1,155 +1,223 @@
 /**
- * Collector throughput on a large object graph: scavenge and mark-compact time per live object
- * at threads = 1, 2 and 4 (BENCH_GC_THREADS), on graphs of GC_OBJECTS (default 1M; BENCH_GC_OBJECTS) objects of four
- * pointer fields built through the mutator API: a 3-ary tree (so marking can spread over
- * threads) plus one extra edge per object. Layouts: `neighbouring` allocates the tree in
- * depth-first order and points the extra edge at the next object (most edges land nearby);
- * `random` places tree nodes at random and points the extra edge anywhere (a cache miss per
- * edge). Scavenge: a fresh graph in new space each iteration (built outside the timing), one
- * collect('minor') copies all of it. Mark: the graph promoted to old space once, then
- * collect('major') repeatedly (marks all of it, sweeps, evacuates nothing). Extra columns: the
- * main parallel phase alone (`scavenge.parallel`, `mc.mark`) per object, median.
+ * Collector throughput against V8's own collector on the same graph (bench/graph.ts): ~1M
+ * objects of four pointer fields, `neighbouring` and `random` layouts. Per round, and for each
+ * layout and work (scavenge: a fresh graph in new space, one minor GC copies all of it; mark: the
+ * graph promoted to old space, one full GC marks all of it), gcsim collects at each thread count
+ * and V8 collects the same shape built of plain JS objects in a child `node`
+ * (bench/v8-graph-child.mjs), once with `--single-threaded-gc` and once by default. The
+ * configurations alternate inside each round, so load drifts hit all of them alike; the table
+ * gives medians over the rounds and the medians of per-round (paired) ratios.
+ *
+ * Figures are the main phase of the pause: gcsim's `scavenge.parallel` and `mc.mark` against
+ * V8's `scavenge.parallel` and `mark` from `--trace-gc-nvp`; the whole pause beside them.
+ *
+ * gcsim runs from the compiled build (dist/, `npm run build`), as `gcsim run` does: helpers load
+ * the participant module with import(), not through tsx's CommonJS transform, whose getters on
+ * every imported constant slow the hot loops 2-3x. A dist/ older than src/ is reported.
+ *
+ *   npm run build && npm run bench -- gc
+ *   BENCH_GC_OBJECTS=1000000 BENCH_GC_ROUNDS=5 BENCH_GC_THREADS=1,2 BENCH_GC_V8=1 (defaults)
  */
-import { Bench } from 'tinybench';
-import { Simulator } from '../src/experiments/simulator.ts';
-import { KIND_TAGGED } from '../src/heap/layout.ts';
-import type { Mutator } from '../src/mutator/mutator.ts';
-import { Rng } from '../src/workloads/rng.ts';
-import { extra, median, note, perItem, unavailable } from './bench-kit.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LAYOUTS, type Layout, buildGraph, dropGraph, type GraphDeps } from './graph.ts';
+import { median } from './bench-kit.ts';
 
-const DEFAULT_OBJECTS = 1_000_000;
-const N = Math.max(1000, Number(process.env.BENCH_GC_OBJECTS) || DEFAULT_OBJECTS);
-const FIELDS = 4;
-/** Iterations per task: each is a whole-heap GC of N objects (and, for scavenge, a rebuild). */
-const ITERATIONS = Number(process.env.BENCH_GC_ITERATIONS) || 5;
-const LAYOUTS = ['neighbouring', 'random'] as const;
-type Layout = (typeof LAYOUTS)[number];
-const GLOBAL = 'bench.graph';
+type SimulatorModule = typeof import('../src/experiments/simulator.ts');
+type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
-/** MB of new space that holds the graph with room to spare: 4 fields + 2 header words. */
-const SEMI_MB = Math.max(1, Math.ceil(((N * (2 + FIELDS) * 4) / 1048576) * 1.3));
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const CHILD = path.join(ROOT, 'bench', 'v8-graph-child.mjs');
 
-const sims: Simulator[] = [];
+const N = Math.max(1000, Number(process.env.BENCH_GC_OBJECTS) || 1_000_000);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
+const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
+const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
+const WORKS = ['scavenge', 'mark'] as const;
+type Work = (typeof WORKS)[number];
+const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
+/** gcsim objects are 6 words of 4 bytes; new space holds the graph with room to spare. */
+const SEMI_MB = Math.max(1, Math.ceil(((N * 6 * 4) / 1048576) * 1.3));
+/** V8 (Node 20 has no pointer compression) spends 56 bytes on each four-field object. */
+const V8_SEMI_MB = Math.max(16, Math.ceil(((N * 56) / 1048576) * 1.3));
 
-/** Pre-order index of each node of the implicit 3-ary tree (children of p: 3p+1..3p+3). */
-function depthFirstOrder(n: number): Int32Array {
-  const order = new Int32Array(n);
-  const stack = new Int32Array(n);
-  let sp = 0;
-  let next = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const p = stack[--sp];
-    order[p] = next++;
-    for (let c = 3; c >= 1; c--) if (3 * p + c < n) stack[sp++] = 3 * p + c;
+interface Sample {
+  phaseMs: number;
+  pauseMs: number;
+}
+
+/** Newest modification time under `dir` of files ending in `ext`. */
+function newestMtime(dir: string, ext: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newestMtime(p, ext));
+    else if (e.name.endsWith(ext)) t = Math.max(t, fs.statSync(p).mtimeMs);
   }
-  return order;
+  return t;
 }
 
-function randomOrder(n: number, rng: Rng): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a;
+async function loadCompiled(): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
+  const simJs = path.join(DIST, 'src', 'experiments', 'simulator.js');
+  if (!fs.existsSync(simJs)) throw new Error('bench gc measures the compiled build: run `npm run build` first');
+  const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
+  const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
+  const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
+  const stale = newestMtime(path.join(ROOT, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
+  return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 
-/** Builds the graph in new space and roots it in a global; every object is reachable. */
-export function buildGraph(m: Mutator, n: number, layout: Layout, seed = 1): void {
-  const map = m.maps.define('Bench.GraphNode', KIND_TAGGED);
-  const rng = new Rng(seed);
-  const s = m.openScope();
-  const h = new Int32Array(n);
-  for (let i = 0; i < n; i++) h[i] = m.allocate(map, FIELDS);
-  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, rng);
-  for (let p = 0; p < n; p++) {
-    const host = h[at[p]];
-    for (let c = 1; c <= 3; c++) {
-      const q = 3 * p + c;
-      if (q < n) m.set(host, c - 1, h[at[q]]);
-    }
-    m.set(host, 3, h[layout === 'neighbouring' ? (at[p] + 1) % n : rng.int(n)]);
-  }
-  m.setGlobal(GLOBAL, h[at[0]]);
-  m.closeScope(s);
-}
-
-function dropGraph(m: Mutator): void {
-  m.setGlobal(GLOBAL, 0);
-}
-
-function lastPhaseMs(sim: Simulator, phase: string): number {
+function lastEvent(sim: Simulator, phase: string): Sample {
   const ev = sim.gc.events[sim.gc.events.length - 1];
-  return ev?.phasesMs[phase] ?? NaN;
+  return { phaseMs: ev?.phasesMs[phase] ?? NaN, pauseMs: ev?.pauseMs ?? NaN };
 }
 
-async function suiteFor(threads: number): Promise<Bench> {
-  const bench = new Bench({ name: `gc threads=${threads}`, time: 0, iterations: ITERATIONS, warmup: false });
-  const names = LAYOUTS.flatMap((l) => [`scavenge, ${l}`, `mark-compact, ${l}`]);
-  let sim: Simulator;
-  try {
-    sim = await Simulator.create({
-      threads,
-      maxSemiSpaceSize: SEMI_MB,
-      initialOldSpaceSize: 4 * SEMI_MB,
-      maxOldSpaceSize: 16 * SEMI_MB,
-      maxHandles: Math.min(1 << 24, 2 ** Math.ceil(Math.log2(N + 4096))),
-      concurrentMarking: false, // mark inside the timed pause
-    });
-  } catch (e) {
-    for (const t of names) unavailable(bench, t, e instanceof Error ? e.message : String(e));
-    return bench;
-  }
-  sims.push(sim);
+/** One gcsim measurement: builds the graph (untimed) and returns the measured GC's figures. */
+function runGcsim(sim: Simulator, deps: GraphDeps, work: Work, layout: Layout, n: number): Sample {
   const m = sim.mutator;
-  for (const layout of LAYOUTS) {
-    const scav: number[] = [];
-    const sName = `scavenge, ${layout}`;
-    bench.add(sName, () => m.collect('minor'), {
-      beforeEach: () => {
-        dropGraph(m);
-        m.collect('minor'); // empty new space (all dead): the copy below is the whole graph
-        buildGraph(m, N, layout);
-      },
-      afterEach: () => {
-        scav.push(lastPhaseMs(sim, 'scavenge.parallel'));
-      },
-      afterAll: () => extra(bench, sName, 'main phase per object (p50)', `${((median(scav) * 1e6) / N).toFixed(1)} ns (scavenge.parallel)`),
-    });
-    perItem(bench, sName, N, 'object');
-
-    const mark: number[] = [];
-    const mName = `mark-compact, ${layout}`;
-    bench.add(mName, () => m.collect('major'), {
-      beforeAll: () => {
-        dropGraph(m);
-        m.collect('major'); // clear out earlier graphs
-        buildGraph(m, N, layout);
-        m.collect('minor');
-        m.collect('minor'); // survived twice: promoted, the graph is all in old space
-      },
-      afterEach: () => {
-        mark.push(lastPhaseMs(sim, 'mc.mark'));
-      },
-      afterAll: () => extra(bench, mName, 'main phase per object (p50)', `${((median(mark) * 1e6) / N).toFixed(1)} ns (mc.mark)`),
-    });
-    perItem(bench, mName, N, 'object');
+  dropGraph(m);
+  if (work === 'scavenge') {
+    m.collect('minor'); // empty new space (all dead): the copy below is the whole graph
+    buildGraph(m, deps, n, layout);
+    m.collect('minor');
+    return lastEvent(sim, 'scavenge.parallel');
   }
-  return bench;
+  m.collect('major'); // clear out earlier graphs
+  buildGraph(m, deps, n, layout);
+  m.collect('minor');
+  m.collect('minor'); // survived twice: promoted, the graph is all in old space
+  m.collect('major'); // the first full GC after promotion may compact; measure the next one
+  m.collect('major');
+  return lastEvent(sim, 'mc.mark');
 }
 
-export async function suites(): Promise<Bench[]> {
-  const threads = (process.env.BENCH_GC_THREADS ?? '1,2,4').split(',').map(Number);
-  const out: Bench[] = [];
-  for (const t of threads) out.push(await suiteFor(t));
-  note(out[0], `${N.toLocaleString('en')} objects of ${FIELDS} pointer fields (${((N * (2 + FIELDS) * 4) / 1048576).toFixed(0)} MB), ${ITERATIONS} iterations per task`);
+/** Parses the `key=value` fields of the first `--trace-gc-nvp` line after `@measure`. */
+export function parseMeasuredNvp(stdout: string): Record<string, string> | null {
+  const at = stdout.indexOf('@measure\n');
+  if (at < 0) return null;
+  const line = stdout.slice(at + 9).split('\n').find((l) => l.includes(' pause='));
+  if (line === undefined) return null;
+  const out: Record<string, string> = {};
+  for (const tok of line.split(/\s+/)) {
+    const eq = tok.indexOf('=');
+    if (eq > 0) out[tok.slice(0, eq)] = tok.slice(eq + 1);
+  }
   return out;
 }
 
-export async function teardown(): Promise<void> {
-  for (const s of sims.splice(0)) await s.close();
+/** One V8 measurement in a child node; throws with the child's output when it failed. */
+function runV8(mode: (typeof V8_MODES)[number], work: Work, layout: Layout, n: number): Sample {
+  const args = ['--expose-gc', '--trace-gc-nvp', `--min-semi-space-size=${V8_SEMI_MB}`, `--max-semi-space-size=${V8_SEMI_MB}`];
+  if (mode === 'v8 single-threaded') args.push('--single-threaded-gc');
+  const r = spawnSync(process.execPath, [...args, CHILD, work, layout, String(n)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const between = r.stdout.slice(r.stdout.indexOf('@built'), r.stdout.indexOf('@measure'));
+  if (r.status !== 0 || between.includes(' pause=')) {
+    throw new Error(`v8 child (${mode} ${work} ${layout}) ${r.status !== 0 ? `exited ${r.status}` : 'collected during the build'}: ${(r.stderr || r.stdout).slice(-400)}`);
+  }
+  const f = parseMeasuredNvp(r.stdout);
+  const want = work === 'scavenge' ? 'gc=s' : 'gc=mc';
+  if (f === null || `gc=${f.gc}` !== want) throw new Error(`v8 child (${mode} ${work} ${layout}): no ${want} line after @measure`);
+  return { phaseMs: Number(work === 'scavenge' ? f['scavenge.parallel'] : f.mark), pauseMs: Number(f.pause) };
 }
+
+function ns(ms: number): string {
+  return Number.isFinite(ms) ? `${((ms * 1e6) / N).toFixed(0)}` : '—';
+}
+
+function ratioCell(xs: number[]): string {
+  const ok = xs.filter(Number.isFinite).toSorted((a, b) => a - b);
+  if (ok.length === 0) return '—';
+  return `${median(ok).toFixed(2)} (${ok[0].toFixed(2)}–${ok[ok.length - 1].toFixed(2)})`;
+}
+
+async function main(): Promise<void> {
+  const { Simulator, deps, stale } = await loadCompiled();
+  const configs = [...THREADS.map((t) => `gcsim t=${t}`), ...(WITH_V8 ? V8_MODES : [])];
+  const sims = new Map<number, Simulator>();
+  for (const t of THREADS) {
+    sims.set(
+      t,
+      await Simulator.create({
+        threads: t,
+        maxSemiSpaceSize: SEMI_MB,
+        initialOldSpaceSize: 4 * SEMI_MB,
+        maxOldSpaceSize: 16 * SEMI_MB,
+        maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(N + 4096))),
+        concurrentMarking: false, // mark inside the timed pause
+      }),
+    );
+  }
+  const load0 = os.loadavg()[0];
+  // samples[work][layout][config] = one Sample per round
+  const samples = new Map<string, Sample[]>();
+  const key = (w: Work, l: Layout, c: string) => `${w}|${l}|${c}`;
+  try {
+    // Warm-up: every participant's GC code optimised before the first measured round.
+    for (const sim of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}\n`);
+      for (const w of WORKS) {
+        for (const l of LAYOUTS) {
+          // Rotate the order each round so no configuration always runs first.
+          for (let i = 0; i < configs.length; i++) {
+            const c = configs[(i + round) % configs.length];
+            let s: Sample;
+            if (c.startsWith('gcsim')) s = runGcsim(sims.get(Number(c.slice(8)))!, deps, w, l, N);
+            else s = runV8(c as (typeof V8_MODES)[number], w, l, N);
+            const k = key(w, l, c);
+            if (!samples.has(k)) samples.set(k, []);
+            samples.get(k)!.push(s);
+          }
+        }
+      }
+    }
+  } finally {
+    for (const sim of sims.values()) await sim.close();
+  }
+  const load1 = os.loadavg()[0];
+
+  const lines: string[] = [];
+  lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
+  lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');
+  lines.push(`| work | layout | ${configs.map((c) => `${c} ns/obj (pause ms)`).join(' | ')} |`);
+  lines.push(`| --- | --- | ${configs.map(() => '---:').join(' | ')} |`);
+  for (const w of WORKS) {
+    for (const l of LAYOUTS) {
+      const cells = configs.map((c) => {
+        const xs = samples.get(key(w, l, c)) ?? [];
+        return `${ns(median(xs.map((s) => s.phaseMs)))} (${median(xs.map((s) => s.pauseMs)).toFixed(1)})`;
+      });
+      lines.push(`| ${w} | ${l} | ${cells.join(' | ')} |`);
+    }
+  }
+  // Paired ratios: per round, then the median (and range) over rounds.
+  const pairs: [string, string, string][] = [];
+  if (WITH_V8) {
+    for (const t of THREADS) pairs.push([`gcsim t=${t} / v8 single-threaded`, `gcsim t=${t}`, 'v8 single-threaded']);
+    for (const t of THREADS) if (t > 1) pairs.push([`gcsim t=${t} / v8 default`, `gcsim t=${t}`, 'v8 default']);
+    pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
+  }
+  for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim speedup (t=1 / t=${t})`, 'gcsim t=1', `gcsim t=${t}`]);
+  if (pairs.length > 0) {
+    lines.push('', 'Paired ratios of the main phase: median over rounds (range).', '');
+    lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);
+    lines.push(`| --- | ${WORKS.flatMap(() => LAYOUTS.map(() => '---:')).join(' | ')} |`);
+    for (const [name, a, b] of pairs) {
+      const cells = WORKS.flatMap((w) =>
+        LAYOUTS.map((l) => {
+          const xa = samples.get(key(w, l, a)) ?? [];
+          const xb = samples.get(key(w, l, b)) ?? [];
+          return ratioCell(xa.map((s, i) => s.phaseMs / (xb[i]?.phaseMs ?? NaN)));
+        }),
+      );
+      lines.push(`| ${name} | ${cells.join(' | ')} |`);
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+await main();

@@ -9,10 +9,10 @@
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
-import { PROBE_NOOP, createProbeData } from '../test/helpers/participants/probe-participant.ts';
+import { NOOP_PHASE } from './participants/noop-participant.ts';
 import { benchMeta, benchOptions, extra, median } from './bench-kit.ts';
 
-const PROBE_MODULE = new URL('../test/helpers/participants/probe-participant.ts', import.meta.url).href;
+const NOOP_MODULE = new URL('./participants/noop-participant.ts', import.meta.url).href;
 const noop = (): void => {};
 /** Main-thread work between cold phases: far longer than any helper spins before it sleeps. */
 const COLD_GAP_MS = 1;
@@ -56,7 +56,7 @@ export function suites(): Bench[] {
         bench.add(
           name,
           () => {
-            sched!.runPhase(PROBE_NOOP, 0, 'bench.noop', noop);
+            sched!.runPhase(NOOP_PHASE, 0, 'bench.noop', noop);
             wakes.push(sched!.lastWakeUs);
           },
           {
@@ -68,8 +68,8 @@ export function suites(): Bench[] {
                   dispatch: cfg.dispatch,
                   mainSpinUs: cfg.mainSpinUs,
                   helperSpinUs: cfg.helperSpinUs,
-                  participantModule: PROBE_MODULE,
-                  participantData: createProbeData(threads),
+                  participantModule: NOOP_MODULE,
+                  participantData: null,
                 });
                 open.add(sched);
               }

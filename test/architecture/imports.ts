@@ -31,7 +31,7 @@ export const ALLOWED: Record<Unit, readonly Unit[]> = {
   'src/cli': ['src/metrics', 'src/gc', 'src/workloads', 'src/experiments', 'src/report', 'src/fuzz', 'src/options.ts'],
   'src/index.ts': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/workloads', 'src/experiments', 'src/options.ts'],
   workers: ['src/scheduler'],
-  bench: ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/experiments', 'src/options.ts', 'test'],
+  bench: ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/experiments', 'src/options.ts'],
 };
 
 /**

@@ -1,0 +1,94 @@
+/**
+ * The V8 anchor of bench/gc.bench.ts: builds the same graph as bench/graph.ts (a 3-ary tree plus
+ * one extra edge per object, `neighbouring` or `random` layout, the same seeded shuffle) out of
+ * plain JS objects with four fields, then collects it with V8's own collector and lets the parent
+ * read the times from `--trace-gc-nvp`. Plain JavaScript with no gcsim import, so the heap holds
+ * nothing but the graph. Run by the parent as
+ *
+ *   node --expose-gc --trace-gc-nvp [--single-threaded-gc] --min-semi-space-size=M
+ *        --max-semi-space-size=M bench/v8-graph-child.mjs WHAT LAYOUT N [SEED]
+ *
+ * WHAT = `mark`: the graph promoted to old space, then one full GC (gc()); `scavenge`: a fresh
+ * graph in new space, then one minor GC (gc({ type: 'minor' })). The GC to measure is the first
+ * nvp line after the `@measure` line printed on stdout; `@built N` comes before it, and any GC
+ * between the two (a scavenge during the build) is reported by the parent as a failed run.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+
+const [what, layout, nArg, seedArg] = process.argv.slice(2);
+const n = Number(nArg);
+const seed = Number(seedArg ?? 1);
+if (typeof gc !== 'function') throw new Error('run with --expose-gc');
+if (!(n > 0) || (what !== 'mark' && what !== 'scavenge') || (layout !== 'neighbouring' && layout !== 'random')) {
+  throw new Error('usage: v8-graph-child.mjs mark|scavenge neighbouring|random N [SEED]');
+}
+
+/** Pre-order index of each node of the implicit 3-ary tree (as bench/graph.ts). */
+function depthFirstOrder(count) {
+  const order = new Int32Array(count);
+  const stack = new Int32Array(count);
+  let sp = 0;
+  let next = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const p = stack[--sp];
+    order[p] = next++;
+    for (let c = 3; c >= 1; c--) if (3 * p + c < count) stack[sp++] = 3 * p + c;
+  }
+  return order;
+}
+
+function randomOrder(count, g) {
+  const a = new Int32Array(count);
+  for (let i = 0; i < count; i++) a[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = uniformInt(g, 0, i);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}
+
+function Node() {
+  this.f0 = null;
+  this.f1 = null;
+  this.f2 = null;
+  this.f3 = null;
+}
+
+/** Allocation order is index order; `at` places tree node p at index at[p] (as bench/graph.ts). */
+function build() {
+  const g = xoroshiro128plus(seed | 0);
+  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, g);
+  const h = new Array(n);
+  for (let i = 0; i < n; i++) h[i] = new Node();
+  for (let p = 0; p < n; p++) {
+    const host = h[at[p]];
+    const q = 3 * p;
+    if (q + 1 < n) host.f0 = h[at[q + 1]];
+    if (q + 2 < n) host.f1 = h[at[q + 2]];
+    if (q + 3 < n) host.f2 = h[at[q + 3]];
+    host.f3 = h[layout === 'neighbouring' ? (at[p] + 1) % n : uniformInt(g, 0, n - 1)];
+  }
+  return h[at[0]];
+}
+
+globalThis.graph = null;
+if (what === 'mark') {
+  globalThis.graph = build();
+  gc({ type: 'minor' });
+  gc({ type: 'minor' });
+  gc(); // everything in old space, compacted
+  process.stdout.write(`@built ${n}\n`);
+  process.stdout.write('@measure\n');
+  gc();
+} else {
+  gc();
+  globalThis.graph = build();
+  process.stdout.write(`@built ${n}\n`);
+  process.stdout.write('@measure\n');
+  gc({ type: 'minor' });
+}
+process.stdout.write('@end\n');
