@@ -9,7 +9,8 @@ import { type Addr, KIND_RAW, KIND_TAGGED, headerKind, headerMap } from '../heap
 import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP } from '../heap/heap.ts';
 import { isValidMap, MAP_NAME_ID } from '../heap/maps.ts';
 
-class Hasher {
+/** The digest's hash (two 32-bit lanes, murmur3-style mixing): shared with the V8 backend's digest (src/v8/js-digest.ts). */
+export class Hasher {
   h1 = 0x9747b28c | 0;
   h2 = 0x2f9be6cd | 0;
   add(x: number): void {
