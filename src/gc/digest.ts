@@ -42,10 +42,66 @@ export interface DigestResult {
   words: number;
 }
 
+/**
+ * Visit numbers by address: open addressing over typed arrays, linear probing, grown at 5/8 full.
+ * A JS Map would hold at most 2^24 entries; this holds the 2^31 a tagged word can address, at
+ * 8 bytes per slot (16-27 bytes per visited object). Visit number i's address is `order[i]`.
+ */
+export class VisitTable {
+  private keys = new Int32Array(1 << 12).fill(-1);
+  private ids = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1;
+  /** Addresses in visit order: the breadth-first queue. */
+  order = new Int32Array(1 << 12);
+  size = 0;
+
+  /** The visit number of `a` (≥ 0, < 2^31), giving it the next one (and queueing it) when new. */
+  idOf(a: Addr): number {
+    let i = Math.imul(a, 0x9e3779b1) & this.mask;
+    const keys = this.keys;
+    for (;;) {
+      const k = keys[i];
+      if (k === a) return this.ids[i];
+      if (k === -1) break;
+      i = (i + 1) & this.mask;
+    }
+    const id = this.size++;
+    keys[i] = a;
+    this.ids[i] = id;
+    if (id >= this.order.length) {
+      const o = new Int32Array(this.order.length * 2);
+      o.set(this.order);
+      this.order = o;
+    }
+    this.order[id] = a;
+    if (this.size * 8 > (this.mask + 1) * 5) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldIds = this.ids;
+    const cap = oldKeys.length * 2;
+    const keys = new Int32Array(cap).fill(-1);
+    const ids = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const a = oldKeys[j];
+      if (a === -1) continue;
+      let i = Math.imul(a, 0x9e3779b1) & mask;
+      while (keys[i] !== -1) i = (i + 1) & mask;
+      keys[i] = a;
+      ids[i] = oldIds[j];
+    }
+    this.keys = keys;
+    this.ids = ids;
+    this.mask = mask;
+  }
+}
+
 export function heapDigest(heap: Heap): DigestResult {
   const mem = heap.mem;
-  const ids = new Map<Addr, number>();
-  const queue: Addr[] = [];
+  const seen = new VisitTable();
   const hs = new Hasher();
   let words = 0;
   const ref = (v: number): void => {
@@ -54,15 +110,8 @@ export function heapDigest(heap: Heap): DigestResult {
       hs.add(v);
       return;
     }
-    const a = v >>> 1;
-    let id = ids.get(a);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(a, id);
-      queue.push(a);
-    }
     hs.add(1);
-    hs.add(id);
+    hs.add(seen.idOf(v >>> 1));
   };
   const ctl = heap.ctl;
   const sp = ctl[C_ROOT_SP];
@@ -72,8 +121,8 @@ export function heapDigest(heap: Heap): DigestResult {
   const gn = ctl[C_GLOBALS_COUNT];
   hs.add(gn);
   for (let r = gb; r < gb + gn; r++) ref(heap.roots[r]);
-  for (let q = 0; q < queue.length; q++) {
-    const a = queue[q];
+  for (let q = 0; q < seen.size; q++) {
+    const a = seen.order[q];
     if (a <= 0 || a + 1 >= mem.length) {
       hs.add(-1);
       continue;
@@ -100,5 +149,5 @@ export function heapDigest(heap: Heap): DigestResult {
       for (let i = 0; i < len; i++) hs.add(mem[a + 2 + i]);
     }
   }
-  return { digest: hs.hex(), objects: queue.length, words };
+  return { digest: hs.hex(), objects: seen.size, words };
 }
