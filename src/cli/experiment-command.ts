@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { defaultExperiment } from '../experiments/default-experiment.ts';
-import { defaultOutDir } from '../experiments/sweep-output.ts';
+import { defaultOutDir } from '../report/sweep-output.ts';
 import { validateSweepSpec } from '../experiments/sweep-matrix.ts';
 import { applySmoke, commandLine, executeSweep, parseInteger } from './sweep-command.ts';
 import { smokeMode } from '../experiments/smoke.ts';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { findShardFiles, mergeShards, readShardFile } from '../experiments/sweep-shards.ts';
-import { defaultOutDir, writeSweepOutputs } from '../experiments/sweep-output.ts';
+import { defaultOutDir, writeSweepOutputs } from '../report/sweep-output.ts';
 import { UsageError } from '../experiments/run.ts';
 import { printSummary } from './sweep-command.ts';
 import { UsageFailure, checkWritable, makeOutputDir } from './errors.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { readSweepResults } from '../experiments/sweep-results.ts';
 import { summarizeSweep } from '../experiments/sweep-summary.ts';
-import { outputPaths, writeDerivedOutputs, writeResultsJson } from '../experiments/sweep-output.ts';
+import { outputPaths, writeDerivedOutputs, writeResultsJson } from '../report/sweep-output.ts';
 import { UsageError } from '../experiments/run.ts';
 import { printSummary } from './sweep-command.ts';
 import { UsageFailure, checkWritable, makeOutputDir } from './errors.ts';

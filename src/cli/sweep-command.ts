@@ -16,7 +16,7 @@ import { UsageError } from '../experiments/run.ts';
 import { DEFAULT_TRIAL_TIMEOUT_MS, expandMatrix, validateSweepSpec, type OptionValue, type PlannedTrial, type SweepConfiguration, type SweepSpec } from '../experiments/sweep-matrix.ts';
 import { runSweep, type SweepHooks } from '../experiments/sweep-runner.ts';
 import type { SweepResults, TrialRecord } from '../experiments/sweep-results.ts';
-import { defaultOutDir, writeResultsJson, writeSweepOutputs, type OutputPaths } from '../experiments/sweep-output.ts';
+import { defaultOutDir, writeResultsJson, writeSweepOutputs, type OutputPaths } from '../report/sweep-output.ts';
 import type { TrialOutcome } from '../experiments/trial-worker-client.ts';
 import type { CrashMode, TrialProgress } from '../experiments/trial-worker-api.ts';
 import { baselineTable, formatTextTable, fmtMs, geomeanTable, pauseSampleNotes, pauseTable } from '../report/tables.ts';

@@ -26,7 +26,7 @@ export const ALLOWED: Record<Unit, readonly Unit[]> = {
   'src/workloads': ['src/mutator'],
   'src/v8': ['src/heap', 'src/mutator', 'src/gc', 'src/metrics'],
   'src/options.ts': ['src/mutator', 'src/gc', 'src/parallel'],
-  'src/experiments': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/options.ts', 'src/report', 'src/v8'],
+  'src/experiments': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/options.ts', 'src/v8'],
   'src/report': ['src/metrics', 'src/experiments', 'src/options.ts'],
   'src/fuzz': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/experiments', 'src/workloads', 'src/options.ts'],
   'src/cli': ['src/metrics', 'src/gc', 'src/workloads', 'src/experiments', 'src/report', 'src/fuzz', 'src/options.ts', 'src/v8'],
@@ -37,10 +37,10 @@ export const ALLOWED: Record<Unit, readonly Unit[]> = {
 
 /**
  * Cycles between units that exist and are known, each with the file that closes it: a new
- * cycle fails the test. experiments/sweep-output.ts renders the report (report/ reads sweep
- * records from experiments/): moving the writer to cli/ or report/ removes it.
+ * cycle fails the test. None today: report/ writes a sweep's outputs (report/sweep-output.ts)
+ * from the records experiments/ produces, and experiments/ never imports report/.
  */
-export const KNOWN_CYCLES: readonly (readonly Unit[])[] = [['src/experiments', 'src/report']];
+export const KNOWN_CYCLES: readonly (readonly Unit[])[] = [];
 
 export interface SourceFile {
   /** Path from the repository root, with '/'. */

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runOne } from '../../src/experiments/run.ts';
-import { writeSweepOutputs } from '../../src/experiments/sweep-output.ts';
+import { writeSweepOutputs } from '../../src/report/sweep-output.ts';
 import { fakeSweep } from '../experiments/sweep-fixtures.ts';
 
 function findChromium(): string | null {

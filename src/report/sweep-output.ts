@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SweepResults } from './sweep-results.ts';
-import { sweepCsv } from '../report/csv.ts';
-import { sweepTrace } from '../report/sweep-trace.ts';
-import { renderReportHtml } from '../report/report-html.ts';
+import type { SweepResults } from '../experiments/sweep-results.ts';
+import { sweepCsv } from './csv.ts';
+import { sweepTrace } from './sweep-trace.ts';
+import { renderReportHtml } from './report-html.ts';
 
 export const OUTPUT_FILES = { json: 'results.json', csv: 'results.csv', trace: 'trace.json', html: 'report.html' } as const;
 
