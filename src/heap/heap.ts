@@ -130,6 +130,9 @@ export interface HeapGeometry {
   maxHandles: number;
 }
 
+/** Pages a heap may have: word addresses below 2^31 (see Heap.create). */
+export const MAX_PAGES = (1 << (31 - PAGE_BITS)) - 1;
+
 export const MAP_SPACE_PAGE = 1;
 export const FIRST_SEMI_PAGE = 2;
 
@@ -166,7 +169,10 @@ export class Heap {
 
   static create(g: HeapGeometry, freeListWords: number): Heap {
     const totalPages = FIRST_SEMI_PAGE + 2 * g.semiPages + g.oldPages + g.headroomPages;
-    if (totalPages >= 1 << (30 - PAGE_BITS)) throw new HeapOutOfMemory('heap too large for 30-bit word addresses');
+    // A tagged pointer is (address << 1) | 1 in an int32 word, so word addresses stay below 2^31
+    // (8 GiB; above 2^30 the tagged word is negative, which every reader handles with `>>> 1`).
+    // One page short of it, so that the end of the last page, (page + 1) << PAGE_BITS, is an int32.
+    if (totalPages > MAX_PAGES) throw new HeapOutOfMemory(`heap too large: ${totalPages} pages, at most ${MAX_PAGES} (31-bit word addresses)`);
     const words = totalPages * PAGE_WORDS;
     const buffers: HeapBuffers = {
       mem: new SharedArrayBuffer(words * 4),
