@@ -9,7 +9,8 @@
 import { C_BACKGROUND_STOP, type Heap } from '../heap/heap.ts';
 import type { GcShared } from './gc-shared.ts';
 import type { IncrementalMarking } from './incremental-marking.ts';
-import { type Participant, PHASE_CONCURRENT_MARK, PHASE_SWEEP_BACKGROUND } from './participant.ts';
+import type { Participant } from './participant.ts';
+import { PHASE_CONCURRENT_MARK, PHASE_SWEEP_BACKGROUND } from './phases.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import type { TraceScopes } from './trace-scopes.ts';
 

@@ -50,7 +50,7 @@ import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
-import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './participant.ts';
+import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './phases.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { CompactionPolicyFn, PageFigures } from './compaction-policy.ts';
 import { addRootItems } from './scavenger-collector.ts';

@@ -13,17 +13,7 @@ import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
 import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
 
-export const PHASE_SCAVENGE = 1;
-export const PHASE_MARK = 2;
-export const PHASE_EVACUATE = 3;
-export const PHASE_UPDATE_POINTERS = 4;
-export const PHASE_SWEEP = 5;
-/** Argument of PHASE_EVACUATE: helpers take no item (--no-parallel-compaction). */
-export const EVACUATE_MAIN_THREAD_ONLY = 1;
-/** Background: helpers 1..arg mark while the mutator runs. */
-export const PHASE_CONCURRENT_MARK = 6;
-/** Background: helpers sweep the queued pages while the mutator runs. */
-export const PHASE_SWEEP_BACKGROUND = 7;
+import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 
 export class Participant {
   readonly ctx: GcThreadContext;

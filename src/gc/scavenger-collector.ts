@@ -7,7 +7,7 @@ import { type Heap, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_RS_COUNT, M_SPACE 
 import { SPACE_FREE } from '../heap/layout.ts';
 import { flipSemispaces, resetToSpace } from '../heap/spaces/semi-space.ts';
 import type { GcShared } from './gc-shared.ts';
-import { PHASE_SCAVENGE } from './participant.ts';
+import { PHASE_SCAVENGE } from './phases.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 

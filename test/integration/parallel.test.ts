@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { TEST_PLAIN_FORWARDING } from '../../src/heap/heap.ts';
-import { PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/participant.ts';
+import { PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/phases.ts';
 import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW } from '../../src/gc/fault-injection.ts';
 import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
