@@ -31,6 +31,17 @@ describe('FreeList', () => {
     expect(freeListWords(h, SPACE_OLD_POINTER)).toBe(0);
   });
 
+  it('serves a 2-word request (an empty object) from class 0, not from the word before the heads', () => {
+    const h = heap();
+    h.lock();
+    const a = h.takePage(SPACE_OLD_POINTER) << PAGE_BITS;
+    h.unlock();
+    freeListAdd(h, SPACE_OLD_POINTER, a, 40);
+    expect(sizeClass(2)).toBe(0);
+    expect(freeListTake(h, SPACE_OLD_POINTER + 1, 2)).toBe(0); // the next space's lists are empty
+    expect(freeListTake(h, SPACE_OLD_POINTER, 2)).toBe(a);
+  });
+
   it('keeps blocks under three words out of the list (wasted, but still fillers)', () => {
     const h = heap();
     h.lock();

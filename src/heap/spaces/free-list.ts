@@ -28,7 +28,9 @@ export function pagedSpaceIndex(space: number): number {
 
 export function sizeClass(words: number): number {
   let c = NUM_CLASSES - 1;
-  while (CLASS_MIN_WORDS[c] > words) c--;
+  // A request under the first bound (a 2-word object) is class 0 too: reading below it would
+  // take the previous space's free-word count as a block address.
+  while (c > 0 && CLASS_MIN_WORDS[c] > words) c--;
   return c;
 }
 
