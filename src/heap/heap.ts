@@ -206,6 +206,7 @@ export class Heap {
     ctl[C_NEW_TOP] = h.newStart;
     ctl[C_AGE_MARK] = h.newStart;
     ctl[C_POOL_FREE_PAGES] = totalPages - FIRST_SEMI_PAGE - 2 * g.semiPages;
+    h.commitSideTables(h.newStart, h.newEnd);
     return h;
   }
 
@@ -394,6 +395,19 @@ export class Heap {
     for (let p = 0; p < this.totalPages; p++) {
       if (pm[p * META_WORDS + M_SPACE] !== SPACE_FREE) bits.fill(0, p * perPage, (p + 1) * perPage);
     }
+  }
+
+  /**
+   * Writes the side tables (mark bitmap, both remembered-set bitmaps) of [from, to) once, so the
+   * operating system backs them with memory now rather than at their first use in a GC pause. V8
+   * initializes a page's header, where these tables live, when it commits the page; a fresh
+   * SharedArrayBuffer is backed lazily, on first write. The object area is left to first touch,
+   * as in V8.
+   */
+  commitSideTables(from: Addr, to: Addr): void {
+    this.markBits.fill(0, from >>> 5, (to + 31) >>> 5);
+    this.rsBits.fill(0, from >>> 5, (to + 31) >>> 5);
+    this.rsOldBits.fill(0, from >>> 5, (to + 31) >>> 5);
   }
 
   clearMarkBitsRange(from: Addr, to: Addr): void {
