@@ -15,6 +15,7 @@ type Spec =
   | { kind: 'enum'; default: string; values: readonly string[]; doc: string };
 
 export const OPTION_TABLE = {
+  engine: { kind: 'enum', default: 'gcsim', values: ['gcsim', 'v8'], doc: "which heap runs the workload: gcsim's, or V8's own in a child node with --trace-gc-nvp (docs/fidelity.md)" },
   threads: { kind: 'int', default: 1, min: 1, max: 16, doc: 'threads in a parallel phase, counting the main thread (1 = no helpers)' },
   maxSemiSpaceSize: { kind: 'number', default: 1, min: 0.25, max: 64, unit: 'MB', doc: 'size of each of the two semispaces of new space (MB, multiple of 0.25)' },
   maxOldSpaceSize: { kind: 'number', default: 128, min: 1, max: 4096, unit: 'MB', doc: 'heap limit of the old generation, large objects included (MB; up to 4 GiB, V8\'s pointer-compression cage)' },

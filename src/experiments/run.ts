@@ -17,6 +17,7 @@ import { warmUp } from './warmup.ts';
 import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
+import { runOnV8, V8FlagError } from './v8-run.ts';
 
 export interface RunSpec {
   /** A built-in workload's name, or the path of a workload file (`./my-workload.js`). */
@@ -30,6 +31,8 @@ export interface RunSpec {
   testFlags?: number;
   /** ForTesting: after the first GC, make a helper fail in a phase (encodeTestFault). */
   testFault?: number;
+  /** Engine v8: V8 or node flags for the child, after the ones translated from the options. */
+  v8Flags?: string[];
 }
 
 export class UsageError extends Error {}
@@ -84,6 +87,14 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (e instanceof OptionError) throw new UsageError(e.message);
     throw e;
   }
+  if (options.engine === 'v8') {
+    try {
+      return await runOnV8({ workload: w, workloadRef: spec.workload, seed, params, options, v8Flags: spec.v8Flags, onEvent: spec.onEvent });
+    } catch (e) {
+      if (e instanceof V8FlagError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   let warmup: WarmupRecord | null = null;
   // ForTesting: only a run that injects a fault starts helpers that obey C_TEST_FAULT.
   const faultInjectionForTesting = (spec.testFault ?? 0) !== 0;
@@ -132,6 +143,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const events = gc.events.slice();
   return {
     schema: 'gcsim/result@1',
+    engine: 'gcsim',
     env: environment(),
     config: { ...sim.options },
     workload: { name: w.name, seed, params },

@@ -146,8 +146,47 @@ export interface WarmupRecord {
   helpersReused: boolean;
 }
 
+/**
+ * What a run on V8's own heap (`engine: "v8"`) adds: the child's flags, the size translation
+ * (gcsim's sizes scaled by V8 bytes over gcsim bytes of the workload's objects), and V8's output
+ * lines that were not parsed (never dropped silently).
+ */
+export interface V8RunRecord {
+  /** Every flag the child node ran with (translated, then passed through). */
+  nodeFlags: string[];
+  passThroughFlags: string[];
+  /** Flags translated from gcsim's options (sizes, threads, marking and sweeping switches). */
+  translatedFlags: string[];
+  /** gcsim options set away from their default that have no V8 counterpart. */
+  untranslated: string[];
+  /** Each size option: gcsim's MB, scaled exactly, and the whole MB V8 takes. */
+  sizesMb: Record<string, { gcsim: number; exact: number; v8: number }>;
+  /** Measured V8 bytes of the backend's objects (tagged: base + per field; raw: base + its words). */
+  objectBytes: { taggedBase: number; perField: number; rawBase: number };
+  /** What the workload allocates, by shape (counted on the backend before the child starts). */
+  census: { taggedObjects: number; taggedFields: number; rawObjects: number; rawWords: number; rawOddObjects: number };
+  bytesPerObject: { gcsim: number; v8: number };
+  /** bytesPerObject.v8 / bytesPerObject.gcsim: the scale of every translated size. */
+  factor: number;
+  /** V8's used heap before the workload started (the child's own code and data). */
+  baselineBytes: number;
+  /** GC lines parsed, and how many of them were outside the run (start-up, the end's digest). */
+  gcLines: number;
+  outsideRun: number;
+  /** GC lines of the process's other isolates (a module loader's worker thread, from source). */
+  otherIsolateLines: number;
+  /** Lines put back together after another isolate's line split them (src/v8/nvp-parser.ts). */
+  repairedLines: number;
+  /** How well the run's lines matched the GCs the child observed (ms; small is good). */
+  alignmentSpreadMs: number;
+  unparsed: { line: number; text: string; reason: string }[];
+  childExit: number | string | null;
+}
+
 export interface RunResult {
   schema: 'gcsim/result@1';
+  /** Which heap ran the workload: gcsim's simulated one (absent or 'gcsim'), or V8's own. */
+  engine?: 'gcsim' | 'v8';
   env: { node: string; v8: string; cpus: number; cpuModel: string; platform: string; arch: string };
   config: Record<string, unknown>;
   workload: { name: string; seed: number; params: Record<string, unknown> };
@@ -163,4 +202,6 @@ export interface RunResult {
   verify: { checks: number; errors: string[] };
   digest: string;
   error: RunError | null;
+  /** Engine v8 only: flags, size translation, unparsed lines. */
+  v8?: V8RunRecord;
 }

@@ -84,7 +84,9 @@ export class JsMutator implements MutatorApi {
   readonly stack: JsValue[] = [0];
   private sp = 1;
   readonly globals = new Map<string, JsValue>();
-  private scratch = new ArrayBuffer(1 << 16);
+  /** Scratch for raw words, viewed as words and as bytes (kept: a fresh view per object would be garbage on V8's heap). */
+  private scratchWords = new Int32Array(1 << 14);
+  private scratchBytes = Buffer.from(this.scratchWords.buffer);
 
   constructor() {
     this.stringMap = this.maps.define('string', KIND_RAW);
@@ -175,15 +177,18 @@ export class JsMutator implements MutatorApi {
   /** `words` words from gcsim's fill sequence (mutator.ts allocateRawObject) as a latin1 string. */
   private rawString(words: number, fill: number): string {
     const bytes = words * 4;
-    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
-    const w = new Int32Array(this.scratch, 0, words);
+    if (this.scratchWords.length < words) {
+      this.scratchWords = new Int32Array(words);
+      this.scratchBytes = Buffer.from(this.scratchWords.buffer);
+    }
+    const w = this.scratchWords;
+    const buf = this.scratchBytes;
     let x = fill | 0;
     for (let i = 0; i < words; i++) {
       w[i] = x;
       x = (Math.imul(x, 1103515245) + 12345) | 0;
     }
-    const buf = Buffer.from(this.scratch, 0, bytes);
-    if (bytes <= STRING_PART_CHARS) return buf.toString('latin1');
+    if (bytes <= STRING_PART_CHARS) return buf.toString('latin1', 0, bytes);
     let s = '';
     for (let i = 0; i < bytes; i += STRING_PART_CHARS) s += buf.toString('latin1', i, Math.min(bytes, i + STRING_PART_CHARS));
     s.charCodeAt(0); // flattens the cons string into one sequential string on V8's heap
