@@ -26,6 +26,7 @@ import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
+import { COPY_LOOP_MAX_WORDS } from './scavenger.ts';
 import type { GcThreadContext } from './gc-shared.ts';
 
 export class Evacuator {
@@ -108,7 +109,8 @@ export class Evacuator {
         Atomics.store(this.heap.ctl, C_GC_OUT_OF_MEMORY, 1);
         continue;
       }
-      for (let k = 0; k < size; k++) mem[target + k] = mem[a + k];
+      if (size <= COPY_LOOP_MAX_WORDS) for (let k = 0; k < size; k++) mem[target + k] = mem[a + k];
+      else mem.copyWithin(target, a, a + size);
       mem[a] = tagPtr(target);
       if (kind === KIND_TAGGED && (target < this.newStart || target >= this.newEnd)) this.recordMigratedSlots(target, size);
       this.objects++;
