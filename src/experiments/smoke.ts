@@ -9,7 +9,8 @@
 /** Parameters per workload in smoke mode (only those a workload has are applied). */
 export const SMOKE_PARAMS: Record<string, Record<string, number>> = {
   splay: { treeSize: 400, steps: 8 },
-  gcbench: { longLivedDepth: 10, maxDepth: 10, arraySize: 10_000 },
+  gcbench: { stretchDepth: 10, longLivedDepth: 10, maxDepth: 10, arraySize: 5_000 },
+  'gcbench-small': { stretchDepth: 10, longLivedDepth: 10, maxDepth: 10, arraySize: 5_000 },
   'string-tick': { ticks: 30 },
   fragmenter: { rounds: 2, cohort: 4000 },
   'hide-and-seek': { holders: 2000, treasures: 2000, moves: 2000 },

@@ -4,12 +4,12 @@
  */
 import type { Workload } from './workload.ts';
 import stringTick from './string-tick.ts';
-import gcbench from './gcbench.ts';
+import gcbench, { gcbenchSmall } from './gcbench.ts';
 import splay from './splay.ts';
 import fragmenter from './fragmenter.ts';
 import hideAndSeek from './hide-and-seek.ts';
 
-export const BUILTIN_WORKLOADS: readonly Workload[] = [stringTick, gcbench, splay, fragmenter, hideAndSeek];
+export const BUILTIN_WORKLOADS: readonly Workload[] = [stringTick, gcbench, gcbenchSmall, splay, fragmenter, hideAndSeek];
 
 /**
  * Workloads by name: the built-ins, plus each workload file loaded in this thread under the path

@@ -6,10 +6,10 @@ import { BUILTIN_WORKLOADS, defineWorkload } from '../../src/workloads/index.ts'
 import { Rng } from '../../src/workloads/rng.ts';
 import { MutatorError } from '../../src/mutator/mutator-api.ts';
 import { KIND_RAW, KIND_TAGGED } from '../../src/heap/layout.ts';
-import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { NO_WARMUP, SCALED_VARIANTS, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 describe('JsMutator (the V8 backend of the mutator API)', () => {
-  for (const w of BUILTIN_WORKLOADS) {
+  for (const w of BUILTIN_WORKLOADS.filter((x) => !(x.name in SCALED_VARIANTS))) {
     it(`gives ${w.name} the digest it has on gcsim's heap`, async () => {
       const params = SMALL[w.name] ?? {};
       const r = await runOne({ workload: w.name, params, options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true } });

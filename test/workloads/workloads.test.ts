@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { WORKLOADS } from '../../src/workloads/index.ts';
-import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { NO_WARMUP, SCALED_VARIANTS, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 const SMALL_OPTIONS = { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true } as const;
 
 describe('workloads', () => {
-  it('every built-in workload has small test parameters and a one-line description', () => {
+  it('every built-in workload has small test parameters (or is a scaled variant of one that has) and a one-line description', () => {
     for (const w of Object.values(WORKLOADS)) {
-      expect(SMALL[w.name], w.name).toBeDefined();
+      expect(SMALL[w.name] ?? SMALL[SCALED_VARIANTS[w.name]], w.name).toBeDefined();
       expect(w.description).not.toMatch(/\n/);
     }
   });
