@@ -13,6 +13,7 @@ import { compareCommand } from './compare-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { minheapCommand } from './minheap-command.ts';
 import { fuzzCommand } from './fuzz-command.ts';
+import { sampleSnapshotCommand } from './sample-snapshot-command.ts';
 import { v8Command } from './v8-command.ts';
 import { EXIT_USAGE, UsageFailure } from './errors.ts';
 import { packageVersion } from './version.ts';
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand(), compareCommand(), mergeCommand(), minheapCommand(), fuzzCommand(), v8Command()]) {
+  for (const c of [runCommand(), workloadsCommand(), demoCommand(), sweepCommand(), reportCommand(), experimentCommand(), compareCommand(), mergeCommand(), minheapCommand(), fuzzCommand(), sampleSnapshotCommand(), v8Command()]) {
     c.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(c);
   }

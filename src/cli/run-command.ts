@@ -54,6 +54,7 @@ export function runCommand(): Command {
     .description('run one workload and report its GCs')
     .option('-w, --workload <name>', 'workload to run: a built-in (see `gcsim workloads`) or a workload file')
     .option('--workload-file <file>', 'run the workload of this module (.js, .mjs or .ts; default export made by defineWorkload)')
+    .option('--heap-snapshot <file>', 'build the object graph of this V8 .heapsnapshot and collect it (parameters: young, scavenges, fullGcs, churn)')
     .option('-s, --seed <n>', 'random seed', '1')
     .option('-p, --param <name=value...>', 'workload parameter(s)')
     .option('--trace-gc', "print one line per GC in V8's --trace-gc format")
@@ -89,9 +90,11 @@ export function runCommand(): Command {
       if (raw.traceGcVerbose) for (const l of formatPhaseWorkers(ev)) console.log(l);
       previous = ev;
     };
-    const workload = raw.workloadFile !== undefined ? String(raw.workloadFile) : raw.workload;
-    if (workload === undefined || (raw.workloadFile !== undefined && raw.workload !== undefined)) throw new UsageFailure('give one of --workload <name> and --workload-file <file>');
-    const result = await runOne({ workload: String(workload), seed, params, options, onEvent, testFault });
+    const given = [raw.workload, raw.workloadFile, raw.heapSnapshot].filter((x) => x !== undefined);
+    if (given.length !== 1) throw new UsageFailure('give one of --workload <name>, --workload-file <file> and --heap-snapshot <file>');
+    const workload = String(given[0]);
+    if (raw.heapSnapshot !== undefined && !workload.endsWith('.heapsnapshot')) throw new UsageFailure(`--heap-snapshot '${workload}': expected a .heapsnapshot file`);
+    const result = await runOne({ workload, seed, params, options, onEvent, testFault });
     if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
     const s = result.summary;
     const f = (x: number) => x.toFixed(2);
@@ -100,6 +103,8 @@ export function runCommand(): Command {
         `GC ${f(s.gcMs)} of ${f(s.wallMs)} ms (${(100 * s.gcOverhead).toFixed(1)}%), digest ${result.digest}` +
         (result.verify.checks > 0 ? `, verified ${result.verify.checks} GCs: ${result.verify.errors.length} errors` : ''),
     );
+    const facts = result.workload.facts;
+    if (facts?.nodes !== undefined) console.error(formatSnapshotFacts(facts, result.reachable));
     if (result.error) {
       console.error(result.error.kind === 'oom' ? result.error.message : `gcsim: ${result.error.kind}: ${result.error.message}`);
       process.exitCode = result.error.kind === 'oom' ? EXIT_OOM : EXIT_RUN_FAILED;
@@ -108,4 +113,15 @@ export function runCommand(): Command {
     }
   });
   return cmd;
+}
+
+/** One line for a heap-snapshot run: what was loaded, and what the collections kept. */
+export function formatSnapshotFacts(f: Record<string, number | string>, reachable: { objects: number; bytes: number } | undefined): string {
+  const mb = (b: number | string) => (Number(b) / 1048576).toFixed(1);
+  const kept = reachable === undefined ? '' : `; reachable after the run: ${reachable.objects} objects, ${mb(reachable.bytes)} MB`;
+  return (
+    `heap snapshot ${String(f.file)}: ${f.nodes} nodes, ${f.edges} edges (${f.weakEdges} weak), read in ${(Number(f.parseMs) + Number(f.copyMs)).toFixed(0)} ms, built in ${Number(f.buildMs).toFixed(0)} ms; ` +
+    `reachable in the snapshot: ${f.snapshotReachableObjects} objects, ${mb(f.snapshotReachableBytes)} MB` +
+    kept
+  );
 }

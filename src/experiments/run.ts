@@ -17,6 +17,7 @@ import { warmUp } from './warmup.ts';
 import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
+import { SnapshotError } from '../snapshot/snapshot-reader.ts';
 import { runOnV8, V8FlagError } from './v8-run.ts';
 
 export interface RunSpec {
@@ -77,12 +78,18 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     throw e;
   }
   if (!w) throw new UsageError(`unknown workload '${spec.workload}' (try: ${Object.keys(WORKLOADS).join(', ')})`);
+  try {
+    await w.prepare?.(); // a heap snapshot's graph is read here, once per thread
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new UsageError(e.message);
+    throw e;
+  }
   const params = resolveParams(spec.workload, spec.params);
   const seed = spec.seed ?? 1;
   let sim: Simulator;
   let options: GcOptions;
   try {
-    options = resolveOptions(spec.options ?? {});
+    options = resolveOptions({ ...w.suggestedOptions?.(params), ...spec.options });
   } catch (e) {
     if (e instanceof OptionError) throw new UsageError(e.message);
     throw e;
@@ -129,10 +136,13 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }
   const wallMs = performance.now() - t0;
   let digest = '';
+  let reachable: RunResult['reachable'];
   try {
     if (error === null || error.kind !== 'fault') {
       sim.mutator.prepareForGc();
-      digest = heapDigest(sim.heap).digest;
+      const d = heapDigest(sim.heap);
+      digest = d.digest;
+      reachable = { objects: d.objects, bytes: d.words * 4 };
     }
   } catch (e) {
     error ??= classifyError(e);
@@ -146,7 +156,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     engine: 'gcsim',
     env: environment(),
     config: { ...sim.options },
-    workload: { name: w.name, seed, params },
+    workload: { name: w.name, seed, params, ...(w.facts ? { facts: w.facts() } : {}) },
     timeOriginMs: sim.originMs,
     events,
     warmup,
@@ -155,6 +165,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }),
     verify: { checks: gc.verifyChecks, errors: verifyErrors },
     digest,
+    reachable,
     error,
   };
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WORKLOADS } from '../workloads/index.ts';
 import { type Workload, workloadProblem } from '../workloads/workload.ts';
+import { isSnapshotFile, snapshotWorkload } from '../snapshot/snapshot-workload.ts';
+import { SnapshotError } from '../snapshot/snapshot-reader.ts';
 
 /** A workload file that cannot be used; its message is one line. */
 export class WorkloadFileError extends Error {}
@@ -17,7 +19,7 @@ const FILE_EXTENSION = /\.(m?js|cjs|m?ts|cts)$/;
 
 /** A workload given by a path rather than by a built-in name. */
 export function isWorkloadFile(nameOrPath: string): boolean {
-  return FILE_EXTENSION.test(nameOrPath) || nameOrPath.includes('/') || nameOrPath.includes(path.sep);
+  return FILE_EXTENSION.test(nameOrPath) || isSnapshotFile(nameOrPath) || nameOrPath.includes('/') || nameOrPath.includes(path.sep);
 }
 
 function firstLine(e: unknown): string {
@@ -45,6 +47,14 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 
 /** Loads and checks a workload file; throws WorkloadFileError with one line. */
 export async function loadWorkloadFile(given: string): Promise<Workload> {
+  if (isSnapshotFile(given)) {
+    // A heap snapshot: its header and tail are checked now, its graph is read by prepare().
+    try {
+      return snapshotWorkload(given) as unknown as Workload;
+    } catch (e) {
+      throw e instanceof SnapshotError ? new WorkloadFileError(e.message) : e;
+    }
+  }
   const file = path.resolve(given);
   if (!fs.existsSync(file)) throw new WorkloadFileError(`workload file '${given}' not found`);
   if (!FILE_EXTENSION.test(file)) throw new WorkloadFileError(`workload file '${given}': expected a .js, .mjs or .ts module`);

@@ -189,7 +189,8 @@ export interface RunResult {
   engine?: 'gcsim' | 'v8';
   env: { node: string; v8: string; cpus: number; cpuModel: string; platform: string; arch: string };
   config: Record<string, unknown>;
-  workload: { name: string; seed: number; params: Record<string, unknown> };
+  /** `facts`: what the workload reports about its input and run (a heap snapshot's nodes, edges, load time). */
+  workload: { name: string; seed: number; params: Record<string, unknown>; facts?: Record<string, number | string> };
   timeOriginMs: number;
   events: GCEvent[];
   /** The warm-up that ran before the measured run, or null (--no-warmup). */
@@ -201,6 +202,8 @@ export interface RunResult {
   summary: RunSummary;
   verify: { checks: number; errors: string[] };
   digest: string;
+  /** The graph reachable from the roots at the end of the run (the digest's traversal); bytes of its objects. */
+  reachable?: { objects: number; bytes: number };
   error: RunError | null;
   /** Engine v8 only: flags, size translation, unparsed lines. */
   v8?: V8RunRecord;

@@ -31,6 +31,12 @@ export interface Workload<P extends Record<string, ParamSpec> = Record<string, P
   readonly params: P;
   /** The program: allocate and mutate through `m`, draw randomness only from `rng`. */
   run(m: MutatorApi, rng: Rng, params: ParamValues<P>): void;
+  /** Loads what `run` reads before the run starts (a heap snapshot's graph); awaited by the runner. */
+  prepare?(): Promise<void>;
+  /** Option values this workload needs unless the run sets them (a heap snapshot's heap size), by option name. */
+  suggestedOptions?(params: ParamValues<P>): Record<string, number>;
+  /** Figures about the workload's input and its last run (a heap snapshot's nodes and edges), for the result record. */
+  facts?(): Record<string, number | string>;
 }
 
 /** Marks an object made by `defineWorkload` (a registered symbol: any copy of gcsim agrees). */
@@ -50,7 +56,8 @@ export function defineWorkload<P extends Record<string, ParamSpec>>(def: Workloa
   if (problem !== null) throw new WorkloadDefinitionError(problem);
   const params = Object.freeze(Object.fromEntries(Object.entries(def.params).map(([k, s]) => [k, Object.freeze({ ...s })]))) as P;
   const run = def.run;
-  return Object.freeze({ name: def.name, description: def.description, params, run, [WORKLOAD_BRAND]: true });
+  const hooks = { prepare: def.prepare, suggestedOptions: def.suggestedOptions, facts: def.facts };
+  return Object.freeze({ name: def.name, description: def.description, params, run, ...hooks, [WORKLOAD_BRAND]: true });
 }
 
 /** Why `w` is not a well-formed workload, or null. */

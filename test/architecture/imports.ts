@@ -13,7 +13,8 @@ export type Unit = string;
  * Allowed imports between units (a unit may always import itself and npm packages). Reasons:
  * heap/, parallel/ and metrics/ are the bottom layer; the mutator sees the heap and owns the
  * interface a collector implements (mutator/collector-interface.ts); gc/ bodies see heap/,
- * parallel/ and counters, never the scheduler; workloads see only the mutator API;
+ * parallel/ and counters, never the scheduler; workloads see only the mutator API; snapshot/
+ * reads a V8 heap snapshot into a workload (the mutator API, plus the heap's kind constants);
  * experiments/ puts everything together; cli/ is thin.
  */
 export const ALLOWED: Record<Unit, readonly Unit[]> = {
@@ -25,11 +26,12 @@ export const ALLOWED: Record<Unit, readonly Unit[]> = {
   'src/scheduler': ['src/parallel'],
   'src/workloads': ['src/mutator'],
   'src/v8': ['src/heap', 'src/mutator', 'src/gc', 'src/metrics'],
+  'src/snapshot': ['src/heap', 'src/mutator', 'src/workloads'],
   'src/options.ts': ['src/mutator', 'src/gc', 'src/parallel'],
-  'src/experiments': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/options.ts', 'src/v8'],
+  'src/experiments': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/options.ts', 'src/v8', 'src/snapshot'],
   'src/report': ['src/metrics', 'src/experiments', 'src/options.ts'],
   'src/fuzz': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/experiments', 'src/workloads', 'src/options.ts'],
-  'src/cli': ['src/metrics', 'src/gc', 'src/workloads', 'src/experiments', 'src/report', 'src/fuzz', 'src/options.ts', 'src/v8'],
+  'src/cli': ['src/metrics', 'src/gc', 'src/workloads', 'src/experiments', 'src/report', 'src/fuzz', 'src/options.ts', 'src/v8', 'src/snapshot'],
   'src/index.ts': ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/workloads', 'src/experiments', 'src/options.ts'],
   workers: ['src/scheduler'],
   bench: ['src/heap', 'src/parallel', 'src/metrics', 'src/mutator', 'src/gc', 'src/scheduler', 'src/workloads', 'src/experiments', 'src/options.ts'],
