@@ -20,6 +20,7 @@ import { defaultOutDir, writeResultsJson, writeSweepOutputs, type OutputPaths } 
 import type { TrialOutcome } from '../experiments/trial-worker-client.ts';
 import type { CrashMode, TrialProgress } from '../experiments/trial-worker-api.ts';
 import { baselineTable, formatTextTable, fmtMs, geomeanTable, pauseSampleNotes, pauseTable } from '../report/tables.ts';
+import { engineTable } from '../report/engine-table.ts';
 import { CI_METHOD } from '../metrics/intervals.ts';
 import { smokeMode } from '../experiments/smoke.ts';
 import { ShardWriter, shardFrom, type Shard } from '../experiments/sweep-shards.ts';
@@ -288,6 +289,8 @@ export function printSummary(out: NodeJS.WritableStream, s: SweepResults, paths:
   lines.push(formatTextTable(pauseTable(s)));
   const notes = pauseSampleNotes(s);
   if (notes.length > 0) lines.push('', 'Pause sample sizes (nearest-rank percentiles of each trial\'s pauses):', ...notes.map((n) => `  ${n}`));
+  const et = engineTable(s);
+  if (et.rows.length > 0) lines.push('', 'gcsim and V8 side by side (medians over trials; docs/fidelity.md says what compares):', formatTextTable(et));
   const bt = baselineTable(s, SUMMARY_RATIO_METRICS);
   if (bt.rows.length > 0) {
     lines.push('', `Against the baseline (${s.statistics?.baseline ?? 'first value of every axis'}): ratio of medians [95% CI]; "no significant change" where the interval spans 1`);

@@ -10,7 +10,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { entryModuleUrl } from '../scheduler/module-url.ts';
 import type { GCEvent, RunError, RunResult, V8RunRecord } from '../metrics/result.ts';
 import { summarizeRun } from '../metrics/summary.ts';
@@ -97,8 +98,9 @@ export function checkV8Flags(flags: readonly string[]): void {
   }
 }
 
+/** From source the child loads .ts modules through tsx (createRequire: a trial's worker has no import.meta.resolve). */
 function childExecArgv(): string[] {
-  return CHILD.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  return CHILD.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 }
 
 interface ChildOutcome {

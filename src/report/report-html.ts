@@ -22,6 +22,7 @@ import {
   representativeGcs,
   timelineChartSpec,
 } from './charts.ts';
+import { engineTable } from './engine-table.ts';
 import { balanceRows, baselineTable, escapeHtml, g1Rows, geomeanTable, headlineWarnings, htmlTable, pauseSampleNotes, pauseTable, scalingRows } from './tables.ts';
 import { STATISTICS_METHOD } from '../metrics/intervals.ts';
 import type { TopLevelSpec } from 'vega-lite';
@@ -139,6 +140,12 @@ function pauseSampleSection(s: SweepResults): string {
   const notes = pauseSampleNotes(s);
   if (notes.length === 0) return '';
   return `<p class="sub">Pause percentiles are nearest-rank over each trial’s pauses, so a high percentile of a small sample is just its largest pause:</p><ul class="warn">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+}
+
+function engineSection(s: SweepResults): string {
+  const et = engineTable(s);
+  if (et.rows.length === 0) return '';
+  return `<h2 id="engines">gcsim and V8 side by side</h2><p class="sub">Each configuration run on gcsim's heap and on V8's own (<code>--engine gcsim,v8</code>): medians over trials and their ratio. V8's sizes are translated from gcsim's by bytes per object; docs/fidelity.md says what is and is not comparable.</p>` + htmlTable(et.header, et.rows, { right: et.right });
 }
 
 function baselineSection(s: SweepResults): string {
@@ -323,6 +330,7 @@ export async function renderReportHtml(s: SweepResults): Promise<string> {
 <p class="sub">Median across successful trials, [95% confidence interval of the median: ${escapeHtml(statisticsText(s))}]. Marking: how the configuration marks (threads = 1 marks incrementally, more threads concurrently unless --no-concurrent-marking): configurations that mark differently run different algorithms. Work per GC (marked, evacuated, copied) says whether two configurations did the same work for their pauses.</p>
 ${htmlTable(pt.header, pt.rows.map((r, i) => (pt.notes[i] === null ? r : [r[0], r[1], pt.notes[i]!, ...pt.header.slice(3).map(() => '')])), { right: pt.right })}
 ${pauseSampleSection(s)}
+${engineSection(s)}
 ${baselineSection(s)}
 ${problemsSection(s)}
 <h2 id="charts">Charts</h2>
