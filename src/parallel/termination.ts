@@ -20,7 +20,6 @@
  * CAS that fails once the count has reached N, so nobody leaves a finished phase.
  */
 
-import { availableParallelism } from 'node:os';
 import { getCurrentHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { IDLE_MS, type ThreadStats } from './thread-stats.ts';
 
@@ -32,18 +31,11 @@ const SEQ = 4;
 const IDLE_MS_BYTE_OFFSET = 64;
 
 /**
- * Rounds of looking for work before the first sleep when participants outnumber cores: about
- * 1-3 µs of spinning, enough to catch work published by a peer that is running right now, short
- * enough not to steal the core from the thread that has the work (4 threads on 2 cores).
+ * Rounds of looking for work before the first sleep: about 1-3 µs of spinning, enough to catch
+ * work published by a peer that is running right now, short enough not to steal the core from
+ * the thread that has the work (4 threads on 2 cores).
  */
 const SPIN_ROUNDS = 32;
-/**
- * With a core for every participant, an idle one keeps looking this long (ms) before it sleeps:
- * a futex wake costs 30-150 µs on this VM (notes/perf-limits), so a peer's next segment or the
- * end of the phase, usually microseconds away, is caught without one.
- */
-const SPIN_MS = 0.05;
-const CORES = availableParallelism();
 /** First sleep, doubled each round up to MAX_SLEEP_MS (Linux rounds short sleeps up to ~60 µs). */
 const FIRST_SLEEP_MS = 0.02;
 /**
@@ -157,7 +149,6 @@ export class Terminator {
     const ctl = this.ctl;
     let rounds = 0;
     let sleepMs = FIRST_SLEEP_MS;
-    const spinUntil = n <= CORES ? performance.now() + SPIN_MS : 0;
     for (;;) {
       if (Atomics.load(ctl, DONE) !== 0) return true;
       if (work.hasVisibleWork()) {
@@ -166,7 +157,7 @@ export class Terminator {
         if (Atomics.compareExchange(ctl, IDLE, c, c - 1) === c) return false;
         continue;
       }
-      if (rounds < SPIN_ROUNDS || (spinUntil !== 0 && performance.now() < spinUntil)) {
+      if (rounds < SPIN_ROUNDS) {
         rounds++;
         continue;
       }
