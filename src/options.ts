@@ -17,7 +17,7 @@ type Spec =
 export const OPTION_TABLE = {
   engine: { kind: 'enum', default: 'gcsim', values: ['gcsim', 'v8'], doc: "which heap runs the workload: gcsim's, or V8's own in a child node with --trace-gc-nvp (docs/fidelity.md)" },
   threads: { kind: 'int', default: 1, min: 1, max: 16, doc: 'threads in a parallel phase, counting the main thread (1 = no helpers)' },
-  maxSemiSpaceSize: { kind: 'number', default: 1, min: 0.25, max: 64, unit: 'MB', doc: 'size of each of the two semispaces of new space (MB, multiple of 0.25)' },
+  maxSemiSpaceSize: { kind: 'number', default: 1, min: 0.25, max: 2048, unit: 'MB', doc: 'size of each of the two semispaces of new space (MB, multiple of 0.25; the whole heap stays below 8 GiB of word addresses)' },
   maxOldSpaceSize: { kind: 'number', default: 128, min: 1, max: 4096, unit: 'MB', doc: 'heap limit of the old generation, large objects included (MB; up to 4 GiB, V8\'s pointer-compression cage)' },
   initialOldSpaceSize: { kind: 'number', default: 4, min: 0.25, max: 4096, unit: 'MB', doc: 'old-generation size that triggers the first mark-compact (MB)' },
   heapGrowingFactor: { kind: 'number', default: 2, min: 1.1, max: 8, doc: 'next mark-compact limit = live old-generation bytes x this factor' },
@@ -27,6 +27,7 @@ export const OPTION_TABLE = {
   concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
   concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },
   barrier: { kind: 'enum', default: 'insertion', values: BARRIER_NAMES, doc: 'marking barrier: a variant of src/mutator/write-barrier.ts (insertion = V8, shades the written value)' },
+  allocationSitePretenuring: { kind: 'bool', default: false, doc: 'allocate the objects of a map whose young objects mostly survive straight in old space (V8 --allocation-site-pretenuring, on in V8; docs/fidelity.md)' },
   parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
   concurrentSweeping: { kind: 'bool', default: true, doc: 'sweep old pages on helpers after the pause (V8 --concurrent-sweeping)' },
   neverCompact: { kind: 'bool', default: false, doc: 'sweep every page, evacuate none (V8 --never-compact)' },

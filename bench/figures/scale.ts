@@ -1,0 +1,89 @@
+// Reproduces a figure of docs/performance.md: per-object mark and scavenge cost at 1M, 10M and
+// 50M objects, the DRAM-latency floor, and side-table memory per GiB of heap. Compiled build:
+//   npm run build && npx tsx bench/figures/scale.ts [N,N,...] [threads]
+// Each N builds the bench graph (bench/graph.ts, random and neighbouring layouts) once in new
+// space, scavenges it (`scavenge.parallel`, copied within new space), promotes it and marks it
+// twice (`mc.mark` of the second). Needs ~90 bytes of RAM per object at 50M (semispaces, old
+// space, handles, the builder's arrays).
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LAYOUTS, buildGraph, dropGraph, type GraphDeps } from '../graph.ts';
+
+type SimulatorModule = typeof import('../../src/experiments/simulator.ts');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = (p: string) => pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href;
+const { Simulator } = (await import(dist('experiments/simulator.js'))) as SimulatorModule;
+const { KIND_TAGGED } = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
+const { Rng } = (await import(dist('workloads/rng.js'))) as { Rng: new (s: number) => { int(n: number): number } };
+const deps: GraphDeps = { kindTagged: KIND_TAGGED, rng: (s) => new Rng(s) };
+
+const SIZES = (process.argv[2] ?? '1000000,10000000,50000000').split(',').map(Number);
+const THREADS = Number(process.argv[3] ?? 1);
+
+/** Dependent random loads over `mb` MiB: the latency floor of a graph too big for the caches. */
+function chaseNs(mb: number): number {
+  const n = (mb * 1048576) / 4;
+  const next = new Int32Array(n);
+  // One random cycle through every 16th word (one load per 64-byte line).
+  const lines = n >>> 4;
+  const perm = new Int32Array(lines);
+  for (let i = 0; i < lines; i++) perm[i] = i;
+  const rng = new Rng(3);
+  for (let i = lines - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  for (let i = 0; i < lines; i++) next[perm[i] << 4] = perm[(i + 1) % lines] << 4;
+  let p = 0;
+  const steps = 4_000_000;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) p = next[p];
+  const ns = ((performance.now() - t0) * 1e6) / steps;
+  return p === -1 ? -1 : ns;
+}
+
+console.log(`load ${os.loadavg()[0].toFixed(2)}, threads ${THREADS}`);
+console.log(`dependent random loads: ${chaseNs(1).toFixed(1)} ns within 1 MiB, ${chaseNs(16).toFixed(1)} ns within 16 MiB, ${chaseNs(1024).toFixed(1)} ns within 1 GiB`);
+for (const n of SIZES) {
+  const graphMb = (n * 6 * 4) / 1048576;
+  const semiMb = Math.max(1, Math.ceil(graphMb * 1.2));
+  const sim = await Simulator.create({
+    threads: THREADS,
+    maxSemiSpaceSize: semiMb,
+    maxOldSpaceSize: Math.min(4096, Math.ceil(graphMb * 2.5) + 64),
+    initialOldSpaceSize: Math.min(4096, Math.ceil(graphMb * 2.5) + 64),
+    maxHandles: 2 ** Math.ceil(Math.log2(n + 4096)),
+    concurrentMarking: false,
+    incrementalMarking: false,
+  });
+  try {
+    const b = sim.heap.buffers;
+    const side = b.markBits.byteLength + b.rsBits.byteLength + b.rsOldBits.byteLength + b.pageMeta.byteLength;
+    const heapGiB = b.mem.byteLength / 2 ** 30;
+    for (const layout of LAYOUTS) {
+      const m = sim.mutator;
+      dropGraph(m);
+      m.collect('major');
+      m.collect('minor');
+      const t0 = performance.now();
+      buildGraph(m, deps, n, layout);
+      const buildS = (performance.now() - t0) / 1000;
+      m.collect('minor');
+      const scav = sim.gc.events.at(-1)!;
+      m.collect('minor'); // promoted
+      m.collect('major');
+      m.collect('major');
+      const mark = sim.gc.events.at(-1)!;
+      console.log(
+        `${n.toLocaleString('en')} objects, ${layout}: scavenge ${((scav.phasesMs['scavenge.parallel'] * 1e6) / n).toFixed(0)} ns/object ` +
+          `(pause ${scav.pauseMs.toFixed(0)} ms), mark ${((mark.phasesMs['mc.mark'] * 1e6) / n).toFixed(0)} ns/object (pause ${mark.pauseMs.toFixed(0)} ms); ` +
+          `build ${buildS.toFixed(1)} s; side tables ${((side / 2 ** 20) / heapGiB).toFixed(1)} MiB per GiB of heap`,
+      );
+    }
+  } finally {
+    await sim.close();
+  }
+}
