@@ -27,6 +27,7 @@ import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import type { MutatorCollector, MutatorGcHooks } from './collector-interface.ts';
 import { BARRIER_VARIANTS, type BarrierVariant, WriteBarrier } from './write-barrier.ts';
 import { type Handle, type MutatorApi, MutatorError } from './mutator-api.ts';
+import { AllocationSitePretenuring } from './allocation-site-pretenuring.ts';
 
 export { type Handle, NULL_HANDLE, MutatorError } from './mutator-api.ts';
 
@@ -88,11 +89,16 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
   /** The map of `allocateCode` objects (raw, non-moving). */
   readonly codeMap: Addr;
 
+  /** Allocation-site pretenuring (--allocation-site-pretenuring), or null when off. */
+  readonly pretenuring: AllocationSitePretenuring | null;
+
   constructor(
     readonly heap: Heap,
     readonly gc: MutatorCollector,
     barrierVariant: BarrierVariant = BARRIER_VARIANTS.insertion,
+    allocationSitePretenuring = false,
   ) {
+    this.pretenuring = allocationSitePretenuring ? new AllocationSitePretenuring(heap) : null;
     this.mem = heap.mem;
     this.roots = heap.roots;
     this.maps = new MapRegistry(heap);
@@ -120,12 +126,14 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
     const ctl = this.heap.ctl;
     ctl[C_NEW_TOP] = this.top;
     ctl[C_ROOT_SP] = this.sp;
+    this.pretenuring?.beforeGc(this.top);
     retireLab(this.heap, this.oldPointerLab);
     retireLab(this.heap, this.oldDataLab);
     retireLab(this.heap, this.codeLab);
   }
   /** Collector hook: reload the allocation top after the semispaces flipped. */
   afterGc(): void {
+    this.pretenuring?.afterGc();
     this.top = this.heap.ctl[C_NEW_TOP];
     this.realLimit = this.heap.ctl[C_NEW_FROM] + this.heap.semiWords;
     this.stepBase = this.top;
@@ -215,6 +223,7 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
   // ---- allocation ----------------------------------------------------------------------------------
   /** A tagged object of `slots` fields (all SMI 0) with map `map`; `tenured` allocates in old space. */
   allocate(map: Addr, slots: number, tenured = false): Handle {
+    if (this.pretenuring !== null && !tenured) tenured = this.pretenuring.tenures(map);
     const a = this.allocateWords(2 + slots, tenured ? SPACE_OLD_POINTER : 0);
     const mem = this.mem;
     mem[a] = makeHeader(map, KIND_TAGGED);

@@ -19,7 +19,7 @@ export interface V8ObjectBytes {
 }
 
 const SAMPLE = 4000;
-const TRIES = 7;
+const TRIES = 5;
 
 /**
  * Bytes per object by which V8's used heap grows while `make` allocates SAMPLE objects: the
@@ -50,16 +50,24 @@ function measure(make: (m: JsMutator) => void): number {
 
 let cached: V8ObjectBytes | null = null;
 
-/** The measured object sizes of this node (once per process). */
+/** Bytes of a field: 8, or 4 in a node built with pointer compression. */
+function fieldBytes(): number {
+  const vars = (process.config as { variables?: Record<string, unknown> }).variables ?? {};
+  return vars.v8_enable_pointer_compression === 1 || vars.v8_enable_pointer_compression === true ? 4 : 8;
+}
+
+/**
+ * The measured object sizes of this node (once per process). A field is a pointer (fieldBytes);
+ * the fixed part is measured at several field counts and the smallest kept, so that a 16-byte
+ * memento behind some of the samples does not count (the child decides pretenuring itself).
+ */
 export function measureV8ObjectBytes(): V8ObjectBytes {
   if (cached) return cached;
-  const t2 = measure((m) => m.allocate(m.arrayMap, 2));
-  const t4 = measure((m) => m.allocate(m.arrayMap, 4));
-  const r8 = measure((m) => m.allocateRaw(m.stringMap, 8, 1));
-  // Fields are 8 bytes (no pointer compression in Node 20 on 64-bit); a measurement that says
-  // otherwise was disturbed, and the layout is known.
-  const perField = Math.round((t4 - t2) / 2 / 8) * 8 || 8;
-  cached = { taggedBase: Math.round(t2 - 2 * perField), perField, rawBase: Math.round(r8 - 32) };
+  const perField = fieldBytes();
+  let taggedBase = Infinity;
+  for (const n of [2, 3, 4, 6]) taggedBase = Math.min(taggedBase, measure((m) => m.allocate(m.arrayMap, n)) - n * perField);
+  const rawBase = Math.min(measure((m) => m.allocateRaw(m.stringMap, 8, 1)) - 32, measure((m) => m.allocateRaw(m.stringMap, 16, 1)) - 64);
+  cached = { taggedBase: Math.round(taggedBase), perField, rawBase: Math.round(rawBase) };
   return cached;
 }
 
