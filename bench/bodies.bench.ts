@@ -1,0 +1,124 @@
+/**
+ * The collectors' per-thread body loops, one bench each, on one thread with no helpers:
+ * - marking: `Marker` draining a promoted graph (bench/graph.ts, 200k objects, both layouts);
+ *   the mark bits and live-byte row are cleared before each iteration;
+ * - object copy: a plain loop against `copyWithin` by object size, which sets the scavenger's
+ *   and evacuator's COPY_LOOP_MAX_WORDS;
+ * - remembered-set clearing: one Atomics.and per removed slot against one per bitmap word, on a
+ *   page bitmap with a slot in four set and half of them removed.
+ * `npm run bench -- bodies`. Times are from the sources (tsx), on the main thread.
+ */
+import { Bench } from 'tinybench';
+import { Simulator } from '../src/experiments/simulator.ts';
+import { Participant } from '../src/gc/participant.ts';
+import { KIND_TAGGED, PAGE_WORDS } from '../src/heap/layout.ts';
+import { Rng } from '../src/workloads/rng.ts';
+import { COPY_LOOP_MAX_WORDS } from '../src/gc/scavenger.ts';
+import { LAYOUTS, GRAPH_GLOBAL, buildGraph } from './graph.ts';
+import { benchOptions, note, perItem, runSync } from './bench-kit.ts';
+
+const MARK_OBJECTS = 200_000;
+const sims: Simulator[] = [];
+let sink = 0;
+
+async function markingBench(): Promise<Bench> {
+  const bench = new Bench(benchOptions('marking body (Marker, one thread)', 1000));
+  runSync(bench);
+  for (const layout of LAYOUTS) {
+    const sim = await Simulator.create({ threads: 1, maxSemiSpaceSize: 8, initialOldSpaceSize: 64, maxOldSpaceSize: 128, concurrentMarking: false, jitWarmup: false });
+    sims.push(sim);
+    const m = sim.mutator;
+    buildGraph(m, { kindTagged: KIND_TAGGED, rng: (s) => new Rng(s) }, MARK_OBJECTS, layout);
+    m.collect('minor');
+    m.collect('minor');
+    m.collect('major');
+    const heap = sim.heap;
+    const p = new Participant(sim.shared, 0);
+    const marker = p.marker;
+    const g = m.getGlobal(GRAPH_GLOBAL);
+    const name = `drain ${layout}`;
+    bench.add(name, () => {
+      heap.clearBitsOfUsedPages(heap.markBits);
+      p.ctx.liveBytes.fill(0);
+      sim.shared.terminator.reset(1);
+      marker.markValue(heap.roots[g]);
+      marker.drain();
+      sink += marker.objects;
+    });
+    perItem(bench, name, MARK_OBJECTS, 'object');
+  }
+  note(bench, `${MARK_OBJECTS.toLocaleString('en')} objects of 4 pointer fields, promoted; mark bits cleared in each iteration (included)`);
+  return bench;
+}
+
+function copyBench(): Bench {
+  const bench = new Bench(benchOptions('object copy (scavenger, evacuator)', 500));
+  runSync(bench);
+  const mem = new Int32Array(new SharedArrayBuffer(8 << 20));
+  for (let i = 0; i < mem.length; i++) mem[i] = i;
+  const TOTAL = 1 << 18; // words copied per iteration
+  for (const size of [4, 8, 16, 32, 64, 128, 256, 1024]) {
+    const loop = `${size} words: loop`;
+    bench.add(loop, () => {
+      const dst = 1 << 20;
+      for (let a = 0; a < TOTAL; a += size) for (let i = 0; i < size; i++) mem[dst + a + i] = mem[a + i];
+    });
+    perItem(bench, loop, TOTAL / size, 'object');
+    const cw = `${size} words: copyWithin`;
+    bench.add(cw, () => {
+      const dst = 1 << 20;
+      for (let a = 0; a < TOTAL; a += size) mem.copyWithin(dst + a, a, a + size);
+    });
+    perItem(bench, cw, TOTAL / size, 'object');
+  }
+  note(bench, `${(TOTAL * 4) >> 10} KiB per iteration, in cache-resident pages; COPY_LOOP_MAX_WORDS = ${COPY_LOOP_MAX_WORDS}`);
+  return bench;
+}
+
+function rememberedSetBench(): Bench {
+  const bench = new Bench(benchOptions('remembered-set clearing (scavenger)', 500));
+  runSync(bench);
+  const words = PAGE_WORDS >>> 5;
+  const rs = new Int32Array(new SharedArrayBuffer(words * 4));
+  const SET = 0x11111111; // a slot in four
+  const REMOVE = 0x01010101; // half of them removed
+  const perSlot = 'Atomics.and per removed slot';
+  bench.add(perSlot, () => {
+    rs.fill(SET);
+    for (let w = 0; w < words; w++) {
+      let bits = rs[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        if ((low & REMOVE) !== 0) Atomics.and(rs, w, ~low);
+      }
+    }
+  });
+  perItem(bench, perSlot, words * 8, 'slot');
+  const perWord = 'one Atomics.and per word';
+  bench.add(perWord, () => {
+    rs.fill(SET);
+    for (let w = 0; w < words; w++) {
+      let bits = rs[w];
+      let remove = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        if ((low & REMOVE) !== 0) remove |= low;
+      }
+      if (remove !== 0) Atomics.and(rs, w, ~remove);
+    }
+  });
+  perItem(bench, perWord, words * 8, 'slot');
+  note(bench, 'one page (2048 bitmap words), 8 recorded slots per word, 4 removed');
+  return bench;
+}
+
+export async function suites(): Promise<Bench[]> {
+  return [await markingBench(), copyBench(), rememberedSetBench()];
+}
+
+export async function teardown(): Promise<void> {
+  for (const s of sims.splice(0)) await s.close();
+  if (sink === -1) console.log(sink);
+}
