@@ -23,11 +23,11 @@ import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from 
 import type { GcThreadContext } from './gc-shared.ts';
 
 /**
- * Objects up to this many words are copied by a plain loop, larger ones by copyWithin: the call
- * costs more than the loop below ~16 words, and copyWithin copies ~2x faster from ~256
- * (notes/perf-limits: ~17 GB/s against ~10 GB/s).
+ * Objects up to this many words are copied by a plain loop, larger ones by copyWithin: the loop
+ * wins at 4-8 words (15-20 against 23-37 ns), copyWithin from 16 (29 against 45 ns) and by 3-15x
+ * from 64 (`npm run bench -- bodies`, "object copy").
  */
-export const COPY_LOOP_MAX_WORDS = 64;
+export const COPY_LOOP_MAX_WORDS = 12;
 
 export class Scavenger {
   private readonly heap: Heap;
