@@ -1,13 +1,12 @@
 /**
- * How big the V8 backend's objects are on V8's heap, measured in this process (the same node
- * binary the child runs), and the translation of gcsim's sizes into V8 flags: a workload's
+ * How big the V8 backend's objects are on V8's heap, measured by a probe in a fresh process of
+ * the same node binary the child runs, and the translation of gcsim's sizes into V8 flags: a workload's
  * census (what it allocated, by shape) gives its bytes per object on each side, and every size
  * option is scaled by their ratio. Node 20 on 64-bit has no pointer compression: 8-byte fields
  * against gcsim's 4-byte words, plus a JSArray's separate backing store.
  */
-import v8 from 'node:v8';
-import { KIND_RAW, KIND_TAGGED } from '../heap/layout.ts';
-import { type AllocationCensus, JsMutator } from './js-mutator.ts';
+import { spawnSync } from 'node:child_process';
+import type { AllocationCensus } from './js-mutator.ts';
 
 /** V8 bytes of the backend's objects: a tagged object of n fields, a raw object of w words. */
 export interface V8ObjectBytes {
@@ -18,35 +17,38 @@ export interface V8ObjectBytes {
   rawBase: number;
 }
 
-const SAMPLE = 4000;
-const TRIES = 5;
-
 /**
- * Bytes per object by which V8's used heap grows while `make` allocates SAMPLE objects: the
- * smallest of a few tries, leaving out those a GC interrupted (the used heap fell). Some tries
- * also carry V8's allocation mementos (16 bytes behind a literal while its allocation site is
- * being tracked for pretenuring); the smallest is the object alone.
+ * The probe, run by a fresh `node --expose-gc --no-allocation-site-pretenuring`: it allocates
+ * the backend's shapes (js-mutator.ts: an array literal whose first element is not a constant, a
+ * RawObject holding a latin1 string) and prints how much V8's used heap grew per object, the
+ * smallest of a few tries, each after a full GC. A fresh process, because a heap that has run a
+ * workload (or a worker thread's) measures its own allocation-site state along with the objects.
  */
-function measure(make: (m: JsMutator) => void): number {
-  const sizes: number[] = [];
-  for (let t = 0; t < TRIES; t++) {
-    const m = new JsMutator();
-    m.maps.define('Probe.Tagged', KIND_TAGGED);
-    m.maps.define('Probe.Raw', KIND_RAW);
-    const keep = new Array<unknown>(SAMPLE).fill(0);
-    for (let i = 0; i < 8; i++) make(m); // the allocation sites warm up first
-    m.closeScope(1);
+const PROBE = `
+const v8 = require('node:v8');
+class RawObject { constructor(m, s) { this.m = m; this.s = s; } }
+const N = 4000, keep = new Array(N).fill(0);
+function measure(make) {
+  let best = Infinity;
+  for (let t = 0; t < 5; t++) {
+    for (let i = 0; i < 8; i++) make(i);
+    gc();
     const before = v8.getHeapStatistics().used_heap_size;
-    for (let i = 0; i < SAMPLE; i++) {
-      make(m);
-      keep[i] = m.stack[1];
-      m.closeScope(1);
-    }
+    for (let i = 0; i < N; i++) keep[i] = make(i);
     const grew = v8.getHeapStatistics().used_heap_size - before;
-    if (grew > 0 && keep.length === SAMPLE) sizes.push(grew / SAMPLE);
+    if (grew > 0) best = Math.min(best, grew / N);
+    keep.fill(0);
   }
-  return sizes.length > 0 ? Math.min(...sizes) : 0;
+  return best;
 }
+const buf = Buffer.alloc(64, 7);
+const out = {
+  t2: measure((m) => [m, 0, 0]), t3: measure((m) => [m, 0, 0, 0]), t4: measure((m) => [m, 0, 0, 0, 0]),
+  t10: measure((m) => { const a = new Array(11).fill(0); a[0] = m; return a; }),
+  r8: measure((m) => new RawObject(m, buf.toString('latin1', 0, 32))), r16: measure((m) => new RawObject(m, buf.toString('latin1', 0, 64))),
+};
+process.stdout.write(JSON.stringify(out));
+`;
 
 let cached: V8ObjectBytes | null = null;
 
@@ -57,16 +59,17 @@ function fieldBytes(): number {
 }
 
 /**
- * The measured object sizes of this node (once per process). A field is a pointer (fieldBytes);
- * the fixed part is measured at several field counts and the smallest kept, so that a 16-byte
- * memento behind some of the samples does not count (the child decides pretenuring itself).
+ * The measured object sizes of this node (once per process): the probe's growth per object at 2,
+ * 3, 4 and 10 fields and at 8 and 16 raw words, less the fields' and words' bytes, smallest kept.
  */
 export function measureV8ObjectBytes(): V8ObjectBytes {
   if (cached) return cached;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--no-allocation-site-pretenuring', '-e', PROBE], { encoding: 'utf8', timeout: 30_000 });
+  const m = JSON.parse(r.stdout || '{}') as Record<string, number>;
   const perField = fieldBytes();
-  let taggedBase = Infinity;
-  for (const n of [2, 3, 4, 6]) taggedBase = Math.min(taggedBase, measure((m) => m.allocate(m.arrayMap, n)) - n * perField);
-  const rawBase = Math.min(measure((m) => m.allocateRaw(m.stringMap, 8, 1)) - 32, measure((m) => m.allocateRaw(m.stringMap, 16, 1)) - 64);
+  const taggedBase = Math.min(m.t2 - 2 * perField, m.t3 - 3 * perField, m.t4 - 4 * perField, m.t10 - 10 * perField);
+  const rawBase = Math.min(m.r8 - 32, m.r16 - 64);
+  if (!Number.isFinite(taggedBase) || !Number.isFinite(rawBase)) throw new Error(`could not measure V8's object sizes: ${r.stderr || r.stdout}`);
   cached = { taggedBase: Math.round(taggedBase), perField, rawBase: Math.round(rawBase) };
   return cached;
 }
