@@ -120,7 +120,7 @@ export function formatSnapshotFacts(f: Record<string, number | string>, reachabl
   const mb = (b: number | string) => (Number(b) / 1048576).toFixed(1);
   const kept = reachable === undefined ? '' : `; reachable after the run: ${reachable.objects} objects, ${mb(reachable.bytes)} MB`;
   return (
-    `heap snapshot ${String(f.file)}: ${f.nodes} nodes, ${f.edges} edges (${f.weakEdges} weak), read in ${(Number(f.parseMs) + Number(f.copyMs)).toFixed(0)} ms, built in ${Number(f.buildMs).toFixed(0)} ms; ` +
+    `heap snapshot ${String(f.file)}: ${f.nodes} nodes, ${f.edges} edges (${f.weakEdges} weak), read in ${(Number(f.parseMs) + Number(f.copyMs)).toFixed(0)} ms${f.buildMs === undefined ? '' : `, built in ${Number(f.buildMs).toFixed(0)} ms`}; ` +
     `reachable in the snapshot: ${f.snapshotReachableObjects} objects, ${mb(f.snapshotReachableBytes)} MB` +
     kept
   );

@@ -135,6 +135,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     error = classifyError(e);
   }
   const wallMs = performance.now() - t0;
+  const facts = w.facts?.(); // now: the workload's figures are of this run
   let digest = '';
   let reachable: RunResult['reachable'];
   try {
@@ -156,7 +157,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     engine: 'gcsim',
     env: environment(),
     config: { ...sim.options },
-    workload: { name: w.name, seed, params, ...(w.facts ? { facts: w.facts() } : {}) },
+    workload: { name: w.name, seed, params, ...(facts ? { facts } : {}) },
     timeOriginMs: sim.originMs,
     events,
     warmup,

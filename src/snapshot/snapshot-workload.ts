@@ -65,6 +65,7 @@ function workloadName(file: string): string {
 export function snapshotWorkload(file: string): SnapshotWorkload {
   checkSnapshotFile(file);
   let graph: SnapshotGraph | null = null;
+  let reading: Promise<void> | null = null;
   let load: SnapshotLoadStats | null = null;
   let expected: Reachable | null = null;
   let allBytes = 0;
@@ -72,6 +73,7 @@ export function snapshotWorkload(file: string): SnapshotWorkload {
 
   const run = (m: MutatorApi, rng: Rng, p: { young: number; scavenges: number; fullGcs: number; churn: number }): void => {
     if (graph === null || expected === null) throw new Error(`heap snapshot '${file}' was not loaded (prepare() first)`);
+    last = {};
     const t0 = performance.now();
     const built = buildGraph(m, graph, rng, p.young, p.churn > 0 ? p.churn : 0, expected.marks);
     const buildMs = performance.now() - t0;
@@ -93,14 +95,19 @@ export function snapshotWorkload(file: string): SnapshotWorkload {
     description: `the object graph of the heap snapshot ${file}`,
     params: PARAMS,
     run,
-    async prepare() {
-      if (graph !== null) return;
-      const r = await readSnapshot(file);
-      const t0 = performance.now();
-      expected = reachableFrom(r.graph, [r.graph.root]);
-      allBytes = graphBytes(r.graph);
-      graph = r.graph;
-      load = { ...r.stats, copyMs: r.stats.copyMs + performance.now() - t0 };
+    prepare() {
+      reading ??= readSnapshot(file).then((r) => {
+        const t0 = performance.now();
+        expected = reachableFrom(r.graph, [r.graph.root]);
+        allBytes = graphBytes(r.graph);
+        graph = r.graph;
+        load = { ...r.stats, copyMs: r.stats.copyMs + performance.now() - t0 };
+      });
+      // A file that could not be read is tried again by the next run.
+      return reading.catch((e: unknown) => {
+        reading = null;
+        throw e;
+      });
     },
     suggestedOptions(p): Record<string, number> {
       if (graph === null) return {};

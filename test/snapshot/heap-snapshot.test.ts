@@ -14,6 +14,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { runOne } from '../../src/experiments/run.ts';
 import { checkSnapshotFile, readSnapshot, SnapshotError } from '../../src/snapshot/snapshot-reader.ts';
+import { isWorkloadFile, preloadWorkloadFiles } from '../../src/experiments/workload-file.ts';
+import { WORKLOADS } from '../../src/workloads/index.ts';
 import type { RunResult } from '../../src/metrics/result.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -157,6 +159,18 @@ describe('gcsim run --heap-snapshot', () => {
       expect(gc.beforeBytes - gc.afterBytes).toBeGreaterThanOrEqual(WEAK_ONLY_BYTES);
       expect(r.reachable!.bytes).toBeLessThan(withWeak.bytes - WEAK_ONLY_BYTES + 1);
     }
+  });
+});
+
+describe('a heap snapshot in a sweep', () => {
+  it('is a workload file: the sweep checks its header and parameters without reading the graph', async () => {
+    const other = path.join(dir, 'other.heapsnapshot');
+    fs.copyFileSync(file, other);
+    expect(isWorkloadFile('x.heapsnapshot')).toBe(true);
+    const t0 = performance.now();
+    await preloadWorkloadFiles(`splay,${other}`);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(Object.keys(WORKLOADS[other].params)).toEqual(['young', 'scavenges', 'fullGcs', 'churn']);
   });
 });
 
