@@ -6,7 +6,7 @@
  * collected; a file that is not a complete snapshot is one line and exit status 2.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,6 +107,8 @@ let dir = '';
 let file = '';
 let json: Json;
 const runs: RunResult[] = [];
+/** The command line on a truncated file, started before the runs so that the two overlap. */
+let cli: Promise<{ status: number | null; stderr: string }>;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcsim-snapshot-'));
@@ -117,8 +119,20 @@ beforeAll(async () => {
   addWeakOnlyString(json);
   file = path.join(dir, 'graph.heapsnapshot');
   fs.writeFileSync(file, JSON.stringify(json));
+  const truncated = path.join(dir, 'truncated.heapsnapshot');
+  fs.writeFileSync(truncated, fs.readFileSync(file, 'utf8').slice(0, 200_000));
+  cli = new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', '--heap-snapshot', truncated], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
   // The same path in every run: the graph is read once and kept by its workload.
-  for (const threads of [1, 2, 3, 4]) runs.push(await runOne({ workload: file, options: { threads, verifyHeap: true, jitWarmup: false } }));
+  // A fifth of the nodes start in new space and a scavenge runs before the full GC: the graph
+  // crosses generations (old-to-new slots in the remembered set) before it is marked.
+  const params = { young: 20, scavenges: 1, fullGcs: 1 };
+  for (const threads of [1, 2, 3, 4]) runs.push(await runOne({ workload: file, params, options: { threads, verifyHeap: true, jitWarmup: false } }));
 }, 40_000);
 
 describe('gcsim run --heap-snapshot', () => {
@@ -131,6 +145,8 @@ describe('gcsim run --heap-snapshot', () => {
     expect(facts.edges).toBe(json.snapshot.edge_count);
     expect(Number(facts.weakEdges)).toBeGreaterThan(30); // the WeakMap's entries, and ours
     expect(Number(facts.rootCategories)).toBeGreaterThan(10); // (Strong roots), (Handle scope), ...
+    expect(Number(facts.youngNodes)).toBeGreaterThan(json.snapshot.node_count / 10);
+    expect(r.events.map((e) => e.type)).toEqual(['scavenge', 'mark-compact']);
   });
 
   it('keeps after a full GC exactly what a traversal of the non-weak edges from the root reaches', () => {
@@ -197,7 +213,7 @@ describe('a file that is not a readable heap snapshot', () => {
       'not-json': 'hello',
       'no-header': '{"nodes":[]}',
       'bad-header': '{"snapshot":{"meta":{"node_fields":["x"]},"node_count":1,"edge_count":0},"nodes":[],"edges":[],"strings":[]}',
-      truncated: fs.readFileSync(file, 'utf8').slice(0, 200_000),
+      'truncated-early': fs.readFileSync(file, 'utf8').slice(0, 200_000),
       'edge-outside': tiny({ edges: [1, 0, 700] }),
       'edge-counts': tiny({ nodes: [9, 0, 1, 0, 5, 0, 0, 2, 0, 3, 40, 0, 0, 0] }),
     };
@@ -216,8 +232,8 @@ describe('a file that is not a readable heap snapshot', () => {
     expect(() => checkSnapshotFile(path.join(dir, 'missing.heapsnapshot'))).toThrow(/not found/);
   });
 
-  it('is exit status 2 and one line on the command line', () => {
-    const r = spawnSync(process.execPath, ['--import', TSX, MAIN, 'run', '--heap-snapshot', path.join(dir, 'truncated.heapsnapshot')], { encoding: 'utf8', timeout: 30_000 });
+  it('is exit status 2 and one line on the command line', async () => {
+    const r = await cli;
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/truncated/);
