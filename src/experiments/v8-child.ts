@@ -56,6 +56,7 @@ const gc = (globalThis as { gc?: (o?: { type: string }) => void }).gc;
 async function main(spec: V8ChildSpec): Promise<void> {
   const w = await resolveWorkload(spec.workload);
   if (!w) throw new Error(`unknown workload '${spec.workload}'`);
+  await w.prepare?.(); // a heap snapshot's graph is read here
   const m = new JsMutator();
   gc?.();
   const baselineBytes = v8.getHeapStatistics().used_heap_size;
