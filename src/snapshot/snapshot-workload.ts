@@ -17,7 +17,7 @@ import { MAX_GLOBALS } from '../mutator/mutator.ts';
 import { defineWorkload, type Workload } from '../workloads/workload.ts';
 import type { Rng } from '../workloads/rng.ts';
 import { EDGE_TARGET, WEAK_EDGE, type SnapshotGraph, graphBytes, nodeWords, reachableFrom, type Reachable } from './snapshot-graph.ts';
-import { checkSnapshotFile, readSnapshot, type SnapshotLoadStats } from './snapshot-reader.ts';
+import { checkSnapshotFile, readSnapshot, SnapshotError, type SnapshotLoadStats } from './snapshot-reader.ts';
 
 const PARAMS = {
   young: { default: 0, min: 0, max: 100, doc: 'percent of the nodes (seeded choice) allocated in new space, the rest in old space' },
@@ -39,6 +39,10 @@ const MB = 1048576;
 /** gcsim's largest old generation (the --max-old-space-size bound). */
 const MAX_OLD_SPACE_MB = 2048;
 const MAX_SEMI_SPACE_MB = 64;
+/** The handle stack's largest size (--max-handles), less room for the run's other handles. */
+const MAX_HANDLES = 1 << 24;
+const HANDLE_SLACK = 65_536;
+const MAX_NODES = MAX_HANDLES - HANDLE_SLACK;
 
 /** A heap snapshot's workload: a Workload with the loaded graph's figures. */
 export interface SnapshotWorkload extends Workload<typeof PARAMS> {
@@ -75,7 +79,7 @@ export function snapshotWorkload(file: string): SnapshotWorkload {
     if (graph === null || expected === null) throw new Error(`heap snapshot '${file}' was not loaded (prepare() first)`);
     last = {};
     const t0 = performance.now();
-    const built = buildGraph(m, graph, rng, p.young, p.churn > 0 ? p.churn : 0, expected.marks);
+    const built = buildGraph(m, graph, rng, p.young, p.churn, expected.marks);
     const buildMs = performance.now() - t0;
     for (let i = 0; i < p.scavenges; i++) {
       if (built.churnEdges > 0) churn(m, built.churnSlots, rng);
@@ -98,8 +102,11 @@ export function snapshotWorkload(file: string): SnapshotWorkload {
     prepare() {
       reading ??= readSnapshot(file).then((r) => {
         const t0 = performance.now();
+        const bytes = graphBytes(r.graph);
+        if (r.graph.nodeCount > MAX_NODES) throw new SnapshotError(`heap snapshot '${file}': ${r.graph.nodeCount} nodes; gcsim builds at most ${MAX_NODES} (one handle each while building)`);
+        if (bytes > MAX_OLD_SPACE_MB * MB) throw new SnapshotError(`heap snapshot '${file}': its graph takes ${Math.ceil(bytes / MB)} MB, more than gcsim's largest heap (${MAX_OLD_SPACE_MB} MB)`);
         expected = reachableFrom(r.graph, [r.graph.root]);
-        allBytes = graphBytes(r.graph);
+        allBytes = bytes;
         graph = r.graph;
         load = { ...r.stats, copyMs: r.stats.copyMs + performance.now() - t0 };
       });
@@ -119,7 +126,7 @@ export function snapshotWorkload(file: string): SnapshotWorkload {
         maxOldSpaceSize: Math.min(MAX_OLD_SPACE_MB, Math.max(128, oldMb)),
         initialOldSpaceSize: Math.min(MAX_OLD_SPACE_MB, Math.ceil(allBytes / MB) + 8),
         maxSemiSpaceSize: Math.min(MAX_SEMI_SPACE_MB, Math.max(1, youngMb)),
-        maxHandles: Math.min(1 << 24, Math.max(1 << 20, graph.nodeCount + 65_536)),
+        maxHandles: Math.min(MAX_HANDLES, Math.max(1 << 20, graph.nodeCount + HANDLE_SLACK)),
       };
     },
     facts() {
