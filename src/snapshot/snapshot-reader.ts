@@ -179,7 +179,10 @@ async function parsedSnapshot(api: DevToolsApi, loader: DevToolsLoader): Promise
   const proto = await snapshotPrototype(api);
   if (rawBuilds++ === 0) Object.defineProperty(proto, 'initialize', { configurable: true, value: () => Promise.resolve() });
   try {
-    return (await loader.buildSnapshot(undefined)) as ParsedSnapshot;
+    const built = (await loader.buildSnapshot(undefined)) as ParsedSnapshot & { firstEdgeIndexes?: unknown };
+    // initialize() makes the edge index first: if it ran, the sizes are no longer V8's.
+    if (built.firstEdgeIndexes !== undefined) throw new Error('heap-snapshot-toolkit processed the snapshot (a version other than the one pinned?)');
+    return built;
   } finally {
     if (--rawBuilds === 0) delete proto.initialize;
   }
@@ -188,7 +191,7 @@ async function parsedSnapshot(api: DevToolsApi, loader: DevToolsLoader): Promise
 /** What loading took, for the result record. */
 export interface SnapshotLoadStats {
   fileBytes: number;
-  /** Streaming parse and DevTools' processing of the snapshot. */
+  /** The streaming parse (DevTools' loader). */
   parseMs: number;
   /** Checks and the copy into the compact graph. */
   copyMs: number;
