@@ -64,8 +64,9 @@ const GCSIM_ONLY = new Set<string>(['engine', 'verifyHeap', 'jitWarmup', 'stallT
 export function translateOptions(o: GcOptions, factor: number): Pick<V8RunRecord, 'sizesMb' | 'translatedFlags' | 'untranslated'> {
   const exact = (mb: number) => mb * factor;
   const semi = exact(o.maxSemiSpaceSize);
+  // V8 rounds a semispace up to a power of two MB (Heap::ConfigureHeap): give it the nearest one.
   const sizesMb: V8RunRecord['sizesMb'] = {
-    maxSemiSpaceSize: { gcsim: o.maxSemiSpaceSize, exact: semi, v8: Math.max(1, Math.round(semi)) },
+    maxSemiSpaceSize: { gcsim: o.maxSemiSpaceSize, exact: semi, v8: 2 ** Math.max(0, Math.round(Math.log2(semi))) },
     maxOldSpaceSize: { gcsim: o.maxOldSpaceSize, exact: exact(o.maxOldSpaceSize), v8: Math.max(1, Math.ceil(exact(o.maxOldSpaceSize))) },
     initialOldSpaceSize: { gcsim: o.initialOldSpaceSize, exact: exact(o.initialOldSpaceSize), v8: Math.max(1, Math.round(exact(o.initialOldSpaceSize))) },
   };

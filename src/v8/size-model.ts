@@ -21,7 +21,8 @@ export interface V8ObjectBytes {
  * The probe, run by a fresh `node --expose-gc --no-allocation-site-pretenuring`: it allocates
  * the backend's shapes (js-mutator.ts: an array literal whose first element is not a constant, a
  * RawObject holding a latin1 string) and prints how much V8's used heap grew per object, the
- * smallest of a few tries, each after a full GC. A fresh process, because a heap that has run a
+ * smallest of a few tries, each after a full GC, in a new space large enough that no scavenge
+ * interrupts a try. A fresh process, because a heap that has run a
  * workload (or a worker thread's) measures its own allocation-site state along with the objects.
  */
 const PROBE = `
@@ -30,8 +31,8 @@ class RawObject { constructor(m, s) { this.m = m; this.s = s; } }
 const N = 4000, keep = new Array(N).fill(0);
 function measure(make) {
   let best = Infinity;
+  for (let i = 0; i < 20000; i++) make(i); // compiled and its feedback allocated before any try
   for (let t = 0; t < 5; t++) {
-    for (let i = 0; i < 8; i++) make(i);
     gc();
     const before = v8.getHeapStatistics().used_heap_size;
     for (let i = 0; i < N; i++) keep[i] = make(i);
@@ -64,7 +65,7 @@ function fieldBytes(): number {
  */
 export function measureV8ObjectBytes(): V8ObjectBytes {
   if (cached) return cached;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--no-allocation-site-pretenuring', '-e', PROBE], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--no-allocation-site-pretenuring', '--min-semi-space-size=16', '--max-semi-space-size=16', '-e', PROBE], { encoding: 'utf8', timeout: 30_000 });
   const m = JSON.parse(r.stdout || '{}') as Record<string, number>;
   const perField = fieldBytes();
   const taggedBase = Math.min(m.t2 - 2 * perField, m.t3 - 3 * perField, m.t4 - 4 * perField, m.t10 - 10 * perField);
