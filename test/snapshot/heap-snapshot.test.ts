@@ -45,11 +45,14 @@ interface Json {
   strings: string[];
 }
 
-/** The direct traversal: nodes reachable from node 0 over non-weak edges, and their simulated bytes. */
+/**
+ * The direct traversal, on the JSON: nodes reachable from node 0 over non-weak edges, and the
+ * bytes of their objects in gcsim (docs/heap-snapshots.md: max(2 + edges, self size / 4) words).
+ */
 function traverse(s: Json, followWeak: boolean): { objects: number; bytes: number } {
   const nf = s.snapshot.meta.node_fields.length;
   const ef = s.snapshot.meta.edge_fields.length;
-  const [typeF, selfF, countF] = ['type', 'self_size', 'edge_count'].map((f) => s.snapshot.meta.node_fields.indexOf(f));
+  const [selfF, countF] = ['self_size', 'edge_count'].map((f) => s.snapshot.meta.node_fields.indexOf(f));
   const [eTypeF, toF] = ['type', 'to_node'].map((f) => s.snapshot.meta.edge_fields.indexOf(f));
   const weak = s.snapshot.meta.edge_types[0].indexOf('weak');
   const n = s.nodes.length / nf;
@@ -71,7 +74,6 @@ function traverse(s: Json, followWeak: boolean): { objects: number; bytes: numbe
       }
     }
   }
-  void typeF;
   return { objects: seen.size, bytes };
 }
 
