@@ -1,0 +1,32 @@
+// Reproduces a figure of docs/performance.md: per-thread busy, idle, objects and steals of a full
+// mark of the bench graph (bench/graph.ts) at N threads, compiled build:
+//   npm run build && npx tsx bench/figures/mark-threads.ts [threads=2] [objects=1000000] [repetitions=4]
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LAYOUTS, buildGraph, type GraphDeps } from '../graph.ts';
+
+type SimulatorModule = typeof import('../../src/experiments/simulator.ts');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = (p: string) => pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href;
+const { Simulator } = (await import(dist('experiments/simulator.js'))) as SimulatorModule;
+const { KIND_TAGGED } = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
+const { Rng } = (await import(dist('workloads/rng.js'))) as { Rng: new (s: number) => { int(n: number): number } };
+const deps: GraphDeps = { kindTagged: KIND_TAGGED, rng: (s) => new Rng(s) };
+const threads = Number(process.argv[2] ?? 2);
+const n = Number(process.argv[3] ?? 1_000_000);
+const reps = Number(process.argv[4] ?? 4);
+for (const layout of LAYOUTS) {
+  const sim = await Simulator.create({ threads, maxSemiSpaceSize: 32, initialOldSpaceSize: 128, maxOldSpaceSize: 512, maxHandles: 1 << 21, concurrentMarking: false });
+  const m = sim.mutator;
+  buildGraph(m, deps, n, layout);
+  m.collect('minor');
+  m.collect('minor');
+  m.collect('major');
+  for (let r = 0; r < reps; r++) {
+    m.collect('major');
+    const p = sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
+    const rows = p.threads.map((t) => `t${t.thread} starts +${(t.startMs - p.startMs).toFixed(2)} ms, busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms, ${t.objects} objects, steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
+    console.log(`${layout}: mc.mark ${p.durationMs.toFixed(1)} ms | ${rows.join(' | ')}`);
+  }
+  await sim.close();
+}
