@@ -85,7 +85,7 @@ export function pauseTable(s: SweepResults): TextTable {
   for (const c of s.configurations) {
     const m = c.summary.metrics;
     const ok = `${c.summary.ok}/${c.trials.length}`;
-    const mode = markingMode(c.resolvedOptions as GcOptions);
+    const mode = (c.resolvedOptions as { engine?: string }).engine === 'v8' ? "V8's own" : markingMode(c.resolvedOptions as GcOptions);
     if (c.summary.ok === 0) {
       const f = c.trials.find((t) => t.failure)?.failure;
       rows.push([c.label, ok, ...header.slice(2).map(() => '')]);
