@@ -29,6 +29,8 @@ export interface ObservedGc {
   kind: 'scavenge' | 'mark-compact';
   startTime: number;
   duration: number;
+  /** Asked for by the workload (`collect`, V8's kGCCallbackFlagForced). */
+  forced: boolean;
 }
 
 export interface V8ChildResult {
@@ -63,8 +65,10 @@ async function main(spec: V8ChildSpec): Promise<void> {
   const gcs: ObservedGc[] = [];
   const take = (list: readonly PerformanceEntry[]): void => {
     for (const e of list) {
-      const kind = KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? -1];
-      if (kind !== undefined) gcs.push({ kind, startTime: e.startTime, duration: e.duration });
+      const detail = (e as { detail?: { kind?: number; flags?: number } }).detail;
+      const kind = KINDS[detail?.kind ?? -1];
+      const forced = ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
+      if (kind !== undefined) gcs.push({ kind, startTime: e.startTime, duration: e.duration, forced });
     }
   };
   const obs = new PerformanceObserver((l) => take(l.getEntries()));

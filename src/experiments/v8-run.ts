@@ -191,6 +191,11 @@ export async function runOnV8(spec: V8RunSpec): Promise<RunResult> {
   const events = runRecords.map((r, i) => {
     const ev = nvpToEvent(r, i, 0);
     ev.startMs = child ? child.gcs[i].startTime - child.startMs : r.tsMs - ev.pauseMs;
+    // V8's nvp lines carry no reason; a GC the workload asked for is V8's `testing`.
+    if (child?.gcs[i].forced) {
+      ev.reason = 'testing';
+      ev.collectorReason = ev.type === 'mark-compact' ? 'testing' : '';
+    }
     return ev;
   });
   for (const ev of events) spec.onEvent?.(ev);
