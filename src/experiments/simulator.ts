@@ -95,7 +95,7 @@ export class Simulator {
       measureFloatingGarbage: options.verifyHeap,
     });
     if (options.verifyHeap) gc.verifier = () => verifyHeap(heap);
-    const mutator = new Mutator(heap, gc, BARRIER_VARIANTS[options.barrier], options.allocationSitePretenuring);
+    const mutator = new Mutator(heap, gc, BARRIER_VARIANTS[options.barrier], options.allocationSitePretenuring, options.newSpacePages);
     return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
   }
 

@@ -52,6 +52,7 @@ const FLAG_TRANSLATIONS: Partial<Record<keyof GcOptions, (o: GcOptions) => strin
   parallelCompaction: (o) => (o.parallelCompaction ? [] : ['--no-parallel-compaction']),
   concurrentSweeping: (o) => (o.concurrentSweeping ? [] : ['--no-concurrent-sweeping']),
   neverCompact: (o) => (o.neverCompact ? ['--never-compact'] : []),
+  newSpacePages: () => [], // V8's new space is always made of pages
   allocationSitePretenuring: (o) => [o.allocationSitePretenuring ? '--allocation-site-pretenuring' : '--no-allocation-site-pretenuring'],
   heapGrowingFactor: (o) => [`--heap-growing-percent=${Math.round((o.heapGrowingFactor - 1) * 100)}`],
 };

@@ -91,20 +91,24 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
 
   /** Allocation-site pretenuring (--allocation-site-pretenuring), or null when off. */
   readonly pretenuring: AllocationSitePretenuring | null;
+  /** Young objects do not straddle new-space pages (--new-space-pages), as in V8. */
+  private readonly newSpacePages: boolean;
 
   constructor(
     readonly heap: Heap,
     readonly gc: MutatorCollector,
     barrierVariant: BarrierVariant = BARRIER_VARIANTS.insertion,
     allocationSitePretenuring = false,
+    newSpacePages = false,
   ) {
     this.pretenuring = allocationSitePretenuring ? new AllocationSitePretenuring(heap) : null;
+    this.newSpacePages = newSpacePages;
     this.mem = heap.mem;
     this.roots = heap.roots;
     this.maps = new MapRegistry(heap);
     this.top = heap.ctl[C_NEW_TOP];
     this.realLimit = heap.ctl[C_NEW_FROM] + heap.semiWords;
-    this.limit = this.realLimit;
+    this.limit = this.hardLimit();
     this.markBits = heap.markBits;
     const sink = gc.markingSink;
     this.markingWorklist = sink.worklist;
@@ -167,7 +171,32 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
   }
 
   private updateLimit(): void {
-    this.limit = this.observer ? Math.min(this.realLimit, this.top + OBSERVER_STEP_WORDS) : this.realLimit;
+    const hard = this.hardLimit();
+    this.limit = this.observer ? Math.min(hard, this.top + OBSERVER_STEP_WORDS) : hard;
+  }
+
+  /** Where young allocation must stop: the end of the semispace, or of the page `top` is on (--new-space-pages). */
+  private hardLimit(): Addr {
+    return this.newSpacePages ? Math.min(this.realLimit, ((this.top >>> PAGE_BITS) + 1) << PAGE_BITS) : this.realLimit;
+  }
+
+  /**
+   * --new-space-pages: an object that does not fit in the rest of its page starts the next one,
+   * the rest becoming a filler (V8's semispaces are pages, and an object never straddles two).
+   * Returns the new top (unchanged when the object fits, or when there is no next page).
+   */
+  private nextNewSpacePage(words: number): Addr {
+    const top = this.top;
+    if (!this.newSpacePages) return top;
+    const end = ((top >>> PAGE_BITS) + 1) << PAGE_BITS;
+    if (top + words > end && end + words <= this.realLimit) {
+      this.heap.formatFiller(top, end - top);
+      this.top = end;
+    }
+    // The limit may be the end of the page just filled (top stopped exactly on it): refresh it.
+    this.updateLimit();
+    if (this.limit - this.top < words) this.limit = this.hardLimit();
+    return this.top;
   }
 
   // ---- handle scopes -------------------------------------------------------------------------------
@@ -282,12 +311,13 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
       this.gc.allocationStep(this.top - this.stepBase);
       this.stepBase = this.top;
       this.updateLimit();
-      if (this.limit - this.top < words) this.limit = this.realLimit;
+      if (this.limit - this.top < words) this.limit = this.hardLimit();
     }
     let a = this.top;
+    if (a + words > this.limit) a = this.nextNewSpacePage(words);
     if (a + words > this.limit) {
       this.gc.collectForNewSpace();
-      a = this.top;
+      a = this.nextNewSpacePage(words);
     }
     if (a + words <= this.limit) {
       this.top = a + words;
