@@ -62,6 +62,9 @@ export class PointerUpdater {
     const pm = heap.pageMeta;
     const newStart = heap.newStart;
     const newEnd = heap.newEnd;
+    const fromStart = this.fromStart;
+    const fromEnd = this.fromEnd;
+    let slots = 0;
     const w0 = (page << PAGE_BITS) >>> 5;
     const w1 = w0 + (PAGE_WORDS >>> 5);
     for (let w = w0; w < w1; w++) {
@@ -79,12 +82,12 @@ export class PointerUpdater {
           const a = v >>> 1;
           let nv = v;
           let dead = false;
-          if ((a >= this.fromStart && a < this.fromEnd) || (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+          if ((a >= fromStart && a < fromEnd) || (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
             const h = mem[a];
             if ((h & 1) !== 0) {
               nv = h;
               mem[slot] = nv;
-              this.slots++;
+              slots++;
             } else {
               dead = true;
             }
@@ -98,6 +101,7 @@ export class PointerUpdater {
       if (bitsOld !== 0) rsOld[w] = 0;
     }
     pm[page * META_WORDS + M_RS_OLD_COUNT] = 0;
+    this.slots += slots;
     this.objects++;
   }
 
@@ -107,20 +111,29 @@ export class PointerUpdater {
     for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) this.updateObject(a);
   }
 
+  /** `forward` inlined with the GC's constants in locals: nothing is re-read from `this` per slot. */
   private updateObject(obj: Addr): void {
     const mem = this.mem;
     this.objects++;
     if (((mem[obj] >>> 1) & 3) !== KIND_TAGGED) return;
+    const pm = this.heap.pageMeta;
+    const fromStart = this.fromStart;
+    const fromEnd = this.fromEnd;
+    let slots = 0;
     const end = obj + 2 + mem[obj + 1];
     for (let slot = obj + 2; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
-      const nv = this.forward(v);
-      if (nv !== v) {
-        mem[slot] = nv;
-        this.slots++;
+      const a = v >>> 1;
+      if ((a >= fromStart && a < fromEnd) || (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) {
+        const h = mem[a];
+        if ((h & 1) !== 0) {
+          mem[slot] = h;
+          slots++;
+        }
       }
     }
+    this.slots += slots;
   }
 
   /** The tagged value after evacuation: the forwarding address if the target moved. */
