@@ -17,6 +17,9 @@
  *
  *   npm run build && npm run bench -- gc
  *   BENCH_GC_OBJECTS=1000000 BENCH_GC_ROUNDS=5 BENCH_GC_THREADS=1,2 BENCH_GC_V8=1 (defaults)
+ *
+ * `BENCH_GC_BUILDS=DIR,DIR`: compare builds (checkouts with a dist/ each, e.g. git worktrees of
+ * two commits) in the same rounds; their configurations are named after the directories.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +33,8 @@ type SimulatorModule = typeof import('../src/experiments/simulator.ts');
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist');
+/** Checkouts whose dist/ is measured; the default is this one. */
+const BUILDS = (process.env.BENCH_GC_BUILDS ?? ROOT).split(',').map((d) => path.resolve(d));
 const CHILD = path.join(ROOT, 'bench', 'v8-graph-child.mjs');
 
 const N = Math.max(1000, Number(process.env.BENCH_GC_OBJECTS) || 1_000_000);
@@ -61,13 +65,14 @@ function newestMtime(dir: string, ext: string): number {
   return t;
 }
 
-async function loadCompiled(): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
+async function loadCompiled(root: string): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
+  const DIST = path.join(root, 'dist');
   const simJs = path.join(DIST, 'src', 'experiments', 'simulator.js');
-  if (!fs.existsSync(simJs)) throw new Error('bench gc measures the compiled build: run `npm run build` first');
+  if (!fs.existsSync(simJs)) throw new Error(`bench gc measures the compiled build: run \`npm run build\` in ${root} first`);
   const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
   const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
   const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
-  const stale = newestMtime(path.join(ROOT, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
+  const stale = newestMtime(path.join(root, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
   return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 
@@ -135,21 +140,24 @@ function ratioCell(xs: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { Simulator, deps, stale } = await loadCompiled();
-  const configs = [...THREADS.map((t) => `gcsim t=${t}`), ...(WITH_V8 ? V8_MODES : [])];
-  const sims = new Map<number, Simulator>();
-  for (const t of THREADS) {
-    sims.set(
-      t,
-      await Simulator.create({
+  const builds = [];
+  for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiled(b)) });
+  const stale = builds.some((b) => b.stale);
+  const gcsimConfigs = builds.flatMap((b) => THREADS.map((t) => `gcsim ${b.name}t=${t}`));
+  const configs = [...gcsimConfigs, ...(WITH_V8 ? V8_MODES : [])];
+  const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
+  for (const b of builds) {
+    for (const t of THREADS) {
+      const sim = await b.Simulator.create({
         threads: t,
         maxSemiSpaceSize: SEMI_MB,
         initialOldSpaceSize: 4 * SEMI_MB,
         maxOldSpaceSize: 16 * SEMI_MB,
         maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(N + 4096))),
         concurrentMarking: false, // mark inside the timed pause
-      }),
-    );
+      });
+      sims.set(`gcsim ${b.name}t=${t}`, { sim, deps: b.deps });
+    }
   }
   const load0 = os.loadavg()[0];
   // samples[work][layout][config] = one Sample per round
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
   const key = (w: Work, l: Layout, c: string) => `${w}|${l}|${c}`;
   try {
     // Warm-up: every participant's GC code optimised before the first measured round.
-    for (const sim of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
+    for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
     for (let round = 0; round < ROUNDS; round++) {
       process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}\n`);
       for (const w of WORKS) {
@@ -166,7 +174,8 @@ async function main(): Promise<void> {
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
             let s: Sample;
-            if (c.startsWith('gcsim')) s = runGcsim(sims.get(Number(c.slice(8)))!, deps, w, l, N);
+            const g = sims.get(c);
+            if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
             else s = runV8(c as (typeof V8_MODES)[number], w, l, N);
             const k = key(w, l, c);
             if (!samples.has(k)) samples.set(k, []);
@@ -176,7 +185,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const sim of sims.values()) await sim.close();
+    for (const { sim } of sims.values()) await sim.close();
   }
   const load1 = os.loadavg()[0];
 
@@ -196,12 +205,16 @@ async function main(): Promise<void> {
   }
   // Paired ratios: per round, then the median (and range) over rounds.
   const pairs: [string, string, string][] = [];
-  if (WITH_V8) {
-    for (const t of THREADS) pairs.push([`gcsim t=${t} / v8 single-threaded`, `gcsim t=${t}`, 'v8 single-threaded']);
-    for (const t of THREADS) if (t > 1) pairs.push([`gcsim t=${t} / v8 default`, `gcsim t=${t}`, 'v8 default']);
-    pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
+  for (const b of builds) {
+    const g = (t: number) => `gcsim ${b.name}t=${t}`;
+    if (WITH_V8) {
+      for (const t of THREADS) pairs.push([`${g(t)} / v8 single-threaded`, g(t), 'v8 single-threaded']);
+      for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
+    }
+    for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup (t=1 / t=${t})`, g(1), g(t)]);
   }
-  for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim speedup (t=1 / t=${t})`, 'gcsim t=1', `gcsim t=${t}`]);
+  if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
+  for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at t=${t}`, `gcsim ${builds[i].name}t=${t}`, `gcsim ${builds[0].name}t=${t}`]);
   if (pairs.length > 0) {
     lines.push('', 'Paired ratios of the main phase: median over rounds (range).', '');
     lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);
