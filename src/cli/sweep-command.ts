@@ -177,7 +177,7 @@ export function applySmoke(spec: SweepSpec): void {
 export function sweepCommand(): Command {
   const cmd = new Command('sweep')
     .description('run a matrix of workloads x options x trials, each trial in its own worker thread; write results and an HTML report')
-    .requiredOption('-w, --workload <names>', 'workload(s) to run, comma-separated: built-in names (see `gcsim workloads`) or workload files (./my.js)')
+    .requiredOption('-w, --workload <names>', 'workload(s) to run, comma-separated: built-in names (see `gcsim workloads`) or workload files (./my.js) and V8 heap snapshots (app.heapsnapshot)')
     .option('-t, --trials <k>', 'measured trials per configuration', '3')
     .option('--warmup <w>', 'trials per configuration run first and discarded', '0')
     .option('-s, --seed <n>', 'random seed of every trial', '1')
