@@ -3,6 +3,8 @@
  * loaded in whichever thread runs it (the main thread for `gcsim run`, each trial's worker for
  * a sweep, so trials stay isolated) and registered in WORKLOADS under the path it was given by.
  * `.js`/`.mjs` load with plain node; `.ts` needs tsx (present when gcsim runs from source).
+ * A `.heapsnapshot` file is a V8 heap snapshot's workload (src/snapshot/), its graph read by
+ * the workload's `prepare()` when a run starts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
