@@ -135,7 +135,7 @@ beforeAll(async () => {
   // crosses generations (old-to-new slots in the remembered set) before it is marked.
   const params = { young: 20, scavenges: 1, fullGcs: 1 };
   for (const threads of [1, 2, 3, 4]) runs.push(await runOne({ workload: file, params, options: { threads, verifyHeap: true, jitWarmup: false } }));
-}, 60_000); // ~4 s idle, 13 s at a load average of 13
+}, 60_000); // measured: 13 s in npm test at a load average of 13
 
 describe('gcsim run --heap-snapshot', () => {
   it('loads a snapshot written by v8.writeHeapSnapshot(), every node an object', () => {
