@@ -159,9 +159,13 @@ export class Marker {
     const local = this.ctx.markingLocal;
     const term = this.ctx.terminator;
     for (;;) {
+      let n = 0;
       let obj = local.pop();
       while (obj !== 0) {
         this.visit(obj);
+        // A thread with a long worklist still tells the stall watch it is alive (a graph of
+        // millions of objects keeps one busy for seconds).
+        if ((++n & 1023) === 0) this.ctx.heartbeat();
         obj = local.pop();
       }
       this.ctx.heartbeat();

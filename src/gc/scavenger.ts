@@ -158,9 +158,11 @@ export class Scavenger {
     const local = this.ctx.copiedLocal;
     const term = this.ctx.terminator;
     for (;;) {
+      let n = 0;
       let obj = local.pop();
       while (obj !== 0) {
         this.scanObject(obj);
+        if ((++n & 1023) === 0) this.ctx.heartbeat(); // alive for the stall watch on long worklists
         obj = local.pop();
       }
       this.ctx.heartbeat();
