@@ -37,10 +37,10 @@ const CHURN_SCOPE_EDGES = 1024;
 const OLD_SPACE_PER_GRAPH = 2;
 const MB = 1048576;
 /** gcsim's largest old generation (the --max-old-space-size bound). */
-const MAX_OLD_SPACE_MB = 2048;
+const MAX_OLD_SPACE_MB = 4096;
 const MAX_SEMI_SPACE_MB = 64;
 /** The handle stack's largest size (--max-handles), less room for the run's other handles. */
-const MAX_HANDLES = 1 << 24;
+const MAX_HANDLES = 1 << 26;
 const HANDLE_SLACK = 65_536;
 const MAX_NODES = MAX_HANDLES - HANDLE_SLACK;
 
