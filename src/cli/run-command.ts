@@ -49,6 +49,19 @@ export function parseInjectFault(text: string, threads: number): number {
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_OOM = 134;
 
+/** `--seed` and `--param` of a command that runs one workload (run, v8). */
+export function seedAndParams(raw: Record<string, unknown>): { seed: number; params: Record<string, number> } {
+  const seed = parseIntArg(raw.seed, '--seed', SEED_MIN, SEED_MAX);
+  let params: Record<string, number>;
+  try {
+    params = parseParams(raw.param as string[] | undefined);
+  } catch (e) {
+    throw new UsageFailure((e as Error).message);
+  }
+  if (smokeMode()) params = { ...smokeParams(String(raw.workload), params, Object.keys(WORKLOADS[String(raw.workload)]?.params ?? {})), ...params };
+  return { seed, params };
+}
+
 export function runCommand(): Command {
   const cmd = new Command('run')
     .description('run one workload and report its GCs')
@@ -66,14 +79,7 @@ export function runCommand(): Command {
     .option('--inject-fault <thread:phase:kind>', 'for testing fault handling: after the first GC, helper THREAD fails in its next PHASE (scavenge, mark, evacuate, update-pointers, sweep, concurrent-mark, background-sweep) by KIND (throw, exit, hang)');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const seed = parseIntArg(raw.seed, '--seed', SEED_MIN, SEED_MAX);
-    let params: Record<string, number>;
-    try {
-      params = parseParams(raw.param as string[] | undefined);
-    } catch (e) {
-      throw new UsageFailure((e as Error).message);
-    }
-    if (smokeMode()) params = { ...smokeParams(String(raw.workload), params, Object.keys(WORKLOADS[String(raw.workload)]?.params ?? {})), ...params };
+    const { seed, params } = seedAndParams(raw);
     const options = collectOptions(raw);
     if (raw.verify === true) options.verifyHeap = true;
     if (raw.warmup === false) options.jitWarmup = false;

@@ -7,13 +7,11 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { runOne } from '../experiments/run.ts';
-import { smokeMode, smokeParams } from '../experiments/smoke.ts';
-import { WORKLOADS } from '../workloads/index.ts';
-import { SEED_MAX, SEED_MIN, addOptionFlags, collectOptions, parseIntArg, parseParams } from './options-cli.ts';
+import { addOptionFlags, collectOptions } from './options-cli.ts';
 import { formatTraceGc, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
 import type { GCEvent, RunResult } from '../metrics/result.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
-import { EXIT_OOM, EXIT_RUN_FAILED } from './run-command.ts';
+import { EXIT_OOM, EXIT_RUN_FAILED, seedAndParams } from './run-command.ts';
 
 /** `"--a --b=1"` or `"--a,--b=1"` -> ['--a', '--b=1']; each must look like a flag. */
 export function parseV8Flags(text: string | undefined): string[] {
@@ -50,14 +48,7 @@ export function v8Command(): Command {
     .option('--json <file>', 'write the gcsim/result@1 record to this file');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const seed = parseIntArg(raw.seed, '--seed', SEED_MIN, SEED_MAX);
-    let params: Record<string, number>;
-    try {
-      params = parseParams(raw.param as string[] | undefined);
-    } catch (e) {
-      throw new UsageFailure((e as Error).message);
-    }
-    if (smokeMode()) params = { ...smokeParams(String(raw.workload), params, Object.keys(WORKLOADS[String(raw.workload)]?.params ?? {})), ...params };
+    const { seed, params } = seedAndParams(raw);
     const options = collectOptions(raw);
     if (options.engine === 'gcsim') throw new UsageFailure('gcsim v8 runs on V8: use gcsim run for --engine gcsim');
     options.engine = 'v8';
