@@ -49,8 +49,20 @@ export function parseInjectFault(text: string, threads: number): number {
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_OOM = 134;
 
-/** `--seed` and `--param` of a command that runs one workload (run, v8). */
-export function seedAndParams(raw: Record<string, unknown>): { seed: number; params: Record<string, number> } {
+/**
+ * The options naming one workload to run, and its seed and parameters (run, v8); with
+ * `snapshot`, `--heap-snapshot` too.
+ */
+export function addWorkloadOptions(cmd: Command, snapshot: boolean): Command {
+  cmd
+    .option('-w, --workload <name>', 'workload to run: a built-in (see `gcsim workloads`) or a workload file')
+    .option('--workload-file <file>', 'run the workload of this module (.js, .mjs or .ts; default export made by defineWorkload)');
+  if (snapshot) cmd.option('--heap-snapshot <file>', 'build the object graph of this V8 .heapsnapshot and collect it (parameters: young, scavenges, fullGcs, churn)');
+  return cmd.option('-s, --seed <n>', 'random seed', '1').option('-p, --param <name=value...>', 'workload parameter(s)');
+}
+
+/** The workload, seed and parameters given to a command made with `addWorkloadOptions`. */
+export function workloadArgs(raw: Record<string, unknown>, snapshot: boolean): { workload: string; seed: number; params: Record<string, number> } {
   const seed = parseIntArg(raw.seed, '--seed', SEED_MIN, SEED_MAX);
   let params: Record<string, number>;
   try {
@@ -59,17 +71,17 @@ export function seedAndParams(raw: Record<string, unknown>): { seed: number; par
     throw new UsageFailure((e as Error).message);
   }
   if (smokeMode()) params = { ...smokeParams(String(raw.workload), params, Object.keys(WORKLOADS[String(raw.workload)]?.params ?? {})), ...params };
-  return { seed, params };
+  const given = [raw.workload, raw.workloadFile, raw.heapSnapshot].filter((x) => x !== undefined);
+  if (given.length !== 1) {
+    throw new UsageFailure(snapshot ? 'give one of --workload <name>, --workload-file <file> and --heap-snapshot <file>' : 'give one of --workload <name> and --workload-file <file>');
+  }
+  const workload = String(given[0]);
+  if (raw.heapSnapshot !== undefined && !workload.endsWith('.heapsnapshot')) throw new UsageFailure(`--heap-snapshot '${workload}': expected a .heapsnapshot file`);
+  return { workload, seed, params };
 }
 
 export function runCommand(): Command {
-  const cmd = new Command('run')
-    .description('run one workload and report its GCs')
-    .option('-w, --workload <name>', 'workload to run: a built-in (see `gcsim workloads`) or a workload file')
-    .option('--workload-file <file>', 'run the workload of this module (.js, .mjs or .ts; default export made by defineWorkload)')
-    .option('--heap-snapshot <file>', 'build the object graph of this V8 .heapsnapshot and collect it (parameters: young, scavenges, fullGcs, churn)')
-    .option('-s, --seed <n>', 'random seed', '1')
-    .option('-p, --param <name=value...>', 'workload parameter(s)')
+  const cmd = addWorkloadOptions(new Command('run').description('run one workload and report its GCs'), true)
     .option('--trace-gc', "print one line per GC in V8's --trace-gc format")
     .option('--trace-gc-nvp', "print V8 --trace-gc-nvp style key=value lines")
     .option('--trace-gc-verbose', 'print per-thread figures (G1 style) after each GC line')
@@ -79,7 +91,7 @@ export function runCommand(): Command {
     .option('--inject-fault <thread:phase:kind>', 'for testing fault handling: after the first GC, helper THREAD fails in its next PHASE (scavenge, mark, evacuate, update-pointers, sweep, concurrent-mark, background-sweep) by KIND (throw, exit, hang)');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const { seed, params } = seedAndParams(raw);
+    const { workload, seed, params } = workloadArgs(raw, true);
     const options = collectOptions(raw);
     if (raw.verify === true) options.verifyHeap = true;
     if (raw.warmup === false) options.jitWarmup = false;
@@ -96,10 +108,6 @@ export function runCommand(): Command {
       if (raw.traceGcVerbose) for (const l of formatPhaseWorkers(ev)) console.log(l);
       previous = ev;
     };
-    const given = [raw.workload, raw.workloadFile, raw.heapSnapshot].filter((x) => x !== undefined);
-    if (given.length !== 1) throw new UsageFailure('give one of --workload <name>, --workload-file <file> and --heap-snapshot <file>');
-    const workload = String(given[0]);
-    if (raw.heapSnapshot !== undefined && !workload.endsWith('.heapsnapshot')) throw new UsageFailure(`--heap-snapshot '${workload}': expected a .heapsnapshot file`);
     const result = await runOne({ workload, seed, params, options, onEvent, testFault });
     if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
     const s = result.summary;

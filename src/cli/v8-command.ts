@@ -11,7 +11,7 @@ import { addOptionFlags, collectOptions } from './options-cli.ts';
 import { formatTraceGc, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
 import type { GCEvent, RunResult } from '../metrics/result.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
-import { EXIT_OOM, EXIT_RUN_FAILED, seedAndParams } from './run-command.ts';
+import { EXIT_OOM, EXIT_RUN_FAILED, addWorkloadOptions, workloadArgs } from './run-command.ts';
 
 /** `"--a --b=1"` or `"--a,--b=1"` -> ['--a', '--b=1']; each must look like a flag. */
 export function parseV8Flags(text: string | undefined): string[] {
@@ -37,33 +37,26 @@ export function v8RunLines(r: RunResult): string[] {
 }
 
 export function v8Command(): Command {
-  const cmd = new Command('v8')
-    .description("run one workload on V8's own heap in a child node (same as run --engine v8) and report V8's GCs in gcsim's record")
-    .option('-w, --workload <name>', 'workload to run: a built-in (see `gcsim workloads`) or a workload file')
-    .option('--workload-file <file>', 'run the workload of this module (.js, .mjs or .ts; default export made by defineWorkload)')
-    .option('-s, --seed <n>', 'random seed', '1')
-    .option('-p, --param <name=value...>', 'workload parameter(s)')
+  const cmd = addWorkloadOptions(new Command('v8').description("run one workload on V8's own heap in a child node (same as run --engine v8) and report V8's GCs in gcsim's record"), false)
     .option('--v8-flags <flags>', 'V8 or node flags for the child, after the translated ones (e.g. "--single-threaded-gc --no-concurrent-marking")')
     .option('--trace-gc', "print one line per GC in V8's --trace-gc format")
     .option('--json <file>', 'write the gcsim/result@1 record to this file');
   addOptionFlags(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
-    const { seed, params } = seedAndParams(raw);
+    const { workload, seed, params } = workloadArgs(raw, false);
     const options = collectOptions(raw);
     if (options.engine === 'gcsim') throw new UsageFailure('gcsim v8 runs on V8: use gcsim run for --engine gcsim');
     options.engine = 'v8';
     const v8Flags = parseV8Flags(raw.v8Flags as string | undefined);
     const json = raw.json as string | undefined;
     if (json) checkWritable(json);
-    const given = [raw.workload, raw.workloadFile].filter((x) => x !== undefined);
-    if (given.length !== 1) throw new UsageFailure('give one of --workload <name> and --workload-file <file>');
     const mu = new MarkCompactMutatorUtilization(0);
     const isolate = isolateAddress(process.pid);
     const onEvent = (ev: GCEvent) => {
       mu.observe(ev);
       if (raw.traceGc) console.log(formatTraceGc(ev, { pid: process.pid, isolate, muAverage: mu.average, muCurrent: mu.current }));
     };
-    const result = await runOne({ workload: String(given[0]), seed, params, options, onEvent, v8Flags });
+    const result = await runOne({ workload, seed, params, options, onEvent, v8Flags });
     if (json) fs.writeFileSync(json, JSON.stringify(result, null, 1) + '\n');
     const s = result.summary;
     const f = (x: number) => x.toFixed(2);
