@@ -23,6 +23,7 @@ export const OPTION_TABLE = {
   heapGrowingFactor: { kind: 'number', default: 2, min: 1.1, max: 8, doc: 'next mark-compact limit = live old-generation bytes x this factor' },
   balance: { kind: 'enum', default: 'steal', values: WORK_DISTRIBUTION_NAMES, doc: 'work distribution in parallel phases: a scheme of src/parallel/work-distribution.ts (steal = whole segments, static = none)' },
   dispatch: { kind: 'enum', default: 'parked', values: ['parked', 'task'], doc: 'how a parallel phase starts: wake parked helpers, or a Piscina task per phase' },
+  helperJoin: { kind: 'enum', default: 'dynamic', values: ['dynamic', 'all'], doc: "who takes part in a stop-the-world phase: helpers that arrive before the main thread has finished it (dynamic, V8's job model), or every helper from the start (all)" },
   incrementalMarking: { kind: 'bool', default: true, doc: 'mark while the mutator runs, in steps or on helpers; off = stop-the-world mark-compact (V8 --incremental-marking)' },
   concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
   concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },

@@ -106,8 +106,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   // ForTesting: only a run that injects a fault starts helpers that obey C_TEST_FAULT.
   const faultInjectionForTesting = (spec.testFault ?? 0) !== 0;
   if (options.jitWarmup) {
-    // The warm-up's scratch simulator hands its warmed-up helpers to the measured one.
-    const scratch = await Simulator.create(options, { faultInjectionForTesting });
+    // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
+    // helper takes part in every phase of the warm-up, so each runs every phase's code.
+    const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
     const report = warmUp(scratch);
     try {
       sim = await Simulator.create(options, { reuseHelpersOf: scratch });

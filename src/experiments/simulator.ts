@@ -61,6 +61,7 @@ export class Simulator {
       steal: workDistributionTag(options.balance),
       labWords: (options.labSizeKb * 1024) / 4,
       zap: options.verifyHeap,
+      helperJoin: options.helperJoin,
     };
     let runner: PhaseRunner;
     let shared: GcShared;
@@ -68,6 +69,7 @@ export class Simulator {
       donor.gc.stopHelpers();
       shared = GcShared.create(heap, config, { heartbeat: donor.shared.heartbeat, stats: donor.shared.stats });
       await donorRunner.rebind(shared.buffers);
+      donorRunner.helperJoin = options.helperJoin;
       donor.helpersGivenAway = true;
       runner = donorRunner;
     } else {

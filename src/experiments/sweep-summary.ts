@@ -42,7 +42,9 @@ export const RATIO_METRICS = [
  * Every numeric metric of one run, flat: flattenRunSummary's (`pauses.p95`, `gcOverhead`,
  * `mmu@10`…), plus per collector `scavenge.p95`…, time to safepoint, main-thread ms per phase
  * `phase.<scope>` (summed over the run's GCs), per parallel phase the mean load imbalance of
- * busy time `imbalance.<phase>` and the steals `steals.<phase>`, bytes moved, and the work done
+ * busy time `imbalance.<phase>`, the steals `steals.<phase>` and the mean number of threads that
+ * took part `participants.<phase>` (under 'dynamic' helper join, fewer than `threads` when the
+ * main thread finished a phase before the helpers arrived), bytes moved, and the work done
  * per GC (`work.*`: bytes marked, evacuated and copied, pages swept), so that two configurations
  * that did different work are told apart.
  */
@@ -58,7 +60,7 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   let promoted = 0;
   let evacuated = 0;
   const phaseMs: Record<string, number> = {};
-  const imb: Record<string, { sum: number; n: number }> = {};
+  const imb: Record<string, { sum: number; n: number; threads: number }> = {};
   const steals: Record<string, number> = {};
   for (const ev of r.events) {
     ttsMax = Math.max(ttsMax, ev.timeToSafepointMs);
@@ -69,9 +71,10 @@ export function trialMetrics(r: RunResult): Record<string, number> {
     for (const [scope, ms] of Object.entries(ev.phasesMs)) phaseMs[scope] = (phaseMs[scope] ?? 0) + ms;
     for (const ph of ev.parallel) {
       if (ph.threads.length === 0) continue;
-      const e = (imb[ph.name] ??= { sum: 0, n: 0 });
+      const e = (imb[ph.name] ??= { sum: 0, n: 0, threads: 0 });
       e.sum += loadImbalance(ph.threads.map((t) => t.busyMs));
       e.n++;
+      e.threads += ph.threads.length;
       let s = 0;
       for (const t of ph.threads) s += t.stealsSucceeded;
       steals[ph.name] = (steals[ph.name] ?? 0) + s;
@@ -84,7 +87,10 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   out.evacuatedBytes = evacuated;
   for (const [k, v] of Object.entries(workPerGc(r.events))) out[`work.${k}`] = v;
   for (const [k, v] of Object.entries(phaseMs)) out[`phase.${k}`] = v;
-  for (const [k, v] of Object.entries(imb)) out[`imbalance.${k}`] = v.sum / v.n;
+  for (const [k, v] of Object.entries(imb)) {
+    out[`imbalance.${k}`] = v.sum / v.n;
+    out[`participants.${k}`] = v.threads / v.n;
+  }
   for (const [k, v] of Object.entries(steals)) out[`steals.${k}`] = v;
   return out;
 }

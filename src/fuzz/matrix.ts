@@ -45,12 +45,15 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   const maxOldSpaceSize: number = rng.pick(MAX_OLD_SPACE_MB);
   const initialOldSpaceSize: number = Math.min(maxOldSpaceSize, rng.pick(INITIAL_OLD_SPACE_MB));
   const compactionFragmentationPercent: number = rng.pick(FRAGMENTATION_PERCENT);
+  let helperJoin: 'dynamic' | 'all' = rng.chance(0.5) ? 'dynamic' : 'all';
 
   let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
   if (nc === 'forwarding-cas') {
     // Two threads must race to copy one object.
     threads = Math.max(2, threads);
     maxSemiSpaceSize = Math.max(0.5, maxSemiSpaceSize);
+    helperJoin = 'all'; // every helper in every scavenge, not only in those that run long
+
   }
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
   if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';
@@ -67,6 +70,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     maxOldSpaceSize,
     initialOldSpaceSize,
     compactionFragmentationPercent,
+    helperJoin,
     stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
   };
 }
@@ -82,6 +86,7 @@ export function describeConfig(c: FuzzConfig): string {
     c.neverCompact ? 'never compact' : `compaction ${c.parallelCompaction === false ? 'on one thread' : 'parallel'} at ${c.compactionFragmentationPercent ?? 70}%`,
     `semispace ${c.maxSemiSpaceSize} MB`,
     `old ${c.initialOldSpaceSize}-${c.maxOldSpaceSize} MB`,
+    `helpers join ${c.helperJoin ?? 'dynamic'}`,
   ];
   return parts.join(', ');
 }

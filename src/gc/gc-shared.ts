@@ -19,6 +19,11 @@ export interface GcConfig {
   labWords: number;
   /** Zap freed memory and keep extra checks (verify mode). */
   zap: boolean;
+  /**
+   * Helpers join a stop-the-world phase on arrival ('dynamic', the scheduler's default) or all
+   * take part from the start ('all'). Decides how termination counts participants. Default 'dynamic'.
+   */
+  helperJoin?: 'dynamic' | 'all';
 }
 
 export interface GcBuffers {
@@ -94,6 +99,16 @@ export class GcShared {
 
   get config(): GcConfig {
     return this.buffers.config;
+  }
+
+  /**
+   * Before a stop-the-world phase with termination (scavenge, marking): the main thread takes
+   * part from the start; under 'dynamic' join each helper counts itself in when it arrives
+   * (`Terminator.join`), so a phase the main thread finishes alone does not wait for them.
+   */
+  resetTerminatorForPhase(): void {
+    const cfg = this.config;
+    this.terminator.reset(cfg.helperJoin === 'all' ? cfg.threads : 1);
   }
 }
 

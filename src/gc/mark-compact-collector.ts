@@ -128,7 +128,7 @@ export class MarkCompactCollector {
     this.clock.serial('mc.mark.roots', () => {
       shared.items.clear();
       addRootItems(this.heap, shared);
-      shared.terminator.reset(shared.config.threads);
+      shared.resetTerminatorForPhase();
     });
     this.clock.parallelPhase(PHASE_MARK, name);
   }

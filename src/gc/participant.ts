@@ -48,7 +48,11 @@ export class Participant {
     stats.markStart(t);
     let objects = 0;
     let bytes = 0;
-    switch (phase) {
+    // A helper arriving after the main thread finished the phase alone does not touch it.
+    const late = t !== 0 && (phase === PHASE_SCAVENGE || phase === PHASE_MARK) && this.shared.config.helperJoin !== 'all' && !term.join();
+    switch (late ? 0 : phase) {
+      case 0:
+        break;
       case PHASE_SCAVENGE:
         this.scavenger.run();
         objects = this.scavenger.objects;

@@ -53,7 +53,10 @@ export class PhaseClock {
     }
   }
 
-  /** Runs `phase` on every participant and records each thread's share. */
+  /**
+   * Runs `phase` on the participants and records the share of each thread that took part (the
+   * main thread, and the helpers that joined before it had finished: see `HelperJoin`).
+   */
   parallelPhase(phase: number, name: string, arg = 0): PhaseRecord {
     const start = nowMs();
     const t0 = performance.now();
@@ -65,6 +68,8 @@ export class PhaseClock {
     const threads: ThreadPhaseStats[] = [];
     for (let t = 0; t < this.runner.threads; t++) {
       const r = this.shared.stats.row(t);
+      // A helper that arrived after the main thread had finished the phase took no part in it.
+      if (t !== 0 && r.startMs === 0) continue;
       threads.push({
         thread: t,
         startMs: r.startMs - this.originMs,

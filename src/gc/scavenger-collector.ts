@@ -35,7 +35,7 @@ export class ScavengerCollector {
       }
       resetToSpace(heap);
       shared.copied.clear();
-      shared.terminator.reset(shared.config.threads);
+      shared.resetTerminatorForPhase();
     });
     this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel');
     if (beforeFlip !== null) this.clock.serial('scavenge.update_marking_worklist', beforeFlip);

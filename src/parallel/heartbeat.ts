@@ -84,12 +84,19 @@ export class Heartbeat {
   readonly words: Int32Array;
   /** Set on the main thread's instance only (by the scheduler): polled by `checkpoint`. */
   watch: StallWatch | null;
+  /**
+   * Set on the main thread's instance only (by the scheduler), while a phase has helpers still to
+   * wake: called from the main thread's `beat`, so the scheduler can wake them once the phase
+   * proves long enough to need them.
+   */
+  onMainBeat: (() => void) | null;
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
     this.words = new Int32Array(buffer);
     this.threads = this.words[THREADS];
     this.watch = null;
+    this.onMainBeat = null;
   }
 
   static create(threads: number): Heartbeat {
@@ -111,6 +118,7 @@ export class Heartbeat {
     const w = this.words;
     Atomics.add(w, (t + 1) * ROW_WORDS + R_BEAT, 1);
     if (Atomics.load(w, ABORT) !== 0) throw new PhaseAbortedError(this.abortedBy());
+    if (t === 0 && this.onMainBeat !== null) this.onMainBeat();
   }
 
   beats(t: number): number {
@@ -140,7 +148,7 @@ export class Heartbeat {
     return Atomics.load(this.words, (t + 1) * ROW_WORDS + R_WAITING) !== 0;
   }
 
-  /** Main thread, before waking thread t for a phase. */
+  /** Main thread, when it wakes thread t for a phase. */
   arm(t: number): void {
     Atomics.store(this.words, (t + 1) * ROW_WORDS + R_WAITING, 0);
     Atomics.store(this.words, (t + 1) * ROW_WORDS + R_ARMED, 1);

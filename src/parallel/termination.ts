@@ -1,13 +1,19 @@
 /**
- * Termination detection for a parallel phase among N participants, "last one to park" style
- * (V8's 2018 OneshotBarrier in barrier.h; MMTk's last parked worker): a participant that found no
- * work offers termination; the phase is over when all N are idle at once. Any participant thread;
- * the main thread resets it between phases.
+ * Termination detection for a parallel phase, "last one to park" style (V8's 2018
+ * OneshotBarrier in barrier.h; MMTk's last parked worker): a participant that found no work
+ * offers termination; the phase is over when all participants are idle at once. Any participant
+ * thread; the main thread resets it between phases.
+ *
+ * The number of participants is fixed (`reset(n)`) or grows while the phase runs: `reset(1)` for
+ * the main thread alone, and each helper that arrives calls `join()`, which fails once the phase
+ * has finished (V8's job model: a worker that starts after the work is done does nothing, and
+ * nobody waited for it).
  *
  * Layout (one SAB):
- *   Int32 word 0  IDLE          participants currently idle (offering termination)
- *   Int32 word 1  DONE          1 once all participants were idle at the same time
- *   Int32 word 2  PARTICIPANTS  N
+ *   Int32 word 0  STATE     idle | participants << P_SHIFT | FINISHED: one word, so that "all
+ *                           idle" and "nobody joined meanwhile" are decided by one CAS
+ *   Int32 word 1  DONE      1 once all participants were idle at the same time
+ *   Int32 word 2  (reserved)
  *   Int32 word 3  SLEEPERS  \   `wakeSignal` view: idle participants blocked in Atomics.wait, and
  *   Int32 word 4  SEQ       /   the word they wait on (bumped by publishers and by the finisher)
  *   Int32 words 5..15 reserved
@@ -16,19 +22,32 @@
  * Why "all idle" means "no work": a participant goes idle only with an empty local view and an
  * empty own published stack (its pop() returned 0), and only its owner ever pushes onto a stack;
  * thieves only take. So once every participant is idle, every stack and every local is empty
- * and stays so. An idle participant that sees work (`hasVisibleWork`) leaves the idle count with a
- * CAS that fails once the count has reached N, so nobody leaves a finished phase.
+ * and stays so; a participant that joins later starts with nothing. An idle participant that
+ * sees work leaves the idle count with a CAS on STATE, which fails once the phase has finished.
  */
 
 import { getCurrentHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { IDLE_MS, type ThreadStats } from './thread-stats.ts';
 
-const IDLE = 0;
+const STATE = 0;
 const DONE = 1;
-const PARTICIPANTS = 2;
 const SLEEPERS = 3;
 const SEQ = 4;
 const IDLE_MS_BYTE_OFFSET = 64;
+/** STATE: idle count in bits 0-13, participants in bits 14-27, FINISHED in bit 28. */
+const P_SHIFT = 14;
+const FIELD = (1 << P_SHIFT) - 1;
+const ONE_PARTICIPANT = 1 << P_SHIFT;
+const FINISHED = 1 << 28;
+/** The most participants a phase can have (the STATE field's width). */
+export const MAX_PARTICIPANTS = FIELD;
+
+function idleOf(s: number): number {
+  return s & FIELD;
+}
+function participantsOf(s: number): number {
+  return (s >>> P_SHIFT) & FIELD;
+}
 
 /**
  * Rounds of looking for work before the first sleep: about 1-3 µs of spinning, enough to catch
@@ -102,18 +121,38 @@ export class Terminator {
     return new Terminator(buffers, ctx);
   }
 
+  /** Participants so far (those of `reset` plus those that joined). */
   get participants(): number {
-    return Atomics.load(this.ctl, PARTICIPANTS);
+    return participantsOf(Atomics.load(this.ctl, STATE));
   }
 
-  /** Main thread, before a phase, while no participant is in one. */
+  /**
+   * Main thread, before a phase, while no participant is in one. `participants`: how many take
+   * part from the start; more may `join()` while the phase runs.
+   */
   reset(participants: number = this.participants): void {
-    if (!(participants >= 1)) throw new RangeError(`Terminator: participants must be >= 1, got ${participants}`);
+    if (!(participants >= 1 && participants <= MAX_PARTICIPANTS)) {
+      throw new RangeError(`Terminator: participants must be 1..${MAX_PARTICIPANTS}, got ${participants}`);
+    }
     const ctl = this.ctl;
-    Atomics.store(ctl, IDLE, 0);
     Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, PARTICIPANTS, participants);
+    Atomics.store(ctl, STATE, participants << P_SHIFT);
     this.idle.fill(0);
+  }
+
+  /**
+   * A participant arriving after the phase began (a helper woken late) takes part: returns true,
+   * and it must work and offer termination like the others. Returns false once the phase has
+   * finished: it must not touch the phase's work.
+   */
+  join(): boolean {
+    const ctl = this.ctl;
+    for (;;) {
+      const s = Atomics.load(ctl, STATE);
+      if ((s & FINISHED) !== 0) return false;
+      if (participantsOf(s) === MAX_PARTICIPANTS) throw new RangeError('Terminator: too many participants');
+      if (Atomics.compareExchange(ctl, STATE, s, s + ONE_PARTICIPANT) === s) return true;
+    }
   }
 
   /**
@@ -124,17 +163,15 @@ export class Terminator {
   offerTermination(work: TerminationWork): boolean {
     const t0 = performance.now();
     const tid = work.threadId;
-    const ctl = this.ctl;
-    const n = Atomics.load(ctl, PARTICIPANTS);
+    const s = Atomics.add(this.ctl, STATE, 1) + 1;
     let done: boolean;
-    if (Atomics.add(ctl, IDLE, 1) + 1 === n) {
-      this.finish();
+    if (idleOf(s) === participantsOf(s) && this.tryFinish(s)) {
       done = true;
     } else {
       const hb = this.heartbeat !== null ? this.heartbeat : getCurrentHeartbeat();
       if (hb !== null) hb.setWaiting(tid, true);
       try {
-        done = this.idleWait(work, n, hb);
+        done = this.idleWait(work, hb);
       } finally {
         if (hb !== null) hb.setWaiting(tid, false);
       }
@@ -145,16 +182,21 @@ export class Terminator {
     return done;
   }
 
-  private idleWait(work: TerminationWork, n: number, hb: Heartbeat | null): boolean {
+  private idleWait(work: TerminationWork, hb: Heartbeat | null): boolean {
     const ctl = this.ctl;
     let rounds = 0;
     let sleepMs = FIRST_SLEEP_MS;
     for (;;) {
-      if (Atomics.load(ctl, DONE) !== 0) return true;
+      const s = Atomics.load(ctl, STATE);
+      if ((s & FINISHED) !== 0) return true;
+      // All idle with nobody joining in between: whoever sees it first finishes the phase (the
+      // participant whose offer made the count whole may have lost its CAS to a joiner).
+      if (idleOf(s) === participantsOf(s)) {
+        if (this.tryFinish(s)) return true;
+        continue;
+      }
       if (work.hasVisibleWork()) {
-        const c = Atomics.load(ctl, IDLE);
-        if (c === n) return true; // everyone was idle at once: the finisher sets DONE
-        if (Atomics.compareExchange(ctl, IDLE, c, c - 1) === c) return false;
+        if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;
       }
       if (rounds < SPIN_ROUNDS) {
@@ -172,11 +214,14 @@ export class Terminator {
     }
   }
 
-  private finish(): void {
+  /** Ends the phase if STATE still reads `s` (all idle, nobody joined since). */
+  private tryFinish(s: number): boolean {
     const ctl = this.ctl;
+    if (Atomics.compareExchange(ctl, STATE, s, s | FINISHED) !== s) return false;
     Atomics.store(ctl, DONE, 1);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);
+    return true;
   }
 
   /** Wakes sleeping idle participants to look for work (cheap when nobody sleeps). */
@@ -190,7 +235,7 @@ export class Terminator {
 
   /** Some participant is idle: a busy one should publish what it holds (`WorklistLocal.publish`). */
   hasIdleParticipants(): boolean {
-    return Atomics.load(this.ctl, IDLE) !== 0;
+    return idleOf(Atomics.load(this.ctl, STATE)) !== 0;
   }
 
   isDone(): boolean {

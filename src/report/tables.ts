@@ -199,13 +199,18 @@ export function scalingRows(s: SweepResults): string[][] {
   return rows;
 }
 
-/** Load balance per parallel phase (median over trials of the mean max/avg busy time) and steals. */
+/**
+ * Load balance per parallel phase (median over trials of the mean max/avg busy time), steals, and
+ * the mean number of threads that took part (fewer than `threads` under 'dynamic' helper join when
+ * phases ended before the helpers arrived).
+ */
 export function balanceRows(c: ConfigurationRecord): string[][] {
   const rows: string[][] = [];
   for (const [k, st] of Object.entries(c.summary.metrics)) {
     if (!k.startsWith('imbalance.')) continue;
     const name = k.slice('imbalance.'.length);
-    rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount)]);
+    const joined = c.summary.metrics[`participants.${name}`];
+    rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount), joined !== undefined ? joined.median.toFixed(2) : '—']);
   }
   return rows;
 }

@@ -15,6 +15,9 @@
  *     6 CLOSING  1 once close() began
  *     7 THREADS
  *     8 HELPER_SPIN_US  how long a parked helper spins on EPOCH before it sleeps
+ *     9 JOIN     helpers that joined this phase | JOIN_CLOSED once the main thread closed it
+ *    10 ACKED    helpers that answered this phase's wake-up (joined and finished, or skipped)
+ *    11 TEST_FLAGS  ForTesting: TEST_JOIN_CLOSED_PHASES
  *   then, from byte 64 * threads: MSG_CAP bytes of fault message per thread
  */
 
@@ -27,6 +30,14 @@ export const READY = 5;
 export const CLOSING = 6;
 export const THREADS = 7;
 export const HELPER_SPIN_US = 8;
+export const JOIN = 9;
+export const ACKED = 10;
+/** JOIN: the main thread has finished the phase; a helper arriving now skips it. */
+export const JOIN_CLOSED = 1 << 30;
+export const JOIN_COUNT = JOIN_CLOSED - 1;
+export const TEST_FLAGS = 11;
+/** ForTesting (negative control): helpers join a phase even after the main thread closed it. */
+export const TEST_JOIN_CLOSED_PHASES = 1;
 
 export const CMD_PHASE = 1;
 export const CMD_SHUTDOWN = 2;
@@ -64,7 +75,9 @@ export class ControlBlock {
 
   static create(threads: number): ControlBlock {
     const sab = new SharedArrayBuffer(threads * ROW_WORDS * 4 + threads * MSG_CAP);
-    new Int32Array(sab)[THREADS] = threads;
+    const w = new Int32Array(sab);
+    w[THREADS] = threads;
+    w[ACKED] = threads - 1; // no phase in flight
     return new ControlBlock(sab);
   }
 

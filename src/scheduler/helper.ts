@@ -18,6 +18,7 @@ import {
 import { ThreadStats, clockMs } from '../parallel/thread-stats.ts';
 import type { CreateParticipant, Participant, ThreadContext } from '../parallel/thread-context.ts';
 import {
+  ACKED,
   ARG,
   CLOSING,
   CMD_REBIND,
@@ -29,8 +30,12 @@ import {
   FAULT_EXITED,
   FAULT_THREW,
   HELPER_SPIN_US,
+  JOIN,
+  JOIN_CLOSED,
   PHASE,
   READY,
+  TEST_FLAGS,
+  TEST_JOIN_CLOSED_PHASES,
   spinWhileEqual,
 } from './control-block.ts';
 
@@ -130,28 +135,48 @@ export class Helper {
     });
   }
 
-  /** Runs the phase the control block names; never throws. */
+  /**
+   * Answers a wake-up: joins the phase the control block names and runs it, or skips it when the
+   * main thread has already closed it (it finished the work alone before this helper arrived).
+   * Either way the answer is counted in ACKED, which the main thread waits for before it reuses
+   * the control block. Never throws.
+   */
   runOnePhase(): void {
     const t = this.threadId;
     const cb = this.cb;
     const w = cb.words;
     const hb = this.heartbeat;
-    const stats = this.stats;
-    cb.setWakeMs(t, clockMs());
-    stats.markStart(t);
-    try {
-      this.participant.runPhase(w[PHASE], w[ARG]);
-    } catch (e) {
-      if (!isPhaseAborted(e)) {
-        const err = e instanceof Error ? e : new Error(String(e));
-        cb.recordFault(t, FAULT_THREW, 0, `${err.message}\u0000${err.stack ?? ''}`);
-        hb.abort(t, ABORT_THREW);
+    let joined = false;
+    for (;;) {
+      const j = Atomics.load(w, JOIN);
+      if ((j & JOIN_CLOSED) !== 0 && (w[TEST_FLAGS] & TEST_JOIN_CLOSED_PHASES) === 0) break;
+      if (Atomics.compareExchange(w, JOIN, j, j + 1) === j) {
+        joined = true;
+        break;
       }
     }
-    stats.markEnd(t);
+    if (joined) {
+      const stats = this.stats;
+      cb.setWakeMs(t, clockMs());
+      stats.markStart(t);
+      try {
+        this.participant.runPhase(Atomics.load(w, PHASE), Atomics.load(w, ARG));
+      } catch (e) {
+        if (!isPhaseAborted(e)) {
+          const err = e instanceof Error ? e : new Error(String(e));
+          cb.recordFault(t, FAULT_THREW, 0, `${err.message}\u0000${err.stack ?? ''}`);
+          hb.abort(t, ABORT_THREW);
+        }
+      }
+      stats.markEnd(t);
+    }
     hb.disarm(t);
-    Atomics.add(w, DONE, 1);
-    Atomics.notify(w, DONE);
+    if (joined) {
+      Atomics.add(w, DONE, 1);
+      Atomics.notify(w, DONE);
+    }
+    Atomics.add(w, ACKED, 1);
+    Atomics.notify(w, ACKED);
   }
 
   /** Parked dispatch: park on EPOCH, run each phase, return on shutdown. */

@@ -23,6 +23,7 @@ import {
 import { ThreadStats, clockMs } from '../parallel/thread-stats.ts';
 import type { ThreadContext } from '../parallel/thread-context.ts';
 import {
+  ACKED,
   ARG,
   CLOSING,
   CMD_PHASE,
@@ -36,8 +37,12 @@ import {
   FAULT_NONE,
   FAULT_THREW,
   HELPER_SPIN_US,
+  JOIN,
+  JOIN_CLOSED,
+  JOIN_COUNT,
   PHASE,
   READY,
+  TEST_FLAGS,
   spinWhileEqual,
 } from './control-block.ts';
 import type { HelperTask, HelperWorkerData } from './helper.ts';
@@ -54,6 +59,8 @@ export interface SchedulerOptions {
   participantData: unknown;
   /** How a phase is started: 'parked' (default: futex handshake) or 'task' (a Piscina task per helper). */
   dispatch?: 'parked' | 'task';
+  /** Who takes part in a phase: see `HelperJoin`. Default 'all' (participant bodies must not wait for a helper that may skip). */
+  helperJoin?: HelperJoin;
   /** A working helper with no heartbeat for this long while the main thread waits = stall. Default 1000. */
   stallTimeoutMs?: number;
   /**
@@ -65,11 +72,26 @@ export interface SchedulerOptions {
   stats?: ThreadStats;
   /** How long the main thread spins waiting for helpers before it sleeps, µs. Default 50. */
   mainSpinUs?: number;
+  /**
+   * 'dynamic' join: the helpers are woken only once a phase has run this long on the main thread
+   * (checked at its heartbeats), µs; 0 = at once. Default 25.
+   */
+  lazyWakeUs?: number;
   /** How long a parked helper spins after a phase before it sleeps, µs. Default 0. */
   helperSpinUs?: number;
   /** Deadline for pool start-up (tsx compiles the worker's import graph in every worker). Default 60 s. */
   startTimeoutMs?: number;
 }
+
+/**
+ * 'dynamic' (V8's job model, `JobHandle::Join`): the helpers are woken for every phase, and each
+ * joins it on arrival; once the main thread has finished its own share and found no work left,
+ * it closes the phase, waits only for the helpers that joined, and a helper arriving later skips
+ * the phase. A phase with little work so costs no helper wake-up in the pause. 'all': every
+ * helper takes part in every phase and the main thread waits for all of them (the handshake
+ * floor of a fixed participant set; what warm-up uses so that every helper runs every phase).
+ */
+export type HelperJoin = 'dynamic' | 'all';
 
 export type GCThreadFaultKind = 'threw' | 'exited' | 'stalled' | 'no-progress' | 'pool';
 
@@ -106,6 +128,12 @@ const DEFAULT_MAIN_SPIN_US = 50;
  * wake, which runs a sleeping thread at once.
  */
 const DEFAULT_HELPER_SPIN_US = 0;
+/**
+ * Default lazy wake: a phase of 'dynamic' join wakes its helpers only after 25 µs on the main
+ * thread. Waking a parked helper costs the main thread 30-40 µs of futex system call on this VM,
+ * and the helper arrives 20-100 µs later: a shorter phase is over before it could help.
+ */
+const DEFAULT_LAZY_WAKE_US = 25;
 /** Longest sleep between stall-watch polls while joining. */
 const JOIN_SLICE_MS = 10;
 /** After an abort, how long the other helpers get to leave the phase before we give up on them. */
@@ -130,6 +158,10 @@ export class Scheduler {
   readonly heartbeat: Heartbeat;
   readonly stats: ThreadStats;
   readonly stallTimeoutMs: number;
+  /** Who takes part in the next phases (may be changed between phases). */
+  helperJoin: HelperJoin;
+  /** Helpers that took part in the last phase (not counting the main thread). */
+  lastJoined: number;
   /** µs from the store+notify (or first dispatch) until the last helper had started the last phase. */
   lastWakeUs: number;
 
@@ -139,6 +171,10 @@ export class Scheduler {
   private state: State;
   private phaseName: string;
   private launchMs: number;
+  private launchPerfMs: number;
+  /** The helpers were woken for the current phase (a 'dynamic' phase wakes them only if it runs long). */
+  private woken: boolean;
+  private readonly lazyWakeMs: number;
   private fault: GCThreadError | null;
   private poolError: Error | null;
   private longTasks: Promise<unknown>[];
@@ -155,6 +191,8 @@ export class Scheduler {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`Scheduler: threads must be >= 1, got ${threads}`);
     this.threads = threads;
     this.dispatch = opts.dispatch ?? 'parked';
+    this.helperJoin = opts.helperJoin ?? 'all';
+    this.lastJoined = 0;
     this.stallTimeoutMs = opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.heartbeat = opts.heartbeat ?? Heartbeat.create(threads);
     this.stats = opts.stats ?? ThreadStats.create(threads);
@@ -168,6 +206,9 @@ export class Scheduler {
     this.state = 'idle';
     this.phaseName = '';
     this.launchMs = 0;
+    this.launchPerfMs = 0;
+    this.woken = false;
+    this.lazyWakeMs = (opts.lazyWakeUs ?? DEFAULT_LAZY_WAKE_US) / 1000;
     this.fault = null;
     this.poolError = null;
     this.longTasks = [];
@@ -310,9 +351,11 @@ export class Scheduler {
   runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void): void {
     this.checkUsable(phaseName);
     setCurrentHeartbeat(this.heartbeat);
+    this.awaitAnswers(phaseName);
     this.stats.reset();
     if (this.threads === 1) {
       this.lastWakeUs = 0;
+      this.lastJoined = 0;
       this.stats.markStart(0);
       try {
         mainBody();
@@ -341,6 +384,7 @@ export class Scheduler {
   /** Concurrent phases: helpers run `phase` while the main thread returns at once (no-op if threads = 1). */
   startBackground(phase: number, arg: number, phaseName: string): void {
     this.checkUsable(phaseName);
+    this.awaitAnswers(phaseName);
     this.stats.reset();
     if (this.threads === 1) return;
     this.launch(phase, arg, phaseName, 'background');
@@ -387,16 +431,38 @@ export class Scheduler {
     this.state = state;
     this.phaseName = phaseName;
     hb.clearAbort();
-    for (let t = 1; t <= helpers; t++) {
-      hb.arm(t);
-      this.cb.setWakeMs(t, 0);
-    }
+    for (let t = 1; t <= helpers; t++) this.cb.setWakeMs(t, 0);
     w[PHASE] = phase;
     w[ARG] = arg;
+    Atomics.store(w, JOIN, 0);
     Atomics.store(w, DONE, 0);
     Atomics.store(w, COMMAND, CMD_PHASE);
     this.watch.begin(performance.now());
     this.launchMs = clockMs();
+    this.launchPerfMs = performance.now();
+    this.woken = false;
+    if (state === 'phase' && this.helperJoin === 'dynamic' && this.lazyWakeMs > 0) hb.onMainBeat = this.wakeIfLong;
+    else this.wake();
+  }
+
+  /**
+   * The main thread's heartbeat, during a 'dynamic' phase whose helpers are not awake yet: wakes
+   * them once the phase has run for `lazyWakeUs`. A phase shorter than that never pays for the
+   * wake-up (a futex wake of a halted vCPU costs the main thread tens of µs here).
+   */
+  private readonly wakeIfLong = (): void => {
+    if (performance.now() - this.launchPerfMs >= this.lazyWakeMs) this.wake();
+  };
+
+  /** Wakes the helpers for the launched phase: each answers it (joins, or skips it if closed). */
+  private wake(): void {
+    const w = this.cb.words;
+    const hb = this.heartbeat;
+    const helpers = this.threads - 1;
+    hb.onMainBeat = null;
+    this.woken = true;
+    for (let t = 1; t <= helpers; t++) hb.arm(t);
+    Atomics.store(w, ACKED, 0);
     if (this.dispatch === 'parked') {
       Atomics.add(w, EPOCH, 1);
       Atomics.notify(w, EPOCH);
@@ -412,17 +478,26 @@ export class Scheduler {
     }
   }
 
-  /** Waits for every helper to finish the current phase; turns aborts into errors. */
+  /**
+   * Waits for the helpers that take part in the current phase to finish it; turns aborts into
+   * errors. A foreground phase under 'dynamic' join is closed first: helpers not yet arrived
+   * will skip it, and only those that joined are waited for. A background phase and 'all' wait
+   * for every helper.
+   */
   private join(mainError: unknown): void {
     const w = this.cb.words;
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
     if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
+    hb.onMainBeat = null;
+    let target = helpers;
+    if (!this.woken) target = 0;
+    else if (this.state === 'phase' && this.helperJoin === 'dynamic') target = Atomics.or(w, JOIN, JOIN_CLOSED) & JOIN_COUNT;
     let d = Atomics.load(w, DONE);
-    if (d !== helpers && this.mainSpinMs > 0) d = spinWhileEqual(w, DONE, d, this.mainSpinMs);
+    if (d !== target && this.mainSpinMs > 0) d = spinWhileEqual(w, DONE, d, this.mainSpinMs);
     for (;;) {
       d = Atomics.load(w, DONE);
-      if (d === helpers || hb.aborted()) break;
+      if (d === target || hb.aborted()) break;
       const stalled = this.watch.poll(performance.now());
       if (stalled !== -1) {
         if (stalled === NO_PROGRESS) hb.abort(0, ABORT_NO_PROGRESS);
@@ -436,7 +511,32 @@ export class Scheduler {
     let last = 0;
     for (let t = 1; t <= helpers; t++) last = Math.max(last, this.cb.wakeMs(t));
     this.lastWakeUs = Math.max(0, (last - this.launchMs) * 1000);
+    this.lastJoined = target;
     if (mainError !== null) throw mainError;
+  }
+
+  /**
+   * Before the control block is reused: every helper woken for the last phase has answered
+   * (joined and finished, or seen the phase closed and skipped it). Usually at once; a helper
+   * that was slow to wake is still on its way. A helper that never answers is a stall.
+   */
+  private awaitAnswers(phaseName: string): void {
+    const w = this.cb.words;
+    const helpers = this.threads - 1;
+    let a = Atomics.load(w, ACKED);
+    if (a === helpers) return;
+    this.watch.begin(performance.now());
+    for (;;) {
+      a = Atomics.load(w, ACKED);
+      if (a === helpers) return;
+      this.checkUsable(phaseName);
+      const hb = this.heartbeat;
+      if (hb.aborted()) this.fail(hb.abortedBy(), phaseName, hb.abortKind());
+      if (this.watch.poll(performance.now()) !== -1) {
+        for (let t = 1; t <= helpers; t++) if (hb.isArmed(t)) this.fail(t, phaseName, ABORT_STALLED);
+      }
+      Atomics.wait(w, ACKED, a, JOIN_SLICE_MS);
+    }
   }
 
   private afterAbort(mainError: unknown): never | void {
@@ -515,6 +615,7 @@ export class Scheduler {
     Atomics.add(w, EPOCH, 1);
     Atomics.notify(w, EPOCH);
     await Promise.all(old);
+    Atomics.store(w, ACKED, helpers); // every helper left its loop: no answer is pending
     const pool = this.pool;
     let failure: Error | null = null;
     for (let t = 1; t <= helpers; t++) {
@@ -529,6 +630,11 @@ export class Scheduler {
     }
     await this.waitReady(helpers, DEFAULT_START_TIMEOUT_MS, () => failure);
     if (failure !== null) throw failure;
+  }
+
+  /** ForTesting: TEST_* flags of control-block.ts, read by every helper. Between phases. */
+  setTestFlagsForTesting(flags: number): void {
+    Atomics.store(this.cb.words, TEST_FLAGS, flags);
   }
 
   /** Number of pool workers whose thread has not exited (for tests: 0 after close()). */

@@ -21,12 +21,22 @@ describe('parallel collection', () => {
         for (const threads of [2, 3, 4]) {
           // static at threads 2 here; seams.test.ts runs it at threads 1-4 beside other variants.
           for (const balance of threads === 2 ? (['steal', 'static'] as const) : (['steal'] as const)) {
-            const r = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, balance } });
-            const what = `seed ${seed} threads ${threads} ${balance}`;
+            // Every helper in every phase ('all') or those that arrive in time ('dynamic', the default).
+            const helperJoin = threads === 4 || balance === 'static' ? 'all' : 'dynamic';
+            const r = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, balance, helperJoin } });
+            const what = `seed ${seed} threads ${threads} ${balance} ${helperJoin}`;
             expect(r.error, what).toBeNull();
             expect(r.verify.errors, what).toEqual([]);
             expect(r.digest, what).toBe(base.digest);
-            for (const e of r.events) for (const p of e.parallel) expect(p.threads.length, what).toBe(threads);
+            for (const e of r.events) {
+              for (const p of e.parallel) {
+                const ids = p.threads.map((t) => t.thread);
+                expect(ids[0], what).toBe(0);
+                expect(new Set(ids).size, what).toBe(ids.length);
+                if (helperJoin === 'all') expect(ids.length, what).toBe(threads);
+                else expect(ids.length, what).toBeLessThanOrEqual(threads);
+              }
+            }
           }
         }
       }
@@ -39,8 +49,8 @@ describe('parallel collection', () => {
  * to evacuate the same objects. Returns the number of handles that, after a scavenge, disagree
  * with the first handle of their object (a duplicated object), over `gcs` scavenges.
  */
-async function sharedRootsScavenges(threads: number, gcs: number, flags: number, verifyEvery: number, stopAtFirst: boolean) {
-  const sim = await Simulator.create({ threads, maxSemiSpaceSize: 1, verifyHeap: false });
+async function sharedRootsScavenges(threads: number, gcs: number, flags: number, verifyEvery: number, stopAtFirst: boolean, helperJoin: 'all' | 'dynamic' = 'all') {
+  const sim = await Simulator.create({ threads, maxSemiSpaceSize: 1, verifyHeap: false, helperJoin });
   sim.setTestFlagsForTesting(flags);
   const m = sim.mutator;
   const SHARED = 1500;
@@ -65,7 +75,8 @@ async function sharedRootsScavenges(threads: number, gcs: number, flags: number,
   } finally {
     await sim.close();
   }
-  return { duplicates, gcs: done, errors, events: sim.gc.events.length };
+  const joined = sim.gc.events.map((e) => e.parallel[0].threads.length);
+  return { duplicates, gcs: done, errors, events: sim.gc.events.length, joined };
 }
 
 describe('parallel scavenge stress', () => {
@@ -75,6 +86,15 @@ describe('parallel scavenge stress', () => {
     expect(r.events).toBe(2000);
     expect(r.errors).toEqual([]);
     expect(r.duplicates).toBe(0);
+  }, 180_000);
+
+  it('runs 1000 scavenges on 4 threads whose helpers join each one late, mid-phase, without a verifier error or a duplicate', async () => {
+    const r = await sharedRootsScavenges(4, 1000, 0, 100, false, 'dynamic');
+    expect(r.gcs).toBe(1000);
+    expect(r.errors).toEqual([]);
+    expect(r.duplicates).toBe(0);
+    // the helpers were woken only after the main thread had started: most scavenges had some
+    expect(r.joined.filter((n) => n > 1).length).toBeGreaterThan(100);
   }, 180_000);
 
   it('negative control: with a plain store instead of the forwarding CAS, the stress test finds duplicated objects', async () => {
@@ -101,7 +121,8 @@ describe('helper faults', () => {
       const r = await runOne({
         workload: 'fragmenter',
         params: { rounds: 3, cohort: 5000 },
-        options: { threads: 3, incrementalMarking: false },
+        // every helper in every phase, so that helper 2 surely runs the phase its fault is armed for
+        options: { threads: 3, incrementalMarking: false, helperJoin: 'all' },
         testFault: encodeTestFault(2, phase, kind),
       });
       expect(r.error?.kind).toBe('fault');

@@ -13,6 +13,56 @@ describe('Terminator', () => {
     expect(term.isDone()).toBe(true);
   });
 
+  it('counts a participant that joins while the phase runs, and refuses one that arrives after it finished', () => {
+    const term = Terminator.create({ threads: 3, participants: 1 });
+    expect(term.join()).toBe(true); // thread 1 arrives while thread 0 still works
+    expect(term.participants).toBe(2);
+    // thread 0 goes idle: not done, since thread 1 takes part; it leaves again on visible work
+    expect(term.offerTermination(work(0, () => true))).toBe(false);
+    // thread 1 goes idle; while it waits, thread 0 runs dry and is the last to go idle
+    let inner: boolean | null = null;
+    const outer = term.offerTermination(
+      work(1, () => {
+        if (inner === null) inner = term.offerTermination(work(0, () => false));
+        return false;
+      }),
+    );
+    expect(inner).toBe(true);
+    expect(outer).toBe(true);
+    expect(term.isDone()).toBe(true);
+    expect(term.join()).toBe(false); // thread 2, too late: the phase is over
+    expect(term.participants).toBe(2);
+    term.reset(1);
+    expect(term.join()).toBe(true);
+  });
+
+  it('a participant that joins while the others are idle keeps the phase open until it goes idle too', () => {
+    const term = Terminator.create({ threads: 3, participants: 2 });
+    const order: string[] = [];
+    const r0 = term.offerTermination(
+      work(0, () => {
+        if (order.length === 0) {
+          order.push('join');
+          expect(term.join()).toBe(true); // thread 2 arrives: 3 participants, 1 idle
+          const r1 = term.offerTermination(
+            work(1, () => {
+              if (order.length === 1) {
+                order.push('2 offers');
+                expect(term.isDone()).toBe(false); // two of three idle
+                expect(term.offerTermination(work(2, () => false))).toBe(true);
+              }
+              return false;
+            }),
+          );
+          expect(r1).toBe(true);
+        }
+        return false;
+      }),
+    );
+    expect(r0).toBe(true);
+    expect(order).toEqual(['join', '2 offers']);
+  });
+
   it('returns false as soon as work is visible, and leaves the idle count as it was', () => {
     const term = Terminator.create({ threads: 2 });
     expect(term.offerTermination(work(0, () => true))).toBe(false);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threadId as mainOsThread } from 'node:worker_threads';
-import { GCThreadError, Scheduler } from '../../src/scheduler/scheduler.ts';
+import { GCThreadError, Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
+import { TEST_JOIN_CLOSED_PHASES } from '../../src/scheduler/control-block.ts';
 import { Terminator } from '../../src/parallel/termination.ts';
 import { START_MS, END_MS } from '../../src/parallel/thread-stats.ts';
 import {
@@ -9,6 +10,7 @@ import {
   FAULT_LOOP,
   FAULT_THROW,
   PROBE_BACKGROUND,
+  PROBE_COUNT,
   PROBE_FAULT,
   PROBE_IDS,
   PROBE_NOOP,
@@ -22,9 +24,9 @@ import {
 
 const PROBE_MODULE = new URL('../helpers/participants/probe-participant.ts', import.meta.url).href;
 
-async function startProbe(threads: number, dispatch: 'parked' | 'task' = 'parked') {
+async function startProbe(threads: number, dispatch: 'parked' | 'task' = 'parked', more: Partial<SchedulerOptions> = {}) {
   const data = createProbeData(threads);
-  const sched = await Scheduler.start({ threads, participantModule: PROBE_MODULE, participantData: data, dispatch });
+  const sched = await Scheduler.start({ threads, participantModule: PROBE_MODULE, participantData: data, dispatch, ...more });
   const main = createParticipant(data, 0, sched.context(0));
   return { data, sched, main };
 }
@@ -114,6 +116,85 @@ describe('Scheduler', () => {
       }),
     ).rejects.toThrow(/gc helper thread 1 failed to start/);
   });
+});
+
+/**
+ * 'dynamic' join (V8's job model): helpers take part in a phase only if they arrive before the
+ * main thread has finished it, and are woken only once a phase runs longer than lazyWakeUs.
+ */
+describe('Scheduler, dynamic join', () => {
+  /** Runs `phases` PROBE_COUNT phases; returns helper runs counted by the helpers and by the scheduler. */
+  function countPhases(env: Awaited<ReturnType<typeof startProbe>>, phases: number): { ran: number; joined: number } {
+    const { data, sched, main } = env;
+    const runs = new Int32Array(data.runs);
+    runs.fill(0);
+    let joined = 0;
+    for (let i = 0; i < phases; i++) {
+      sched.runPhase(PROBE_COUNT, i, 'test.count', () => main.runPhase(PROBE_COUNT, i));
+      joined += sched.lastJoined;
+    }
+    // Every helper answers the last wake-up before a phase of every helper ('all') starts.
+    sched.helperJoin = 'all';
+    sched.runPhase(PROBE_COUNT, 0, 'test.count', () => main.runPhase(PROBE_COUNT, 0));
+    sched.helperJoin = 'dynamic';
+    joined += sched.lastJoined;
+    let ran = 0;
+    for (let t = 1; t < sched.threads; t++) ran += Atomics.load(runs, t);
+    expect(Atomics.load(runs, 0)).toBe(phases + 1);
+    return { ran, joined };
+  }
+
+  for (const dispatch of ['parked', 'task'] as const) {
+    it(`${dispatch}: a short phase does not wake the helpers; a long one wakes them and each joins`, async () => {
+      const env = await startProbe(4, dispatch, { helperJoin: 'dynamic' });
+      try {
+        const { data, sched, main } = env;
+        for (let i = 0; i < 50; i++) {
+          new Int32Array(data.ids).fill(0);
+          sched.runPhase(PROBE_IDS, i, 'test.short', () => main.runPhase(PROBE_IDS, i));
+          expect(sched.lastJoined).toBe(0);
+          expect(sched.lastWakeUs).toBe(0);
+          const ids = new Int32Array(data.ids);
+          for (let t = 1; t < 4; t++) expect(ids[2 * t]).toBe(0);
+          for (let t = 1; t < 4; t++) expect(sched.stats.get(t, START_MS)).toBe(0);
+        }
+        // A main-thread share that beats and goes on until every helper has run the phase.
+        new Int32Array(data.ids).fill(0);
+        sched.runPhase(PROBE_IDS, 100, 'test.long', () => {
+          main.runPhase(PROBE_IDS, 100);
+          const ids = new Int32Array(data.ids);
+          const deadline = performance.now() + 20_000;
+          while ((ids[2] === 0 || ids[4] === 0 || ids[6] === 0) && performance.now() < deadline) sched.heartbeat.beat(0);
+        });
+        expect(sched.lastJoined).toBe(3);
+        expectAllRan(data, 4, 100);
+      } finally {
+        await env.sched.close();
+      }
+    }, 60_000);
+  }
+
+  it('a helper that arrives after the main thread closed the phase skips it; every helper that ran was waited for', async () => {
+    const env = await startProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 });
+    try {
+      const { ran, joined } = countPhases(env, 300);
+      expect(ran).toBe(joined);
+      expect(joined).toBeGreaterThanOrEqual(3); // at least the final phase of every helper
+    } finally {
+      await env.sched.close();
+    }
+  }, 60_000);
+
+  it('negative control: helpers that join closed phases run phases nobody waited for, and the count shows it', async () => {
+    const env = await startProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 });
+    try {
+      env.sched.setTestFlagsForTesting(TEST_JOIN_CLOSED_PHASES);
+      const { ran, joined } = countPhases(env, 300);
+      expect(ran).toBeGreaterThan(joined);
+    } finally {
+      await env.sched.close();
+    }
+  }, 60_000);
 });
 
 describe('Scheduler faults', () => {

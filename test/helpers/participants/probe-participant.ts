@@ -18,6 +18,8 @@ export const PROBE_BACKGROUND = 2;
 export const PROBE_FAULT = 3;
 /** Every thread offers termination (no work anywhere); the faulty thread faults first. */
 export const PROBE_TERMINATE = 4;
+/** Each thread adds 1 to its count of phases run (`runs[t]`). */
+export const PROBE_COUNT = 5;
 
 export const FAULT_NONE = 0;
 export const FAULT_THROW = 1;
@@ -38,6 +40,8 @@ export interface ProbeData {
   ids: SharedArrayBuffer;
   control: SharedArrayBuffer;
   terminator: TerminatorBuffers;
+  /** Int32 [t] = PROBE_COUNT phases thread t ran. */
+  runs: SharedArrayBuffer;
 }
 
 export function createProbeData(threads: number): ProbeData {
@@ -45,6 +49,7 @@ export function createProbeData(threads: number): ProbeData {
     ids: new SharedArrayBuffer(threads * 8),
     control: new SharedArrayBuffer(16),
     terminator: Terminator.create({ threads }).buffers,
+    runs: new SharedArrayBuffer(threads * 4),
   };
 }
 
@@ -61,6 +66,7 @@ export function createParticipant(data: unknown, threadId: number, ctx: ThreadCo
   const d = data as ProbeData;
   const ids = new Int32Array(d.ids);
   const control = new Int32Array(d.control);
+  const runs = new Int32Array(d.runs);
   const terminator = Terminator.attach(d.terminator, { heartbeat: ctx.heartbeat, stats: ctx.stats });
   const work = noWork(threadId);
 
@@ -86,6 +92,9 @@ export function createParticipant(data: unknown, threadId: number, ctx: ThreadCo
     runPhase(phase: number, arg: number): void {
       switch (phase) {
         case PROBE_NOOP:
+          return;
+        case PROBE_COUNT:
+          Atomics.add(runs, threadId, 1);
           return;
         case PROBE_IDS:
           ids[2 * threadId] = arg + threadId + 1;
