@@ -141,6 +141,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   let reachable: RunResult['reachable'];
   try {
     if (error === null || error.kind !== 'fault') {
+      sim.gc.stopHelpers(); // the digest walks a heap no helper is sweeping or marking
       sim.mutator.prepareForGc();
       const d = heapDigest(sim.heap);
       digest = d.digest;

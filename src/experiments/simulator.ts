@@ -101,15 +101,28 @@ export class Simulator {
     return new Simulator(options, heap, shared, runner, gc, mutator, originMs);
   }
 
-  /** Verifies the heap now (publishing the mutator's state first). */
+  /**
+   * Verifies the heap now: publishes the mutator's state and stops the helpers' background work
+   * first (a page half swept is not a heap anyone may walk; V8 completes sweeping before it
+   * verifies), then lets that work go on.
+   */
   verify(): string[] {
-    this.mutator.prepareForGc();
-    return verifyHeap(this.heap);
+    return this.withHelpersStopped(() => verifyHeap(this.heap));
   }
 
+  /** The heap digest (DESIGN §4) now, with the helpers' background work stopped meanwhile. */
   digest(): string {
+    return this.withHelpersStopped(() => heapDigest(this.heap).digest);
+  }
+
+  private withHelpersStopped<T>(fn: () => T): T {
+    this.gc.stopHelpers();
     this.mutator.prepareForGc();
-    return heapDigest(this.heap).digest;
+    try {
+      return fn();
+    } finally {
+      this.gc.resumeHelpers();
+    }
   }
 
   /** ForTesting: switch off a safety mechanism (TEST_* flags of heap.ts) on every thread. */

@@ -203,6 +203,11 @@ export class GcController implements MutatorCollector, TriggerActions {
     this.jobs.finishSweepingOnMainThread();
   }
 
+  /** Restarts the background work `stopHelpers` stopped (concurrent marking or sweeping), if any is due. */
+  resumeHelpers(): void {
+    if (!this.inGc) this.jobs.resume();
+  }
+
   // ---- one GC ------------------------------------------------------------------------------------
   collect(type: GCType, reason: string, collectorReason: string): GCEvent {
     if (this.inGc) throw new Error('GC requested during GC');

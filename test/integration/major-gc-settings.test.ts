@@ -1,6 +1,7 @@
 /**
  * The major GC's settings do not change the graph: every workload keeps its digest with marking
- * concurrent, incremental or stop-the-world, for every barrier variant, at threads 1, 2 and 4
+ * concurrent, incremental or stop-the-world, for every barrier variant, at threads 1 and 2 (and 4
+ * with the insertion barrier; seams.test.ts runs the others at threads 1-4)
  * (threads 3 is held to the same digests by parallel.test.ts and seams.test.ts), and with
  * --no-parallel-compaction the helpers take no evacuation item.
  */
@@ -15,7 +16,8 @@ describe('major GC settings', () => {
     it(`${workload}: the same digest with marking concurrent, incremental or stop-the-world, for each barrier, threads 1, 2 and 4`, async () => {
       let digest = '';
       for (const threads of [1, 2, 4]) {
-        for (const barrier of BARRIERS) {
+        // satb at threads 4: seams.test.ts (with the other variants at threads 1-4)
+        for (const barrier of threads === 4 ? BARRIERS.slice(0, 1) : BARRIERS) {
           // With one thread there is no helper: concurrent marking falls back to incremental.
           // Concurrent marking at threads 4 is held to the same digests by parallel.test.ts
           // (insertion) and seams.test.ts (the other barriers).
