@@ -84,8 +84,9 @@ export interface SchedulerOptions {
 }
 
 /**
- * 'dynamic' (V8's job model, `JobHandle::Join`): the helpers are woken for every phase, and each
- * joins it on arrival; once the main thread has finished its own share and found no work left,
+ * 'dynamic' (V8's job model, `JobHandle::Join`): the helpers are woken once a phase has run
+ * `lazyWakeUs` on the main thread, and each joins it on arrival; once the main thread has finished
+ * its own share and found no work left,
  * it closes the phase, waits only for the helpers that joined, and a helper arriving later skips
  * the phase. A phase with little work so costs no helper wake-up in the pause. 'all': every
  * helper takes part in every phase and the main thread waits for all of them (the handshake
@@ -529,9 +530,10 @@ export class Scheduler {
     for (;;) {
       a = Atomics.load(w, ACKED);
       if (a === helpers) return;
+      // A helper that died records its fault (checkUsable throws it); the abort word may still
+      // hold the last phase's handled abort, so it is not consulted here.
       this.checkUsable(phaseName);
       const hb = this.heartbeat;
-      if (hb.aborted()) this.fail(hb.abortedBy(), phaseName, hb.abortKind());
       if (this.watch.poll(performance.now()) !== -1) {
         for (let t = 1; t <= helpers; t++) if (hb.isArmed(t)) this.fail(t, phaseName, ABORT_STALLED);
       }
