@@ -21,15 +21,13 @@
  * `BENCH_GC_BUILDS=DIR,DIR`: compare builds (checkouts with a dist/ each, e.g. git worktrees of
  * two commits) in the same rounds; their configurations are named after the directories.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYOUTS, type Layout, buildGraph, dropGraph, type GraphDeps } from './graph.ts';
+import { fileURLToPath } from 'node:url';
+import { LAYOUTS, type Layout, buildGraph, dropGraph, loadCompiledBuild, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 
-type SimulatorModule = typeof import('../src/experiments/simulator.ts');
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,28 +50,6 @@ const V8_SEMI_MB = Math.max(16, Math.ceil(((N * 56) / 1048576) * 1.3));
 interface Sample {
   phaseMs: number;
   pauseMs: number;
-}
-
-/** Newest modification time under `dir` of files ending in `ext`. */
-function newestMtime(dir: string, ext: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p, ext));
-    else if (e.name.endsWith(ext)) t = Math.max(t, fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-async function loadCompiled(root: string): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
-  const DIST = path.join(root, 'dist');
-  const simJs = path.join(DIST, 'src', 'experiments', 'simulator.js');
-  if (!fs.existsSync(simJs)) throw new Error(`bench gc measures the compiled build: run \`npm run build\` in ${root} first`);
-  const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
-  const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
-  const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
-  const stale = newestMtime(path.join(root, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
-  return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 
 function lastEvent(sim: Simulator, phase: string): Sample {
@@ -141,7 +117,7 @@ function ratioCell(xs: number[]): string {
 
 async function main(): Promise<void> {
   const builds = [];
-  for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiled(b)) });
+  for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiledBuild(b)) });
   const stale = builds.some((b) => b.stale);
   const gcsimConfigs = builds.flatMap((b) => THREADS.map((t) => `gcsim ${b.name}t=${t}`));
   const configs = [...gcsimConfigs, ...(WITH_V8 ? V8_MODES : [])];

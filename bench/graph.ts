@@ -6,7 +6,11 @@
  * the extra edge anywhere (a cache miss per edge). bench/v8-graph-child.mjs builds the same
  * shape, with the same seeded shuffle, out of plain JS objects for V8.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Mutator } from '../src/mutator/mutator.ts';
+import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 
 export const FIELDS = 4;
 export const LAYOUTS = ['neighbouring', 'random'] as const;
@@ -19,33 +23,6 @@ export interface GraphDeps {
   rng: (seed: number) => { int(n: number): number };
 }
 
-/** Pre-order index of each node of the implicit 3-ary tree (children of p: 3p+1..3p+3). */
-export function depthFirstOrder(n: number): Int32Array {
-  const order = new Int32Array(n);
-  const stack = new Int32Array(n);
-  let sp = 0;
-  let next = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const p = stack[--sp];
-    order[p] = next++;
-    for (let c = 3; c >= 1; c--) if (3 * p + c < n) stack[sp++] = 3 * p + c;
-  }
-  return order;
-}
-
-function randomOrder(n: number, rng: { int(n: number): number }): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a;
-}
-
 /** Builds the graph in new space and roots it in a global; every object is reachable. */
 export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layout, seed = 1): void {
   const map = m.maps.define('Bench.GraphNode', deps.kindTagged);
@@ -53,7 +30,7 @@ export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layou
   const s = m.openScope();
   const h = new Int32Array(n);
   for (let i = 0; i < n; i++) h[i] = m.allocate(map, FIELDS);
-  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, rng);
+  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, (k) => rng.int(k));
   for (let p = 0; p < n; p++) {
     const host = h[at[p]];
     for (let c = 1; c <= 3; c++) {
@@ -64,6 +41,36 @@ export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layou
   }
   m.setGlobal(GRAPH_GLOBAL, h[at[0]]);
   m.closeScope(s);
+}
+
+type SimulatorModule = typeof import('../src/experiments/simulator.ts');
+
+/** Newest modification time under `dir` of files ending in `ext`. */
+function newestMtime(dir: string, ext: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newestMtime(p, ext));
+    else if (e.name.endsWith(ext)) t = Math.max(t, fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * The compiled build (dist/, `npm run build`) of the checkout at `root`: its Simulator and the
+ * graph builder's dependencies. Benchmarks measure it, as `gcsim run` runs it: helpers then load
+ * the participant module with import(), not through tsx's CommonJS transform, whose getters on
+ * every imported constant slow the hot loops 2-3x. `stale`: dist/ is older than src/.
+ */
+export async function loadCompiledBuild(root: string): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
+  const DIST = path.join(root, 'dist');
+  const simJs = path.join(DIST, 'src', 'experiments', 'simulator.js');
+  if (!fs.existsSync(simJs)) throw new Error(`bench gc measures the compiled build: run \`npm run build\` in ${root} first`);
+  const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
+  const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
+  const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
+  const stale = newestMtime(path.join(root, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
+  return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 
 export function dropGraph(m: Mutator): void {

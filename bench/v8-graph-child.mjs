@@ -15,6 +15,7 @@
  */
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 
 const [what, layout, nArg, seedArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -22,33 +23,6 @@ const seed = Number(seedArg ?? 1);
 if (typeof gc !== 'function') throw new Error('run with --expose-gc');
 if (!(n > 0) || (what !== 'mark' && what !== 'scavenge') || (layout !== 'neighbouring' && layout !== 'random')) {
   throw new Error('usage: v8-graph-child.mjs mark|scavenge neighbouring|random N [SEED]');
-}
-
-/** Pre-order index of each node of the implicit 3-ary tree (as bench/graph.ts). */
-function depthFirstOrder(count) {
-  const order = new Int32Array(count);
-  const stack = new Int32Array(count);
-  let sp = 0;
-  let next = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const p = stack[--sp];
-    order[p] = next++;
-    for (let c = 3; c >= 1; c--) if (3 * p + c < count) stack[sp++] = 3 * p + c;
-  }
-  return order;
-}
-
-function randomOrder(count, g) {
-  const a = new Int32Array(count);
-  for (let i = 0; i < count; i++) a[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = uniformInt(g, 0, i);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a;
 }
 
 function Node() {
@@ -61,7 +35,7 @@ function Node() {
 /** Allocation order is index order; `at` places tree node p at index at[p] (as bench/graph.ts). */
 function build() {
   const g = xoroshiro128plus(seed | 0);
-  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, g);
+  const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, (k) => uniformInt(g, 0, k - 1));
   const h = new Array(n);
   for (let i = 0; i < n; i++) h[i] = new Node();
   for (let p = 0; p < n; p++) {

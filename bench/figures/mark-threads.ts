@@ -2,16 +2,11 @@
 // mark of the bench graph (bench/graph.ts) at N threads, compiled build:
 //   npm run build && npx tsx bench/figures/mark-threads.ts [threads=2] [objects=1000000] [repetitions=4]
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYOUTS, buildGraph, type GraphDeps } from '../graph.ts';
+import { fileURLToPath } from 'node:url';
+import { LAYOUTS, buildGraph, loadCompiledBuild } from '../graph.ts';
 
-type SimulatorModule = typeof import('../../src/experiments/simulator.ts');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = (p: string) => pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href;
-const { Simulator } = (await import(dist('experiments/simulator.js'))) as SimulatorModule;
-const { KIND_TAGGED } = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
-const { Rng } = (await import(dist('workloads/rng.js'))) as { Rng: new (s: number) => { int(n: number): number } };
-const deps: GraphDeps = { kindTagged: KIND_TAGGED, rng: (s) => new Rng(s) };
+const { Simulator, deps } = await loadCompiledBuild(ROOT);
 const threads = Number(process.argv[2] ?? 2);
 const n = Number(process.argv[3] ?? 1_000_000);
 const reps = Number(process.argv[4] ?? 4);

@@ -7,16 +7,12 @@
 // space, handles, the builder's arrays).
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYOUTS, buildGraph, dropGraph, type GraphDeps } from '../graph.ts';
+import { fileURLToPath } from 'node:url';
+import { LAYOUTS, buildGraph, dropGraph, loadCompiledBuild } from '../graph.ts';
+import { randomOrder } from '../graph-order.mjs';
 
-type SimulatorModule = typeof import('../../src/experiments/simulator.ts');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = (p: string) => pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href;
-const { Simulator } = (await import(dist('experiments/simulator.js'))) as SimulatorModule;
-const { KIND_TAGGED } = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
-const { Rng } = (await import(dist('workloads/rng.js'))) as { Rng: new (s: number) => { int(n: number): number } };
-const deps: GraphDeps = { kindTagged: KIND_TAGGED, rng: (s) => new Rng(s) };
+const { Simulator, deps } = await loadCompiledBuild(ROOT);
 
 const SIZES = (process.argv[2] ?? '1000000,10000000,50000000').split(',').map(Number);
 const THREADS = Number(process.argv[3] ?? 1);
@@ -27,15 +23,8 @@ function chaseNs(mb: number): number {
   const next = new Int32Array(n);
   // One random cycle through every 16th word (one load per 64-byte line).
   const lines = n >>> 4;
-  const perm = new Int32Array(lines);
-  for (let i = 0; i < lines; i++) perm[i] = i;
-  const rng = new Rng(3);
-  for (let i = lines - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
+  const rng = deps.rng(3);
+  const perm = randomOrder(lines, (k) => rng.int(k));
   for (let i = 0; i < lines; i++) next[perm[i] << 4] = perm[(i + 1) % lines] << 4;
   let p = 0;
   const steps = 4_000_000;

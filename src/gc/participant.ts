@@ -36,6 +36,9 @@ export class Participant {
   }
 
   runPhase(phase: number, arg: number): void {
+    // A helper arriving after the main thread finished the phase alone does not touch it.
+    const counted = phase === PHASE_SCAVENGE || phase === PHASE_MARK;
+    if (this.threadId !== 0 && counted && this.shared.config.helperJoin !== 'all' && !this.shared.terminator.join()) return;
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;
@@ -48,11 +51,7 @@ export class Participant {
     stats.markStart(t);
     let objects = 0;
     let bytes = 0;
-    // A helper arriving after the main thread finished the phase alone does not touch it.
-    const late = t !== 0 && (phase === PHASE_SCAVENGE || phase === PHASE_MARK) && this.shared.config.helperJoin !== 'all' && !term.join();
-    switch (late ? 0 : phase) {
-      case 0:
-        break;
+    switch (phase) {
       case PHASE_SCAVENGE:
         this.scavenger.run();
         objects = this.scavenger.objects;

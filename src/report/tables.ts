@@ -143,6 +143,7 @@ export function geomeanTable(s: SweepResults): TextTable {
 export function metricFormat(k: string): (v: number) => string {
   if (k === 'gcOverhead' || k.startsWith('mmu@') || k.startsWith('bmu@')) return fmtPct;
   if (k.endsWith('.count') || k.startsWith('steals.')) return fmtCount;
+  if (k.startsWith('participants.')) return (v) => v.toFixed(2);
   if (/Bytes/.test(k) || k.startsWith('work.') && !k.includes('candidates') && !k.includes('Pages')) return fmtMb;
   if (k === 'mutatorThroughput') return (v) => v.toPrecision(4);
   return fmtMs;

@@ -31,6 +31,16 @@ async function startProbe(threads: number, dispatch: 'parked' | 'task' = 'parked
   return { data, sched, main };
 }
 
+/** A probe scheduler for `fn`, closed afterwards. */
+async function withProbe<T>(threads: number, dispatch: 'parked' | 'task', more: Partial<SchedulerOptions>, fn: (env: Awaited<ReturnType<typeof startProbe>>) => T | Promise<T>): Promise<T> {
+  const env = await startProbe(threads, dispatch, more);
+  try {
+    return await fn(env);
+  } finally {
+    await env.sched.close();
+  }
+}
+
 function expectAllRan(data: ProbeData, threads: number, arg: number): void {
   const ids = new Int32Array(data.ids);
   const os = new Set<number>();
@@ -146,9 +156,7 @@ describe('Scheduler, dynamic join', () => {
 
   for (const dispatch of ['parked', 'task'] as const) {
     it(`${dispatch}: a short phase does not wake the helpers; a long one wakes them and each joins`, async () => {
-      const env = await startProbe(4, dispatch, { helperJoin: 'dynamic' });
-      try {
-        const { data, sched, main } = env;
+      await withProbe(4, dispatch, { helperJoin: 'dynamic' }, ({ data, sched, main }) => {
         for (let i = 0; i < 50; i++) {
           new Int32Array(data.ids).fill(0);
           sched.runPhase(PROBE_IDS, i, 'test.short', () => main.runPhase(PROBE_IDS, i));
@@ -168,32 +176,21 @@ describe('Scheduler, dynamic join', () => {
         });
         expect(sched.lastJoined).toBe(3);
         expectAllRan(data, 4, 100);
-      } finally {
-        await env.sched.close();
-      }
+      });
     }, 60_000);
   }
 
   it('a helper that arrives after the main thread closed the phase skips it; every helper that ran was waited for', async () => {
-    const env = await startProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 });
-    try {
-      const { ran, joined } = countPhases(env, 300);
-      expect(ran).toBe(joined);
-      expect(joined).toBeGreaterThanOrEqual(3); // at least the final phase of every helper
-    } finally {
-      await env.sched.close();
-    }
+    const { ran, joined } = await withProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 }, (env) => countPhases(env, 300));
+    expect(ran).toBe(joined);
   }, 60_000);
 
   it('negative control: helpers that join closed phases run phases nobody waited for, and the count shows it', async () => {
-    const env = await startProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 });
-    try {
+    const { ran, joined } = await withProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 }, (env) => {
       env.sched.setTestFlagsForTesting(TEST_JOIN_CLOSED_PHASES);
-      const { ran, joined } = countPhases(env, 300);
-      expect(ran).toBeGreaterThan(joined);
-    } finally {
-      await env.sched.close();
-    }
+      return countPhases(env, 300);
+    });
+    expect(ran).toBeGreaterThan(joined);
   }, 60_000);
 });
 
