@@ -1,7 +1,7 @@
 /**
  * Piscina entry of the gc helper threads: thin on purpose. Reads workerData (the scheduler's
  * SABs, the participant module's URL and data) and hands each task to `src/scheduler/helper.ts`.
- * No top-level await anywhere in this import graph (tsx loads it through require in workers).
+ * No top-level await in this file's import graph: under tsx, Piscina loads it through require.
  */
 
 import { workerData } from 'node:worker_threads';

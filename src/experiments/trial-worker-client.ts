@@ -5,10 +5,10 @@
  *
  * The worker's entry is trial-worker.js in a compiled build (started directly, plain ESM). From
  * source it is trial-worker.ts, and Node 20 cannot start a worker on a .ts file even under tsx:
- * the worker starts on trial-worker-boot.cjs, which `require`s the .ts entry through tsx's
- * require hook. The hook comes from the worker's execArgv: inherited when the parent runs under
- * tsx (`tsx main.ts`, `node --import tsx`, vitest's execArgv), added (`--import tsx`) otherwise.
- * Piscina helpers the trial starts inherit the same execArgv.
+ * the worker starts on trial-worker-boot.mjs, which installs tsx's ESM hooks in the worker and
+ * imports the .ts entry as an ES module. The worker's execArgv carries tsx (inherited when the
+ * parent runs under tsx: `tsx main.ts`, `node --import tsx`, vitest's execArgv; added as
+ * `--import tsx` otherwise) for the Piscina helpers the trial starts, which inherit it.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import type { RunResult } from '../metrics/result.ts';
 
 const ENTRY = fileURLToPath(entryModuleUrl('./trial-worker.ts', import.meta.url));
 /** Only a .ts entry needs the boot file. */
-const BOOT = ENTRY.endsWith('.ts') ? fileURLToPath(new URL('./trial-worker-boot.cjs', import.meta.url)) : null;
+const BOOT = ENTRY.endsWith('.ts') ? fileURLToPath(new URL('./trial-worker-boot.mjs', import.meta.url)) : null;
 
 /** How a trial's worker is started: its file, argv and execArgv (see the header). */
 function trialWorkerStart(): { file: string; argv: string[]; execArgv: string[] | undefined } {

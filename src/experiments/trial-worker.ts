@@ -2,7 +2,7 @@
  * The body of one trial's worker thread: exposes TrialApi over comlink on the parent port.
  * One worker runs one trial and is then terminated, so a crash, an out-of-memory or a leak in
  * one trial cannot touch the next. The run may start its own Piscina helpers (threads > 1).
- * Compiled, it is the worker's entry; from source it is loaded through trial-worker-boot.cjs
+ * Compiled, it is the worker's entry; from source it is loaded through trial-worker-boot.mjs
  * (see trial-worker-client.ts).
  */
 import { parentPort } from 'node:worker_threads';
