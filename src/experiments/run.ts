@@ -109,7 +109,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
     // helper takes part in every phase of the warm-up, so each runs every phase's code.
     const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
-    const report = warmUp(scratch);
+    const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params));
     try {
       sim = await Simulator.create(options, { reuseHelpersOf: scratch });
     } catch {

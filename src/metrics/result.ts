@@ -142,6 +142,13 @@ export interface WarmupRecord {
   wallMs: number;
   /** Why it stopped early (the scratch heap ran out of memory...), or null. */
   stoppedBy: string | null;
+  /**
+   * The measured workload run on the scratch heap after the program (GCs counted above are the
+   * program's alone), until its second mark-compact or a time budget; `stoppedBy` is
+   * `budget: ...`, `finished` (the whole workload ran) or the error that ended it. Null when it
+   * did not run (the program stopped early).
+   */
+  workload?: { scavenges: number; markCompacts: number; wallMs: number; stoppedBy: string } | null;
   /** The measured run's helpers are the warmed-up ones (false: fresh helpers, threads = 1, or task dispatch). */
   helpersReused: boolean;
 }

@@ -1,7 +1,8 @@
 /**
- * The JIT warm-up before a measured run: every GC phase runs on a scratch heap, the measured run
- * gets a fresh heap on the same (rebound) helper threads, and nothing of the scratch run leaks
- * into the measured one: the digest and the GC count are those of a run without warm-up.
+ * The JIT warm-up before a measured run: every GC phase runs on a scratch heap (a program, then
+ * the measured workload itself within a budget), the measured run gets a fresh heap on the same
+ * (rebound) helper threads, and nothing of the scratch run leaks into the measured one: the
+ * digest and the GC count are those of a run without warm-up.
  */
 import { describe, expect, it } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
@@ -22,6 +23,11 @@ describe('warm-up', () => {
       expect(w.scavenges).toBeGreaterThan(0);
       expect(w.markCompacts).toBeGreaterThan(0);
       for (const phase of ['scavenge.parallel', 'mc.mark', 'mc.evacuate.copy', 'mc.evacuate.update_pointers']) expect(w.phasesRun[phase] ?? 0, phase).toBeGreaterThan(0);
+      // then the workload itself on the scratch heap, until its second mark-compact (or it ends)
+      expect(w.workload).not.toBeNull();
+      expect(w.workload!.stoppedBy).toMatch(/^(budget: 2 mark-compacts|budget: 2000 ms|finished)$/);
+      expect(w.workload!.scavenges + w.workload!.markCompacts).toBeGreaterThan(0);
+      if (w.workload!.stoppedBy === 'budget: 2 mark-compacts') expect(w.workload!.markCompacts).toBe(2);
       if (threads > 1) {
         expect(w.helpersReused).toBe(true);
         expect(w.phasesRun['mc.background.mark'] ?? 0).toBeGreaterThan(0);
