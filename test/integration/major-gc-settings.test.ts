@@ -31,7 +31,7 @@ describe('major GC settings', () => {
           }
         }
       }
-      const stw = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, verifyHeap: true, threads: 2, incrementalMarking: false, concurrentSweeping: false, parallelCompaction: false } });
+      const stw = await runOne({ workload, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads: 2, incrementalMarking: false, concurrentSweeping: false, parallelCompaction: false } });
       expect(stw.verify.errors).toEqual([]);
       expect(stw.digest).toBe(digest);
       // --no-parallel-compaction: the helper takes no evacuation item
