@@ -42,6 +42,7 @@ import {
   M_PROGRESS,
   PAGE_COMPACTION_ABORTED,
   PAGE_EVACUATION_CANDIDATE,
+  C_MARKING_CANDIDATES,
 } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { clearOldToNewRange } from '../heap/remembered-set.ts';
@@ -116,6 +117,7 @@ export class MarkCompactCollector {
     // Their free blocks leave the free lists lazily: freeListTake drops a candidate's blocks as
     // it meets them, so nothing new lands on a page about to be evacuated.
     for (const p of this.candidates) heap.pageMeta[p * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
+    Atomics.store(heap.ctl, C_MARKING_CANDIDATES, this.candidates.length);
     heap.clearBitsOfUsedPages(heap.markBits);
     for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);

@@ -5,7 +5,7 @@
  * helpers alike. V8: marking-visitor.h, concurrent-marking.cc (the visitor part).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
 import { recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
@@ -186,9 +186,10 @@ export class Marker {
   /**
    * Marks the targets of [from, end) of `obj`. A slot of an old object that points into an
    * evacuation candidate is recorded (OLD_TO_OLD) for pointer updating: one page-flag load per
-   * pointer, as V8's RecordSlot. Young hosts need no record: all of new space is rescanned.
-   * `markValue` inlined by hand, with every view and counter in a local: the loop body makes no
-   * call but the push, so nothing is re-read from `this` per slot.
+   * pointer, as V8's RecordSlot, skipped when the cycle has no candidate at all. Young hosts need
+   * no record: all of new space is rescanned. `markValue` inlined by hand, with every view and
+   * counter in a local: the loop body makes no call but the push, so nothing is re-read from
+   * `this` per slot.
    */
   private visitSlots(obj: Addr, from: Addr, end: Addr): void {
     const mem = this.mem;
@@ -198,7 +199,7 @@ export class Marker {
     const local = this.ctx.markingLocal;
     const heap = this.heap;
     const pm = heap.pageMeta;
-    const oldHost = obj < heap.newStart || obj >= heap.newEnd;
+    const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < heap.newStart || obj >= heap.newEnd);
     let objects = 0;
     let words = 0;
     for (let slot = from; slot < end; slot++) {

@@ -89,6 +89,12 @@ export const C_MARKING = 10;
 export const C_TEST_FLAGS = 11;
 export const C_TOTAL_PAGES = 12;
 export const C_POOL_LIMIT_PAGES = 13;
+/**
+ * Evacuation candidates chosen when the current (or last) marking cycle started; 0 lets marking
+ * skip the per-slot candidate check (no OLD_TO_OLD slot can need recording). Written by the main
+ * thread before marking starts, only read while it runs.
+ */
+export const C_MARKING_CANDIDATES = 14;
 /** Head page of each space's page list, indexed by space id. */
 export const C_SPACE_FIRST = 16;
 export const C_MAP_TOP = 24;
