@@ -17,6 +17,7 @@
  *   markBits, rsBits (OLD_TO_NEW), rsOldBits (OLD_TO_OLD) (Int32Array): one bit per heap word;
  *   bit (a & 31) of word (a >>> 5).
  */
+import { lockWord, unlockWord } from '../parallel/lock.ts';
 import {
   type Addr,
   PAGE_BITS,
@@ -95,6 +96,11 @@ export const C_POOL_LIMIT_PAGES = 13;
  * thread before marking starts, only read while it runs.
  */
 export const C_MARKING_CANDIDATES = 14;
+/**
+ * Every pool page below this one is in use (under the heap lock): `takeChunk` starts its search
+ * here rather than at the first pool page, so taking a page does not scan the whole pool.
+ */
+export const C_POOL_SCAN_FROM = 15;
 /** Head page of each space's page list, indexed by space id. */
 export const C_SPACE_FIRST = 16;
 export const C_MAP_TOP = 24;
@@ -226,19 +232,10 @@ export class Heap {
 
   // ---- locking: a CAS spinlock guarding the page pool, page lists and free lists -------------
   lock(): void {
-    const ctl = this.ctl;
-    if (Atomics.compareExchange(ctl, C_LOCK, 0, 1) === 0) return;
-    this.lockSlow();
-  }
-  private lockSlow(): void {
-    const ctl = this.ctl;
-    for (let spins = 0; ; spins++) {
-      if (Atomics.load(ctl, C_LOCK) === 0 && Atomics.compareExchange(ctl, C_LOCK, 0, 1) === 0) return;
-      if (spins > 64) Atomics.wait(ctl, C_LOCK, 1, 1);
-    }
+    lockWord(this.ctl, C_LOCK);
   }
   unlock(): void {
-    Atomics.store(this.ctl, C_LOCK, 0);
+    unlockWord(this.ctl, C_LOCK);
   }
 
   // ---- address classification (hot: plain loads only) -----------------------------------------
@@ -290,11 +287,14 @@ export class Heap {
     const ctl = this.ctl;
     if (this.oldGenerationPages() + pages > ctl[C_POOL_LIMIT_PAGES] + ctl[C_HEADROOM_PAGES]) return 0;
     let run = 0;
-    for (let p = this.poolFirstPage; p < this.totalPages; p++) {
+    let firstFree = -1;
+    for (let p = Math.max(this.poolFirstPage, ctl[C_POOL_SCAN_FROM]); p < this.totalPages; p++) {
       if (pm[p * META_WORDS + M_SPACE] === SPACE_FREE) {
+        if (firstFree < 0) firstFree = p;
         run++;
         if (run === pages) {
           const first = p - pages + 1;
+          ctl[C_POOL_SCAN_FROM] = firstFree === first ? p + 1 : firstFree;
           for (let q = first; q <= p; q++) {
             const m = q * META_WORDS;
             pm[m + M_SPACE] = space;
@@ -318,6 +318,7 @@ export class Heap {
         run = 0;
       }
     }
+    if (firstFree >= 0) ctl[C_POOL_SCAN_FROM] = firstFree;
     return 0;
   }
 
@@ -346,6 +347,7 @@ export class Heap {
       this.rsOldBits.fill(0, w0, w0 + (PAGE_WORDS >>> 5));
     }
     ctl[C_POOL_FREE_PAGES] += pages;
+    if (first < ctl[C_POOL_SCAN_FROM]) ctl[C_POOL_SCAN_FROM] = first;
   }
 
   /** Pages held by the old generation (old spaces, code, large objects). */

@@ -27,6 +27,7 @@
  * segment under the same lock. Counters read outside the locks (ENTRIES, TOP) are approximate.
  */
 
+import { lockWord, unlockWord } from './lock.ts';
 import { STEAL_NONE, STEAL_SEGMENT, stealFunction, type StealFn, type WorkDistributionLocal } from './work-distribution.ts';
 
 /** Debug checks (value range, segment bounds): a constant so they cost nothing when off. */
@@ -63,15 +64,6 @@ export const DEFAULT_SEGMENT_SIZE = 64;
  */
 export const DEFAULT_MAX_POOL_BYTES = 256 * 1024 * 1024;
 
-/**
- * Spins on a contended lock before sleeping. A lock is held for a dozen instructions, so a
- * spinning thief almost always gets it; sleeping only matters when the holder was preempted
- * (4 threads on 2 cores).
- */
-const LOCK_SPINS = 64;
-/** Sleep while the holder of a lock is preempted; unlock does not notify, so keep it short. */
-const LOCK_SLEEP_MS = 0.05;
-
 /** The shared buffers of a worklist: structured-cloneable, to pass through workerData. */
 export interface WorklistBuffers {
   readonly ctl: SharedArrayBuffer;
@@ -87,22 +79,6 @@ export interface WorklistOptions {
   initialSegments?: number;
   /** Hard limit of the pool in segments; default: what fits in 256 MiB. */
   maxSegments?: number;
-}
-
-function lockWord(ctl: Int32Array, i: number): void {
-  if (Atomics.compareExchange(ctl, i, 0, 1) === 0) return;
-  lockSlow(ctl, i);
-}
-
-function lockSlow(ctl: Int32Array, i: number): void {
-  for (let n = 0; ; n++) {
-    if (Atomics.load(ctl, i) === 0 && Atomics.compareExchange(ctl, i, 0, 1) === 0) return;
-    if (n >= LOCK_SPINS) Atomics.wait(ctl, i, 1, LOCK_SLEEP_MS);
-  }
-}
-
-function unlockWord(ctl: Int32Array, i: number): void {
-  Atomics.store(ctl, i, 0);
 }
 
 /** The shared part. One instance per thread (`create` in one, `attach` in the others). */
