@@ -1,6 +1,6 @@
 // Worker body for test/parallel/lock.test.ts: takes the lock of src/parallel/lock.ts (imported as
 // an ES module through tsx's hooks, as helpers do) around an increment that other threads would
-// otherwise lose, `iterations` times. workerData: { words: SharedArrayBuffer, iterations, useLock }.
+// otherwise lose, `iterations` times. workerData: { words: SharedArrayBuffer, threads, iterations, useLock }.
 import { workerData, parentPort } from 'node:worker_threads';
 
 (await import('tsx/esm/api')).register();
@@ -8,5 +8,5 @@ const { lockWord, unlockWord } = await import('../../src/parallel/lock.ts');
 const { runCriticalLoop } = await import('../parallel/lock-loop.ts');
 
 const a = new Int32Array(workerData.words);
-runCriticalLoop(a, workerData.iterations, workerData.useLock, lockWord, unlockWord);
+runCriticalLoop(a, workerData.threads, workerData.iterations, workerData.useLock, lockWord, unlockWord);
 parentPort.postMessage('done');
