@@ -230,7 +230,7 @@ export class Heap {
     return FIRST_SEMI_PAGE + 2 * (this.semiWords >>> PAGE_BITS);
   }
 
-  // ---- locking: a CAS spinlock guarding the page pool, page lists and free lists -------------
+  // ---- locking: one mutex (parallel/lock.ts) guarding the page pool, page lists and free lists
   lock(): void {
     lockWord(this.ctl, C_LOCK);
   }

@@ -8,7 +8,7 @@
  *
  *   ctl SAB (fixed)                                  pool SAB (growable, segments carved on demand)
  *   word                                             +------+-------+-----------------+-----+
- *    0  POOL_LOCK    0 free / 1 held (spinlock)      | NEXT | COUNT | entries[size]   | pad |  segment 0
+ *    0  POOL_LOCK    lock.ts mutex (0 free)          | NEXT | COUNT | entries[size]   | pad |  segment 0
  *    1  FREE_TOP     free-segment list head, -1      +------+-------+-----------------+-----+
  *    2  SEG_HIGH     segments carved so far          | NEXT | COUNT | entries[size]   | pad |  segment 1
  *    3  ENTRIES      published entries, all threads  +------+-------+-----------------+-----+
@@ -17,7 +17,7 @@
  *    6  THREADS      rows below                       NEXT : next segment on a stack / free list
  *    7  MAX_SEGS     pool limit (segments)            COUNT: entries in a published segment
  *    8..15 reserved
- *   16 + 16t + 0  LOCK[t]      spinlock of thread t's published stack     one 64-byte row per
+ *   16 + 16t + 0  LOCK[t]      mutex of thread t's published stack        one 64-byte row per
  *   16 + 16t + 1  TOP[t]       top segment of the stack, -1 = empty       thread: no false sharing
  *   16 + 16t + 2  SEGMENTS[t]  segments on the stack                      between stacks
  *
