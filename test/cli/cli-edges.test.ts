@@ -11,6 +11,7 @@ import { UsageFailure, makeOutputDir } from '../../src/cli/errors.ts';
 import { renderReportHtml } from '../../src/report/report-html.ts';
 import { pageMapAbsence, pageMapGc } from '../../src/report/charts.ts';
 import { fakeRun, fakeSweep } from '../experiments/sweep-fixtures.ts';
+import { gcsimNodeArgs } from '../helpers/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -18,11 +19,11 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const RESULTS = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gcsim-edges-')), 'results.json');
 fs.writeFileSync(RESULTS, JSON.stringify(fakeSweep([[fakeRun(1, [5, 6])], [fakeRun(2, [4, 5])]])));
 
-/** Starting tsx takes 1-3 s on a loaded 2-core machine: the timeout is a hang guard, not a timing. */
+/** Starting the CLI takes 0.4-3 s on a loaded 2-core machine: the timeout is a hang guard, not a timing. */
 const SPAWN_TIMEOUT_MS = 30_000;
 
 function gcsim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
+  const r = spawnSync(process.execPath, [...gcsimNodeArgs(), ...args], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

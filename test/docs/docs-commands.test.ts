@@ -1,7 +1,7 @@
 /**
  * Every command of the docs works: each line of a ```sh block in README.md and docs/*.md that
- * starts with `gcsim` or `npx gcsim` runs (from the sources, `tsx src/cli/main.ts`) in smoke
- * mode (GCSIM_SMOKE=1: 1 trial, small workloads; docs/experiments.md) and must exit with 0.
+ * starts with `gcsim` or `npx gcsim` runs (as `gcsim`, the compiled CLI, when dist/ is up to date;
+ * from the sources otherwise: test/helpers/cli.ts) in smoke mode (GCSIM_SMOKE=1: 1 trial, small workloads; docs/experiments.md) and must exit with 0.
  * Blocks after a `<!-- not run: reason -->` comment are illustrative and skipped. The commands
  * of one file run in order in one scratch directory, so a later command can read what an
  * earlier one wrote (`gcsim report results/x/results.json`).
@@ -11,12 +11,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { gcsimNodeArgs } from '../helpers/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** Per command: the largest, the 12-configuration smoke sweep, took 110 s at a load average of 12 on 2 cores. */
 const COMMAND_TIMEOUT_MS = 360_000;
 
@@ -93,7 +90,7 @@ describe('the commands in the docs', () => {
       const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'gcsim-docs-'));
       for (const c of commands) {
         it(`line ${c.line}: gcsim ${c.args.join(' ')}`, { timeout: COMMAND_TIMEOUT_MS + 10_000 }, () => {
-          const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...c.args], {
+          const r = spawnSync(process.execPath, [...gcsimNodeArgs(), ...c.args], {
             cwd,
             encoding: 'utf8',
             timeout: COMMAND_TIMEOUT_MS,

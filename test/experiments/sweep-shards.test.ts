@@ -7,18 +7,18 @@ import type { SweepSpec } from '../../src/experiments/sweep-matrix.ts';
 import type { SweepResults } from '../../src/experiments/sweep-results.ts';
 import { ShardWriter, matrixHash, mergeShards, parseShard, readShardFile, shardFrom } from '../../src/experiments/sweep-shards.ts';
 
-/** Six small trials (string-tick, no JIT warm-up): ~1 s each on a loaded 2-core machine. */
+/** Four small trials (string-tick, no JIT warm-up): ~1-2 s each on a loaded 2-core machine. */
 const SPEC: SweepSpec = {
   workloads: ['string-tick'],
   params: { ticks: [20] },
   options: { threads: [1, 2], jitWarmup: [false] },
-  trials: 3,
+  trials: 2,
   warmup: 0,
   seed: 5,
   varySeed: true,
   trialTimeoutMs: 60_000,
 };
-/** Measured: the whole sweep plus three shards ran in ~25 s; 3x and more. */
+/** Measured: the whole sweep plus three shards ran in ~26 s with six trials each; 3x and more. */
 const TIMEOUT_MS = 150_000;
 
 function trialSet(s: SweepResults): string[] {
@@ -50,7 +50,8 @@ describe('sharded sweeps', { timeout: 10_000 }, () => {
     const files: string[] = [];
     for (let i = 1; i <= 3; i++) files.push(await runShard(dir, i, 3));
     const shards = files.map(readShardFile);
-    expect(shards.map((s) => s.trials.length)).toEqual([2, 2, 2]);
+    // Trial index mod 3: shard 1 gets trials 0 and 3, shard 2 trial 1, shard 3 trial 2.
+    expect(shards.map((s) => s.trials.length)).toEqual([2, 1, 1]);
     for (const s of shards) {
       for (const t of s.trials) {
         expect(t).toMatchObject({ kind: 'trial', matrix: matrixHash(SPEC), host: os.hostname() });
@@ -62,7 +63,7 @@ describe('sharded sweeps', { timeout: 10_000 }, () => {
     expect(notes).toEqual([]);
     expect(results.status).toBe('complete');
     expect(trialSet(results)).toEqual(trialSet(whole));
-    expect(results.configurations.map((c) => c.summary.ok)).toEqual([3, 3]);
+    expect(results.configurations.map((c) => c.summary.ok)).toEqual([2, 2]);
   });
 
   it("keeps every line of an interrupted shard valid, and merges what it has", { timeout: TIMEOUT_MS }, async () => {
