@@ -48,6 +48,7 @@ export type StealFn = (wl: Worklist, victim: number) => number;
 export const WORK_DISTRIBUTION_SCHEMES = {
   steal: { doc: "steal one whole segment at a time (V8's worklist)", steal: (wl, victim) => wl.takeSegment(victim) },
   'steal-half': { doc: "steal half of a victim's published segments at once (steal-half)", steal: (wl, victim) => wl.takeHalf(victim) },
+  'steal-oldest': { doc: "steal a victim's oldest published segment (the thief's end of a work-stealing deque)", steal: (wl, victim) => wl.takeOldest(victim) },
   static: { doc: 'keep what was dealt; no stealing', steal: null },
 } as const satisfies Record<string, { doc: string; steal: StealFn | null }>;
 
@@ -72,4 +73,5 @@ export function stealFunction(tag: number): StealFn | null {
 /** Tags of the built-in schemes, for tests and callers that pick one directly. */
 export const STEAL_SEGMENT = workDistributionTag('steal');
 export const STEAL_HALF = workDistributionTag('steal-half');
+export const STEAL_OLDEST = workDistributionTag('steal-oldest');
 export const STEAL_NONE = workDistributionTag('static');

@@ -267,6 +267,36 @@ export class Worklist {
   }
 
   /**
+   * Detaches the bottom (oldest) segment of thread t's published stack and returns it as a chain
+   * of one, or NIL: the thief's end of a work-stealing deque (Arora, Blumofe and Plaxton; Chase
+   * and Lev). The oldest entries were pushed first, so in a depth-first traversal they are the
+   * shallowest, with the largest subgraphs, farthest from where the owner works now. Walks the
+   * stack under t's lock (a few segments while marking a tree; up to hundreds on a wide graph).
+   */
+  takeOldest(t: number): number {
+    const ctl = this.ctl;
+    const row = ROW0 + t * ROW_WORDS;
+    if (Atomics.load(ctl, row + R_TOP) === NIL) return NIL;
+    lockWord(ctl, row + R_LOCK);
+    let s = ctl[row + R_TOP];
+    if (s !== NIL) {
+      const pool = this.refreshPool();
+      const stride = this.strideWords;
+      let prev = NIL;
+      for (let next = pool[s * stride + S_NEXT]; next !== NIL; next = pool[next * stride + S_NEXT]) {
+        prev = s;
+        s = next;
+      }
+      if (prev === NIL) Atomics.store(ctl, row + R_TOP, NIL);
+      else pool[prev * stride + S_NEXT] = NIL;
+      ctl[row + R_SEGMENTS]--;
+      Atomics.sub(ctl, ENTRIES, pool[s * stride + S_COUNT]);
+    }
+    unlockWord(ctl, row + R_LOCK);
+    return s;
+  }
+
+  /**
    * Steal-half: detaches the top half (rounded up) of thread t's published stack in one lock
    * hold and returns the first segment of that chain (linked through NEXT, ending in NIL), or NIL.
    * The caller owns every segment of the chain.

@@ -33,7 +33,7 @@ describe('gcsim sweep command line', () => {
     ['an empty option list', { workload: 'splay', threads: '' }, /empty list for --threads/],
     ['an empty list item', { workload: 'splay', threads: '1,,2' }, /empty item in --threads/],
     ['a bad option value', { workload: 'splay', threads: '1,x' }, /bad value 'x' for --threads/],
-    ['a bad enum value', { workload: 'splay', balance: 'steal,fair' }, /bad value 'fair' for --balance: one of steal, steal-half, static/],
+    ['a bad enum value', { workload: 'splay', balance: 'steal,fair' }, /bad value 'fair' for --balance: one of steal, steal-half, steal-oldest, static/],
     ['zero trials', { workload: 'splay', trials: '0' }, /bad --trials '0'/],
     ['non-numeric trials', { workload: 'splay', trials: 'many' }, /bad --trials 'many'/],
     ['a negative warm-up', { workload: 'splay', warmup: '-1' }, /bad --warmup/],

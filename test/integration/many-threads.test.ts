@@ -5,23 +5,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
+import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
 import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
-const CASES: { workload: string; params: Record<string, number>; runs: [number, 'dynamic' | 'all'][] }[] = [
-  // compacting mark-compacts: evacuation and pointer updating on every thread
-  { workload: 'fragmenter', params: SMALL.fragmenter, runs: [[8, 'dynamic'], [16, 'all']] },
+const CASES: { workload: string; params: Record<string, number>; runs: [number, 'dynamic' | 'all', WorkDistributionName][] }[] = [
+  // compacting mark-compacts: evacuation and pointer updating on every thread; thieves taking the
+  // oldest segment, and the newest
+  { workload: 'fragmenter', params: SMALL.fragmenter, runs: [[8, 'dynamic', 'steal-oldest'], [16, 'all', 'steal']] },
   // scavenges, concurrent marking on 15 helpers, finalization
-  { workload: 'splay', params: { treeSize: 800, steps: 60, payloadDepth: 3 }, runs: [[16, 'all']] },
+  { workload: 'splay', params: { treeSize: 800, steps: 60, payloadDepth: 3 }, runs: [[16, 'all', 'steal']] },
 ];
 
 describe('many threads on few cores', () => {
   for (const { workload, params, runs } of CASES) {
-    it(`${workload}: ${runs.map(([t, j]) => `threads ${t} (${j})`).join(' and ')} give the one-thread digest, verifier clean`, async () => {
+    it(`${workload}: ${runs.map(([t, j, b]) => `threads ${t} (${j}, ${b})`).join(' and ')} give the one-thread digest, verifier clean`, async () => {
       const base = await runOne({ workload, params, options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads: 1 } });
       expect(base.error).toBeNull();
-      for (const [threads, helperJoin] of runs) {
-        const r = await runOne({ workload, params, options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, helperJoin } });
-        const what = `threads ${threads} ${helperJoin}`;
+      for (const [threads, helperJoin, balance] of runs) {
+        const r = await runOne({ workload, params, options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, helperJoin, balance } });
+        const what = `threads ${threads} ${helperJoin} ${balance}`;
         expect(r.error, what).toBeNull();
         expect(r.verify.errors, what).toEqual([]);
         expect(r.digest, what).toBe(base.digest);

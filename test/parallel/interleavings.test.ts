@@ -1,12 +1,13 @@
 /**
  * Work distribution and termination on one thread, V8-style: two thread views of one worklist
- * and one terminator, interleaved by hand, so that a steal (whole segment and steal-half) and
+ * and one terminator, interleaved by hand, so that a steal (newest segment, oldest segment and
+ * steal-half) and
  * each way out of `offerTermination` happen deterministically.
  */
 import { describe, it, expect } from 'vitest';
 import { Worklist, WorklistLocal } from '../../src/parallel/worklist.ts';
 import { Terminator } from '../../src/parallel/termination.ts';
-import { STEAL_HALF, STEAL_NONE, STEAL_SEGMENT, WORK_DISTRIBUTION_NAMES, stealFunction, workDistributionTag } from '../../src/parallel/work-distribution.ts';
+import { STEAL_HALF, STEAL_NONE, STEAL_OLDEST, STEAL_SEGMENT, WORK_DISTRIBUTION_NAMES, stealFunction, workDistributionTag } from '../../src/parallel/work-distribution.ts';
 
 function twoViews(steal: number, segmentSize = 2): { wl: Worklist; a: WorklistLocal; b: WorklistLocal } {
   const wl = Worklist.create({ threads: 2, segmentSize });
@@ -29,14 +30,14 @@ describe('the scheme table', () => {
   });
 
   it('each steal function returns a NIL-terminated chain it owns (one segment for steal)', () => {
-    for (const tag of [STEAL_SEGMENT, STEAL_HALF]) {
+    for (const tag of [STEAL_SEGMENT, STEAL_OLDEST, STEAL_HALF]) {
       const { wl, a } = twoViews(tag);
       for (let v = 1; v <= 8; v++) a.push(v);
       a.publish();
       const first = stealFunction(tag)!(wl, 0);
       let n = 0;
       for (let s = first; s !== -1; s = wl.nextInChain(s)) n++;
-      expect(n).toBe(tag === STEAL_SEGMENT ? 1 : 2);
+      expect(n).toBe(tag === STEAL_HALF ? 2 : 1);
       expect(wl.publishedSegments(0)).toBe(4 - n);
     }
   });
@@ -72,6 +73,29 @@ describe('stealing, two views on one thread', () => {
     for (let v = a.pop(); v !== 0; v = a.pop()) seen.push(v);
     expect(seen.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(wl.size()).toBe(0);
+  });
+
+  it('steal-oldest: takes the first segment the victim published, and the victim keeps popping its newest', () => {
+    const { wl, a, b } = twoViews(STEAL_OLDEST);
+    for (let v = 1; v <= 8; v++) a.push(v);
+    a.publish();
+    // Segments of two: [1,2] was published first, [7,8] last.
+    expect(b.pop()).toBe(2);
+    expect(b.pop()).toBe(1);
+    expect(wl.publishedSegments(0)).toBe(3);
+    expect(a.pop()).toBe(8);
+    // The middle of a longer stack: [3,4] is now the oldest.
+    expect(b.pop()).toBe(4);
+    const seen = [8, 4];
+    for (let v = b.pop(); v !== 0; v = b.pop()) seen.push(v);
+    for (let v = a.pop(); v !== 0; v = a.pop()) seen.push(v);
+    expect(seen.sort((x, y) => x - y)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(wl.size()).toBe(0);
+    // A stack of one segment: the oldest is the top.
+    a.push(9);
+    a.publish();
+    expect(b.pop()).toBe(9);
+    expect(wl.publishedSegments(0)).toBe(0);
   });
 
   it('steal-half of a single segment takes it whole', () => {
