@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from './trial-worker-endpoint.ts';
+import { ChildProcessWatch } from './child-processes.ts';
 import { entryExecArgv, entryModuleUrl } from '../scheduler/module-url.ts';
 import type { TrialAnswer, TrialApi, TrialFailure, TrialProgress, TrialSpec } from './trial-worker-api.ts';
 import type { RunResult } from '../metrics/result.ts';
@@ -43,6 +44,8 @@ export interface TrialRunOptions {
   timeoutMs?: number;
   /** Abort: kill the worker and report `interrupted`. */
   signal?: AbortSignal;
+  /** ForTesting: leave the child processes of a failed trial running (the negative control). */
+  keepChildProcessesForTesting?: boolean;
 }
 
 /** Runs one trial in a fresh worker thread. Never throws for a failure of the trial. */
@@ -53,6 +56,7 @@ export async function runTrialInWorker(spec: TrialSpec, opts: TrialRunOptions = 
 
   const start = trialWorkerStart();
   const worker = new Worker(start.file, { argv: start.argv, ...(start.execArgv ? { execArgv: start.execArgv } : {}) });
+  const children = new ChildProcessWatch(worker.threadId);
   const api = Comlink.wrap<TrialApi>(nodeEndpoint(worker));
   const progress = opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined;
 
@@ -83,5 +87,12 @@ export async function runTrialInWorker(spec: TrialSpec, opts: TrialRunOptions = 
   worker.on('error', () => undefined); // a late error from a dying worker is not news
   api[Comlink.releaseProxy]();
   await worker.terminate();
+  // A worker's end does not end the processes it started (the V8 engine's child node): a failed
+  // trial's are killed here, so they cannot take a core from the trials after it.
+  if (answer.failure !== null && opts.keepChildProcessesForTesting !== true) {
+    const killed = await children.killRunning();
+    if (killed.length > 0) answer.failure.message += ` (killed its child process${killed.length === 1 ? '' : 'es'} ${killed.join(', ')})`;
+  }
+  children.close();
   return { ...answer, hostMs: performance.now() - t0 };
 }

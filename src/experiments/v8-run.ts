@@ -7,6 +7,7 @@
  * and every size option is scaled by V8 bytes over gcsim bytes (both recorded). Main thread.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { announceChildProcess } from './child-processes.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,7 @@ interface ChildOutcome {
 function runChild(args: string[], timeoutMs: number): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    announceChildProcess(child.pid, false);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -131,6 +133,7 @@ function runChild(args: string[], timeoutMs: number): Promise<ChildOutcome> {
       reject(e);
     });
     child.on('close', (code, signal) => {
+      announceChildProcess(child.pid, true);
       clearTimeout(timer);
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal, timedOut });
     });
