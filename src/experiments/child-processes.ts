@@ -7,7 +7,7 @@
  * process-wide BroadcastChannel, and the main thread's `ChildProcessWatch` of that worker kills
  * the children still running once it has terminated a failed trial's worker. A killed child
  * stays a zombie until the process exits: the handle that would have reaped it died with the
- * worker. Linux and macOS deliver the kill; the notices cost nothing when no child is started.
+ * worker.
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 
