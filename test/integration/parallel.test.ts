@@ -19,7 +19,7 @@ describe('parallel collection', () => {
         const base = await runOne({ workload, seed, params: SMALL[workload], options: { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads: 1 } });
         expect(base.error, `seed ${seed}`).toBeNull();
         for (const threads of [2, 3, 4]) {
-          // static at threads 2 here; seams.test.ts runs it at threads 1-4 beside other variants.
+          // static at threads 2 here; seams.test.ts runs it at threads 1, 2 and 4 beside other variants.
           for (const balance of threads === 2 ? (['steal', 'static'] as const) : (['steal'] as const)) {
             // Every helper in every phase ('all') or those that arrive in time ('dynamic', the default).
             const helperJoin = threads === 4 || balance === 'static' ? 'all' : 'dynamic';

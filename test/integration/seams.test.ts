@@ -1,7 +1,8 @@
 /**
  * Every variant of every seam (write barrier, work distribution, compaction policy) keeps the
- * digest of every built-in workload at threads 1-4, with the verifier on: the reachable graph
- * depends only on workload, parameters and seed, never on how the collector got there.
+ * digest of every built-in workload at threads 1, 2 and 4, with the verifier on: the reachable
+ * graph depends only on workload, parameters and seed, never on how the collector got there.
+ * (Three threads, an odd count, runs the default variants in parallel.test.ts.)
  */
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
@@ -29,7 +30,7 @@ async function digestOf(workload: string, options: Record<string, unknown>): Pro
 /**
  * Each non-default variant of each seam, combined so that a run exercises one variant of every
  * seam at once: combination k takes the (k + 1)-th variant of each seam (the first is the
- * default, which every other test runs), so every variant runs every workload at threads 1-4.
+ * default, which every other test runs), so every variant runs every workload at threads 1, 2 and 4.
  */
 const COMBINATIONS: Record<string, string>[] = [];
 for (let k = 0; k < Math.max(...Object.values(SEAMS).map((v) => v.length - 1)); k++) {
@@ -48,11 +49,11 @@ describe('seam variants', () => {
 
   for (const combo of COMBINATIONS) {
     const name = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ');
-    it(`${name} keeps every workload's digest at threads 1-4`, async () => {
+    it(`${name} keeps every workload's digest at threads 1, 2 and 4`, async () => {
       // A scaled-down variant is its program at other defaults: run once, under the program's name.
       for (const workload of Object.keys(WORKLOADS).filter((w) => !(w in SCALED_VARIANTS))) {
         if (!baseline.has(workload)) baseline.set(workload, await digestOf(workload, { threads: 1 }));
-        for (const threads of [1, 2, 3, 4]) {
+        for (const threads of [1, 2, 4]) {
           expect(await digestOf(workload, { threads, ...combo }), `${workload} ${name} threads ${threads}`).toBe(baseline.get(workload));
         }
       }
