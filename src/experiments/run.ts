@@ -13,7 +13,7 @@ import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
 import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
-import { warmUp } from './warmup.ts';
+import { WARMUP_ROUNDS, warmUp } from './warmup.ts';
 import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
@@ -109,7 +109,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
     // helper takes part in every phase of the warm-up, so each runs every phase's code.
     const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
-    const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params));
+    const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
     try {
       sim = await Simulator.create(options, { reuseHelpersOf: scratch });
     } catch {

@@ -76,6 +76,8 @@ export class Simulator {
       shared = GcShared.create(heap, config);
       runner = options.threads === 1 ? new InlineRunner() : await startSchedulerRunner(shared, options, reuse.faultInjectionForTesting === true);
     }
+    // Under the lazy wake, a long phase wakes its helpers only if it has work they could take.
+    if (runner instanceof Scheduler) runner.sharedWork = shared;
     const main = new Participant(shared, 0);
     const originMs = nowMs();
     const gc = new GcController(shared, runner, main, originMs, {
@@ -123,6 +125,16 @@ export class Simulator {
     } finally {
       this.gc.resumeHelpers();
     }
+  }
+
+  /**
+   * Who takes part in the next stop-the-world phases (`--helper-join`), between GCs: the
+   * scheduler's wake-up and termination's count change together. The warm-up runs its program
+   * with every helper in every phase, then the workload in the measured run's mode.
+   */
+  setHelperJoin(mode: 'dynamic' | 'all'): void {
+    if (this.runner instanceof Scheduler) this.runner.helperJoin = mode;
+    this.shared.helperJoin = mode;
   }
 
   /** ForTesting: switch off a safety mechanism (TEST_* flags of heap.ts) on every thread. */

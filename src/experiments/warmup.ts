@@ -38,7 +38,7 @@ class WarmupBudgetReached extends Error {}
  * Runs the warm-up program on `sim` (a scratch simulator with the measured run's options), then
  * `workload` (the measured run's program, if given) within the budget above.
  */
-export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds = WARMUP_ROUNDS): WarmupReport {
+export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds = WARMUP_ROUNDS, workloadHelperJoin: 'dynamic' | 'all' = sim.options.helperJoin): WarmupReport {
   const t0 = performance.now();
   const m = sim.mutator;
   const rng = new Rng(0x5eed);
@@ -60,6 +60,9 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     stoppedBy = e instanceof Error ? e.message : String(e);
   }
   const programEvents = sim.gc.events.length;
+  // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake and
+  // the helpers' join then run before the measured run does (inside its first pause otherwise).
+  if (workload !== undefined && stoppedBy === null) sim.setHelperJoin(workloadHelperJoin);
   const replay = workload !== undefined && stoppedBy === null ? replayWorkload(sim, workload) : null;
   const events = sim.gc.events;
   const phasesRun: Record<string, number> = {};

@@ -11,6 +11,7 @@ import { Terminator, type TerminatorBuffers } from '../parallel/termination.ts';
 import { ThreadStats } from '../parallel/thread-stats.ts';
 import { Heartbeat } from '../parallel/heartbeat.ts';
 import { WorkItems } from './work-items.ts';
+import { PHASE_CONCURRENT_MARK, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND } from './phases.ts';
 
 export interface GcConfig {
   threads: number;
@@ -21,7 +22,7 @@ export interface GcConfig {
   zap: boolean;
   /**
    * Helpers join a stop-the-world phase on arrival ('dynamic', the scheduler's default) or all
-   * take part from the start ('all'). Decides how termination counts participants. Default 'dynamic'.
+   * take part from the start ('all'): the initial value of `GcShared.helperJoin`. Default 'dynamic'.
    */
   helperJoin?: 'dynamic' | 'all';
 }
@@ -57,8 +58,16 @@ export class GcShared {
   readonly stats: ThreadStats;
   readonly heartbeat: Heartbeat;
   readonly threadLive: Int32Array;
+  /**
+   * Main thread: how termination counts the participants of the next stop-the-world phases (every
+   * thread from the start, or the main thread and each helper that joins). Helpers learn it from
+   * the terminator (`Terminator.joining`), in shared memory; set it together with the scheduler's
+   * own `helperJoin` (`Simulator.setHelperJoin`).
+   */
+  helperJoin: 'dynamic' | 'all';
 
   private constructor(readonly buffers: GcBuffers, heap?: Heap, keep: KeptTables | null = null) {
+    this.helperJoin = buffers.config.helperJoin ?? 'dynamic';
     this.heap = heap ?? Heap.attach(buffers.heap);
     this.items = new WorkItems(buffers.items);
     this.sweepItems = new WorkItems(buffers.sweepItems);
@@ -102,13 +111,34 @@ export class GcShared {
   }
 
   /**
+   * Work of `phase` that a helper could take now: unclaimed items, or entries another thread
+   * published on the phase's worklist (the scheduler's lazy wake asks; approximate, any thread).
+   * Work still private to the main thread does not count: a helper could not get it.
+   */
+  hasSharedWork(phase: number): boolean {
+    switch (phase) {
+      case PHASE_SCAVENGE:
+        return this.items.remaining() > 0 || this.copied.size() > 0;
+      case PHASE_MARK:
+        return this.items.remaining() > 0 || this.marking.size() > 0;
+      case PHASE_SWEEP:
+      case PHASE_SWEEP_BACKGROUND:
+        return this.sweepItems.remaining() > 0;
+      case PHASE_CONCURRENT_MARK:
+        return this.marking.size() > 0;
+      default:
+        return this.items.remaining() > 0;
+    }
+  }
+
+  /**
    * Before a stop-the-world phase with termination (scavenge, marking): the main thread takes
    * part from the start; under 'dynamic' join each helper counts itself in when it arrives
    * (`Terminator.join`), so a phase the main thread finishes alone does not wait for them.
    */
   resetTerminatorForPhase(): void {
-    const cfg = this.config;
-    this.terminator.reset(cfg.helperJoin === 'all' ? cfg.threads : 1);
+    const all = this.helperJoin === 'all';
+    this.terminator.reset(all ? this.config.threads : 1, !all);
   }
 }
 

@@ -38,7 +38,7 @@ export class Participant {
   runPhase(phase: number, arg: number): void {
     // A helper arriving after the main thread finished the phase alone does not touch it.
     const counted = phase === PHASE_SCAVENGE || phase === PHASE_MARK;
-    if (this.threadId !== 0 && counted && this.shared.config.helperJoin !== 'all' && !this.shared.terminator.join()) return;
+    if (this.threadId !== 0 && counted && this.shared.terminator.joining && !this.shared.terminator.join()) return;
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;

@@ -44,6 +44,10 @@ export class WorkItems {
   get count(): number {
     return this.a[COUNT];
   }
+  /** Items not claimed yet (approximate while threads claim). Any thread. */
+  remaining(): number {
+    return Math.max(0, this.a[COUNT] - Atomics.load(this.a, CURSOR));
+  }
   /** Claims the next item; returns its index or -1 when all are taken. Any thread. */
   claim(): number {
     const i = Atomics.add(this.a, CURSOR, 1);

@@ -13,7 +13,8 @@
  *   Int32 word 0  STATE     idle | participants << P_SHIFT | FINISHED: one word, so that "all
  *                           idle" and "nobody joined meanwhile" are decided by one CAS
  *   Int32 word 1  DONE      1 once all participants were idle at the same time
- *   Int32 word 2  (reserved)
+ *   Int32 word 2  JOINING   1 when the phase was reset for fewer than all threads and a helper
+ *                           that arrives must `join()`; 0 when every thread was counted at reset
  *   Int32 word 3  SLEEPERS  \   `wakeSignal` view: idle participants blocked in Atomics.wait, and
  *   Int32 word 4  SEQ       /   the word they wait on (bumped by publishers and by the finisher)
  *   Int32 words 5..15 reserved
@@ -31,6 +32,7 @@ import { IDLE_MS, type ThreadStats } from './thread-stats.ts';
 
 const STATE = 0;
 const DONE = 1;
+const JOINING = 2;
 const SLEEPERS = 3;
 const SEQ = 4;
 const IDLE_MS_BYTE_OFFSET = 64;
@@ -130,14 +132,20 @@ export class Terminator {
    * Main thread, before a phase, while no participant is in one. `participants`: how many take
    * part from the start; more may `join()` while the phase runs.
    */
-  reset(participants: number = this.participants): void {
+  reset(participants: number = this.participants, joining = false): void {
     if (!(participants >= 1 && participants <= MAX_PARTICIPANTS)) {
       throw new RangeError(`Terminator: participants must be 1..${MAX_PARTICIPANTS}, got ${participants}`);
     }
     const ctl = this.ctl;
     Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, JOINING, joining ? 1 : 0);
     Atomics.store(ctl, STATE, participants << P_SHIFT);
     this.idle.fill(0);
+  }
+
+  /** The last `reset` asked arriving helpers to `join()` (they were not counted at reset). Any thread. */
+  get joining(): boolean {
+    return Atomics.load(this.ctl, JOINING) !== 0;
   }
 
   /**

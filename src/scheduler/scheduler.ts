@@ -153,6 +153,11 @@ function workerEntryUrl(): URL {
 
 function noop(): void {}
 
+/** What the scheduler asks before a lazy wake: see `Scheduler.sharedWork`. */
+export interface SharedWork {
+  hasSharedWork(phase: number): boolean;
+}
+
 export class Scheduler {
   readonly threads: number;
   readonly dispatch: 'parked' | 'task';
@@ -161,6 +166,16 @@ export class Scheduler {
   readonly stallTimeoutMs: number;
   /** Who takes part in the next phases (may be changed between phases). */
   helperJoin: HelperJoin;
+  /**
+   * Under the lazy wake ('dynamic' join): the owner of the phases' shared work, asked whether phase
+   * `phase` has work a helper could take now (unclaimed items, published worklist entries). A
+   * phase that has run for `lazyWakeUs` wakes its helpers only when it says so, as V8's job
+   * scheduler asks a job's `GetMaxConcurrency` how many workers its remaining work can use. Null:
+   * the time alone decides. An object with a method rather than a closure: a new heap brings a
+   * new owner of the same class, and the optimised wake check stays valid for it (a new closure
+   * at a call site that had seen another deoptimised it inside the first measured pause).
+   */
+  sharedWork: SharedWork | null = null;
   /** Helpers that took part in the last phase (not counting the main thread). */
   lastJoined: number;
   /** µs from the store+notify (or first dispatch) until the last helper had started the last phase. */
@@ -448,11 +463,14 @@ export class Scheduler {
 
   /**
    * The main thread's heartbeat, during a 'dynamic' phase whose helpers are not awake yet: wakes
-   * them once the phase has run for `lazyWakeUs`. A phase shorter than that never pays for the
-   * wake-up (a futex wake of a halted vCPU costs the main thread tens of µs here).
+   * them once the phase has run for `lazyWakeUs` and has work for them (`sharedWork`). A phase
+   * shorter than that, or one whose work only the main thread holds, never pays for the wake-up
+   * (a futex wake of a halted vCPU costs the main thread tens of µs here, and the pause then waits
+   * for every helper that joined).
    */
   private readonly wakeIfLong = (): void => {
-    if (performance.now() - this.launchPerfMs >= this.lazyWakeMs) this.wake();
+    if (performance.now() - this.launchPerfMs < this.lazyWakeMs) return;
+    if (this.sharedWork === null || this.sharedWork.hasSharedWork(this.cb.words[PHASE])) this.wake();
   };
 
   /** Wakes the helpers for the launched phase: each answers it (joins, or skips it if closed). */

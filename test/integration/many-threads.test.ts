@@ -4,7 +4,10 @@
  * still equal the one-thread run's, and the verifier stay clean after every GC.
  */
 import { describe, expect, it } from 'vitest';
-import { runOne } from '../../src/experiments/run.ts';
+import { resolveParams, runOne } from '../../src/experiments/run.ts';
+import { Simulator } from '../../src/experiments/simulator.ts';
+import { WORKLOADS } from '../../src/workloads/index.ts';
+import { Rng } from '../../src/workloads/rng.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
 import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
@@ -36,4 +39,29 @@ describe('many threads on few cores', () => {
       }
     }, 120_000);
   }
+});
+
+describe('switching who joins a phase between GCs', () => {
+  // The warm-up runs its program with every helper in every phase, then the workload as the
+  // measured run will ('dynamic'); helpers learn the mode of each phase from shared memory.
+  it('splay, the mode flipped after every GC at threads 2 and 4: the one-thread digest, verifier clean', async () => {
+    const params = { treeSize: 800, steps: 60, payloadDepth: 3 };
+    const base = await runOne({ workload: 'splay', params, options: { ...SMALL_HEAP, ...NO_WARMUP, threads: 1 } });
+    for (const threads of [2, 4]) {
+      const sim = await Simulator.create({ ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, threads, helperJoin: 'all' });
+      try {
+        let all = true;
+        sim.gc.onEvent = () => {
+          all = !all;
+          sim.setHelperJoin(all ? 'all' : 'dynamic');
+        };
+        WORKLOADS.splay.run(sim.mutator, new Rng(1), resolveParams('splay', params));
+        expect(sim.gc.events.length, `threads ${threads}`).toBeGreaterThan(10);
+        expect(sim.gc.verifyErrors, `threads ${threads}`).toEqual([]);
+        expect(sim.digest(), `threads ${threads}`).toBe(base.digest);
+      } finally {
+        await sim.close();
+      }
+    }
+  }, 120_000);
 });

@@ -36,6 +36,18 @@ describe('Terminator', () => {
     expect(term.join()).toBe(true);
   });
 
+  it('tells every thread whether arriving helpers must join: set by each reset, read from shared memory', () => {
+    const term = Terminator.create({ threads: 4 });
+    const helperView = Terminator.attach(term.buffers);
+    expect(helperView.joining).toBe(false);
+    term.reset(1, true);
+    expect(helperView.joining).toBe(true);
+    expect(helperView.join()).toBe(true);
+    term.reset(4);
+    expect(helperView.joining).toBe(false);
+    expect(term.participants).toBe(4);
+  });
+
   it('a participant that joins while the others are idle keeps the phase open until it goes idle too', () => {
     const term = Terminator.create({ threads: 3, participants: 2 });
     const order: string[] = [];

@@ -180,6 +180,42 @@ describe('Scheduler, dynamic join', () => {
     }, 60_000);
   }
 
+  it('a long phase whose work no helper could take (sharedWork says none) wakes nobody; once it says some, every helper joins', async () => {
+    await withProbe(4, 'parked', { helperJoin: 'dynamic' }, ({ data, sched, main }) => {
+      let shared = false;
+      let asked = 0;
+      sched.sharedWork = {
+        hasSharedWork: (phase) => {
+          expect(phase).toBe(PROBE_IDS);
+          asked++;
+          return shared;
+        },
+      };
+      // Beats for 5 ms, far past the 25 µs lazy wake, with nothing a helper could take.
+      new Int32Array(data.ids).fill(0);
+      sched.runPhase(PROBE_IDS, 7, 'test.private', () => {
+        main.runPhase(PROBE_IDS, 7);
+        const until = performance.now() + 5;
+        while (performance.now() < until) sched.heartbeat.beat(0);
+      });
+      expect(asked).toBeGreaterThan(0);
+      expect(sched.lastJoined).toBe(0);
+      const ids = new Int32Array(data.ids);
+      for (let t = 1; t < 4; t++) expect(ids[2 * t]).toBe(0);
+      // The same long phase once work is visible: the next beat wakes them.
+      new Int32Array(data.ids).fill(0);
+      sched.runPhase(PROBE_IDS, 8, 'test.shared', () => {
+        main.runPhase(PROBE_IDS, 8);
+        shared = true;
+        const ids = new Int32Array(data.ids);
+        const deadline = performance.now() + 20_000;
+        while ((ids[2] === 0 || ids[4] === 0 || ids[6] === 0) && performance.now() < deadline) sched.heartbeat.beat(0);
+      });
+      expect(sched.lastJoined).toBe(3);
+      expectAllRan(data, 4, 8);
+    });
+  }, 60_000);
+
   it('a helper that arrives after the main thread closed the phase skips it; every helper that ran was waited for', async () => {
     const { ran, joined } = await withProbe(4, 'parked', { helperJoin: 'dynamic', lazyWakeUs: 0 }, (env) => countPhases(env, 300));
     expect(ran).toBe(joined);
