@@ -107,7 +107,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   const faultInjectionForTesting = (spec.testFault ?? 0) !== 0;
   if (options.jitWarmup) {
     // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
-    // helper takes part in every phase of the warm-up, so each runs every phase's code.
+    // helper takes part in every phase of the warm-up program, so each runs every phase's code;
+    // the workload replay after it runs in the measured run's own join mode.
     const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
     const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
     try {
