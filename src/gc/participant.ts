@@ -14,6 +14,7 @@ import { Sweeper } from './sweeper.ts';
 import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
+import { TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 
 export class Participant {
   readonly ctx: GcThreadContext;
@@ -35,10 +36,20 @@ export class Participant {
     this.sweeper = new Sweeper(this.ctx);
   }
 
+  /**
+   * A helper must join this phase (it was not counted when the main thread reset the terminator):
+   * the mode of the phase, in shared memory, since it may change between GCs. ForTesting
+   * (TEST_STALE_JOIN_MODE): the mode this helper was built with, the negative control.
+   */
+  private mustJoin(): boolean {
+    if (this.shared.heap.testFlag(TEST_STALE_JOIN_MODE)) return this.shared.config.helperJoin !== 'all';
+    return this.shared.terminator.joining;
+  }
+
   runPhase(phase: number, arg: number): void {
     // A helper arriving after the main thread finished the phase alone does not touch it.
     const counted = phase === PHASE_SCAVENGE || phase === PHASE_MARK;
-    if (this.threadId !== 0 && counted && this.shared.terminator.joining && !this.shared.terminator.join()) return;
+    if (this.threadId !== 0 && counted && this.mustJoin() && !this.shared.terminator.join()) return;
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;

@@ -121,6 +121,8 @@ export const TEST_NO_POINTER_UPDATE = 2;
 export const TEST_PLAIN_FORWARDING = 4;
 export const TEST_NO_MARKING_BARRIER = 8;
 export const TEST_KEEP_STALE_FREE_LISTS = 16;
+/** Helpers decide whether to join a phase from their own copy of the GC config, not the terminator. */
+export const TEST_STALE_JOIN_MODE = 32;
 
 export interface HeapBuffers {
   mem: SharedArrayBuffer;
