@@ -30,6 +30,8 @@ import type { GcThreadContext } from './gc-shared.ts';
 export const COPY_LOOP_MAX_WORDS = 12;
 /** Objects with at most this many slots have their targets' headers loaded in a batch first. */
 export const BATCH_MAX_SLOTS = 8;
+/** ...unless their first two targets are at most this many words apart (four cache lines). */
+export const BATCH_NEAR_WORDS = 64;
 
 export class Scavenger {
   private readonly heap: Heap;
@@ -184,13 +186,18 @@ export class Scavenger {
     const end = obj + 2 + mem[obj + 1];
     if (end - obj <= 2 + BATCH_MAX_SLOTS) {
       // Load every target's header first: independent loads, so their cache misses overlap
-      // (JavaScript has no prefetch); the copies below then find the lines in cache.
-      let touch = 0;
-      for (let slot = obj + 2; slot < end; slot++) {
-        const v = mem[slot];
-        if ((v & 1) !== 0) touch ^= mem[v >>> 1];
+      // (JavaScript has no prefetch); the copies below then find the lines in cache. Not when the
+      // first two targets lie within a few cache lines of each other (siblings allocated together,
+      // a depth-first layout): there the loads hit anyway and the batch only costs its loop.
+      const d = (mem[obj + 3] >>> 1) - (mem[obj + 2] >>> 1);
+      if (d > BATCH_NEAR_WORDS || d < -BATCH_NEAR_WORDS) {
+        let touch = 0;
+        for (let slot = obj + 2; slot < end; slot++) {
+          const v = mem[slot];
+          if ((v & 1) !== 0) touch ^= mem[v >>> 1];
+        }
+        this.touched = touch;
       }
-      this.touched = touch;
     }
     if (obj >= newStart && obj < newEnd) {
       for (let slot = obj + 2; slot < end; slot++) {
