@@ -2,8 +2,9 @@
 // Per workload and thread count, interleaving the two configurations trial by trial: the largest
 // major pause of a run that marks while the mutator runs (incremental or concurrent) over the
 // largest mark-compact pause of the same workload with stop-the-world marking, the marking part
-// of those two pauses (mc.mark), what the rest of the finalization pause is spent on, and the
-// mutator's utilisation while marking. Both with the JIT warm-up (the default).
+// of those two pauses (mc.mark), what the rest of the finalization pause is spent on, the
+// mutator's utilisation while marking, and when the helpers joined the pause's copy phase. Both
+// with the JIT warm-up (the default).
 import { runOne } from '../../src/experiments/run.ts';
 import type { GCEvent } from '../../src/metrics/result.ts';
 
@@ -12,7 +13,7 @@ const cases: [string, Record<string, number>][] = [['splay', {}], ['gcbench', { 
 const trials = Number(process.argv[2] ?? 3);
 const largest = (evs: GCEvent[]) => evs.reduce((a, e) => (a === null || e.pauseMs > a.pauseMs ? e : a), null as GCEvent | null);
 for (const [w, params] of cases) for (const threads of [1, 2, 4]) {
-  const ratio: number[] = [], markRatio: number[] = [], util: number[] = [], stwMs: number[] = [], finMs: number[] = [];
+  const ratio: number[] = [], markRatio: number[] = [], util: number[] = [], stwMs: number[] = [], finMs: number[] = [], joinMs: number[] = [];
   const rest = new Map<string, number[]>();
   for (let t = 0; t < trials; t++) {
     const a = await runOne({ workload: w, params, options: { threads, incrementalMarking: false } });
@@ -24,6 +25,9 @@ for (const [w, params] of cases) for (const threads of [1, 2, 4]) {
     ratio.push(fin.pauseMs / stw.pauseMs);
     markRatio.push((fin.phasesMs['mc.mark'] ?? 0) / (stw.phasesMs['mc.mark'] ?? NaN));
     for (const [k, v] of Object.entries(fin.phasesMs)) (rest.get(k) ?? rest.set(k, []).get(k)!).push(v);
+    // When the helpers joined the copy phase of that pause (ms after it began; dynamic join).
+    const copy = fin.parallel.find((p) => p.name === 'mc.evacuate.copy');
+    for (const t of copy?.threads ?? []) if (t.thread !== 0) joinMs.push(t.startMs - copy!.startMs);
     for (const f of b.events.filter((e) => e.incremental !== null)) {
       const wall = f.incremental!.walltimeMs; const start = f.startMs - wall;
       let stopped = 0;
@@ -32,5 +36,5 @@ for (const [w, params] of cases) for (const threads of [1, 2, 4]) {
     }
   }
   const top = [...rest.entries()].map(([k, v]) => [k, med(v)] as const).sort((x, y) => y[1] - x[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
-  console.log(`${w} threads=${threads}: largest major pause ${med(finMs).toFixed(1)} ms / stop-the-world ${med(stwMs).toFixed(1)} ms = ${med(ratio).toFixed(2)}; marking part ${med(markRatio).toFixed(3)}; finalization pause spent on: ${top}; mutator utilisation while marking ${(100 * med(util)).toFixed(0)}%`);
+  console.log(`${w} threads=${threads}: largest major pause ${med(finMs).toFixed(1)} ms / stop-the-world ${med(stwMs).toFixed(1)} ms = ${med(ratio).toFixed(2)}; marking part ${med(markRatio).toFixed(3)}; finalization pause spent on: ${top}; mutator utilisation while marking ${(100 * med(util)).toFixed(0)}%${joinMs.length ? `; helpers joined its copy phase after ${med(joinMs).toFixed(2)} ms (median of ${joinMs.length})` : ''}`);
 }

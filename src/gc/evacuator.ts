@@ -27,7 +27,7 @@ import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { ITEM_NEW_RANGE, ITEM_PAGE } from './work-items.ts';
 import { COPY_LOOP_MAX_WORDS } from './scavenger.ts';
-import type { GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
 export class Evacuator {
   private readonly heap: Heap;
@@ -78,7 +78,11 @@ export class Evacuator {
   private evacuateRange(from: Addr, to: Addr, young: boolean, ageMark: Addr): void {
     const mem = this.mem;
     const bits = this.heap.markBits;
+    let n = 0;
     for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) {
+      // A page holds up to ~10,000 objects (1-4 ms): the main thread's beat inside it is where a
+      // 'dynamic' phase wakes its helpers, so they start while items remain.
+      if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat();
       const h = mem[a];
       const size = 2 + mem[a + 1];
       const kind = headerKind(h);

@@ -9,7 +9,7 @@ import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_G
 import { recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
-import type { GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
 /**
  * A large object's slots are scanned in chunks of this many, claimed with an atomic add on its
@@ -163,9 +163,9 @@ export class Marker {
       let obj = local.pop();
       while (obj !== 0) {
         this.visit(obj);
-        // A thread with a long worklist still tells the stall watch it is alive (a graph of
-        // millions of objects keeps one busy for seconds).
-        if ((++n & 1023) === 0) this.ctx.heartbeat();
+        // The main thread's beats drive the lazy wake; a thread with a long worklist still tells
+        // the stall watch it is alive (a graph of millions of objects keeps one busy for seconds).
+        if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat();
         obj = local.pop();
       }
       this.ctx.heartbeat();

@@ -9,7 +9,7 @@ import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS } from '../heap/layout.ts
 import { type Heap, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_NEW_FROM, C_ROOT_SP, C_TO_TOP, META_WORDS, M_FLAGS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, TEST_NO_POINTER_UPDATE } from '../heap/heap.ts';
 import { nextMarked } from '../heap/marking-bitmap.ts';
 import { ITEM_GLOBALS, ITEM_NEW_RANGE, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
-import type { GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
 export class PointerUpdater {
   private readonly heap: Heap;
@@ -68,6 +68,7 @@ export class PointerUpdater {
     const w0 = (page << PAGE_BITS) >>> 5;
     const w1 = w0 + (PAGE_WORDS >>> 5);
     for (let w = w0; w < w1; w++) {
+      if (((w - w0) & HEARTBEAT_MASK) === HEARTBEAT_MASK) this.ctx.heartbeat(); // 8 beats a page
       let bitsNew = rsNew[w];
       const bitsOld = rsOld[w];
       let bits = bitsNew | bitsOld;
@@ -108,7 +109,11 @@ export class PointerUpdater {
   /** Survivors copied to to-space (marked by the evacuator): young hosts need no slot records. */
   private updateSurvivors(from: Addr, to: Addr): void {
     const bits = this.heap.markBits;
-    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) this.updateObject(a);
+    let n = 0;
+    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) {
+      if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat();
+      this.updateObject(a);
+    }
   }
 
   /** `forward` inlined with the GC's constants in locals: nothing is re-read from `this` per slot. */

@@ -20,7 +20,7 @@ import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
-import type { GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
 /**
  * Objects up to this many words are copied by a plain loop, larger ones by copyWithin: the loop
@@ -164,7 +164,7 @@ export class Scavenger {
       let obj = local.pop();
       while (obj !== 0) {
         this.scanObject(obj);
-        if ((++n & 1023) === 0) this.ctx.heartbeat(); // alive for the stall watch on long worklists
+        if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat(); // the lazy wake; alive for the stall watch
         obj = local.pop();
       }
       this.ctx.heartbeat();
