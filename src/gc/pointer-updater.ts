@@ -109,10 +109,11 @@ export class PointerUpdater {
   /** Survivors copied to to-space (marked by the evacuator): young hosts need no slot records. */
   private updateSurvivors(from: Addr, to: Addr): void {
     const bits = this.heap.markBits;
-    let n = 0;
-    for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) {
-      if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat();
-      this.updateObject(a);
+    // Chunks of HEARTBEAT_MASK + 1 objects with a beat between them (see Evacuator.evacuateRange).
+    let a = nextMarked(bits, from, to);
+    while (a < to) {
+      for (let n = 0; n <= HEARTBEAT_MASK && a < to; n++, a = nextMarked(bits, a + 1, to)) this.updateObject(a);
+      this.ctx.heartbeat();
     }
   }
 
