@@ -155,18 +155,34 @@ function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
  * Promoted cohorts that mostly die, then two full GCs: the first with live young objects on
  * several new-space pages, the second evacuates the fragmented pages.
  */
+/** Mean words per `warmObject` (six of 8 words, one of 26, one string of 2 + 16). */
+const WARM_OBJECT_WORDS = 12;
+
+/**
+ * The i-th object of a warm-up cohort: mostly small tagged objects, every eighth a tagged one
+ * above COPY_LOOP_MAX_WORDS (copied with copyWithin) and every eighth a raw string (old data space
+ * when promoted or compacted). Evacuation then takes each of those branches on every participant
+ * before a measured pause does: a branch first taken there deoptimises the copy loop
+ * ("insufficient type feedback"), and the thread copies unoptimised for a while.
+ */
+function warmObject(m: Mutator, i: number, tenured: boolean): number {
+  if ((i & 7) === 6) return m.allocate(m.arrayMap, 24, tenured);
+  if ((i & 7) === 7) return m.allocateString(64, i, tenured);
+  const o = m.allocate(m.arrayMap, FIELDS, tenured);
+  m.setSmi(o, 0, i);
+  return o;
+}
+
 function fragmentAndCompact(sim: Simulator, holder: number, rng: Rng): void {
   const m = sim.mutator;
   const s = m.openScope();
   const cohort = m.allocate(m.arrayMap, 8000, true);
   for (let i = 0; i < 8000; i++) {
     const t = m.openScope();
-    const o = m.allocate(m.arrayMap, FIELDS, true);
-    m.setSmi(o, 0, i);
-    m.set(cohort, i, o);
+    m.set(cohort, i, warmObject(m, i, true));
     m.closeScope(t);
   }
-  for (let i = 0; i < 8000; i += 4) {
+  for (let i = 0; i < 8000; i += 3) { // every third: each kind of warmObject survives
     const t = m.openScope();
     m.set(holder, rng.int(KEEP), m.get(cohort, i));
     m.closeScope(t);
@@ -189,14 +205,12 @@ function fragmentAndCompact(sim: Simulator, holder: number, rng: Rng): void {
 function youngAtMajorGc(sim: Simulator): void {
   const m = sim.mutator;
   const bytes = Math.min(sim.options.maxSemiSpaceSize * 1048576 * 0.6, 4 * 1048576);
-  const n = Math.max(1, Math.floor(bytes / ((2 + FIELDS) * 4)));
+  const n = Math.max(1, Math.floor(bytes / (WARM_OBJECT_WORDS * 4)));
   const s = m.openScope();
   const keep = m.allocate(m.arrayMap, n, true);
   for (let i = 0; i < n; i++) {
     const t = m.openScope();
-    const o = m.allocate(m.arrayMap, FIELDS);
-    m.setSmi(o, 0, i);
-    m.set(keep, i, o);
+    m.set(keep, i, warmObject(m, i, false));
     m.closeScope(t);
   }
   m.collect('major');
