@@ -173,7 +173,7 @@ export class Scheduler {
    * scheduler asks a job's `GetMaxConcurrency` how many workers its remaining work can use. Null:
    * the time alone decides. An object with a method rather than a closure: a new heap brings a
    * new owner of the same class, and the optimised wake check stays valid for it (a new closure
-   * at a call site that had seen another deoptimised it inside the first measured pause).
+   * would be a new call target at a call site optimised for the old one).
    */
   sharedWork: SharedWork | null = null;
   /** Helpers that took part in the last phase (not counting the main thread). */
