@@ -60,10 +60,13 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     stoppedBy = e instanceof Error ? e.message : String(e);
   }
   const programEvents = sim.gc.events.length;
-  // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake and
-  // the helpers' join then run before the measured run does (inside its first pause otherwise).
-  if (workload !== undefined && stoppedBy === null) sim.setHelperJoin(workloadHelperJoin);
-  const replay = workload !== undefined && stoppedBy === null ? replayWorkload(sim, workload) : null;
+  let replay: WarmupRecord['workload'] = null;
+  if (workload !== undefined && stoppedBy === null) {
+    // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake
+    // and the helpers' join then run before the measured run does (inside its first pause otherwise).
+    sim.setHelperJoin(workloadHelperJoin);
+    replay = replayWorkload(sim, workload);
+  }
   const events = sim.gc.events;
   const phasesRun: Record<string, number> = {};
   for (const e of events) for (const p of e.parallel) phasesRun[p.name] = (phasesRun[p.name] ?? 0) + 1;
@@ -151,10 +154,6 @@ function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
   m.collect('major');
 }
 
-/**
- * Promoted cohorts that mostly die, then two full GCs: the first with live young objects on
- * several new-space pages, the second evacuates the fragmented pages.
- */
 /** Mean words per `warmObject` (six of 8 words, one of 26, one string of 2 + 16). */
 const WARM_OBJECT_WORDS = 12;
 
@@ -173,6 +172,10 @@ function warmObject(m: Mutator, i: number, tenured: boolean): number {
   return o;
 }
 
+/**
+ * Promoted cohorts that mostly die, then two full GCs: the first with live young objects on
+ * several new-space pages, the second evacuates the fragmented pages.
+ */
 function fragmentAndCompact(sim: Simulator, holder: number, rng: Rng): void {
   const m = sim.mutator;
   const s = m.openScope();

@@ -188,7 +188,9 @@ export class Scavenger {
       // Load every target's header first: independent loads, so their cache misses overlap
       // (JavaScript has no prefetch); the copies below then find the lines in cache. Not when the
       // first two targets lie within a few cache lines of each other (siblings allocated together,
-      // a depth-first layout): there the loads hit anyway and the batch only costs its loop.
+      // a depth-first layout): there the loads hit anyway and the batch only costs its loop. (For
+      // an object of one slot the second word read is the next object's header: any distance
+      // will do there.)
       const d = (mem[obj + 3] >>> 1) - (mem[obj + 2] >>> 1);
       if (d > BATCH_NEAR_WORDS || d < -BATCH_NEAR_WORDS) {
         let touch = 0;

@@ -41,6 +41,13 @@ async function withProbe<T>(threads: number, dispatch: 'parked' | 'task', more: 
   }
 }
 
+/** The main thread's share of a long phase: beats until helpers 1-3 have each run it (20 s at most). */
+function beatUntilHelpersRan(sched: Scheduler, data: ProbeData): void {
+  const ids = new Int32Array(data.ids);
+  const deadline = performance.now() + 20_000;
+  while ((ids[2] === 0 || ids[4] === 0 || ids[6] === 0) && performance.now() < deadline) sched.heartbeat.beat(0);
+}
+
 function expectAllRan(data: ProbeData, threads: number, arg: number): void {
   const ids = new Int32Array(data.ids);
   const os = new Set<number>();
@@ -170,9 +177,7 @@ describe('Scheduler, dynamic join', () => {
         new Int32Array(data.ids).fill(0);
         sched.runPhase(PROBE_IDS, 100, 'test.long', () => {
           main.runPhase(PROBE_IDS, 100);
-          const ids = new Int32Array(data.ids);
-          const deadline = performance.now() + 20_000;
-          while ((ids[2] === 0 || ids[4] === 0 || ids[6] === 0) && performance.now() < deadline) sched.heartbeat.beat(0);
+          beatUntilHelpersRan(sched, data);
         });
         expect(sched.lastJoined).toBe(3);
         expectAllRan(data, 4, 100);
@@ -207,9 +212,7 @@ describe('Scheduler, dynamic join', () => {
       sched.runPhase(PROBE_IDS, 8, 'test.shared', () => {
         main.runPhase(PROBE_IDS, 8);
         shared = true;
-        const ids = new Int32Array(data.ids);
-        const deadline = performance.now() + 20_000;
-        while ((ids[2] === 0 || ids[4] === 0 || ids[6] === 0) && performance.now() < deadline) sched.heartbeat.beat(0);
+        beatUntilHelpersRan(sched, data);
       });
       expect(sched.lastJoined).toBe(3);
       expectAllRan(data, 4, 8);
