@@ -5,7 +5,9 @@
  * - object copy: a plain loop against `copyWithin` by object size, which sets the scavenger's
  *   and evacuator's COPY_LOOP_MAX_WORDS;
  * - remembered-set clearing: one Atomics.and per removed slot against one per bitmap word, on a
- *   page bitmap with a slot in four set and half of them removed.
+ *   page bitmap with a slot in four set and half of them removed;
+ * - the atomic mark bit: a plain `|=` (threads = 1), `Atomics.or`, and the wasm `setBit` that
+ *   marking uses when threads race (src/parallel/wasm-atomics.ts).
  * `npm run bench -- bodies`. Times are from the sources (tsx), on the main thread.
  */
 import { Bench } from 'tinybench';
@@ -14,6 +16,8 @@ import { Participant } from '../src/gc/participant.ts';
 import { KIND_TAGGED, PAGE_WORDS } from '../src/heap/layout.ts';
 import { Rng } from '../src/workloads/rng.ts';
 import { COPY_LOOP_MAX_WORDS } from '../src/gc/scavenger.ts';
+import { allocateInArena, releaseToArena } from '../src/heap/bitmap-arena.ts';
+import { atomicsFor } from '../src/parallel/wasm-atomics.ts';
 import { LAYOUTS, GRAPH_GLOBAL, buildGraph } from './graph.ts';
 import { benchOptions, note, perItem, runSync } from './bench-kit.ts';
 
@@ -114,11 +118,64 @@ function rememberedSetBench(): Bench {
   return bench;
 }
 
+const arenaRanges: ReturnType<typeof allocateInArena>[] = [];
+
+function markBitBench(): Bench {
+  const bench = new Bench(benchOptions('atomic mark bit (marker, write barrier)', 500));
+  runSync(bench);
+  const OBJECTS = 1 << 16; // one every 4 words: 8 per bitmap word, as neighbouring small objects
+  const range = allocateInArena(OBJECTS / 2);
+  arenaRanges.push(range);
+  const bits = new Int32Array(range.memory.buffer, range.offset, OBJECTS >>> 3);
+  const base = range.offset;
+  const { setBit } = atomicsFor(range.memory);
+  const cases: [string, () => number][] = [
+    ['plain |= (threads = 1)', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 4; a += 4) {
+        const i = a >>> 5;
+        const m = 1 << (a & 31);
+        if ((bits[i] & m) === 0) {
+          bits[i] |= m;
+          n++;
+        }
+      }
+      return n;
+    }],
+    ['Atomics.or', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 4; a += 4) {
+        const i = a >>> 5;
+        const m = 1 << (a & 31);
+        if ((bits[i] & m) === 0 && (Atomics.or(bits, i, m) & m) === 0) n++;
+      }
+      return n;
+    }],
+    ['wasm setBit', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 4; a += 4) {
+        if ((bits[a >>> 5] & (1 << (a & 31))) === 0 && setBit(base, a) !== 0) n++;
+      }
+      return n;
+    }],
+  ];
+  for (const [name, body] of cases) {
+    bench.add(name, () => {
+      bits.fill(0);
+      sink += body();
+    });
+    perItem(bench, name, OBJECTS, 'bit');
+  }
+  note(bench, `${OBJECTS.toLocaleString('en')} clear bits set, test first (test-and-test-and-set); the bitmap cleared in each iteration (included)`);
+  return bench;
+}
+
 export async function suites(): Promise<Bench[]> {
-  return [await markingBench(), copyBench(), rememberedSetBench()];
+  return [await markingBench(), copyBench(), rememberedSetBench(), markBitBench()];
 }
 
 export async function teardown(): Promise<void> {
   for (const s of sims.splice(0)) await s.close();
+  for (const r of arenaRanges.splice(0)) releaseToArena(r);
   if (sink === -1) console.log(sink);
 }

@@ -142,8 +142,12 @@ export class Simulator {
     this.heap.ctl[C_TEST_FLAGS] = flags;
   }
 
-  close(): Promise<void> {
-    if (this.helpersGivenAway) return Promise.resolve();
-    return this.runner.close();
+  /** Stops the helpers (unless they went on to another simulator) and gives the heap's side tables back. */
+  async close(): Promise<void> {
+    try {
+      if (!this.helpersGivenAway) await this.runner.close();
+    } finally {
+      this.heap.release();
+    }
   }
 }

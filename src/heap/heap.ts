@@ -18,6 +18,8 @@
  *   bit (a & 31) of word (a >>> 5).
  */
 import { lockWord, unlockWord } from '../parallel/lock.ts';
+import { atomicsFor } from '../parallel/wasm-atomics.ts';
+import { type ArenaRange, allocateInArena, releaseToArena } from './bitmap-arena.ts';
 import {
   type Addr,
   PAGE_BITS,
@@ -127,7 +129,8 @@ export const TEST_STALE_JOIN_MODE = 32;
 export interface HeapBuffers {
   mem: SharedArrayBuffer;
   pageMeta: SharedArrayBuffer;
-  markBits: SharedArrayBuffer;
+  /** In a wasm memory shared by every heap of the process (heap/bitmap-arena.ts), for `setMarkBit`. */
+  markBits: ArenaRange;
   rsBits: SharedArrayBuffer;
   rsOldBits: SharedArrayBuffer;
   roots: SharedArrayBuffer;
@@ -152,10 +155,20 @@ export const FIRST_SEMI_PAGE = 2;
 
 export class HeapOutOfMemory extends Error {}
 
+/** Gives the arena range of a heap that was never released back when the heap is collected. */
+const arenaRanges = new FinalizationRegistry<ArenaRange>(releaseToArena);
+
 export class Heap {
   readonly mem: Int32Array;
   readonly pageMeta: Int32Array;
   readonly markBits: Int32Array;
+  /** Byte offset of `markBits` in its memory: the first argument of `setMarkBit`. */
+  readonly markBase: number;
+  /**
+   * Sets a mark bit atomically: `setMarkBit(markBase, addr)` is 1 if this call set it. A wasm
+   * atomic (parallel/wasm-atomics.ts): a third of the cost of `Atomics.or` here.
+   */
+  readonly setMarkBit: (base: number, addr: Addr) => number;
   readonly rsBits: Int32Array;
   readonly rsOldBits: Int32Array;
   readonly roots: Int32Array;
@@ -169,7 +182,10 @@ export class Heap {
   private constructor(readonly buffers: HeapBuffers) {
     this.mem = new Int32Array(buffers.mem);
     this.pageMeta = new Int32Array(buffers.pageMeta);
-    this.markBits = new Int32Array(buffers.markBits);
+    const marks = buffers.markBits;
+    this.markBits = new Int32Array(marks.memory.buffer, marks.offset, marks.bytes >>> 2);
+    this.markBase = marks.offset;
+    this.setMarkBit = atomicsFor(marks.memory).setBit;
     this.rsBits = new Int32Array(buffers.rsBits);
     this.rsOldBits = new Int32Array(buffers.rsOldBits);
     this.roots = new Int32Array(buffers.roots);
@@ -191,7 +207,7 @@ export class Heap {
     const buffers: HeapBuffers = {
       mem: new SharedArrayBuffer(words * 4),
       pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
-      markBits: new SharedArrayBuffer((words >>> 5) * 4),
+      markBits: allocateInArena((words >>> 5) * 4),
       rsBits: new SharedArrayBuffer((words >>> 5) * 4),
       rsOldBits: new SharedArrayBuffer((words >>> 5) * 4),
       roots: new SharedArrayBuffer(g.maxHandles * 4),
@@ -203,6 +219,8 @@ export class Heap {
     ctl[C_SEMI_WORDS] = g.semiPages * PAGE_WORDS;
     ctl[C_POOL_LIMIT_PAGES] = g.oldPages;
     const h = new Heap(buffers);
+    h.owner = true;
+    arenaRanges.register(h, buffers.markBits, h);
     const pm = h.pageMeta;
     pm[0 * META_WORDS + M_SPACE] = SPACE_RESERVED;
     h.mem[0] = FILLER1_HEADER;
@@ -227,6 +245,19 @@ export class Heap {
   static attach(buffers: HeapBuffers): Heap {
     return new Heap(buffers);
   }
+
+  /**
+   * Gives the heap's arena range back (on the thread that created it, once no thread uses the
+   * heap any more: `Simulator.close`). A heap never released gives it back when collected.
+   */
+  release(): void {
+    if (!this.owner || this.released) return;
+    this.released = true;
+    arenaRanges.unregister(this);
+    releaseToArena(this.buffers.markBits);
+  }
+  private owner = false;
+  private released = false;
 
   get poolFirstPage(): number {
     return FIRST_SEMI_PAGE + 2 * (this.semiWords >>> PAGE_BITS);

@@ -1,16 +1,16 @@
 /**
  * The mark bitmap: one bit per heap word, set at an object's first word. Marking threads race
- * on it: test with a plain read first, then set with Atomics.or (test-and-test-and-set), and the
- * thread whose `or` flipped the bit owns the object. V8: marking-state.h, marking.h (MarkBit).
+ * on it: test with a plain read first, then set with an atomic or (test-and-test-and-set), and
+ * the thread whose `or` flipped the bit owns the object. The racing sets go through
+ * `Heap.setMarkBit`, a wasm atomic (parallel/wasm-atomics.ts). V8: marking-state.h, marking.h.
  */
+import type { Heap } from './heap.ts';
 import type { Addr } from './layout.ts';
 
 /** Sets the mark bit of `addr`; true if this call set it (the caller then owns the object). */
-export function tryMark(bits: Int32Array, addr: Addr): boolean {
-  const i = addr >>> 5;
-  const m = 1 << (addr & 31);
-  if ((bits[i] & m) !== 0) return false;
-  return (Atomics.or(bits, i, m) & m) === 0;
+export function tryMark(heap: Heap, addr: Addr): boolean {
+  if ((heap.markBits[addr >>> 5] & (1 << (addr & 31))) !== 0) return false;
+  return heap.setMarkBit(heap.markBase, addr) !== 0;
 }
 
 export function isMarked(bits: Int32Array, addr: Addr): boolean {

@@ -57,7 +57,6 @@ export class WriteBarrier {
   private shade = 0;
   private barrierOff = false;
   private readonly mem: Int32Array;
-  private readonly markBits: Int32Array;
   private readonly pageMeta: Int32Array;
   private readonly newStart: Addr;
   private readonly newEnd: Addr;
@@ -70,7 +69,6 @@ export class WriteBarrier {
     private readonly liveRow: Int32Array,
   ) {
     this.mem = heap.mem;
-    this.markBits = heap.markBits;
     this.pageMeta = heap.pageMeta;
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
@@ -111,7 +109,7 @@ export class WriteBarrier {
   }
 
   private shadeGrey(a: Addr): void {
-    if (!tryMark(this.markBits, a)) return;
+    if (!tryMark(this.heap, a)) return;
     const mem = this.mem;
     this.liveRow[a >>> PAGE_BITS] += (2 + mem[a + 1]) << 2;
     this.records++;
