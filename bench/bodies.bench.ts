@@ -4,8 +4,9 @@
  *   the mark bits and live-byte row are cleared before each iteration;
  * - object copy: a plain loop against `copyWithin` by object size, which sets the scavenger's
  *   and evacuator's COPY_LOOP_MAX_WORDS;
- * - remembered-set clearing: one Atomics.and per removed slot against one per bitmap word, on a
- *   page bitmap with a slot in four set and half of them removed;
+ * - remembered-set clearing: one Atomics.and per removed slot against one per bitmap word, and
+ *   the wasm atomic the scavenger uses (one per word), on a page bitmap with a slot in four set
+ *   and half of them removed;
  * - the atomic mark bit: a plain `|=` (threads = 1), `Atomics.or`, and the wasm `setBit` that
  *   marking uses when threads race (src/parallel/wasm-atomics.ts).
  * `npm run bench -- bodies`. Times are from the sources (tsx), on the main thread.
@@ -23,6 +24,7 @@ import { benchOptions, note, perItem, runSync } from './bench-kit.ts';
 
 const MARK_OBJECTS = 200_000;
 const sims: Simulator[] = [];
+const arenaRanges: ReturnType<typeof allocateInArena>[] = [];
 let sink = 0;
 
 async function markingBench(): Promise<Bench> {
@@ -114,11 +116,30 @@ function rememberedSetBench(): Bench {
     }
   });
   perItem(bench, perWord, words * 8, 'slot');
+  // The scavenger's form: one wasm atomic and per word, on a bitmap in the arena.
+  const range = allocateInArena(words * 4);
+  arenaRanges.push(range);
+  const rsw = new Int32Array(range.memory.buffer, range.offset, words);
+  const { clearBits } = atomicsFor(range.memory);
+  const base = range.offset;
+  const wasmPerWord = 'one wasm clearBits per word';
+  bench.add(wasmPerWord, () => {
+    rsw.fill(SET);
+    for (let w = 0; w < words; w++) {
+      let bits = rsw[w];
+      let remove = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        if ((low & REMOVE) !== 0) remove |= low;
+      }
+      if (remove !== 0) clearBits(base, w, remove);
+    }
+  });
+  perItem(bench, wasmPerWord, words * 8, 'slot');
   note(bench, 'one page (2048 bitmap words), 8 recorded slots per word, 4 removed');
   return bench;
 }
-
-const arenaRanges: ReturnType<typeof allocateInArena>[] = [];
 
 function markBitBench(): Bench {
   const bench = new Bench(benchOptions('atomic mark bit (marker, write barrier)', 500));

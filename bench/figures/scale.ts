@@ -50,7 +50,7 @@ for (const n of SIZES) {
   });
   try {
     const b = sim.heap.buffers;
-    const side = b.markBits.bytes + b.rsBits.byteLength + b.rsOldBits.byteLength + b.pageMeta.byteLength;
+    const side = 3 * b.bitmapBytes + b.pageMeta.byteLength;
     const heapGiB = b.mem.byteLength / 2 ** 30;
     for (const layout of LAYOUTS) {
       const m = sim.mutator;

@@ -24,7 +24,7 @@ export class Marker {
   private readonly live: Int32Array;
   objects = 0;
   markedWords = 0;
-  /** Mark bits are set atomically (`Heap.setMarkBit`) only when another thread can race (threads > 1). */
+  /** Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1). */
   private readonly atomic: boolean;
 
   constructor(private readonly ctx: GcThreadContext) {
@@ -73,7 +73,7 @@ export class Marker {
     const m = 1 << (a & 31);
     if ((bits[i] & m) !== 0) return;
     if (this.atomic) {
-      if (this.heap.setMarkBit(this.heap.markBase, a) === 0) return;
+      if (this.heap.setBit(this.heap.markBase, a) === 0) return;
     } else {
       bits[i] |= m;
     }
@@ -198,7 +198,7 @@ export class Marker {
     const atomic = this.atomic;
     const local = this.ctx.markingLocal;
     const heap = this.heap;
-    const setMarkBit = heap.setMarkBit;
+    const setBit = heap.setBit;
     const markBase = heap.markBase;
     const pm = heap.pageMeta;
     const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < heap.newStart || obj >= heap.newEnd);
@@ -212,7 +212,7 @@ export class Marker {
       const m = 1 << (a & 31);
       if ((bits[i] & m) === 0) {
         let won = true;
-        if (atomic) won = setMarkBit(markBase, a) !== 0;
+        if (atomic) won = setBit(markBase, a) !== 0;
         else bits[i] |= m;
         if (won) {
           const size = 2 + mem[a + 1];

@@ -123,11 +123,14 @@ export class Scavenger {
 
   /**
    * Visits every OLD_TO_NEW slot of a page: KEEP if it still points into new space, else REMOVE.
-   * The removals of a bitmap word are gathered and cleared with one Atomics.and (another thread
+   * The removals of a bitmap word are gathered and cleared with one atomic and (another thread
    * may be recording a promoted object's slot into the same word).
    */
   private processRememberedSetPage(page: number): void {
-    const rs = this.heap.rsBits;
+    const heap = this.heap;
+    const rs = heap.rsBits;
+    const rsBase = heap.rsBase;
+    const clearBits = heap.clearBits;
     const mem = this.mem;
     const fromStart = this.fromStart;
     const fromEnd = this.fromEnd;
@@ -152,7 +155,7 @@ export class Scavenger {
         }
         if ((v & 1) === 0 || a < newStart || a >= newEnd) remove |= low;
       }
-      if (remove !== 0) Atomics.and(rs, w, ~remove);
+      if (remove !== 0) clearBits(rsBase, w, remove);
     }
   }
 
@@ -296,7 +299,7 @@ export class Scavenger {
     this.objects++;
     if (this.marking && isMarked(this.heap.markBits, a)) {
       // Transfer the colour (V8: MarkingState::TransferColor), so a scavenge keeps marking's progress.
-      markBlack(this.heap.markBits, target);
+      markBlack(this.heap, target);
       if (promoted) this.ctx.liveBytes[target >>> PAGE_BITS] += size << 2;
     }
     if (promoted) this.promotedWords += size;

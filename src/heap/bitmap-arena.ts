@@ -1,18 +1,19 @@
 /**
- * Where the mark bitmaps live: ranges of one shared `WebAssembly.Memory` per thread that creates
- * heaps (normally the main thread), so that marking sets bits with a wasm atomic that TurboFan
- * inlines (parallel/wasm-atomics.ts). One memory for every heap of a process, not one per heap:
- * the measured run's heap then has the same `setBit` as its warm-up's scratch heap, and the
- * marker's call site keeps its single target.
+ * Where the heaps' bitmaps live (the mark bitmap and the two remembered sets): ranges of one
+ * shared `WebAssembly.Memory` per thread that creates heaps (normally the main thread), so that
+ * threads set and clear their bits with wasm atomics that TurboFan inlines
+ * (parallel/wasm-atomics.ts). One memory for every heap of a process, not one per heap: the
+ * measured run's heap then has the same `setBit` as its warm-up's scratch heap, and each call
+ * site keeps its single target.
  *
- * The memory is 1 GiB of address space, fixed (a shared memory cannot move), committed page by
- * page as it is touched; the largest heap (2^31 words) needs 256 MiB. A heap gives its range back
+ * The memory is 2 GiB of address space, fixed (a shared memory cannot move), committed page by
+ * page as it is touched; the largest heap (2^31 words) needs 768 MiB. A heap gives its range back
  * when its simulator closes, or when it is collected; a range is zeroed when it is handed out
  * again. Should one memory fill up, another is made (its call sites then see a second target).
  */
 import { WASM_PAGE_BYTES, createSharedMemory, type SharedWasmMemory } from '../parallel/wasm-atomics.ts';
 
-const ARENA_PAGES = 16384; // 1 GiB
+const ARENA_PAGES = 32768; // 2 GiB: byte offsets stay positive int32s
 /** The first page holds the memory's id (see wasm-atomics.ts). */
 const HEADER_BYTES = WASM_PAGE_BYTES;
 

@@ -129,10 +129,13 @@ export const TEST_STALE_JOIN_MODE = 32;
 export interface HeapBuffers {
   mem: SharedArrayBuffer;
   pageMeta: SharedArrayBuffer;
-  /** In a wasm memory shared by every heap of the process (heap/bitmap-arena.ts), for `setMarkBit`. */
-  markBits: ArenaRange;
-  rsBits: SharedArrayBuffer;
-  rsOldBits: SharedArrayBuffer;
+  /**
+   * The mark bitmap, then the OLD_TO_NEW and the OLD_TO_OLD bitmaps, `bitmapBytes` each, in one
+   * range of a wasm memory shared by every heap of the process (heap/bitmap-arena.ts), so that
+   * their racing updates are wasm atomics (`Heap.setBit`, `Heap.clearBits`).
+   */
+  bitmaps: ArenaRange;
+  bitmapBytes: number;
   roots: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   freeLists: SharedArrayBuffer;
@@ -162,13 +165,17 @@ export class Heap {
   readonly mem: Int32Array;
   readonly pageMeta: Int32Array;
   readonly markBits: Int32Array;
-  /** Byte offset of `markBits` in its memory: the first argument of `setMarkBit`. */
+  /** Byte offsets of the three bitmaps in their memory: the `base` of `setBit` and `clearBits`. */
   readonly markBase: number;
+  readonly rsBase: number;
+  readonly rsOldBase: number;
   /**
-   * Sets a mark bit atomically: `setMarkBit(markBase, addr)` is 1 if this call set it. A wasm
-   * atomic (parallel/wasm-atomics.ts): a third of the cost of `Atomics.or` here.
+   * Sets bit `addr` of the bitmap at `base` atomically; 1 if this call set it. A wasm atomic
+   * (parallel/wasm-atomics.ts): about half the cost of an `Atomics.or` here.
    */
-  readonly setMarkBit: (base: number, addr: Addr) => number;
+  readonly setBit: (base: number, addr: Addr) => number;
+  /** Clears the bits `mask` of word `word` of the bitmap at `base` atomically. */
+  readonly clearBits: (base: number, word: number, mask: number) => void;
   readonly rsBits: Int32Array;
   readonly rsOldBits: Int32Array;
   readonly roots: Int32Array;
@@ -182,12 +189,17 @@ export class Heap {
   private constructor(readonly buffers: HeapBuffers) {
     this.mem = new Int32Array(buffers.mem);
     this.pageMeta = new Int32Array(buffers.pageMeta);
-    const marks = buffers.markBits;
-    this.markBits = new Int32Array(marks.memory.buffer, marks.offset, marks.bytes >>> 2);
-    this.markBase = marks.offset;
-    this.setMarkBit = atomicsFor(marks.memory).setBit;
-    this.rsBits = new Int32Array(buffers.rsBits);
-    this.rsOldBits = new Int32Array(buffers.rsOldBits);
+    const { memory, offset } = buffers.bitmaps;
+    const n = buffers.bitmapBytes >>> 2;
+    this.markBase = offset;
+    this.rsBase = offset + buffers.bitmapBytes;
+    this.rsOldBase = offset + 2 * buffers.bitmapBytes;
+    this.markBits = new Int32Array(memory.buffer, this.markBase, n);
+    this.rsBits = new Int32Array(memory.buffer, this.rsBase, n);
+    this.rsOldBits = new Int32Array(memory.buffer, this.rsOldBase, n);
+    const atomics = atomicsFor(memory);
+    this.setBit = atomics.setBit;
+    this.clearBits = atomics.clearBits;
     this.roots = new Int32Array(buffers.roots);
     this.ctl = new Int32Array(buffers.ctl);
     this.freeLists = new Int32Array(buffers.freeLists);
@@ -207,9 +219,8 @@ export class Heap {
     const buffers: HeapBuffers = {
       mem: new SharedArrayBuffer(words * 4),
       pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
-      markBits: allocateInArena((words >>> 5) * 4),
-      rsBits: new SharedArrayBuffer((words >>> 5) * 4),
-      rsOldBits: new SharedArrayBuffer((words >>> 5) * 4),
+      bitmaps: allocateInArena(3 * (words >>> 5) * 4),
+      bitmapBytes: (words >>> 5) * 4,
       roots: new SharedArrayBuffer(g.maxHandles * 4),
       ctl: new SharedArrayBuffer(CTL_WORDS * 4),
       freeLists: new SharedArrayBuffer(freeListWords * 4),
@@ -220,7 +231,7 @@ export class Heap {
     ctl[C_POOL_LIMIT_PAGES] = g.oldPages;
     const h = new Heap(buffers);
     h.owner = true;
-    arenaRanges.register(h, buffers.markBits, h);
+    arenaRanges.register(h, buffers.bitmaps, h);
     const pm = h.pageMeta;
     pm[0 * META_WORDS + M_SPACE] = SPACE_RESERVED;
     h.mem[0] = FILLER1_HEADER;
@@ -254,7 +265,7 @@ export class Heap {
     if (!this.owner || this.released) return;
     this.released = true;
     arenaRanges.unregister(this);
-    releaseToArena(this.buffers.markBits);
+    releaseToArena(this.buffers.bitmaps);
   }
   private owner = false;
   private released = false;

@@ -2,7 +2,7 @@
  * The mark bitmap: one bit per heap word, set at an object's first word. Marking threads race
  * on it: test with a plain read first, then set with an atomic or (test-and-test-and-set), and
  * the thread whose `or` flipped the bit owns the object. The racing sets go through
- * `Heap.setMarkBit`, a wasm atomic (parallel/wasm-atomics.ts). V8: marking-state.h, marking.h.
+ * `Heap.setBit`, a wasm atomic (parallel/wasm-atomics.ts). V8: marking-state.h, marking.h.
  */
 import type { Heap } from './heap.ts';
 import type { Addr } from './layout.ts';
@@ -10,7 +10,7 @@ import type { Addr } from './layout.ts';
 /** Sets the mark bit of `addr`; true if this call set it (the caller then owns the object). */
 export function tryMark(heap: Heap, addr: Addr): boolean {
   if ((heap.markBits[addr >>> 5] & (1 << (addr & 31))) !== 0) return false;
-  return heap.setMarkBit(heap.markBase, addr) !== 0;
+  return heap.setBit(heap.markBase, addr) !== 0;
 }
 
 export function isMarked(bits: Int32Array, addr: Addr): boolean {
@@ -18,8 +18,8 @@ export function isMarked(bits: Int32Array, addr: Addr): boolean {
 }
 
 /** Marks a freshly allocated object (black allocation, evacuated copies). */
-export function markBlack(bits: Int32Array, addr: Addr): void {
-  Atomics.or(bits, addr >>> 5, 1 << (addr & 31));
+export function markBlack(heap: Heap, addr: Addr): void {
+  heap.setBit(heap.markBase, addr);
 }
 
 /**

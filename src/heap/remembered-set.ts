@@ -1,5 +1,6 @@
 /**
- * The remembered sets, one bit per slot address (Atomics.or after a plain test). OLD_TO_NEW: set by
+ * The remembered sets, one bit per slot address (a wasm atomic or after a plain test, see
+ * `Heap.setBit`). OLD_TO_NEW: set by
  * the generational write barrier and by GC threads re-recording promoted or evacuated objects.
  * OLD_TO_OLD: slots that point into evacuation candidates, recorded while marking (by markers,
  * the marking barrier, the scavenger and the evacuator), consumed by pointer updating. Per-page
@@ -14,7 +15,7 @@ export function recordOldToNew(heap: Heap, slot: Addr): void {
   const m = 1 << (slot & 31);
   if ((rs[i] & m) !== 0) return;
   if (heap.testFlag(TEST_NO_REMEMBERED_SET)) return;
-  Atomics.or(rs, i, m);
+  heap.setBit(heap.rsBase, slot);
   const meta = (slot >>> PAGE_BITS) * META_WORDS + M_RS_COUNT;
   if (heap.pageMeta[meta] === 0) Atomics.store(heap.pageMeta, meta, 1);
 }
@@ -27,7 +28,7 @@ export function hasOldToNew(heap: Heap, slot: Addr): boolean {
 /**
  * Clears the OLD_TO_NEW records of the free range [from, to). Whole bitmap words inside the range
  * belong to it alone (a plain store); the two partial words at its ends share bits with live
- * neighbours that another thread may be recording, so they are cleared with Atomics.and.
+ * neighbours that another thread may be recording, so they are cleared atomically.
  */
 export function clearOldToNewRange(heap: Heap, from: Addr, to: Addr): void {
   const rs = heap.rsBits;
@@ -38,12 +39,12 @@ export function clearOldToNewRange(heap: Heap, from: Addr, to: Addr): void {
   const tailMask = (to & 31) === 0 ? -1 : ~(-1 << (to & 31)); // bits below `to`
   if (firstWord === lastWord) {
     const m = headMask & tailMask;
-    if ((rs[firstWord] & m) !== 0) Atomics.and(rs, firstWord, ~m);
+    if ((rs[firstWord] & m) !== 0) heap.clearBits(heap.rsBase, firstWord, m);
     return;
   }
-  if ((rs[firstWord] & headMask) !== 0) Atomics.and(rs, firstWord, ~headMask);
+  if ((rs[firstWord] & headMask) !== 0) heap.clearBits(heap.rsBase, firstWord, headMask);
   for (let w = firstWord + 1; w < lastWord; w++) rs[w] = 0;
-  if ((rs[lastWord] & tailMask) !== 0) Atomics.and(rs, lastWord, ~tailMask);
+  if ((rs[lastWord] & tailMask) !== 0) heap.clearBits(heap.rsBase, lastWord, tailMask);
 }
 
 
@@ -53,7 +54,7 @@ export function recordOldToOld(heap: Heap, slot: Addr): void {
   const i = slot >>> 5;
   const m = 1 << (slot & 31);
   if ((rs[i] & m) !== 0) return;
-  Atomics.or(rs, i, m);
+  heap.setBit(heap.rsOldBase, slot);
   const meta = (slot >>> PAGE_BITS) * META_WORDS + M_RS_OLD_COUNT;
   if (heap.pageMeta[meta] === 0) Atomics.store(heap.pageMeta, meta, 1);
 }

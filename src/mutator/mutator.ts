@@ -66,7 +66,6 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
   private marking = false;
   /** Objects allocated in new space now are black (the barrier variant's allocation colour). */
   private blackYoung = false;
-  private readonly markBits: Int32Array;
   private readonly markingWorklist: { publish(): void };
   /** The main thread's row of per-page live bytes (black allocation and barrier marking). */
   private readonly liveRow: Int32Array;
@@ -109,7 +108,6 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
     this.top = heap.ctl[C_NEW_TOP];
     this.realLimit = heap.ctl[C_NEW_FROM] + heap.semiWords;
     this.limit = this.hardLimit();
-    this.markBits = heap.markBits;
     const sink = gc.markingSink;
     this.markingWorklist = sink.worklist;
     this.liveRow = sink.liveBytes;
@@ -296,7 +294,7 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
       const a = this.top;
       if (a + words <= this.limit) {
         this.top = a + words;
-        if (this.blackYoung) markBlack(this.markBits, a);
+        if (this.blackYoung) markBlack(this.heap, a);
         return a;
       }
     }
@@ -321,7 +319,7 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
     }
     if (a + words <= this.limit) {
       this.top = a + words;
-      if (this.blackYoung) markBlack(this.markBits, a);
+      if (this.blackYoung) markBlack(this.heap, a);
       return a;
     }
     // Survivors fill new space: allocate in old space instead (V8 would grow new space).

@@ -36,7 +36,12 @@ export const WASM_PAGE_BYTES = 65536;
  *     (i32.add (local.get $base) (i32.shl (i32.shr_u (local.get $addr) (i32.const 5)) (i32.const 2)))
  *     (local.tee $m (i32.shl (i32.const 1) (local.get $addr)))   ;; shl takes the count mod 32
  *     (i32.atomic.rmw.or)
- *     (i32.eqz (i32.and (local.get $m)))))
+ *     (i32.eqz (i32.and (local.get $m))))
+ *   ;; Clears the bits `mask` of word `word` of the bitmap at byte offset `base`.
+ *   (func (export "clearBits") (param $base i32) (param $word i32) (param $mask i32)
+ *     (drop (i32.atomic.rmw.and
+ *       (i32.add (local.get $base) (i32.shl (local.get $word) (i32.const 2)))
+ *       (i32.xor (local.get $mask) (i32.const -1))))))
  * ```
  */
 const SET_BIT_BODY = [
@@ -47,14 +52,23 @@ const SET_BIT_BODY = [
   0x20, 0x02, 0x71, 0x45, // (old & m) == 0
   0x0b,
 ];
+const CLEAR_BITS_BODY = [
+  0x00, // no locals
+  0x20, 0x00, 0x20, 0x01, 0x41, 0x02, 0x74, 0x6a, // base + (word << 2)
+  0x20, 0x02, 0x41, 0x7f, 0x73, // ~mask
+  0xfe, 0x2c, 0x02, 0x00, 0x1a, // i32.atomic.rmw.and align=4 offset=0, drop the old value
+  0x0b,
+];
+const CODE = [0x02, SET_BIT_BODY.length, ...SET_BIT_BODY, CLEAR_BITS_BODY.length, ...CLEAR_BITS_BODY];
 const MODULE_BYTES = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, // types: (i32, i32) -> i32
+  0x01, 0x0d, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00, // types: (i32, i32) -> i32; (i32, i32, i32) -> ()
   // import "env" "memory": shared memory, min 1, max 65536 pages
   0x02, 0x12, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x03, 0x01, 0x80, 0x80, 0x04,
-  0x03, 0x02, 0x01, 0x00, // one function of type 0
-  0x07, 0x0a, 0x01, 0x06, 0x73, 0x65, 0x74, 0x42, 0x69, 0x74, 0x00, 0x00, // export "setBit"
-  0x0a, SET_BIT_BODY.length + 2, 0x01, SET_BIT_BODY.length, ...SET_BIT_BODY,
+  0x03, 0x03, 0x02, 0x00, 0x01, // two functions, of types 0 and 1
+  // exports "setBit" (function 0) and "clearBits" (function 1)
+  0x07, 0x16, 0x02, 0x06, 0x73, 0x65, 0x74, 0x42, 0x69, 0x74, 0x00, 0x00, 0x09, 0x63, 0x6c, 0x65, 0x61, 0x72, 0x42, 0x69, 0x74, 0x73, 0x00, 0x01,
+  0x0a, CODE.length, ...CODE,
 ]);
 
 let compiled: object | null = null;
@@ -62,6 +76,8 @@ let compiled: object | null = null;
 export interface WasmAtomics {
   /** Sets bit `addr` of the bitmap that starts at byte `base` of the memory; 1 if this call set it. */
   setBit(base: number, addr: number): number;
+  /** Clears the bits `mask` of word `word` of the bitmap that starts at byte `base`. */
+  clearBits(base: number, word: number, mask: number): void;
 }
 
 const instances = new Map<string, WasmAtomics>();

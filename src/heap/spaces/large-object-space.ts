@@ -17,7 +17,7 @@ export function allocateLarge(heap: Heap, words: number, black: boolean): Addr {
     const a = first << PAGE_BITS;
     heap.pageMeta[first * META_WORDS + M_USED_WORDS] = words;
     heap.formatFiller(a + words, pages * PAGE_WORDS - words);
-    if (black) markBlack(heap.markBits, a);
+    if (black) markBlack(heap, a);
     return a;
   } finally {
     heap.unlock();

@@ -80,7 +80,7 @@ export function labAllocate(heap: Heap, lab: Lab, words: number, labWords: numbe
   const top = lab.top;
   if (top + words <= lab.limit && top !== 0) {
     lab.top = top + words;
-    if (lab.black) markBlack(heap.markBits, top);
+    if (lab.black) markBlack(heap, top);
     return top;
   }
   return labAllocateSlow(heap, lab, words, labWords);
@@ -94,12 +94,12 @@ function labAllocateSlow(heap: Heap, lab: Lab, words: number, labWords: number):
     const a = own.top;
     own.top += words;
     retireLab(heap, own); // a rest under MIN_FREE_BLOCK_WORDS counts as used (waste)
-    if (lab.black) markBlack(heap.markBits, a);
+    if (lab.black) markBlack(heap, a);
     return a;
   }
   if (!refillLab(heap, lab, words, labWords)) return 0;
   const a = lab.top;
   lab.top = a + words;
-  if (lab.black) markBlack(heap.markBits, a);
+  if (lab.black) markBlack(heap, a);
   return a;
 }

@@ -41,7 +41,7 @@ export function toSpaceAllocate(heap: Heap, lab: Lab, words: number, chunkWords:
     top = lab.top;
   }
   lab.top = top + words;
-  if (lab.black) markBlack(heap.markBits, top);
+  if (lab.black) markBlack(heap, top);
   return top;
 }
 
