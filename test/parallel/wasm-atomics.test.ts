@@ -40,7 +40,7 @@ function popcount(w: number): number {
 }
 
 describe('wasm atomics', () => {
-  it('setBit sets one bit of the word at base + 4 * (addr >>> 5), and says whether it was this call', () => {
+  it('setBit sets one bit of the word at base + 4 * (addr >>> 5) and says whether it was this call; clearBits clears a mask', () => {
     const memory = createSharedMemory(1);
     const { setBit } = atomicsFor(memory);
     const words = new Int32Array(memory.buffer, BITMAP_BASE, 4);
@@ -49,6 +49,12 @@ describe('wasm atomics', () => {
     expect(setBit(BITMAP_BASE, 31)).toBe(1);
     expect(setBit(BITMAP_BASE, 64)).toBe(1);
     expect([...words]).toEqual([1 << 31, 1 << 5, 1, 0]);
+    const { clearBits } = atomicsFor(memory);
+    words[3] = 0b1111;
+    clearBits(BITMAP_BASE, 3, 0b0101);
+    expect(words[3]).toBe(0b1010);
+    clearBits(BITMAP_BASE, 0, -1);
+    expect(words[0]).toBe(0);
     // Bytes 0–7 (the memory's id) were not touched, and one instance serves the memory.
     expect(atomicsFor(memory)).toBe(atomicsFor(memory));
   });
