@@ -9,7 +9,8 @@
  * The memory is 2 GiB of address space, fixed (a shared memory cannot move), committed page by
  * page as it is touched; the largest heap (2^31 words) needs 768 MiB. A heap gives its range back
  * when its simulator closes, or when it is collected; a range is zeroed when it is handed out
- * again. Should one memory fill up, another is made (its call sites then see a second target).
+ * again, block by block where it was written. Should one memory fill up, another is made (its
+ * call sites then see a second target).
  */
 import { WASM_PAGE_BYTES, createSharedMemory, type SharedWasmMemory } from '../parallel/wasm-atomics.ts';
 
@@ -34,7 +35,7 @@ class Arena {
       const f = this.free[k];
       if (f.end - f.start < bytes) continue;
       const offset = f.start;
-      if (f.dirty) new Uint8Array(this.memory.buffer, offset, bytes).fill(0);
+      if (f.dirty) zeroWrittenBlocks(new Int32Array(this.memory.buffer, offset, bytes >>> 2));
       f.start += bytes;
       if (f.start === f.end) this.free.splice(k, 1);
       return offset;
@@ -59,6 +60,24 @@ class Arena {
   /** Bytes free, for tests. */
   get freeBytes(): number {
     return this.free.reduce((s, f) => s + f.end - f.start, 0);
+  }
+}
+
+/**
+ * Zeroes the 4 KiB blocks of `words` that hold a non-zero word. A block no heap wrote reads as
+ * the kernel's zero page and stays uncommitted, where a plain `fill(0)` would commit the whole
+ * range (a default heap's bitmaps are 13 MB, of which a short run writes a few pages).
+ */
+function zeroWrittenBlocks(words: Int32Array): void {
+  const BLOCK = 1024;
+  for (let b = 0; b < words.length; b += BLOCK) {
+    const end = Math.min(b + BLOCK, words.length);
+    for (let i = b; i < end; i++) {
+      if (words[i] !== 0) {
+        words.fill(0, i, end);
+        break;
+      }
+    }
   }
 }
 
