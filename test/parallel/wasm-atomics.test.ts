@@ -88,7 +88,15 @@ describe('bitmap arena', () => {
     const c = allocateInArena(100_000);
     expect(c.offset).toBe(a.offset);
     expect(new Int32Array(c.memory.buffer, c.offset, c.bytes >>> 2).every((w) => w === 0)).toBe(true);
+    // Words written here and there (one block's middle, the last word) are zeroed too.
+    const cw = new Int32Array(c.memory.buffer, c.offset, c.bytes >>> 2);
+    cw[1500] = 7;
+    cw[cw.length - 1] = -1;
     releaseToArena(c);
+    const d = allocateInArena(100_000);
+    expect(d.offset).toBe(c.offset);
+    expect(new Int32Array(d.memory.buffer, d.offset, d.bytes >>> 2).every((w) => w === 0)).toBe(true);
+    releaseToArena(d);
     releaseToArena(b);
     const after = arenaFreeBytesForTesting();
     expect(after[0]).toBe(before[0] + a.bytes + b.bytes);
