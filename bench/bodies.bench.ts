@@ -102,16 +102,20 @@ function rememberedSetBench(): Bench {
   });
   perItem(bench, perSlot, words * 8, 'slot');
   const perWord = 'one Atomics.and per word';
+  /** The slots of one bitmap word that the scavenger would remove (gathered, one atomic after). */
+  const removals = (bits: number): number => {
+    let remove = 0;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      if ((low & REMOVE) !== 0) remove |= low;
+    }
+    return remove;
+  };
   bench.add(perWord, () => {
     rs.fill(SET);
     for (let w = 0; w < words; w++) {
-      let bits = rs[w];
-      let remove = 0;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        if ((low & REMOVE) !== 0) remove |= low;
-      }
+      const remove = removals(rs[w]);
       if (remove !== 0) Atomics.and(rs, w, ~remove);
     }
   });
@@ -126,13 +130,7 @@ function rememberedSetBench(): Bench {
   bench.add(wasmPerWord, () => {
     rsw.fill(SET);
     for (let w = 0; w < words; w++) {
-      let bits = rsw[w];
-      let remove = 0;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        if ((low & REMOVE) !== 0) remove |= low;
-      }
+      const remove = removals(rsw[w]);
       if (remove !== 0) clearBits(base, w, remove);
     }
   });
