@@ -1,6 +1,7 @@
 /**
- * The heap's shared memory: the word array, page metadata, mark bitmap, remembered set, handle
- * roots and the control block, each in its own SharedArrayBuffer, mapped once by every thread
+ * The heap's shared memory: the word array, page metadata, handle roots and the control block,
+ * each in its own SharedArrayBuffer, and the three bitmaps in a range of a shared wasm memory
+ * (heap/bitmap-arena.ts), mapped once by every thread
  * (`Heap.create` on the main thread, `Heap.attach` in helpers). Owns the page pool and the
  * page lists of every space. No thread policy here: callers take `lock()` when they race.
  * V8: heap.h, memory-allocator.h, memory-chunk.h.

@@ -1,10 +1,10 @@
 /**
  * The remembered sets, one bit per slot address (a wasm atomic or after a plain test, see
- * `Heap.setBit`). OLD_TO_NEW: set by
- * the generational write barrier and by GC threads re-recording promoted or evacuated objects.
- * OLD_TO_OLD: slots that point into evacuation candidates, recorded while marking (by markers,
- * the marking barrier, the scavenger and the evacuator), consumed by pointer updating. Per-page
- * counts let the collectors skip pages without slots. V8: slot-set.h, remembered-set.h.
+ * `Heap.setBit`). OLD_TO_NEW: set by the generational write barrier and by GC threads
+ * re-recording promoted or evacuated objects. OLD_TO_OLD: slots that point into evacuation
+ * candidates, recorded while marking (by markers, the marking barrier, the scavenger and the
+ * evacuator), consumed by pointer updating. Per-page counts let the collectors skip pages
+ * without slots. V8: slot-set.h, remembered-set.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from './layout.ts';
 import { type Heap, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
