@@ -78,6 +78,7 @@ export class Simulator {
     }
     // Under the lazy wake, a long phase wakes its helpers only if it has work they could take.
     if (runner instanceof Scheduler) runner.sharedWork = shared;
+    if (options.threads > 1) heap.keepRangeUntilReleased();
     const main = new Participant(shared, 0);
     const originMs = nowMs();
     const gc = new GcController(shared, runner, main, originMs, {
@@ -142,12 +143,17 @@ export class Simulator {
     this.heap.ctl[C_TEST_FLAGS] = flags;
   }
 
-  /** Stops the helpers (unless they went on to another simulator) and gives the heap's side tables back. */
-  async close(): Promise<void> {
-    try {
+  /**
+   * Stops the helpers (unless they went on to another simulator), then gives the heap's bitmaps
+   * back to the arena; if the helpers could not be stopped, the bitmaps stay theirs. A second
+   * call returns the first's promise, so nothing is given back while the first still waits.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
       if (!this.helpersGivenAway) await this.runner.close();
-    } finally {
       this.heap.release();
-    }
+    })();
+    return this.closing;
   }
+  private closing: Promise<void> | null = null;
 }

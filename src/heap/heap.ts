@@ -260,13 +260,23 @@ export class Heap {
 
   /**
    * Gives the heap's arena range back (on the thread that created it, once no thread uses the
-   * heap any more: `Simulator.close`). A heap never released gives it back when collected.
+   * heap any more: `Simulator.close`). A heap never released gives it back when collected,
+   * unless `keepRangeUntilReleased` was called.
    */
   release(): void {
     if (!this.owner || this.released) return;
     this.released = true;
     arenaRanges.unregister(this);
     releaseToArena(this.buffers.bitmaps);
+  }
+
+  /**
+   * For a heap that helper threads work on: its range goes back only through `release`. Helpers
+   * may outlive the main thread's last reference to a simulator that was never closed, and must
+   * not find their bitmaps handed to another heap.
+   */
+  keepRangeUntilReleased(): void {
+    arenaRanges.unregister(this);
   }
   private owner = false;
   private released = false;
