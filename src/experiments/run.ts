@@ -4,7 +4,7 @@
  * verifier error) still returns everything measured up to the failure, with `error` set.
  */
 import os from 'node:os';
-import { Simulator } from './simulator.ts';
+import { Simulator, checkMachineOptions } from './simulator.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import { Rng } from '../workloads/rng.ts';
 import { HeapVerificationError } from '../gc/gc-controller.ts';
@@ -90,6 +90,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   let options: GcOptions;
   try {
     options = resolveOptions({ ...w.suggestedOptions?.(params), ...spec.options });
+    checkMachineOptions(options);
   } catch (e) {
     if (e instanceof OptionError) throw new UsageError(e.message);
     throw e;
@@ -122,6 +123,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   } else {
     sim = await Simulator.create(options, { faultInjectionForTesting });
   }
+  const hostThreadsLowered = sim.lowerHostThreads();
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
   const gc = sim.gc;
@@ -164,6 +166,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     timeOriginMs: sim.originMs,
     events,
     warmup,
+    hostThreadsLowered,
     timeline: gc.tracer.timeline.slice(),
     heapSamples: gc.heapSamples.slice(),
     summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }),

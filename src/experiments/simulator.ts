@@ -16,7 +16,9 @@ import { Mutator } from '../mutator/mutator.ts';
 import { BARRIER_VARIANTS } from '../mutator/write-barrier.ts';
 import { COMPACTION_POLICIES } from '../gc/compaction-policy.ts';
 import { workDistributionTag } from '../parallel/work-distribution.ts';
-import { type GcOptions, concurrentMarkerCount, resolveOptions } from '../options.ts';
+import { type GcOptions, OptionError, concurrentMarkerCount, resolveOptions } from '../options.ts';
+import { SchedClock } from '../parallel/sched-clock.ts';
+import { kernelThreadId, lowerHostThreads } from '../scheduler/host-threads.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -43,6 +45,7 @@ export class Simulator {
    */
   static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator; faultInjectionForTesting?: boolean } = {}): Promise<Simulator> {
     const options = resolveOptions(partial);
+    checkMachineOptions(options);
     const donor = reuse.reuseHelpersOf;
     const donorRunner = donor !== undefined && donor.options.threads === options.threads && donor.runner instanceof Scheduler && donor.runner.dispatch === 'parked' ? donor.runner : null;
     const quotaPages = Math.ceil((options.compactionQuotaMb * 1048576) / PAGE_BYTES);
@@ -62,6 +65,7 @@ export class Simulator {
       labWords: (options.labSizeKb * 1024) / 4,
       zap: options.verifyHeap,
       helperJoin: options.helperJoin,
+      recordPreemption: options.recordPreemption,
     };
     let runner: PhaseRunner;
     let shared: GcShared;
@@ -138,6 +142,26 @@ export class Simulator {
     this.shared.helperJoin = mode;
   }
 
+  /**
+   * Gives every other thread of the process the nice value of option hostNice
+   * (scheduler/host-threads.ts): the collector's threads are the calling one, which runs the
+   * mutator, and the helpers. Returns how many threads were lowered.
+   */
+  lowerHostThreads(): number {
+    return lowerHostThreads(this.collectorThreadIds(), this.options.hostNice);
+  }
+
+  /**
+   * Kernel thread ids of this simulator's collector threads: the calling thread (the mutator's)
+   * and the helpers. Empty where they cannot all be known (not Linux), so that nothing is lowered
+   * by mistake. A process with several simulators keeps the union of theirs.
+   */
+  collectorThreadIds(): number[] {
+    const ids = [kernelThreadId()];
+    if (this.runner instanceof Scheduler) ids.push(...this.runner.helperKernelTids());
+    return ids.includes(-1) ? [] : ids;
+  }
+
   /** ForTesting: switch off a safety mechanism (TEST_* flags of heap.ts) on every thread. */
   setTestFlagsForTesting(flags: number): void {
     this.heap.ctl[C_TEST_FLAGS] = flags;
@@ -156,4 +180,11 @@ export class Simulator {
     return this.closing;
   }
   private closing: Promise<void> | null = null;
+}
+
+/** Options this machine cannot honour: a one-line OptionError. */
+export function checkMachineOptions(options: GcOptions): void {
+  if (options.recordPreemption && !SchedClock.available()) {
+    throw new OptionError('recordPreemption needs /proc/thread-self/schedstat (Linux with scheduler statistics), which this machine does not have');
+  }
 }

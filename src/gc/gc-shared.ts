@@ -33,6 +33,8 @@ export interface GcConfig {
    * take part from the start ('all'): the initial value of `GcShared.helperJoin`. Default 'dynamic'.
    */
   helperJoin?: 'dynamic' | 'all';
+  /** Each participant reads its run-queue wait (SchedClock) at the start and end of every phase. */
+  recordPreemption?: boolean;
 }
 
 export interface GcBuffers {

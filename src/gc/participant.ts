@@ -11,7 +11,8 @@ import { Marker } from './marker.ts';
 import { Evacuator } from './evacuator.ts';
 import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
-import { BYTES, IDLE_MS, OBJECTS } from '../parallel/thread-stats.ts';
+import { BYTES, IDLE_MS, OBJECTS, PREEMPTED_MS } from '../parallel/thread-stats.ts';
+import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 import { TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
@@ -23,6 +24,8 @@ export class Participant {
   readonly evacuator: Evacuator;
   readonly updater: PointerUpdater;
   readonly sweeper: Sweeper;
+  /** This thread's scheduler clock, read at each phase's start and end (option recordPreemption), else null. */
+  private readonly clock: SchedClock | null;
 
   constructor(
     readonly shared: GcShared,
@@ -34,6 +37,7 @@ export class Participant {
     this.evacuator = new Evacuator(this.ctx);
     this.updater = new PointerUpdater(this.ctx);
     this.sweeper = new Sweeper(this.ctx);
+    this.clock = shared.buffers.config.recordPreemption === true ? SchedClock.forThisThread() : null;
   }
 
   /**
@@ -59,6 +63,12 @@ export class Participant {
     marking.resetStats();
     stats.resetRow(t);
     const idleBefore = term.idleMs(t);
+    const clock = this.clock;
+    let runQueueBefore = 0;
+    if (clock !== null) {
+      clock.read();
+      runQueueBefore = clock.runQueueMs;
+    }
     stats.markStart(t);
     let objects = 0;
     let bytes = 0;
@@ -103,6 +113,10 @@ export class Participant {
     stats.set(t, BYTES, bytes);
     stats.addSteals(t, copied.stealsAttempted + marking.stealsAttempted, copied.stealsSucceeded + marking.stealsSucceeded);
     stats.markEnd(t);
+    if (clock !== null) {
+      clock.read();
+      stats.set(t, PREEMPTED_MS, clock.runQueueMs - runQueueBefore);
+    }
   }
 }
 

@@ -70,7 +70,7 @@ export class PhaseClock {
       const r = this.shared.stats.row(t);
       // A helper that arrived after the main thread had finished the phase took no part in it.
       if (t !== 0 && r.startMs === 0) continue;
-      threads.push({
+      const s: ThreadPhaseStats = {
         thread: t,
         startMs: r.startMs - this.originMs,
         endMs: r.endMs - this.originMs,
@@ -80,7 +80,9 @@ export class PhaseClock {
         bytes: r.bytes,
         stealsAttempted: r.stealsAttempted,
         stealsSucceeded: r.stealsSucceeded,
-      });
+      };
+      if (r.preemptedMs >= 0) s.preemptedMs = r.preemptedMs;
+      threads.push(s);
     }
     const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads };
     this.parallel.push(rec);

@@ -23,6 +23,11 @@ export interface ThreadPhaseStats {
   bytes: number;
   stealsAttempted: number;
   stealsSucceeded: number;
+  /**
+   * With option recordPreemption: how long the thread waited, runnable, for a CPU during the
+   * phase (its run-queue wait: another thread had the core). Absent when not measured.
+   */
+  preemptedMs?: number;
 }
 
 /** A phase of a GC with its per-thread figures (V8 trace scope names: `scavenge.parallel`, `mc.mark`...). */
@@ -202,6 +207,8 @@ export interface RunResult {
   events: GCEvent[];
   /** The warm-up that ran before the measured run, or null (--no-warmup). */
   warmup?: WarmupRecord | null;
+  /** Threads of the process other than the collector's given nice `config.hostNice` for the run (scheduler/host-threads.ts). */
+  hostThreadsLowered?: number;
   /** The GC tracer's timeline: pauses, their sub-phases, main-thread steps, helpers' concurrent work. */
   timeline: TimelineInterval[];
   /** Heap size samples over time, for reports (one per GC start and end). */

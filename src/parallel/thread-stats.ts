@@ -7,10 +7,11 @@
  * Layout (Float64, one 64-byte row per thread, so rows never share a cache line):
  *
  *   row t = words [8t, 8t + 8)
- *   +---------+-------+--------+---------+-------+------------------+------------------+------+
- *   | startMs | endMs | idleMs | objects | bytes | stealsAttempted  | stealsSucceeded  | (pad)|
- *   +---------+-------+--------+---------+-------+------------------+------------------+------+
+ *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
+ *   | startMs | endMs | idleMs | objects | bytes | stealsAttempted | stealsSucceeded | preemptedMs |
+ *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
  *   startMs/endMs are `clockMs()`: one timeline across threads; 0 = did not take part.
+ *   preemptedMs: the thread's run-queue wait over the phase (SchedClock); -1 = not measured.
  */
 
 export const START_MS = 0;
@@ -20,6 +21,7 @@ export const OBJECTS = 3;
 export const BYTES = 4;
 export const STEALS_ATTEMPTED = 5;
 export const STEALS_SUCCEEDED = 6;
+export const PREEMPTED_MS = 7;
 const ROW = 8;
 
 /** Epoch milliseconds with sub-microsecond resolution, comparable across threads. */
@@ -37,6 +39,8 @@ export interface ThreadStatsRow {
   bytes: number;
   stealsAttempted: number;
   stealsSucceeded: number;
+  /** -1 when not measured. */
+  preemptedMs: number;
 }
 
 export class ThreadStats {
@@ -60,11 +64,12 @@ export class ThreadStats {
 
   /** Zeroes every row. Main thread, before a phase, while no other thread writes. */
   reset(): void {
-    this.cells.fill(0);
+    for (let t = 0; t < this.threads; t++) this.resetRow(t);
   }
 
   resetRow(thread: number): void {
     this.cells.fill(0, thread * ROW, thread * ROW + ROW);
+    this.cells[thread * ROW + PREEMPTED_MS] = -1;
   }
 
   get(thread: number, column: number): number {
@@ -105,6 +110,7 @@ export class ThreadStats {
       bytes: c[b + BYTES],
       stealsAttempted: c[b + STEALS_ATTEMPTED],
       stealsSucceeded: c[b + STEALS_SUCCEEDED],
+      preemptedMs: c[b + PREEMPTED_MS],
     };
   }
 

@@ -214,6 +214,7 @@ function addPhase(
       bytes: t.bytes,
       stealsAttempted: t.stealsAttempted,
       stealsSucceeded: t.stealsSucceeded,
+      ...(t.preemptedMs !== undefined ? { preemptedMs: t.preemptedMs } : {}),
     });
   }
 }

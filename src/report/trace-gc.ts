@@ -291,9 +291,10 @@ function rowCount(s: ImbalanceStats): string {
  *       Bytes: …
  *       Steals Attempted: …
  *       Steals Succeeded: …
+ *       Preempted (ms): …          (option recordPreemption only)
  * ```
  * The first row is busy time per thread (Sum = CPU work, Max ≈ the phase's wall time); Diff =
- * Max − Min is the imbalance.
+ * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase.
  */
 export function formatPhaseWorkers(ev: GCEvent): string[] {
   const out: string[] = [];
@@ -305,6 +306,7 @@ export function formatPhaseWorkers(ev: GCEvent): string[] {
     out.push(`      Bytes: ${rowCount(col((t) => t.bytes))}`);
     out.push(`      Steals Attempted: ${rowCount(col((t) => t.stealsAttempted))}`);
     out.push(`      Steals Succeeded: ${rowCount(col((t) => t.stealsSucceeded))}`);
+    if (ph.threads.every((t) => t.preemptedMs !== undefined)) out.push(`      Preempted (ms): ${rowMs(col((t) => t.preemptedMs ?? 0))}`);
   }
   return out;
 }

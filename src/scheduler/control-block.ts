@@ -10,6 +10,7 @@
  *                helpers Atomics.wait on it         Int32 word 16t+1  EXIT_CODE
  *     1 COMMAND  CMD_PHASE | SHUTDOWN | REBIND     Int32 word 16t+2  MSG_BYTES   (UTF-8 length)
  *     2 PHASE    3 ARG                              Int32 word 16t+3  OS_THREAD   (worker threadId)
+ *                                                   Int32 word 16t+4  KERNEL_TID  (Linux tid)
  *     4 DONE     helpers finished this phase        Float64 at byte 64t+32  WAKE_MS  (clockMs()
  *     5 READY    helpers parked after start-up                                when t started the phase)
  *     6 CLOSING  1 once close() began
@@ -53,6 +54,8 @@ const R_FAULT_KIND = 0;
 const R_EXIT_CODE = 1;
 const R_MSG_BYTES = 2;
 const R_OS_THREAD = 3;
+/** The helper's kernel thread id (host-threads.ts), -1 where unknown. */
+const R_KERNEL_TID = 4;
 /** Float64 index of WAKE_MS within a row: byte 32. */
 const R_WAKE_F64 = 4;
 /** Room for a fault message and the top of its stack. */
@@ -95,6 +98,14 @@ export class ControlBlock {
 
   setOsThread(t: number, id: number): void {
     Atomics.store(this.words, t * ROW_WORDS + R_OS_THREAD, id);
+  }
+
+  setKernelTid(t: number, tid: number): void {
+    Atomics.store(this.words, t * ROW_WORDS + R_KERNEL_TID, tid);
+  }
+
+  kernelTid(t: number): number {
+    return Atomics.load(this.words, t * ROW_WORDS + R_KERNEL_TID);
   }
 
   osThread(t: number): number {

@@ -16,6 +16,7 @@ import {
   setCurrentHeartbeat,
 } from '../parallel/heartbeat.ts';
 import { ThreadStats, clockMs } from '../parallel/thread-stats.ts';
+import { kernelThreadId } from './host-threads.ts';
 import type { CreateParticipant, Participant, ThreadContext } from '../parallel/thread-context.ts';
 import {
   ACKED,
@@ -126,6 +127,7 @@ export class Helper {
     };
     this.parkSpinMs = this.cb.words[HELPER_SPIN_US] / 1000;
     this.cb.setOsThread(threadId, osThreadId);
+    this.cb.setKernelTid(threadId, kernelThreadId());
     this.participant = create(data.participantData, threadId, ctx);
     if (!exitHookInstalled) this.installExitHook();
   }

@@ -654,6 +654,13 @@ export class Scheduler {
     if (failure !== null) throw failure;
   }
 
+  /** The helpers' kernel thread ids (host-threads.ts; -1 where unknown), helper 1 first. */
+  helperKernelTids(): number[] {
+    const out: number[] = [];
+    for (let t = 1; t < this.threads; t++) out.push(this.cb.kernelTid(t));
+    return out;
+  }
+
   /** ForTesting: TEST_* flags of control-block.ts, read by every helper. Between phases. */
   setTestFlagsForTesting(flags: number): void {
     Atomics.store(this.cb.words, TEST_FLAGS, flags);

@@ -336,6 +336,18 @@ describe('formatPhaseWorkers', () => {
     ]);
     expect(formatPhaseWorkers(gcEvent())).toEqual([]);
   });
+
+  it('adds each thread\'s wait for a CPU when the run recorded it', () => {
+    const ev = gcEvent({
+      parallel: [
+        phase('mc.evacuate.copy', [
+          threadStats(0, 0, 20, { busyMs: 20, preemptedMs: 0 }),
+          threadStats(1, 0, 28, { busyMs: 28, preemptedMs: 8.2 }),
+        ]),
+      ],
+    });
+    expect(formatPhaseWorkers(ev).at(-1)).toBe('      Preempted (ms): Min: 0.0, Avg: 4.1, Max: 8.2, Diff: 8.2, Sum: 8.2, Workers: 2');
+  });
 });
 
 describe('formatTraceGcLog', () => {
