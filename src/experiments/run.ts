@@ -4,6 +4,7 @@
  * verifier error) still returns everything measured up to the failure, with `error` set.
  */
 import os from 'node:os';
+import { writeSync } from 'node:fs';
 import { Simulator, checkMachineOptions } from './simulator.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import { Rng } from '../workloads/rng.ts';
@@ -124,6 +125,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     sim = await Simulator.create(options, { faultInjectionForTesting });
   }
   const hostThreadsLowered = sim.lowerHostThreads();
+  // For tools that split a V8 trace of the process (--trace-deopt, --trace-opt) into warm-up and
+  // measured run (bench/figures/deopts.ts): written synchronously, in order with V8's own lines.
+  if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the measured run starts\n');
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
   const gc = sim.gc;

@@ -11,6 +11,7 @@ import type { Mutator } from '../mutator/mutator.ts';
 import type { Simulator } from './simulator.ts';
 import { Rng } from '../workloads/rng.ts';
 import type { WarmupRecord } from '../metrics/result.ts';
+import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../heap/heap.ts';
 
 /** Rounds of the warm-up program. Each runs every phase a few times (measured: see docs/experiments.md). */
 export const WARMUP_ROUNDS = 6;
@@ -47,8 +48,15 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
   const holder = m.allocate(m.arrayMap, KEEP);
   m.setGlobal('warmup', holder);
   let round = 0;
+  // Every scavenging thread also runs the code of a lost forwarding race (Scavenger.warmLostRace).
+  const ctl = sim.heap.ctl;
+  ctl[C_WARMUP_PATHS] = 1;
   try {
     for (; round < rounds; round++) {
+      // Every helper in every phase, and every other round helpers woken as V8 does (dynamic
+      // join): its lazy wake is a call in each body's heartbeat that would otherwise first run,
+      // and deoptimise the body, in the measured run (or in the workload replay, for one body).
+      sim.setHelperJoin(round % 2 === 0 ? 'all' : 'dynamic');
       const before = pauseTotal(sim);
       youngChurn(m, holder, rng);
       oldBurst(sim, holder, rng);
@@ -58,15 +66,16 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
   } catch (e) {
     // A scratch heap too small for the program: what ran is warm-up enough.
     stoppedBy = e instanceof Error ? e.message : String(e);
+  } finally {
+    ctl[C_WARMUP_PATHS] = 0;
   }
+  const lostRaces = ctl[C_WARMUP_LOST_RACES];
   const programEvents = sim.gc.events.length;
   let replay: WarmupRecord['workload'] = null;
-  if (workload !== undefined && stoppedBy === null) {
-    // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake
-    // and the helpers' join then run before the measured run does (inside its first pause otherwise).
-    sim.setHelperJoin(workloadHelperJoin);
-    replay = replayWorkload(sim, workload);
-  }
+  // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake
+  // and the helpers' join then run before the measured run does (inside its first pause otherwise).
+  sim.setHelperJoin(workloadHelperJoin);
+  if (workload !== undefined && stoppedBy === null) replay = replayWorkload(sim, workload);
   const events = sim.gc.events;
   const phasesRun: Record<string, number> = {};
   for (const e of events) for (const p of e.parallel) phasesRun[p.name] = (phasesRun[p.name] ?? 0) + 1;
@@ -78,6 +87,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     markCompacts: programOnly.filter((e) => e.type === 'mark-compact').length,
     pauseMsPerRound,
     phasesRun,
+    lostRaces,
     wallMs: performance.now() - t0,
     stoppedBy,
     workload: replay,
@@ -114,15 +124,25 @@ function pauseTotal(sim: Simulator): number {
   return ms;
 }
 
-/** Short-lived records with a few survivors in the holder: scavenges that copy and promote. */
+/**
+ * Short-lived records with a few survivors in the holder: scavenges that copy and promote (the
+ * first scavenge copies the survivors within new space, the second promotes them; without it the
+ * program's scavenges would promote nothing, since its mark-compacts empty new space).
+ */
 function youngChurn(m: Mutator, holder: number, rng: Rng): void {
   for (let i = 0; i < 60_000; i++) {
+    if (i === 30_000) m.collect('minor');
     const s = m.openScope();
     const o = m.allocate(m.arrayMap, FIELDS);
     m.setSmi(o, 0, i);
     if (rng.int(16) === 0) {
       const k = rng.int(KEEP);
-      if (!m.isSmiField(holder, k)) m.set(o, 1, m.get(holder, k));
+      if (!m.isSmiField(holder, k)) {
+        const older = m.get(holder, k);
+        m.set(o, 1, older);
+        // ...and the older one to the newer: once promoted, it records a slot into new space.
+        if (i >= 30_000) m.set(older, 2, o);
+      }
       m.set(holder, k, o);
     }
     m.closeScope(s);
@@ -217,7 +237,15 @@ function youngAtMajorGc(sim: Simulator): void {
     m.closeScope(t);
   }
   m.collect('major');
-  // Survivors of the first are promoted by the second: evacuation into old space.
+  // Survivors of the first are promoted by the second: evacuation into old space. Half of them
+  // first get a new young object, which the second copies within new space: the promoted copies
+  // record those slots (OLD_TO_NEW) on every participant.
+  for (let i = 0; i < n; i += 2) {
+    if ((i & 7) >= 6) continue; // the large arrays and the strings
+    const t = m.openScope();
+    m.set(m.get(keep, i), 1, m.allocate(m.arrayMap, FIELDS));
+    m.closeScope(t);
+  }
   m.collect('major');
   m.closeScope(s);
 }

@@ -15,7 +15,9 @@ import { BYTES, IDLE_MS, OBJECTS, PREEMPTED_MS } from '../parallel/thread-stats.
 import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
-import { TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
+import { C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
+import { warmWorklistPaths } from '../parallel/worklist.ts';
+import { warmLockPaths } from '../parallel/lock.ts';
 
 export class Participant {
   readonly ctx: GcThreadContext;
@@ -38,6 +40,17 @@ export class Participant {
     this.updater = new PointerUpdater(this.ctx);
     this.sweeper = new Sweeper(this.ctx);
     this.clock = shared.buffers.config.recordPreemption === true ? SchedClock.forThisThread() : null;
+  }
+
+  /**
+   * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
+   * paths of the worklists and locks, on private instances, so that this thread has type
+   * feedback for them before a measured pause (the scavenger adds a lost forwarding race:
+   * `Scavenger.warmLostRace`).
+   */
+  private warmRarePaths(): void {
+    warmWorklistPaths(this.shared.config.steal);
+    warmLockPaths();
   }
 
   /**
@@ -74,6 +87,7 @@ export class Participant {
     let bytes = 0;
     switch (phase) {
       case PHASE_SCAVENGE:
+        if (this.shared.heap.ctl[C_WARMUP_PATHS] !== 0) this.warmRarePaths();
         this.scavenger.run();
         objects = this.scavenger.objects;
         bytes = (this.scavenger.copiedWords + this.scavenger.promotedWords) * 4;

@@ -6,15 +6,17 @@
  */
 import {
   type Addr,
+  KIND_RAW,
   KIND_TAGGED,
   PAGE_BITS,
   PAGE_WORDS,
   SPACE_OLD_DATA,
   SPACE_OLD_POINTER,
   headerKind,
+  makeHeader,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, C_WARMUP_PATHS, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
@@ -32,6 +34,8 @@ export const COPY_LOOP_MAX_WORDS = 12;
 export const BATCH_MAX_SLOTS = 8;
 /** ...unless their first two targets are at most this many words apart (four cache lines). */
 export const BATCH_NEAR_WORDS = 64;
+/** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
+const LOST_RACE_HEADER_BIT = 1 << 30;
 
 export class Scavenger {
   private readonly heap: Heap;
@@ -65,6 +69,7 @@ export class Scavenger {
   /** The whole phase for this participant. */
   run(): void {
     this.prepare();
+    if (this.heap.ctl[C_WARMUP_PATHS] !== 0) this.warmLostRace();
     const items = this.ctx.items;
     for (let i = items.claim(); i >= 0; i = items.claim()) {
       this.processItem(items, i);
@@ -260,10 +265,12 @@ export class Scavenger {
     const mem = this.mem;
     const size = 2 + mem[a + 1];
     const kind = headerKind(h);
-    let target = 0;
-    if (a < this.ageMark) target = this.allocateOld(kind, size);
-    if (target === 0) target = toSpaceAllocate(this.heap, this.toLab, size, this.labWords);
+    // One call site each for to-space and old space in the common order (a call first met in a
+    // measured pause deoptimises: to-space overflowing into old space used to be a call of its own).
+    const promote = a < this.ageMark;
+    let target = promote ? 0 : toSpaceAllocate(this.heap, this.toLab, size, this.labWords);
     if (target === 0) target = this.allocateOld(kind, size);
+    if (target === 0 && promote) target = toSpaceAllocate(this.heap, this.toLab, size, this.labWords);
     if (target === 0) {
       // Neither to-space nor old space has room: the heap is really full. The object stays
       // unmoved; the main thread reports V8's out-of-memory failure after the phase.
@@ -306,6 +313,55 @@ export class Scavenger {
     else this.copiedWords += size;
     if (kind === KIND_TAGGED) this.ctx.copiedLocal.push(target);
     return fwd;
+  }
+
+  /**
+   * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): runs on
+   * this thread the code of a forwarding race it lost, and a promotion. Real races are too rare for
+   * every thread to meet one in the warm-up (and the program's scavenges promote nothing), and
+   * optimised code that meets a call or property access without type feedback deoptimises: in
+   * measured runs at threads 2-4, `evacuate` (and `scanObject`, into which it is inlined)
+   * deoptimised at the call to `undo` in most runs. Running this before the thread's first copies
+   * gives the feedback before the code is first optimised.
+   *
+   * The object copied is this thread's own: a 4-word tagged object in its to-space LAB. It is
+   * copied twice, once promoting and once within new space, and each pair of copies loses its
+   * race (the CAS expects a header the object does not have), which runs both of `undo`'s ways of
+   * giving a copy back (a filler, then a bump back); then `undo` runs for the LABs the copies did
+   * not use, on the first copy (a filler already). Nothing of it is reachable: the object and the
+   * copies end as fillers or free LAB space. Needs a CAS: not at threads = 1 (plain forwarding).
+   */
+  private warmLostRace(): void {
+    if (this.plainForwarding) return;
+    const heap = this.heap;
+    const mem = this.mem;
+    const size = 4;
+    const a = toSpaceAllocate(heap, this.toLab, size, this.labWords);
+    if (a === 0) return;
+    const h = makeHeader(0, KIND_TAGGED);
+    mem[a] = h;
+    mem[a + 1] = size - 2;
+    mem[a + 2] = 0; // Smis: nothing to scan
+    mem[a + 3] = 0;
+    const notH = h ^ LOST_RACE_HEADER_BIT; // the same kind; never the object's header
+    const ageMark = this.ageMark;
+    for (const mark of [a + 1, a]) {
+      this.ageMark = mark; // above `a`: promote; at `a`: copy within new space
+      const first = this.copy(a, h);
+      if (first === 0) continue;
+      const second = this.copy(a, h);
+      this.forward(a, notH, first); // the LAB moved on: `first` becomes a filler
+      if (second !== 0) this.forward(a, notH, second); // the last allocation: a bump back
+      this.undo(first, size, true, KIND_TAGGED);
+      this.undo(first, size, true, KIND_RAW);
+      this.undo(first, size, false, KIND_TAGGED);
+    }
+    this.ageMark = ageMark;
+    // A raw object promoted (the data LAB), given back at once.
+    const raw = this.allocateOld(KIND_RAW, 2);
+    if (raw !== 0) this.undo(raw, 2, true, KIND_RAW);
+    this.undo(a, size, false, KIND_TAGGED); // the source: a bump back or a filler
+    Atomics.add(heap.ctl, C_WARMUP_LOST_RACES, 1);
   }
 
   private allocateOld(kind: number, size: number): Addr {

@@ -116,7 +116,15 @@ export const C_BACKGROUND_STOP = 28;
 export const C_UNSWEPT_ALLOCATIONS = 29;
 /** ForTesting: a fault to inject in a helper, `thread << 8 | phase << 2 | kind` (see participant.ts). */
 export const C_TEST_FAULT = 30;
-export const CTL_WORDS = 32;
+/**
+ * Warm-up only: nonzero while the warm-up program runs on a scratch heap. Each thread that takes
+ * part in a scavenge then also runs the paths of a forwarding race it lost
+ * (`Scavenger.warmLostRace`) and adds one to C_WARMUP_LOST_RACES. Written by the main thread
+ * between GCs.
+ */
+export const C_WARMUP_PATHS = 31;
+export const C_WARMUP_LOST_RACES = 32;
+export const CTL_WORDS = 40;
 
 /** ForTesting switches, shared so that helper threads see them too. */
 export const TEST_NO_REMEMBERED_SET = 1;
@@ -317,16 +325,18 @@ export class Heap {
   }
 
   // ---- fillers ------------------------------------------------------------------------------
-  /** Formats [addr, addr + words) as one filler object so that the page stays iterable. */
+  /**
+   * Formats [addr, addr + words) as one filler object so that the page stays iterable. One-word
+   * fillers are rare; they share the header store with the others rather than having a store of
+   * their own, which a thread may never have run before a measured pause: optimised code that
+   * meets a store without type feedback deoptimises (the sweeper's `sweepPage` did, up to 12
+   * times in one run at threads = 4).
+   */
   formatFiller(addr: Addr, words: number): void {
     if (words <= 0) return;
     const mem = this.mem;
-    if (words === 1) {
-      mem[addr] = FILLER1_HEADER;
-    } else {
-      mem[addr] = FILLER_HEADER;
-      mem[addr + 1] = words - 2;
-    }
+    mem[addr] = words === 1 ? FILLER1_HEADER : FILLER_HEADER;
+    if (words > 1) mem[addr + 1] = words - 2;
   }
 
   // ---- page pool ------------------------------------------------------------------------------

@@ -144,6 +144,8 @@ export interface WarmupRecord {
   pauseMsPerRound: number[];
   /** How many times each parallel phase and each background phase ran on the helpers. */
   phasesRun: Record<string, number>;
+  /** Scavenging threads that ran the code of a lost forwarding race, summed over the program's scavenges (0 at threads = 1). */
+  lostRaces?: number;
   wallMs: number;
   /** Why it stopped early (the scratch heap ran out of memory...), or null. */
   stoppedBy: string | null;

@@ -43,3 +43,18 @@ export function unlockWord(a: Int32Array, i: number): void {
 export function isLocked(a: Int32Array, i: number): boolean {
   return Atomics.load(a, i) !== FREE;
 }
+
+/**
+ * Warm-up only: runs the contended unlock (store and notify) and the spinning part of a
+ * contended lock on a private word, on the calling thread, so that optimised code inlining them
+ * has type feedback for those paths (a contended unlock first met in a measured pause
+ * deoptimised the worklist's `pushSlow` and the sweeper's `sweepPage`). With one thread the
+ * sleeping part cannot run: nobody would wake it.
+ */
+export function warmLockPaths(): void {
+  const a = new Int32Array(new SharedArrayBuffer(4));
+  a[0] = CONTENDED;
+  unlockWord(a, 0);
+  lockSlow(a, 0); // the word is free: taken while spinning
+  unlockWord(a, 0);
+}

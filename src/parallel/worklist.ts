@@ -637,3 +637,36 @@ export class WorklistLocal implements WorkDistributionLocal {
     return this.pool[--this.popPos];
   }
 }
+
+/**
+ * Warm-up only: runs a worklist's slow paths on a private two-thread instance with segments of
+ * two entries and a pool that has to grow, on the calling thread: publishing, allocating and
+ * freeing segments, growing the pool, taking back one's own segments, stealing with the given
+ * scheme, waking a sleeping peer. A slow path that a thread first meets in a measured pause
+ * deoptimises the optimised code that inlined it (`popSlow` did in most measured runs at
+ * threads 2-4); the instance has the shape of the real ones, so the type feedback carries over.
+ */
+export function warmWorklistPaths(steal: number): void {
+  const wl = Worklist.create({ threads: 2, segmentSize: 2, initialSegments: 1, maxSegments: 64 });
+  const a = new WorklistLocal(wl, 0);
+  const b = new WorklistLocal(wl, 1);
+  a.steal = b.steal = steal;
+  const wake = new Int32Array(new SharedArrayBuffer(8));
+  wake[0] = 1; // a peer sleeps: publishing notifies it
+  a.wakeOnPublish(wake);
+  for (let i = 1; i <= 24; i++) a.push(i);
+  for (let k = 0; k < 3; k++) a.pop(); // own push segment, then swaps
+  while (b.pop() !== 0) {
+    // b steals a's published segments
+  }
+  while (a.pop() !== 0) {
+    // whatever is left
+  }
+  a.push(1);
+  a.pop();
+  a.pop();
+  b.push(2);
+  b.publish();
+  a.hasVisibleWork();
+  a.pop();
+}

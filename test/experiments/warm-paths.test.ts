@@ -1,0 +1,45 @@
+/**
+ * The warm-up's rare paths (C_WARMUP_PATHS): while the warm-up program runs, every scavenging
+ * thread also runs the code of a lost forwarding race and a promotion on an object of its own
+ * (Scavenger.warmLostRace), and the worklists' and locks' slow paths on private instances
+ * (Participant.warmRarePaths). None of it may change the heap the program sees: the verifier runs
+ * after every GC of the program, at threads 1-4.
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../src/experiments/simulator.ts';
+import { warmUp } from '../../src/experiments/warmup.ts';
+import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../../src/heap/heap.ts';
+import { warmWorklistPaths } from '../../src/parallel/worklist.ts';
+import { warmLockPaths } from '../../src/parallel/lock.ts';
+import { WORK_DISTRIBUTION_SCHEMES, workDistributionTag } from '../../src/parallel/work-distribution.ts';
+
+describe('warm-up rare paths', () => {
+  for (const threads of [1, 2, 4]) {
+    it(`every scavenging thread loses a race of its own, and the heap stays valid (threads ${threads})`, async () => {
+      const sim = await Simulator.create({ threads, verifyHeap: true, helperJoin: 'all' });
+      try {
+        const report = warmUp(sim);
+        expect(report.stoppedBy).toBeNull();
+        expect(sim.gc.verifyErrors).toEqual([]);
+        expect(sim.gc.verifyChecks).toBeGreaterThan(0);
+        // Every helper takes part in every scavenge of the program's 'all' rounds (in its
+        // 'dynamic' rounds only those woken); one thread forwards with a plain store and has no
+        // race to lose.
+        if (threads === 1) expect(report.lostRaces).toBe(0);
+        else {
+          expect(report.lostRaces).toBeGreaterThan(report.scavenges); // helpers too
+          expect(report.lostRaces).toBeLessThanOrEqual(threads * report.scavenges);
+        }
+        expect(sim.heap.ctl[C_WARMUP_PATHS]).toBe(0); // off again for what follows
+        expect(sim.heap.ctl[C_WARMUP_LOST_RACES]).toBe(report.lostRaces);
+      } finally {
+        await sim.close();
+      }
+    }, 60_000);
+  }
+
+  it('the worklist and lock slow paths run on private instances with every scheme', () => {
+    for (const name of Object.keys(WORK_DISTRIBUTION_SCHEMES) as (keyof typeof WORK_DISTRIBUTION_SCHEMES)[]) warmWorklistPaths(workDistributionTag(name));
+    warmLockPaths();
+  });
+});
