@@ -40,7 +40,7 @@ export const OPTION_TABLE = {
   maxHandles: { kind: 'int', default: 1 << 20, min: 1024, max: 1 << 26, doc: 'capacity of the simulated handle stack and globals' },
   verifyHeap: { kind: 'bool', default: false, doc: 'run the heap verifier after every GC (V8 --verify-heap)' },
   jitWarmup: { kind: 'bool', default: true, doc: 'first run every GC phase on a scratch heap on the same threads, so the measured run times optimised collector code (gcsim run --no-warmup: off)' },
-  hostNice: { kind: 'int', default: 19, min: 0, max: 19, doc: "nice value of the process's other threads (V8's compiler and JS-heap GC workers) during a measured run, so they do not preempt the collector's threads (0 = leave them; Linux; lasts for the process)" },
+  hostNice: { kind: 'int', default: 19, min: 0, max: 19, doc: "nice value of the process's other threads (V8's compiler and JS-heap GC workers) during a measured run, so they do not preempt the collector's threads (0 = leave them; Linux; lasts for the process; env GCSIM_HOST_NICE changes the default)" },
   recordPreemption: { kind: 'bool', default: false, doc: 'record how long each thread of a parallel phase waited, runnable, for a CPU (Linux /proc/thread-self/schedstat; adds about 8 us per thread per phase)' },
   stallTimeoutMs: { kind: 'int', default: 1000, min: 50, max: 600000, doc: 'a parallel phase with no progress for this long is reported as stalled' },
 } as const satisfies Record<string, Spec>;
@@ -84,11 +84,24 @@ export function resolveOptions(partial: Partial<Record<string, unknown>> = {}): 
     }
     throw new OptionError(`bad value ${JSON.stringify(partial[name])} for ${optionFlag(name)}: ${describeSpec(name)}`);
   }
-  const o = { ...defaultOptions(), ...(r.data as Partial<GcOptions>) };
+  const o = { ...defaultOptions(), ...environmentDefaults(), ...(r.data as Partial<GcOptions>) };
   if (!Number.isInteger(o.maxSemiSpaceSize * 4)) throw new OptionError(`bad value ${o.maxSemiSpaceSize} for --max-semi-space-size: a multiple of 0.25 MB (one page)`);
   if (o.concurrentMarkers >= o.threads) throw new OptionError(`bad value ${o.concurrentMarkers} for --concurrent-markers: at most threads - 1 = ${o.threads - 1}`);
   if (o.initialOldSpaceSize > o.maxOldSpaceSize) o.initialOldSpaceSize = o.maxOldSpaceSize;
   return o;
+}
+
+/**
+ * Defaults the environment may change: GCSIM_HOST_NICE (0-19) for `hostNice`. The test suite sets
+ * it to 0: its processes measure nothing, and with V8's compiler threads at nice 19 two busy test
+ * processes on two cores starved them (three integration files took 75-82 s against 65-67 s).
+ */
+function environmentDefaults(): Partial<GcOptions> {
+  const nice = process.env.GCSIM_HOST_NICE;
+  if (nice === undefined || nice === '') return {};
+  const n = Number(nice);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new OptionError(`bad value ${JSON.stringify(nice)} for GCSIM_HOST_NICE: an integer from 0 to 19`);
+  return { hostNice: n };
 }
 
 /** `maxSemiSpaceSize` -> `--max-semi-space-size` */

@@ -25,7 +25,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
   });
 
   it('lowers every thread but the mutator and the helpers, which keep their nice value', async () => {
-    const sim = await Simulator.create({ ...SMALL_HEAP, threads: 3 });
+    const sim = await Simulator.create({ ...SMALL_HEAP, threads: 3, hostNice: 19 }); // the suite's default is 0 (vitest.config.ts)
     try {
       const helpers = (sim.runner as Scheduler).helperKernelTids();
       const keep = [kernelThreadId(), ...helpers];
