@@ -82,6 +82,8 @@ export interface PhaseImbalance {
   bytes: ImbalanceStats;
   stealsAttempted: ImbalanceStats;
   stealsSucceeded: ImbalanceStats;
+  /** Each thread's wait for a CPU (ThreadPhaseStats.preemptedMs); null when the run did not record it. */
+  preemptedMs: ImbalanceStats | null;
 }
 
 export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
@@ -96,5 +98,6 @@ export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
     bytes: col((s) => s.bytes),
     stealsAttempted: col((s) => s.stealsAttempted),
     stealsSucceeded: col((s) => s.stealsSucceeded),
+    preemptedMs: t.length > 0 && t.every((s) => s.preemptedMs !== undefined) ? col((s) => s.preemptedMs ?? 0) : null,
   };
 }

@@ -243,7 +243,8 @@ export function headlineWarnings(s: SweepResults): string[] {
 
 /**
  * HotSpot G1's per-worker rows for each parallel phase of one GC: busy ms, idle ms, objects
- * and successful steals, each as Min / Avg / Max / Diff / Sum over the phase's threads.
+ * and successful steals (and the wait for a CPU, when the run recorded it), each as Min / Avg /
+ * Max / Diff / Sum over the phase's threads.
  */
 export function g1Rows(ev: GCEvent): string[][] {
   const rows: string[][] = [];
@@ -261,6 +262,7 @@ export function g1Rows(ev: GCEvent): string[][] {
   for (const ph of ev.parallel) {
     const im = phaseImbalance(ph);
     rows.push(row(ph.name, 'busy (ms)', im.busyMs, true), row('', 'idle (ms)', im.idleMs, true), row('', 'objects', im.objects, false), row('', 'steals', im.stealsSucceeded, false));
+    if (im.preemptedMs !== null) rows.push(row('', 'waited for a CPU (ms)', im.preemptedMs, true));
   }
   return rows;
 }

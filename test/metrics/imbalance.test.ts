@@ -46,5 +46,16 @@ describe('phaseImbalance', () => {
     expect(p.spanMs).toMatchObject({ min: 3, max: 4 });
     expect(p.objects).toMatchObject({ sum: 40, diff: 20 });
     expect(p.stealsSucceeded.sum).toBe(2);
+    expect(p.preemptedMs).toBeNull(); // not recorded
+  });
+
+  it('summarises the wait for a CPU when every thread has it', () => {
+    const p = phaseImbalance(
+      phase('mc.evacuate.copy', [
+        threadStats(0, 0, 20, { busyMs: 20, preemptedMs: 0 }),
+        threadStats(1, 0, 28, { busyMs: 28, preemptedMs: 8 }),
+      ]),
+    );
+    expect(p.preemptedMs).toMatchObject({ min: 0, max: 8, sum: 8, n: 2 });
   });
 });

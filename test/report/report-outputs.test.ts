@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sweepCsv, csvField } from '../../src/report/csv.ts';
 import { sweepTrace } from '../../src/report/sweep-trace.ts';
 import { checkTrace } from '../../src/report/chrome-trace.ts';
-import { formatTextTable, pauseTable } from '../../src/report/tables.ts';
+import { formatTextTable, g1Rows, pauseTable } from '../../src/report/tables.ts';
+import { gcEvent, phase, threadStats } from '../metrics/fixtures.ts';
 import { OPTION_TABLE } from '../../src/options.ts';
 import { fakeRun, fakeSweep, standardSweep } from '../experiments/sweep-fixtures.ts';
 
@@ -87,5 +88,16 @@ describe('pause table', () => {
     // The median and its 95% bootstrap interval: p95 of the two trials is 20 and 30.
     expect(lines[2]).toMatch(/^splay threads=1\s+2\/2\s+incremental\s+2\s+10.0\s+25.0 \[20.0–30.0\]\s+25.0 \[20.0–30.0\]\s+25.0 \[20.0–30.0\]\s+\S+ \[\S+–\S+\]\s+0.00\s+0.00\s+0.00$/);
     expect(lines[3]).toMatch(/^splay threads=2\s+0\/2\s+failed: crash: boom$/);
+  });
+});
+
+describe('per-worker rows of the report', () => {
+  it('add each thread\'s wait for a CPU when the run recorded it', () => {
+    const rec = (preemptedMs?: number) =>
+      gcEvent({ parallel: [phase('mc.evacuate.copy', [threadStats(0, 0, 20, { busyMs: 20, preemptedMs }), threadStats(1, 0, 28, { busyMs: 28, preemptedMs: preemptedMs === undefined ? undefined : 8 })])] });
+    const without = g1Rows(rec());
+    expect(without.map((r) => r[1])).toEqual(['busy (ms)', 'idle (ms)', 'objects', 'steals']);
+    const withWait = g1Rows(rec(0));
+    expect(withWait.at(-1)).toEqual(['', 'waited for a CPU (ms)', '0.00', '4.00', '8.00', '8.00', '8.00', '2']);
   });
 });
