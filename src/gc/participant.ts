@@ -66,7 +66,11 @@ export class Participant {
   runPhase(phase: number, arg: number): void {
     // A helper arriving after the main thread finished the phase alone does not touch it.
     const counted = phase === PHASE_SCAVENGE || phase === PHASE_MARK;
-    if (this.threadId !== 0 && counted && this.mustJoin() && !this.shared.terminator.join()) return;
+    if (this.threadId !== 0 && counted && this.mustJoin() && !this.shared.terminator.join()) {
+      // It did none of the phase, so it waited for no CPU in it (the row still shows its visit).
+      if (this.clock !== null) this.shared.stats.set(this.threadId, PREEMPTED_MS, 0);
+      return;
+    }
     const stats = this.shared.stats;
     const t = this.threadId;
     const term = this.shared.terminator;

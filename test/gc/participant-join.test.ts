@@ -12,7 +12,7 @@ import { GcShared } from '../../src/gc/gc-shared.ts';
 import { Participant } from '../../src/gc/participant.ts';
 import { PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/phases.ts';
 import { TEST_STALE_JOIN_MODE } from '../../src/heap/heap.ts';
-import { OBJECTS } from '../../src/parallel/thread-stats.ts';
+import { OBJECTS, PREEMPTED_MS } from '../../src/parallel/thread-stats.ts';
 
 /** Whether helper 1, built under 'all', ran `phase` after the main thread finished it alone under 'dynamic'. */
 async function lateHelperRan(phase: number, testFlags: number): Promise<boolean> {
@@ -44,4 +44,22 @@ describe('a helper and the join mode of the phase', () => {
       expect(await lateHelperRan(phase, TEST_STALE_JOIN_MODE)).toBe(true);
     });
   }
+});
+
+describe('a refused helper and --record-preemption', () => {
+  it('records no wait for a phase it did not run (its row still shows the visit)', async () => {
+    const sim = await Simulator.create({ threads: 2, helperJoin: 'dynamic', recordPreemption: true });
+    try {
+      const shared = sim.shared;
+      const helper = new Participant(GcShared.attach(shared.buffers), 1);
+      shared.resetTerminatorForPhase();
+      expect(shared.terminator.offerTermination({ threadId: 0, hasVisibleWork: () => false })).toBe(true);
+      shared.stats.reset(); // as the scheduler does before a phase: no wait measured yet
+      expect(shared.stats.get(1, PREEMPTED_MS)).toBe(-1);
+      helper.runPhase(PHASE_SCAVENGE, 0); // refused: the phase is over
+      expect(shared.stats.get(1, PREEMPTED_MS)).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
 });
