@@ -45,8 +45,8 @@ export class Participant {
   /**
    * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
    * paths of the worklists and locks, on private instances, so that this thread has type
-   * feedback for them before a measured pause (the scavenger adds a lost forwarding race:
-   * `Scavenger.warmLostRace`).
+   * feedback for them before a measured pause (the scavenger, run with `warmUp`, adds a lost
+   * forwarding race: `Scavenger.warmLostRace`).
    */
   private warmRarePaths(): void {
     warmWorklistPaths(this.shared.config.steal);
@@ -90,12 +90,14 @@ export class Participant {
     let objects = 0;
     let bytes = 0;
     switch (phase) {
-      case PHASE_SCAVENGE:
-        if (this.shared.heap.ctl[C_WARMUP_PATHS] !== 0) this.warmRarePaths();
-        this.scavenger.run();
+      case PHASE_SCAVENGE: {
+        const warmUp = this.shared.heap.ctl[C_WARMUP_PATHS] !== 0;
+        if (warmUp) this.warmRarePaths();
+        this.scavenger.run(warmUp);
         objects = this.scavenger.objects;
         bytes = (this.scavenger.copiedWords + this.scavenger.promotedWords) * 4;
         break;
+      }
       case PHASE_MARK:
         this.marker.run();
         objects = this.marker.objects;

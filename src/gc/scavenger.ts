@@ -16,7 +16,7 @@ import {
   makeHeader,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, C_WARMUP_PATHS, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
@@ -66,10 +66,10 @@ export class Scavenger {
     this.labWords = ctx.labWords;
   }
 
-  /** The whole phase for this participant. */
-  run(): void {
+  /** The whole phase for this participant; `warmUp` in the warm-up program (see `warmLostRace`). */
+  run(warmUp = false): void {
     this.prepare();
-    if (this.heap.ctl[C_WARMUP_PATHS] !== 0) this.warmLostRace();
+    if (warmUp) this.warmLostRace();
     const items = this.ctx.items;
     for (let i = items.claim(); i >= 0; i = items.claim()) {
       this.processItem(items, i);
@@ -316,7 +316,7 @@ export class Scavenger {
   }
 
   /**
-   * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): runs on
+   * Warm-up only (`run(true)`, at the start of each scavenge of the warm-up program): runs on
    * this thread the code of a forwarding race it lost, and a promotion. Real races are too rare for
    * every thread to meet one in the warm-up (and the program's scavenges promote nothing), and
    * optimised code that meets a call or property access without type feedback deoptimises: in

@@ -118,9 +118,9 @@ export const C_UNSWEPT_ALLOCATIONS = 29;
 export const C_TEST_FAULT = 30;
 /**
  * Warm-up only: nonzero while the warm-up program runs on a scratch heap. Each thread that takes
- * part in a scavenge then also runs the paths of a forwarding race it lost
- * (`Scavenger.warmLostRace`) and adds one to C_WARMUP_LOST_RACES. Written by the main thread
- * between GCs.
+ * part in a scavenge then first runs rare paths (`Participant.warmRarePaths`), among them a
+ * forwarding race it loses (`Scavenger.warmLostRace`, which adds one to C_WARMUP_LOST_RACES).
+ * Written by the main thread between GCs.
  */
 export const C_WARMUP_PATHS = 31;
 export const C_WARMUP_LOST_RACES = 32;
@@ -187,6 +187,9 @@ export class Heap {
   readonly clearBits: (base: number, word: number, mask: number) => void;
   readonly rsBits: Int32Array;
   readonly rsOldBits: Int32Array;
+  /** This thread made the heap (`create`) and gives its arena range back (`release`), once. */
+  private owner = false;
+  private released = false;
   readonly roots: Int32Array;
   readonly ctl: Int32Array;
   readonly freeLists: Int32Array;
@@ -286,8 +289,6 @@ export class Heap {
   keepRangeUntilReleased(): void {
     arenaRanges.unregister(this);
   }
-  private owner = false;
-  private released = false;
 
   get poolFirstPage(): number {
     return FIRST_SEMI_PAGE + 2 * (this.semiWords >>> PAGE_BITS);

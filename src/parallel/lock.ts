@@ -51,10 +51,11 @@ export function isLocked(a: Int32Array, i: number): boolean {
  * deoptimised the worklist's `pushSlow` and the sweeper's `sweepPage`). With one thread the
  * sleeping part cannot run: nobody would wake it.
  */
-export function warmLockPaths(): void {
+export function warmLockPaths(): number {
   const a = new Int32Array(new SharedArrayBuffer(4));
   a[0] = CONTENDED;
   unlockWord(a, 0);
   lockSlow(a, 0); // the word is free: taken while spinning
   unlockWord(a, 0);
+  return a[0]; // FREE (0) again, for tests
 }

@@ -62,11 +62,12 @@ export class ThreadStats {
     return new ThreadStats(buffer);
   }
 
-  /** Zeroes every row. Main thread, before a phase, while no other thread writes. */
+  /** Resets every row (`resetRow`). Main thread, before a phase, while no other thread writes. */
   reset(): void {
     for (let t = 0; t < this.threads; t++) this.resetRow(t);
   }
 
+  /** Zeroes a row; its wait for a CPU reads -1 (not measured) until the thread measures one. */
   resetRow(thread: number): void {
     this.cells.fill(0, thread * ROW, thread * ROW + ROW);
     this.cells[thread * ROW + PREEMPTED_MS] = -1;

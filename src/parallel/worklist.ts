@@ -645,8 +645,9 @@ export class WorklistLocal implements WorkDistributionLocal {
  * scheme, waking a sleeping peer. A slow path that a thread first meets in a measured pause
  * deoptimises the optimised code that inlined it (`popSlow` did in most measured runs at
  * threads 2-4); the instance has the shape of the real ones, so the type feedback carries over.
+ * Returns the entries popped, in order (for tests).
  */
-export function warmWorklistPaths(steal: number): void {
+export function warmWorklistPaths(steal: number): number[] {
   const wl = Worklist.create({ threads: 2, segmentSize: 2, initialSegments: 1, maxSegments: 64 });
   const a = new WorklistLocal(wl, 0);
   const b = new WorklistLocal(wl, 1);
@@ -654,19 +655,26 @@ export function warmWorklistPaths(steal: number): void {
   const wake = new Int32Array(new SharedArrayBuffer(8));
   wake[0] = 1; // a peer sleeps: publishing notifies it
   a.wakeOnPublish(wake);
+  const popped: number[] = [];
+  const take = (local: WorklistLocal): number => {
+    const v = local.pop();
+    if (v !== 0) popped.push(v);
+    return v;
+  };
   for (let i = 1; i <= 24; i++) a.push(i);
-  for (let k = 0; k < 3; k++) a.pop(); // own push segment, then swaps
-  while (b.pop() !== 0) {
-    // b steals a's published segments
+  for (let k = 0; k < 3; k++) take(a); // own push segment, then swaps
+  while (take(b) !== 0) {
+    // b steals a's published segments (with a scheme that steals)
   }
-  while (a.pop() !== 0) {
+  while (take(a) !== 0) {
     // whatever is left
   }
-  a.push(1);
-  a.pop();
-  a.pop();
-  b.push(2);
+  a.push(25);
+  take(a);
+  take(a);
+  b.push(26);
   b.publish();
   a.hasVisibleWork();
-  a.pop();
+  take(a); // a steals it, or (static) it stays b's
+  return popped;
 }

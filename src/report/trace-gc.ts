@@ -7,7 +7,7 @@
  */
 
 import type { GCEvent, PhaseRecord } from '../metrics/result.ts';
-import { imbalanceStats, type ImbalanceStats } from '../metrics/imbalance.ts';
+import { phaseImbalance, type ImbalanceStats } from '../metrics/imbalance.ts';
 
 /** V8's MB (`MB = 1024 * KB`). */
 const MB = 1024 * 1024;
@@ -299,14 +299,14 @@ function rowCount(s: ImbalanceStats): string {
 export function formatPhaseWorkers(ev: GCEvent): string[] {
   const out: string[] = [];
   for (const ph of ev.parallel) {
-    const col = (f: (t: PhaseRecord['threads'][number]) => number): ImbalanceStats => imbalanceStats(ph.threads.map(f));
-    out.push(`    ${ph.name} (ms): ${rowMs(col((t) => t.busyMs))}`);
-    out.push(`      Idle (ms): ${rowMs(col((t) => t.idleMs))}`);
-    out.push(`      Objects: ${rowCount(col((t) => t.objects))}`);
-    out.push(`      Bytes: ${rowCount(col((t) => t.bytes))}`);
-    out.push(`      Steals Attempted: ${rowCount(col((t) => t.stealsAttempted))}`);
-    out.push(`      Steals Succeeded: ${rowCount(col((t) => t.stealsSucceeded))}`);
-    if (ph.threads.every((t) => t.preemptedMs !== undefined)) out.push(`      Preempted (ms): ${rowMs(col((t) => t.preemptedMs ?? 0))}`);
+    const im = phaseImbalance(ph);
+    out.push(`    ${ph.name} (ms): ${rowMs(im.busyMs)}`);
+    out.push(`      Idle (ms): ${rowMs(im.idleMs)}`);
+    out.push(`      Objects: ${rowCount(im.objects)}`);
+    out.push(`      Bytes: ${rowCount(im.bytes)}`);
+    out.push(`      Steals Attempted: ${rowCount(im.stealsAttempted)}`);
+    out.push(`      Steals Succeeded: ${rowCount(im.stealsSucceeded)}`);
+    if (im.preemptedMs !== null) out.push(`      Preempted (ms): ${rowMs(im.preemptedMs)}`);
   }
   return out;
 }

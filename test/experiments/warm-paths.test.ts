@@ -38,8 +38,17 @@ describe('warm-up rare paths', () => {
     }, 60_000);
   }
 
-  it('the worklist and lock slow paths run on private instances with every scheme', () => {
-    for (const name of Object.keys(WORK_DISTRIBUTION_SCHEMES) as (keyof typeof WORK_DISTRIBUTION_SCHEMES)[]) warmWorklistPaths(workDistributionTag(name));
-    warmLockPaths();
+  it('the worklist slow paths lose and duplicate no entry, with every scheme', () => {
+    for (const name of Object.keys(WORK_DISTRIBUTION_SCHEMES) as (keyof typeof WORK_DISTRIBUTION_SCHEMES)[]) {
+      const popped = warmWorklistPaths(workDistributionTag(name));
+      const steals = name !== 'static';
+      // 1-25 pushed by one view and popped by the two; 26 pushed by the other, taken only by stealing.
+      const want = Array.from({ length: steals ? 26 : 25 }, (_, i) => i + 1);
+      expect([...popped].sort((x, y) => x - y), name).toEqual(want);
+    }
+  });
+
+  it('the lock warm-up leaves its word free', () => {
+    expect(warmLockPaths()).toBe(0);
   });
 });
