@@ -218,6 +218,7 @@ export async function runOnV8(spec: V8RunSpec): Promise<RunResult> {
     otherIsolateLines: parsed.records.length - main.length,
     repairedLines: parsed.repaired,
     alignmentSpreadMs: Number.isFinite(al.spreadMs) ? al.spreadMs : -1,
+    observedPauseMs: child ? events.map((_, i) => child.gcs[i].duration) : [],
     unparsed: parsed.unparsed,
     childExit: outcome.code ?? outcome.signal ?? null,
   };

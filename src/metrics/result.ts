@@ -193,6 +193,12 @@ export interface V8RunRecord {
   repairedLines: number;
   /** How well the run's lines matched the GCs the child observed (ms; small is good). */
   alignmentSpreadMs: number;
+  /**
+   * Each event's duration as the child's PerformanceObserver saw it (V8's GC prologue to epilogue,
+   * µs resolution, where an nvp line's pause has 0.1 ms), in the order of `events`; empty without
+   * the child's record.
+   */
+  observedPauseMs: number[];
   unparsed: { line: number; text: string; reason: string }[];
   childExit: number | string | null;
 }
