@@ -11,7 +11,15 @@ import { Terminator, type TerminatorBuffers } from '../parallel/termination.ts';
 import { ThreadStats } from '../parallel/thread-stats.ts';
 import { Heartbeat } from '../parallel/heartbeat.ts';
 import { WorkItems } from './work-items.ts';
-import { PHASE_CONCURRENT_MARK, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND } from './phases.ts';
+import { PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
+
+/**
+ * Evacuation items (256 KB pages of candidates and of new space) per thread that evacuates: V8's
+ * PageEvacuationJob wants one worker per MB of pages (`kItemsPerWorker = MB / kPageSize`).
+ */
+export const EVACUATION_ITEMS_PER_THREAD = 4;
+/** At most this many threads update pointers (V8's PointersUpdatingJob: kMaxPointerUpdateTasks). */
+export const MAX_POINTER_UPDATE_THREADS = 8;
 
 /**
  * Per-thread bodies beat every HEARTBEAT_MASK + 1 objects (256, about 25-75 µs of work): the main
@@ -121,23 +129,33 @@ export class GcShared {
   }
 
   /**
-   * Work of `phase` that a helper could take now: unclaimed items, or entries another thread
-   * published on the phase's worklist (the scheduler's lazy wake asks; approximate, any thread).
-   * Work still private to the main thread does not count: a helper could not get it.
+   * How many of `helpers` the work of `phase` that a helper could take now can use: unclaimed
+   * items, or entries another thread published on the phase's worklist (the scheduler's lazy wake
+   * asks; approximate, any thread). Work still private to the main thread does not count: a helper
+   * could not get it. As V8's jobs answer `GetMaxConcurrency`, counting the main thread as one of
+   * the workers: evacuation wants one thread per `EVACUATION_ITEMS_PER_THREAD` items not yet done
+   * (PageEvacuationJob: one per MB of pages, so about 1 MB of new space is evacuated by the main
+   * thread alone), pointer updating one per item up to `MAX_POINTER_UPDATE_THREADS`
+   * (PointersUpdatingJob), and the other phases every helper while they have such work.
    */
-  hasSharedWork(phase: number): boolean {
+  wantedHelpers(phase: number, helpers: number): number {
     switch (phase) {
       case PHASE_SCAVENGE:
-        return this.items.remaining() > 0 || this.copied.size() > 0;
+        return this.items.remaining() > 0 || this.copied.size() > 0 ? helpers : 0;
       case PHASE_MARK:
-        return this.items.remaining() > 0 || this.marking.size() > 0;
+        return this.items.remaining() > 0 || this.marking.size() > 0 ? helpers : 0;
       case PHASE_SWEEP:
       case PHASE_SWEEP_BACKGROUND:
-        return this.sweepItems.remaining() > 0;
+        return this.sweepItems.remaining() > 0 ? helpers : 0;
       case PHASE_CONCURRENT_MARK:
-        return this.marking.size() > 0;
+        return this.marking.size() > 0 ? helpers : 0;
+      case PHASE_EVACUATE:
+        // The main thread holds an item of its own: the unclaimed ones and it are not yet done.
+        return Math.min(helpers, Math.ceil((this.items.remaining() + 1) / EVACUATION_ITEMS_PER_THREAD) - 1);
+      case PHASE_UPDATE_POINTERS:
+        return Math.min(helpers, this.items.remaining(), MAX_POINTER_UPDATE_THREADS - 1);
       default:
-        return this.items.remaining() > 0;
+        return this.items.remaining() > 0 ? helpers : 0;
     }
   }
 

@@ -19,6 +19,7 @@
  *     9 JOIN     helpers that joined this phase | JOIN_CLOSED once the main thread closed it
  *    10 ACKED    helpers that answered this phase's wake-up (joined and finished, or skipped)
  *    11 TEST_FLAGS  ForTesting: TEST_JOIN_CLOSED_PHASES
+ *    12 JOIN_LIMIT  the most helpers that may join this phase (the work's wanted concurrency)
  *   then, from byte 64 * threads: MSG_CAP bytes of fault message per thread
  */
 
@@ -37,6 +38,8 @@ export const ACKED = 10;
 export const JOIN_CLOSED = 1 << 30;
 export const JOIN_COUNT = JOIN_CLOSED - 1;
 export const TEST_FLAGS = 11;
+/** Helpers beyond this many skip the phase (V8: a job's GetMaxConcurrency when it was asked). */
+export const JOIN_LIMIT = 12;
 /** ForTesting (negative control): helpers join a phase even after the main thread closed it. */
 export const TEST_JOIN_CLOSED_PHASES = 1;
 
@@ -81,6 +84,7 @@ export class ControlBlock {
     const w = new Int32Array(sab);
     w[THREADS] = threads;
     w[ACKED] = threads - 1; // no phase in flight
+    w[JOIN_LIMIT] = threads - 1;
     return new ControlBlock(sab);
   }
 

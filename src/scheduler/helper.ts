@@ -33,6 +33,8 @@ import {
   HELPER_SPIN_US,
   JOIN,
   JOIN_CLOSED,
+  JOIN_COUNT,
+  JOIN_LIMIT,
   PHASE,
   READY,
   TEST_FLAGS,
@@ -150,7 +152,8 @@ export class Helper {
 
   /**
    * Answers a wake-up: joins the phase the control block names and runs it, or skips it when the
-   * main thread has already closed it (it finished the work alone before this helper arrived).
+   * main thread has already closed it (it finished the work alone before this helper arrived) or
+   * when as many helpers as the work wanted have joined (`JOIN_LIMIT`).
    * Either way the answer is counted in ACKED, which the main thread waits for before it reuses
    * the control block. Never throws.
    */
@@ -160,9 +163,11 @@ export class Helper {
     const w = cb.words;
     const hb = this.heartbeat;
     let joined = false;
+    const limit = Atomics.load(w, JOIN_LIMIT);
     for (;;) {
       const j = Atomics.load(w, JOIN);
       if ((j & JOIN_CLOSED) !== 0 && (w[TEST_FLAGS] & TEST_JOIN_CLOSED_PHASES) === 0) break;
+      if ((j & JOIN_COUNT) >= limit) break; // the phase's work wants no more helpers
       if (Atomics.compareExchange(w, JOIN, j, j + 1) === j) {
         joined = true;
         break;

@@ -38,6 +38,7 @@ import {
   FAULT_THREW,
   HELPER_SPIN_US,
   JOIN,
+  JOIN_LIMIT,
   JOIN_CLOSED,
   JOIN_COUNT,
   PHASE,
@@ -155,7 +156,8 @@ function noop(): void {}
 
 /** What the scheduler asks before a lazy wake: see `Scheduler.sharedWork`. */
 export interface SharedWork {
-  hasSharedWork(phase: number): boolean;
+  /** How many of `helpers` the work of `phase` left now can use (0: none; V8's GetMaxConcurrency less the joining thread). */
+  wantedHelpers(phase: number, helpers: number): number;
 }
 
 export class Scheduler {
@@ -167,11 +169,12 @@ export class Scheduler {
   /** Who takes part in the next phases (may be changed between phases). */
   helperJoin: HelperJoin;
   /**
-   * Under the lazy wake ('dynamic' join): the owner of the phases' shared work, asked whether phase
-   * `phase` has work a helper could take now (unclaimed items, published worklist entries). A
-   * phase that has run for `lazyWakeUs` wakes its helpers only when it says so, as V8's job
-   * scheduler asks a job's `GetMaxConcurrency` how many workers its remaining work can use. Null:
-   * the time alone decides. An object with a method rather than a closure: a new heap brings a
+   * Under the lazy wake ('dynamic' join): the owner of the phases' shared work, asked how many
+   * helpers the work of phase `phase` that a helper could take now (unclaimed items, published
+   * worklist entries) can use. A phase that has run for `lazyWakeUs` wakes its helpers only when
+   * it says some, and only that many join, as V8's job scheduler asks a job's
+   * `GetMaxConcurrency` how many workers its remaining work can use. Null: the time alone
+   * decides, and every helper joins. An object with a method rather than a closure: a new heap brings a
    * new owner of the same class, and the optimised wake check stays valid for it (a new closure
    * would be a new call target at a call site optimised for the old one).
    */
@@ -470,17 +473,23 @@ export class Scheduler {
    */
   private readonly wakeIfLong = (): void => {
     if (performance.now() - this.launchPerfMs < this.lazyWakeMs) return;
-    if (this.sharedWork === null || this.sharedWork.hasSharedWork(this.cb.words[PHASE])) this.wake();
+    const helpers = this.threads - 1;
+    const wanted = this.sharedWork === null ? helpers : this.sharedWork.wantedHelpers(this.cb.words[PHASE], helpers);
+    if (wanted > 0) this.wake(Math.min(helpers, wanted));
   };
 
-  /** Wakes the helpers for the launched phase: each answers it (joins, or skips it if closed). */
-  private wake(): void {
+  /**
+   * Wakes the helpers for the launched phase: each answers it (joins, or skips it if closed or
+   * once `limit` helpers have joined: a lazy wake lets join only as many as the work wants).
+   */
+  private wake(limit = this.threads - 1): void {
     const w = this.cb.words;
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
     hb.onMainBeat = null;
     this.woken = true;
     for (let t = 1; t <= helpers; t++) hb.arm(t);
+    Atomics.store(w, JOIN_LIMIT, limit);
     Atomics.store(w, ACKED, 0);
     if (this.dispatch === 'parked') {
       Atomics.add(w, EPOCH, 1);

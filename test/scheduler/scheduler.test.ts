@@ -190,10 +190,11 @@ describe('Scheduler, dynamic join', () => {
       let shared = false;
       let asked = 0;
       sched.sharedWork = {
-        hasSharedWork: (phase) => {
+        wantedHelpers: (phase, helpers) => {
           expect(phase).toBe(PROBE_IDS);
+          expect(helpers).toBe(3);
           asked++;
-          return shared;
+          return shared ? helpers : 0;
         },
       };
       // Beats for 5 ms, far past the 25 µs lazy wake, with nothing a helper could take.
@@ -216,6 +217,41 @@ describe('Scheduler, dynamic join', () => {
       });
       expect(sched.lastJoined).toBe(3);
       expectAllRan(data, 4, 8);
+    });
+  }, 60_000);
+
+  it('a long phase whose work wants fewer helpers than there are lets only that many join; the others skip it and the next phase has them all', async () => {
+    await withProbe(4, 'parked', { helperJoin: 'dynamic' }, ({ data, sched, main }) => {
+      let wanted = 1;
+      sched.sharedWork = { wantedHelpers: () => wanted };
+      const runs = new Int32Array(data.runs);
+      for (const want of [1, 2]) {
+        wanted = want;
+        runs.fill(0);
+        // Beats until the wanted helpers have run (20 s at most), then 20 ms more: time for the
+        // others, woken too, to arrive and be turned away.
+        sched.runPhase(PROBE_COUNT, 0, 'test.limited', () => {
+          main.runPhase(PROBE_COUNT, 0);
+          const helperRuns = () => Atomics.load(runs, 1) + Atomics.load(runs, 2) + Atomics.load(runs, 3);
+          const deadline = performance.now() + 20_000;
+          while (helperRuns() < want && performance.now() < deadline) sched.heartbeat.beat(0);
+          const until = performance.now() + 20;
+          while (performance.now() < until) sched.heartbeat.beat(0);
+        });
+        expect(sched.lastJoined).toBe(want);
+        let ran = 0;
+        for (let t = 1; t < 4; t++) ran += Atomics.load(runs, t);
+        expect(ran).toBe(want);
+      }
+      // Negative control of the limit: a phase whose work wants every helper gets them all.
+      wanted = 3;
+      new Int32Array(data.ids).fill(0);
+      sched.runPhase(PROBE_IDS, 9, 'test.all', () => {
+        main.runPhase(PROBE_IDS, 9);
+        beatUntilHelpersRan(sched, data);
+      });
+      expect(sched.lastJoined).toBe(3);
+      expectAllRan(data, 4, 9);
     });
   }, 60_000);
 

@@ -1,0 +1,82 @@
+/**
+ * How many helpers a phase wakes for comes from its work, as V8's jobs answer GetMaxConcurrency:
+ * evacuation wants one thread per four 256 KB pages not yet evacuated (PageEvacuationJob: one
+ * worker per MB), so about 1 MB of new space is evacuated by the main thread alone even with three
+ * helpers; more pages bring the helpers in. Pointer updating wants one thread per item, at most 8.
+ */
+import { describe, expect, it } from 'vitest';
+import { withSim, allVerifyErrors } from '../helpers/sim.ts';
+import { EVACUATION_ITEMS_PER_THREAD, MAX_POINTER_UPDATE_THREADS } from '../../src/gc/gc-shared.ts';
+import { PHASE_EVACUATE, PHASE_MARK, PHASE_UPDATE_POINTERS } from '../../src/gc/phases.ts';
+import { ITEM_PAGE } from '../../src/gc/work-items.ts';
+import { KIND_TAGGED } from '../../src/heap/layout.ts';
+import type { Simulator } from '../../src/experiments/simulator.ts';
+import type { GCEvent } from '../../src/metrics/result.ts';
+
+/** Keeps `bytes` of young 64-byte records alive from a global table. */
+function youngRecords(sim: Simulator, bytes: number): void {
+  const m = sim.mutator;
+  const rec = m.maps.define('record', KIND_TAGGED);
+  const n = Math.floor(bytes / 64);
+  const table = m.allocate(m.arrayMap, n, true); // old: only the records are young
+  m.setGlobal('table', table);
+  for (let i = 0; i < n; i++) {
+    const s = m.openScope();
+    const o = m.allocate(rec, 14);
+    m.setSmi(o, 0, i);
+    m.set(table, i, o);
+    m.closeScope(s);
+  }
+}
+
+const copyThreads = (e: GCEvent) => e.parallel.find((p) => p.name === 'mc.evacuate.copy')?.threads.length ?? 0;
+
+describe('the work decides how many helpers join (dynamic join)', () => {
+  it('wantedHelpers: evacuation one thread per four items not yet done, the main thread counted; pointer updating one per item up to 8', async () => {
+    await withSim({ threads: 16 }, (sim) => {
+      const shared = sim.shared;
+      const helpers = 15;
+      const wanted = (phase: number, items: number, of = helpers) => {
+        shared.items.clear();
+        for (let i = 0; i < items; i++) shared.items.add(ITEM_PAGE, i);
+        return shared.wantedHelpers(phase, of);
+      };
+      expect(EVACUATION_ITEMS_PER_THREAD).toBe(4);
+      // The main thread holds one item: with r unclaimed, r + 1 are not done.
+      expect([0, 1, 3, 4, 7, 8, 11, 12, 59, 63, 200].map((r) => wanted(PHASE_EVACUATE, r))).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 14, 15, 15]);
+      expect([0, 1, 2, 6, 7, 100].map((r) => wanted(PHASE_UPDATE_POINTERS, r))).toEqual([0, 1, 2, 6, MAX_POINTER_UPDATE_THREADS - 1, 7]);
+      // Marking wants every helper while it has shared work.
+      expect([0, 1].map((r) => wanted(PHASE_MARK, r))).toEqual([0, helpers]);
+      expect(wanted(PHASE_EVACUATE, 200, 2)).toBe(2); // never more helpers than there are
+    });
+  });
+
+  it('about 0.75 MB of young objects is evacuated by the main thread alone at threads = 4; 6 MB brings helpers in', async () => {
+    const opts = { threads: 4, helperJoin: 'dynamic' as const, incrementalMarking: false, maxSemiSpaceSize: 8 };
+    await withSim(opts, (sim) => {
+      youngRecords(sim, 0.75 * 1024 * 1024); // 3 pages of new space, no candidates
+      sim.mutator.collect('major');
+      const e = sim.gc.events[sim.gc.events.length - 1];
+      expect(e.type).toBe('mark-compact');
+      expect(e.evacuationCandidates).toBe(0);
+      expect(e.survivedBytes + e.promotedBytes).toBeGreaterThan(0.7 * 1024 * 1024);
+      // It ran long enough for the lazy wake (25 µs), which asked and was told no helper.
+      expect(e.phasesMs['mc.evacuate.copy']).toBeGreaterThan(0.1);
+      expect(copyThreads(e)).toBe(1);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+    await withSim(opts, (sim) => {
+      youngRecords(sim, 6 * 1024 * 1024); // 24 pages: the main thread and 3 helpers
+      // The helpers join a copy of tens of ms unless the machine keeps them off every core.
+      let most = 0;
+      for (let gc = 0; gc < 3 && most < 2; gc++) {
+        sim.mutator.collect('major');
+        const e = sim.gc.events[sim.gc.events.length - 1];
+        if (e.survivedBytes + e.promotedBytes > 5 * 1024 * 1024) most = Math.max(most, copyThreads(e));
+        youngRecords(sim, 6 * 1024 * 1024);
+      }
+      expect(most).toBeGreaterThan(1);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+  }, 60_000);
+});
