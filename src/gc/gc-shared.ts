@@ -20,6 +20,17 @@ import { PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHAS
 export const EVACUATION_ITEMS_PER_THREAD = 4;
 /** At most this many threads update pointers (V8's PointersUpdatingJob: kMaxPointerUpdateTasks). */
 export const MAX_POINTER_UPDATE_THREADS = 8;
+/** At most this many threads scavenge (V8's kMaxScavengerTasks). */
+export const MAX_SCAVENGE_THREADS = 8;
+
+/**
+ * Threads a scavenge may use with semispaces of `semiBytes`: one per MB of semispace and one more,
+ * at most `MAX_SCAVENGE_THREADS` (V8's ScavengerCollector::NumberOfScavengeTasks, which also caps
+ * them at the platform's worker threads + 1: here the run's thread count).
+ */
+export function scavengeThreads(semiBytes: number): number {
+  return Math.min(MAX_SCAVENGE_THREADS, Math.floor(semiBytes / (1 << 20)) + 1);
+}
 
 /**
  * Per-thread bodies beat every HEARTBEAT_MASK + 1 objects (256, about 25-75 µs of work): the main
@@ -83,6 +94,8 @@ export class GcShared {
    * own `helperJoin` (`Simulator.setHelperJoin`).
    */
   helperJoin: 'dynamic' | 'all';
+  /** Helpers a scavenge may use (`scavengeThreads` of this heap's semispaces, less the main thread). */
+  private readonly scavengeHelpers: number;
 
   private constructor(readonly buffers: GcBuffers, heap?: Heap, keep: KeptTables | null = null) {
     this.helperJoin = buffers.config.helperJoin ?? 'dynamic';
@@ -96,6 +109,7 @@ export class GcShared {
     this.terminator = Terminator.attach(buffers.terminator, { heartbeat: this.heartbeat });
     this.stats = keep?.stats ?? ThreadStats.attach(buffers.stats);
     this.threadLive = new Int32Array(buffers.threadLive);
+    this.scavengeHelpers = scavengeThreads(this.heap.semiWords * 4) - 1;
   }
 
   /**
@@ -136,12 +150,13 @@ export class GcShared {
    * the workers: evacuation wants one thread per `EVACUATION_ITEMS_PER_THREAD` items not yet done
    * (PageEvacuationJob: one per MB of pages, so about 1 MB of new space is evacuated by the main
    * thread alone), pointer updating one per item up to `MAX_POINTER_UPDATE_THREADS`
-   * (PointersUpdatingJob), and the other phases every helper while they have such work.
+   * (PointersUpdatingJob), a scavenge up to `scavengeThreads` (one per MB of semispace and one
+   * more), and the other phases every helper while they have such work.
    */
   wantedHelpers(phase: number, helpers: number): number {
     switch (phase) {
       case PHASE_SCAVENGE:
-        return this.items.remaining() > 0 || this.copied.size() > 0 ? helpers : 0;
+        return this.items.remaining() > 0 || this.copied.size() > 0 ? Math.min(helpers, this.scavengeHelpers) : 0;
       case PHASE_MARK:
         return this.items.remaining() > 0 || this.marking.size() > 0 ? helpers : 0;
       case PHASE_SWEEP:

@@ -2,12 +2,13 @@
  * How many helpers a phase wakes for comes from its work, as V8's jobs answer GetMaxConcurrency:
  * evacuation wants one thread per four 256 KB pages not yet evacuated (PageEvacuationJob: one
  * worker per MB), so about 1 MB of new space is evacuated by the main thread alone even with three
- * helpers; more pages bring the helpers in. Pointer updating wants one thread per item, at most 8.
+ * helpers; more pages bring the helpers in. Pointer updating wants one thread per item, at most 8,
+ * and a scavenge one thread per MB of semispace and one more, at most 8 (NumberOfScavengeTasks).
  */
 import { describe, expect, it } from 'vitest';
 import { withSim, allVerifyErrors } from '../helpers/sim.ts';
-import { EVACUATION_ITEMS_PER_THREAD, MAX_POINTER_UPDATE_THREADS } from '../../src/gc/gc-shared.ts';
-import { PHASE_EVACUATE, PHASE_MARK, PHASE_UPDATE_POINTERS } from '../../src/gc/phases.ts';
+import { EVACUATION_ITEMS_PER_THREAD, MAX_POINTER_UPDATE_THREADS, scavengeThreads } from '../../src/gc/gc-shared.ts';
+import { PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_UPDATE_POINTERS } from '../../src/gc/phases.ts';
 import { ITEM_PAGE } from '../../src/gc/work-items.ts';
 import { KIND_TAGGED } from '../../src/heap/layout.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
@@ -29,7 +30,8 @@ function youngRecords(sim: Simulator, bytes: number): void {
   }
 }
 
-const copyThreads = (e: GCEvent) => e.parallel.find((p) => p.name === 'mc.evacuate.copy')?.threads.length ?? 0;
+const phaseThreads = (e: GCEvent, name: string) => e.parallel.find((p) => p.name === name)?.threads.length ?? 0;
+const copyThreads = (e: GCEvent) => phaseThreads(e, 'mc.evacuate.copy');
 
 describe('the work decides how many helpers join (dynamic join)', () => {
   it('wantedHelpers: evacuation one thread per four items not yet done, the main thread counted; pointer updating one per item up to 8', async () => {
@@ -50,6 +52,45 @@ describe('the work decides how many helpers join (dynamic join)', () => {
       expect(wanted(PHASE_EVACUATE, 200, 2)).toBe(2); // never more helpers than there are
     });
   });
+
+  it('scavengeThreads: one per MB of semispace and one more, at most 8; a scavenge with work wants that many less the main thread', async () => {
+    const MB = 1 << 20;
+    expect([0.25, 0.5, 1, 1.5, 2, 3, 7, 8, 16, 64].map((m) => scavengeThreads(m * MB))).toEqual([1, 1, 2, 2, 3, 4, 8, 8, 8, 8]);
+    for (const [semi, helpers] of [[0.25, 0], [1, 1], [3, 3], [16, 7]] as const) {
+      await withSim({ threads: 1, maxSemiSpaceSize: semi }, (sim) => {
+        const shared = sim.shared;
+        shared.items.clear();
+        expect(shared.wantedHelpers(PHASE_SCAVENGE, 15)).toBe(0); // no work
+        shared.items.add(ITEM_PAGE, 0);
+        expect(shared.wantedHelpers(PHASE_SCAVENGE, 15), `${semi} MB`).toBe(helpers);
+        expect(shared.wantedHelpers(PHASE_SCAVENGE, 1)).toBe(Math.min(1, helpers));
+      });
+    }
+  });
+
+  it('a scavenge of a 1 MB semispace takes one helper at threads = 4; of a 4 MB semispace, more', async () => {
+    const opts = { threads: 4, helperJoin: 'dynamic' as const };
+    await withSim({ ...opts, maxSemiSpaceSize: 1 }, (sim) => {
+      youngRecords(sim, 0.8 * 1024 * 1024);
+      sim.mutator.collect('minor');
+      const e = sim.gc.events[sim.gc.events.length - 1];
+      expect(e.type).toBe('scavenge');
+      expect(e.survivedBytes + e.promotedBytes).toBeGreaterThan(0.7 * 1024 * 1024);
+      expect(phaseThreads(e, 'scavenge.parallel')).toBeLessThanOrEqual(2);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+    await withSim({ ...opts, maxSemiSpaceSize: 4 }, (sim) => {
+      let most = 0;
+      for (let gc = 0; gc < 3 && most < 3; gc++) {
+        youngRecords(sim, 3.5 * 1024 * 1024);
+        sim.mutator.collect('minor');
+        const e = sim.gc.events[sim.gc.events.length - 1];
+        if (e.survivedBytes + e.promotedBytes > 3 * 1024 * 1024) most = Math.max(most, phaseThreads(e, 'scavenge.parallel'));
+      }
+      expect(most).toBeGreaterThan(2);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+  }, 60_000);
 
   it('about 0.75 MB of young objects is evacuated by the main thread alone at threads = 4; 6 MB brings helpers in', async () => {
     const opts = { threads: 4, helperJoin: 'dynamic' as const, incrementalMarking: false, maxSemiSpaceSize: 8 };
