@@ -59,6 +59,17 @@ function expectAllRan(data: ProbeData, threads: number, arg: number): void {
   expect(ids[1]).toBe(mainOsThread);
 }
 
+/** A phase whose main-thread share beats until helpers 1-3 have run it: all three join and run it. */
+function expectAllJoinLongPhase({ data, sched, main }: Awaited<ReturnType<typeof startProbe>>, arg: number, name: string): void {
+  new Int32Array(data.ids).fill(0);
+  sched.runPhase(PROBE_IDS, arg, name, () => {
+    main.runPhase(PROBE_IDS, arg);
+    beatUntilHelpersRan(sched, data);
+  });
+  expect(sched.lastJoined).toBe(3);
+  expectAllRan(data, 4, arg);
+}
+
 describe('Scheduler', () => {
   describe.each(['parked', 'task'] as const)('with %s dispatch', (dispatch) => {
     let env: Awaited<ReturnType<typeof startProbe>>;
@@ -174,13 +185,7 @@ describe('Scheduler, dynamic join', () => {
           for (let t = 1; t < 4; t++) expect(sched.stats.get(t, START_MS)).toBe(0);
         }
         // A main-thread share that beats and goes on until every helper has run the phase.
-        new Int32Array(data.ids).fill(0);
-        sched.runPhase(PROBE_IDS, 100, 'test.long', () => {
-          main.runPhase(PROBE_IDS, 100);
-          beatUntilHelpersRan(sched, data);
-        });
-        expect(sched.lastJoined).toBe(3);
-        expectAllRan(data, 4, 100);
+        expectAllJoinLongPhase({ data, sched, main }, 100, 'test.long');
       });
     }, 60_000);
   }
@@ -208,15 +213,9 @@ describe('Scheduler, dynamic join', () => {
       expect(sched.lastJoined).toBe(0);
       const ids = new Int32Array(data.ids);
       for (let t = 1; t < 4; t++) expect(ids[2 * t]).toBe(0);
-      // The same long phase once work is visible: the next beat wakes them.
-      new Int32Array(data.ids).fill(0);
-      sched.runPhase(PROBE_IDS, 8, 'test.shared', () => {
-        main.runPhase(PROBE_IDS, 8);
-        shared = true;
-        beatUntilHelpersRan(sched, data);
-      });
-      expect(sched.lastJoined).toBe(3);
-      expectAllRan(data, 4, 8);
+      // The same long phase once work is visible: a beat wakes them.
+      shared = true;
+      expectAllJoinLongPhase({ data, sched, main }, 8, 'test.shared');
     });
   }, 60_000);
 
@@ -245,13 +244,7 @@ describe('Scheduler, dynamic join', () => {
       }
       // Negative control of the limit: a phase whose work wants every helper gets them all.
       wanted = 3;
-      new Int32Array(data.ids).fill(0);
-      sched.runPhase(PROBE_IDS, 9, 'test.all', () => {
-        main.runPhase(PROBE_IDS, 9);
-        beatUntilHelpersRan(sched, data);
-      });
-      expect(sched.lastJoined).toBe(3);
-      expectAllRan(data, 4, 9);
+      expectAllJoinLongPhase({ data, sched, main }, 9, 'test.all');
     });
   }, 60_000);
 
