@@ -26,7 +26,7 @@ export const OPTION_TABLE = {
   helperJoin: { kind: 'enum', default: 'dynamic', values: ['dynamic', 'all'], doc: "who takes part in a stop-the-world phase: helpers that arrive before the main thread has finished it (dynamic, V8's job model), or every helper from the start (all)" },
   incrementalMarking: { kind: 'bool', default: true, doc: 'mark while the mutator runs, in steps or on helpers; off = stop-the-world mark-compact (V8 --incremental-marking)' },
   concurrentMarking: { kind: 'bool', default: true, doc: 'helpers mark while the mutator runs (V8 --concurrent-marking)' },
-  concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1' },
+  concurrentMarkers: { kind: 'int', default: -1, min: -1, max: 15, doc: 'helpers that mark concurrently; -1 = threads - 1, at most 7 (V8 kMaxTasks)' },
   barrier: { kind: 'enum', default: 'insertion', values: BARRIER_NAMES, doc: 'marking barrier: a variant of src/mutator/write-barrier.ts (insertion = V8, shades the written value)' },
   newSpacePages: { kind: 'bool', default: false, doc: 'young objects do not straddle 256 KB new-space pages, as in V8 (off: one contiguous semispace, seed 003: ten 100 KB strings per MB)' },
   allocationSitePretenuring: { kind: 'bool', default: false, doc: 'allocate the objects of a map whose young objects mostly survive straight in old space (V8 --allocation-site-pretenuring, on in V8; docs/fidelity.md)' },
@@ -145,10 +145,13 @@ export function parseOptionValue(name: OptionName, text: string): GcOptions[Opti
   throw new OptionError(`bad value '${text}' for ${optionFlag(name)}: ${describeSpec(name)}`);
 }
 
-/** Effective number of concurrent markers. */
+/** Concurrent markers by default at most (V8's ConcurrentMarking::kMaxTasks). */
+export const MAX_DEFAULT_CONCURRENT_MARKERS = 7;
+
+/** Effective number of concurrent markers: by default every helper, at most 7, as V8 runs. */
 export function concurrentMarkerCount(o: GcOptions): number {
   if (!o.concurrentMarking) return 0;
-  return o.concurrentMarkers < 0 ? o.threads - 1 : o.concurrentMarkers;
+  return o.concurrentMarkers < 0 ? Math.min(o.threads - 1, MAX_DEFAULT_CONCURRENT_MARKERS) : o.concurrentMarkers;
 }
 
 /**

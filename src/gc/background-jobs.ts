@@ -10,7 +10,7 @@ import { C_BACKGROUND_STOP, type Heap } from '../heap/heap.ts';
 import type { GcShared } from './gc-shared.ts';
 import type { IncrementalMarking } from './incremental-marking.ts';
 import type { Participant } from './participant.ts';
-import { PHASE_CONCURRENT_MARK, PHASE_SWEEP_BACKGROUND } from './phases.ts';
+import { MAX_CONCURRENT_SWEEPERS, PHASE_CONCURRENT_MARK, PHASE_SWEEP_BACKGROUND } from './phases.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import type { TraceScopes } from './trace-scopes.ts';
 
@@ -26,6 +26,8 @@ export class BackgroundJobs {
   private markingInBackground = false;
   /** Trace scope of the background phase the helpers run, if any. */
   private backgroundName = '';
+  /** Helpers 1..this take part in that phase (the others return at once). */
+  private backgroundHelpers = 0;
   private readonly heap: Heap;
 
   /** `sweepingFinished`: called when the last queued page was swept. */
@@ -62,10 +64,12 @@ export class BackgroundJobs {
       this.shared.terminator.reset(this.concurrentMarkers);
       this.runner.startBackground(PHASE_CONCURRENT_MARK, this.concurrentMarkers, 'mc.background.mark');
       this.backgroundName = 'mc.background.mark';
+      this.backgroundHelpers = this.concurrentMarkers;
       this.markingInBackground = true;
     } else if (!this.marking.active && this.sweeping && !this.sweepingInBackground) {
-      this.runner.startBackground(PHASE_SWEEP_BACKGROUND, 0, 'mc.background.sweep');
+      this.runner.startBackground(PHASE_SWEEP_BACKGROUND, MAX_CONCURRENT_SWEEPERS, 'mc.background.sweep');
       this.backgroundName = 'mc.background.sweep';
+      this.backgroundHelpers = MAX_CONCURRENT_SWEEPERS;
       this.sweepingInBackground = true;
     }
   }
@@ -86,7 +90,7 @@ export class BackgroundJobs {
     const running = this.running;
     this.runner.joinBackground();
     if (running) {
-      for (let t = 1; t < this.runner.threads; t++) {
+      for (let t = 1; t < Math.min(this.runner.threads, this.backgroundHelpers + 1); t++) {
         const r = this.shared.stats.row(t);
         if (r.endMs <= r.startMs) continue;
         const busyMs = Math.max(0, r.endMs - r.startMs - r.idleMs);

@@ -116,7 +116,7 @@ export class Participant {
         break;
       case PHASE_SWEEP:
       case PHASE_SWEEP_BACKGROUND:
-        this.sweeper.run(phase === PHASE_SWEEP_BACKGROUND);
+        this.sweeper.run(phase === PHASE_SWEEP_BACKGROUND, arg);
         objects = this.sweeper.pages;
         bytes = this.sweeper.freedWords * 4;
         break;

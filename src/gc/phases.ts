@@ -14,3 +14,5 @@ export const EVACUATE_MAIN_THREAD_ONLY = 1;
 export const PHASE_CONCURRENT_MARK = 6;
 /** Background: helpers sweep the queued pages while the mutator runs. */
 export const PHASE_SWEEP_BACKGROUND = 7;
+/** Helpers that sweep concurrently at most, the `arg` of PHASE_SWEEP_BACKGROUND (V8's Sweeper::kMaxSweeperTasks). */
+export const MAX_CONCURRENT_SWEEPERS = 3;

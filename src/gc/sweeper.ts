@@ -28,8 +28,10 @@ export class Sweeper {
    * before claiming another page once the main thread asks background work to stop; the
    * remaining items stay claimable, so sweeping resumes where it left off.
    */
-  run(background = false): void {
+  run(background = false, sweepers = 0): void {
     this.pages = this.freedWords = 0;
+    // In the background only helpers 1..sweepers sweep (0: every helper).
+    if (background && sweepers > 0 && this.ctx.threadId > sweepers) return;
     const items = this.ctx.shared.sweepItems;
     const ctl = this.heap.ctl;
     for (;;) {

@@ -4,14 +4,18 @@
  * worker per MB), so about 1 MB of new space is evacuated by the main thread alone even with three
  * helpers; more pages bring the helpers in. Pointer updating wants one thread per item, at most 8,
  * and a scavenge one thread per MB of semispace and one more, at most 8 (NumberOfScavengeTasks).
+ * In the background at most 7 helpers mark (by default) and 3 sweep, as V8's tasks.
  */
 import { describe, expect, it } from 'vitest';
 import { withSim, allVerifyErrors } from '../helpers/sim.ts';
-import { EVACUATION_ITEMS_PER_THREAD, MAX_POINTER_UPDATE_THREADS, scavengeThreads } from '../../src/gc/gc-shared.ts';
-import { PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_UPDATE_POINTERS } from '../../src/gc/phases.ts';
+import { EVACUATION_ITEMS_PER_THREAD, GcShared, MAX_POINTER_UPDATE_THREADS, scavengeThreads } from '../../src/gc/gc-shared.ts';
+import { Participant } from '../../src/gc/participant.ts';
+import { MAX_CONCURRENT_SWEEPERS, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from '../../src/gc/phases.ts';
 import { ITEM_PAGE } from '../../src/gc/work-items.ts';
-import { KIND_TAGGED } from '../../src/heap/layout.ts';
+import { KIND_TAGGED, PAGE_BITS } from '../../src/heap/layout.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
+import { runOne } from '../../src/experiments/run.ts';
+import { concurrentMarkerCount, resolveOptions } from '../../src/options.ts';
 import type { GCEvent } from '../../src/metrics/result.ts';
 
 /** Keeps `bytes` of young 64-byte records alive from a global table. */
@@ -120,4 +124,40 @@ describe('the work decides how many helpers join (dynamic join)', () => {
       expect(allVerifyErrors(sim)).toEqual([]);
     });
   }, 60_000);
+
+  it('background: at most 7 helpers mark by default (any number when asked) and at most 3 sweep', async () => {
+    expect(concurrentMarkerCount(resolveOptions({ threads: 4 }))).toBe(3);
+    expect(concurrentMarkerCount(resolveOptions({ threads: 16 }))).toBe(7);
+    expect(concurrentMarkerCount(resolveOptions({ threads: 16, concurrentMarkers: 15 }))).toBe(15);
+    expect(MAX_CONCURRENT_SWEEPERS).toBe(3);
+    const params = { treeSize: 2000, modifications: 200, steps: 40 };
+    const heap = { jitWarmup: false, maxSemiSpaceSize: 0.25, initialOldSpaceSize: 1 };
+    const r = await runOne({ workload: 'splay', params, options: { ...heap, threads: 9 } });
+    expect(r.error).toBeNull();
+    expect(r.digest).toBe((await runOne({ workload: 'splay', params, options: { ...heap, threads: 1 } })).digest);
+    const threadsOf = (name: string) => new Set(r.timeline.filter((i) => i.name === name).map((i) => i.thread));
+    const marking = threadsOf('mc.background.mark');
+    const sweeping = threadsOf('mc.background.sweep');
+    expect(marking.size).toBeGreaterThan(0);
+    expect(sweeping.size).toBeGreaterThan(0);
+    expect(Math.max(...marking)).toBeLessThanOrEqual(7);
+    expect(Math.max(...sweeping)).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  it('a helper beyond the background sweepers claims no page; with no limit it does (deterministic, on this thread)', async () => {
+    await withSim({ threads: MAX_CONCURRENT_SWEEPERS + 2, verifyHeap: false }, (sim) => {
+      const m = sim.mutator;
+      const page = m.addressOf(m.allocate(m.arrayMap, 4, true)) >>> PAGE_BITS; // an old page
+      const shared = sim.shared;
+      const beyond = new Participant(GcShared.attach(shared.buffers), MAX_CONCURRENT_SWEEPERS + 1);
+      shared.sweepItems.clear();
+      shared.sweepItems.add(ITEM_PAGE, page);
+      beyond.runPhase(PHASE_SWEEP_BACKGROUND, MAX_CONCURRENT_SWEEPERS);
+      expect(shared.sweepItems.remaining()).toBe(1);
+      // Negative control: with no limit the same helper takes the page. (The page is swept with
+      // no marks, so its objects are freed: nothing runs on this heap afterwards.)
+      beyond.runPhase(PHASE_SWEEP_BACKGROUND, 0);
+      expect(shared.sweepItems.remaining()).toBe(0);
+    });
+  });
 });
