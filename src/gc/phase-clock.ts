@@ -84,7 +84,7 @@ export class PhaseClock {
       if (r.preemptedMs >= 0) s.preemptedMs = r.preemptedMs;
       threads.push(s);
     }
-    const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads };
+    const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads, helperLimit: this.runner.lastHelperLimit };
     this.parallel.push(rec);
     return rec;
   }

@@ -10,6 +10,8 @@ export interface PhaseRunner {
   run(phase: number, arg: number, name: string, mainBody: () => void): void;
   /** Microseconds from the start of the last phase until every helper was running it. */
   readonly lastWakeUs: number;
+  /** Helpers the last phase let join: what its work wanted when they were woken; 0 if none was woken. */
+  readonly lastHelperLimit: number;
   /** Helpers run `phase` while the main thread returns at once (threads > 1 only). */
   startBackground(phase: number, arg: number, name: string): void;
   backgroundDone(): boolean;
@@ -20,6 +22,7 @@ export interface PhaseRunner {
 export class InlineRunner implements PhaseRunner {
   readonly threads = 1;
   readonly lastWakeUs = 0;
+  readonly lastHelperLimit = 0;
   run(_phase: number, _arg: number, _name: string, mainBody: () => void): void {
     mainBody();
   }

@@ -36,6 +36,12 @@ export interface PhaseRecord {
   startMs: number;
   durationMs: number;
   threads: ThreadPhaseStats[];
+  /**
+   * Helpers the phase let join: as many as its work wanted when they were woken (V8's
+   * GetMaxConcurrency less the main thread; every helper under --helper-join all), 0 when the
+   * main thread finished it without waking any. Absent in records written before it existed.
+   */
+  helperLimit?: number;
 }
 
 export interface IncrementalMarkingStats {

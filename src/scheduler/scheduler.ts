@@ -183,6 +183,8 @@ export class Scheduler {
   lastJoined: number;
   /** µs from the store+notify (or first dispatch) until the last helper had started the last phase. */
   lastWakeUs: number;
+  /** Helpers the last phase let join (`JOIN_LIMIT` when they were woken); 0 if none was woken. */
+  lastHelperLimit = 0;
 
   private readonly cb: ControlBlock;
   private readonly watch: StallWatch;
@@ -375,6 +377,7 @@ export class Scheduler {
     if (this.threads === 1) {
       this.lastWakeUs = 0;
       this.lastJoined = 0;
+      this.lastHelperLimit = 0;
       this.stats.markStart(0);
       try {
         mainBody();
@@ -542,6 +545,7 @@ export class Scheduler {
     for (let t = 1; t <= helpers; t++) last = Math.max(last, this.cb.wakeMs(t));
     this.lastWakeUs = Math.max(0, (last - this.launchMs) * 1000);
     this.lastJoined = target;
+    this.lastHelperLimit = this.woken ? Atomics.load(w, JOIN_LIMIT) : 0;
     if (mainError !== null) throw mainError;
   }
 

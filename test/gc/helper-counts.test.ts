@@ -35,6 +35,7 @@ function youngRecords(sim: Simulator, bytes: number): void {
 }
 
 const phaseThreads = (e: GCEvent, name: string) => e.parallel.find((p) => p.name === name)?.threads.length ?? 0;
+const helperLimit = (e: GCEvent, name: string) => e.parallel.find((p) => p.name === name)?.helperLimit;
 const copyThreads = (e: GCEvent) => phaseThreads(e, 'mc.evacuate.copy');
 
 describe('the work decides how many helpers join (dynamic join)', () => {
@@ -81,6 +82,7 @@ describe('the work decides how many helpers join (dynamic join)', () => {
       expect(e.type).toBe('scavenge');
       expect(e.survivedBytes + e.promotedBytes).toBeGreaterThan(0.7 * 1024 * 1024);
       expect(phaseThreads(e, 'scavenge.parallel')).toBeLessThanOrEqual(2);
+      expect(helperLimit(e, 'scavenge.parallel')).toBeLessThanOrEqual(1); // the record says why
       expect(allVerifyErrors(sim)).toEqual([]);
     });
     await withSim({ ...opts, maxSemiSpaceSize: 4 }, (sim) => {
@@ -108,6 +110,7 @@ describe('the work decides how many helpers join (dynamic join)', () => {
       // It ran long enough for the lazy wake (25 µs), which asked and was told no helper.
       expect(e.phasesMs['mc.evacuate.copy']).toBeGreaterThan(0.1);
       expect(copyThreads(e)).toBe(1);
+      expect(helperLimit(e, 'mc.evacuate.copy')).toBe(0);
       expect(allVerifyErrors(sim)).toEqual([]);
     });
     await withSim(opts, (sim) => {
@@ -118,6 +121,7 @@ describe('the work decides how many helpers join (dynamic join)', () => {
         sim.mutator.collect('major');
         const e = sim.gc.events[sim.gc.events.length - 1];
         if (e.survivedBytes + e.promotedBytes > 5 * 1024 * 1024) most = Math.max(most, copyThreads(e));
+        if (copyThreads(e) > 1) expect(helperLimit(e, 'mc.evacuate.copy')).toBeGreaterThanOrEqual(copyThreads(e) - 1);
         youngRecords(sim, 6 * 1024 * 1024);
       }
       expect(most).toBeGreaterThan(1);
