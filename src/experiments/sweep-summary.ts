@@ -44,7 +44,8 @@ export const RATIO_METRICS = [
  * `phase.<scope>` (summed over the run's GCs), per parallel phase the mean load imbalance of
  * busy time `imbalance.<phase>`, the steals `steals.<phase>` and the mean number of threads that
  * took part `participants.<phase>` (under 'dynamic' helper join, fewer than `threads` when the
- * main thread finished a phase before the helpers arrived), bytes moved, and the work done
+ * main thread finished a phase before the helpers arrived) and the mean number its work let take
+ * part `allowed.<phase>` (the main thread and `helperLimit` helpers), bytes moved, and the work done
  * per GC (`work.*`: bytes marked, evacuated and copied, pages swept), so that two configurations
  * that did different work are told apart.
  */
@@ -60,7 +61,7 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   let promoted = 0;
   let evacuated = 0;
   const phaseMs: Record<string, number> = {};
-  const imb: Record<string, { sum: number; n: number; threads: number }> = {};
+  const imb: Record<string, { sum: number; n: number; threads: number; allowed: number; limits: number }> = {};
   const steals: Record<string, number> = {};
   for (const ev of r.events) {
     ttsMax = Math.max(ttsMax, ev.timeToSafepointMs);
@@ -71,10 +72,14 @@ export function trialMetrics(r: RunResult): Record<string, number> {
     for (const [scope, ms] of Object.entries(ev.phasesMs)) phaseMs[scope] = (phaseMs[scope] ?? 0) + ms;
     for (const ph of ev.parallel) {
       if (ph.threads.length === 0) continue;
-      const e = (imb[ph.name] ??= { sum: 0, n: 0, threads: 0 });
+      const e = (imb[ph.name] ??= { sum: 0, n: 0, threads: 0, allowed: 0, limits: 0 });
       e.sum += loadImbalance(ph.threads.map((t) => t.busyMs));
       e.n++;
       e.threads += ph.threads.length;
+      if (ph.helperLimit !== undefined) {
+        e.allowed += 1 + ph.helperLimit;
+        e.limits++;
+      }
       let s = 0;
       for (const t of ph.threads) s += t.stealsSucceeded;
       steals[ph.name] = (steals[ph.name] ?? 0) + s;
@@ -90,6 +95,7 @@ export function trialMetrics(r: RunResult): Record<string, number> {
   for (const [k, v] of Object.entries(imb)) {
     out[`imbalance.${k}`] = v.sum / v.n;
     out[`participants.${k}`] = v.threads / v.n;
+    if (v.limits > 0) out[`allowed.${k}`] = v.allowed / v.limits;
   }
   for (const [k, v] of Object.entries(steals)) out[`steals.${k}`] = v;
   return out;

@@ -340,7 +340,7 @@ ${markingCyclesSection(s)}
 <p class="sub">Speedup and efficiency of the parallel phases only, against the threads = 1 configuration that marks the same way. A configuration that marks concurrently has no such baseline (one thread marks incrementally); its phases are shown as times in results.json and results.csv. Sweep <code>--concurrent-marking false</code> to compare one algorithm across thread counts.</p>
 ${scaling.length > 0 ? htmlTable(['configuration', 'parallel phase (ms)', 'threads = 1', 'this', 'speedup', 'efficiency', 'against'], scaling, { right: [false, false, true, true, true, true, false] }) : '<p class="empty">No configuration with threads &gt; 1 has a successful threads = 1 baseline that marks the same way.</p>'}
 ${g1}
-${balance.length > 0 ? `<h3>Load balance per parallel phase (max / mean busy time per thread; 1.00 = perfect), successful steals, and threads that took part (mean per phase)</h3>${htmlTable(['configuration', 'phase', 'imbalance', 'steals', 'threads'], balance, { right: [false, false, true, true, true] })}` : ''}
+${balance.length > 0 ? `<h3>Load balance per parallel phase (max / mean busy time per thread; 1.00 = perfect), successful steals, threads that took part and threads the phase's work let take part (means per phase)</h3>${htmlTable(['configuration', 'phase', 'imbalance', 'steals', 'threads', 'allowed'], balance, { right: [false, false, true, true, true, true] })}` : ''}
 ${configSection(s)}
 <p class="sub">Files beside this report: <a href="results.json">results.json</a> (every trial’s gcsim/result@1 and the summaries), <a href="results.csv">results.csv</a>, <a href="trace.json">trace.json</a> (open in <a href="https://ui.perfetto.dev">Perfetto</a>).</p>
 <script>${CHECK_SCRIPT}</script>

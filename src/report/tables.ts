@@ -143,7 +143,7 @@ export function geomeanTable(s: SweepResults): TextTable {
 export function metricFormat(k: string): (v: number) => string {
   if (k === 'gcOverhead' || k.startsWith('mmu@') || k.startsWith('bmu@')) return fmtPct;
   if (k.endsWith('.count') || k.startsWith('steals.')) return fmtCount;
-  if (k.startsWith('participants.')) return (v) => v.toFixed(2);
+  if (k.startsWith('participants.') || k.startsWith('allowed.')) return (v) => v.toFixed(2);
   if (/Bytes/.test(k) || k.startsWith('work.') && !k.includes('candidates') && !k.includes('Pages')) return fmtMb;
   if (k === 'mutatorThroughput') return (v) => v.toPrecision(4);
   return fmtMs;
@@ -201,17 +201,21 @@ export function scalingRows(s: SweepResults): string[][] {
 }
 
 /**
- * Load balance per parallel phase (median over trials of the mean max/avg busy time), steals, and
- * the mean number of threads that took part (fewer than `threads` under 'dynamic' helper join when
- * phases ended before the helpers arrived).
+ * Load balance per parallel phase (median over trials of the mean max/avg busy time), steals, the
+ * mean number of threads that took part (fewer than `threads` under 'dynamic' helper join when
+ * phases ended before the helpers arrived) and the mean number the phase's work let take part
+ * (fewer than `threads` when the work wanted fewer helpers, as V8's jobs do).
  */
 export function balanceRows(c: ConfigurationRecord): string[][] {
   const rows: string[][] = [];
+  const median = (k: string) => {
+    const st = c.summary.metrics[k];
+    return st !== undefined ? st.median.toFixed(2) : '—';
+  };
   for (const [k, st] of Object.entries(c.summary.metrics)) {
     if (!k.startsWith('imbalance.')) continue;
     const name = k.slice('imbalance.'.length);
-    const joined = c.summary.metrics[`participants.${name}`];
-    rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount), joined !== undefined ? joined.median.toFixed(2) : '—']);
+    rows.push([c.label, name, st.median.toFixed(2), fmtStat(c.summary.metrics[`steals.${name}`], fmtCount), median(`participants.${name}`), median(`allowed.${name}`)]);
   }
   return rows;
 }

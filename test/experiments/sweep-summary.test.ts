@@ -16,6 +16,15 @@ describe('sweep summaries', () => {
     // thread 0 busy 0.9p - 0.1, thread 1 busy 0.6p - 0.1: max/mean > 1
     expect(m['imbalance.scavenge.parallel']).toBeGreaterThan(1);
     expect(m['steals.scavenge.parallel']).toBe(2);
+    expect(m['participants.scavenge.parallel']).toBe(2);
+    // Records without helperLimit (written before it existed) give no `allowed`; with it, the
+    // main thread and the helpers the work let join, averaged over the phases.
+    expect(m['allowed.scavenge.parallel']).toBeUndefined();
+    const run = fakeRun(2, [10, 20, 40, 12]);
+    const scavenges = run.events.filter((e) => e.type === 'scavenge');
+    scavenges[0].parallel[0].helperLimit = 1;
+    scavenges[1].parallel[0].helperLimit = 0;
+    expect(trialMetrics(run)['allowed.scavenge.parallel']).toBe(1.5);
   });
 
   it('takes the median per metric and the representative trial; no speedup for concurrent marking against incremental', () => {
