@@ -292,9 +292,12 @@ function rowCount(s: ImbalanceStats): string {
  *       Steals Attempted: …
  *       Steals Succeeded: …
  *       Preempted (ms): …          (option recordPreemption only)
+ *       Allowed Workers: 2          (records with helperLimit)
  * ```
  * The first row is busy time per thread (Sum = CPU work, Max ≈ the phase's wall time); Diff =
- * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase.
+ * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase. Allowed
+ * Workers is how many threads the phase's work let take part (the main thread and `helperLimit`
+ * helpers), beside `Workers`, those that did.
  */
 export function formatPhaseWorkers(ev: GCEvent): string[] {
   const out: string[] = [];
@@ -307,6 +310,7 @@ export function formatPhaseWorkers(ev: GCEvent): string[] {
     out.push(`      Steals Attempted: ${rowCount(im.stealsAttempted)}`);
     out.push(`      Steals Succeeded: ${rowCount(im.stealsSucceeded)}`);
     if (im.preemptedMs !== null) out.push(`      Preempted (ms): ${rowMs(im.preemptedMs)}`);
+    if (ph.helperLimit !== undefined) out.push(`      Allowed Workers: ${1 + ph.helperLimit}`);
   }
   return out;
 }

@@ -348,6 +348,14 @@ describe('formatPhaseWorkers', () => {
     });
     expect(formatPhaseWorkers(ev).at(-1)).toBe('      Preempted (ms): Min: 0.0, Avg: 4.1, Max: 8.2, Diff: 8.2, Sum: 8.2, Workers: 2');
   });
+
+  it('says how many threads the phase\'s work let take part when the record has it', () => {
+    const copy = phase('mc.evacuate.copy', [threadStats(0, 0, 3, { busyMs: 3 })]);
+    copy.helperLimit = 0; // about 1 MB of pages: the main thread alone, as V8 would
+    expect(formatPhaseWorkers(gcEvent({ parallel: [copy] })).at(-1)).toBe('      Allowed Workers: 1');
+    copy.helperLimit = 3;
+    expect(formatPhaseWorkers(gcEvent({ parallel: [copy] })).at(-1)).toBe('      Allowed Workers: 4');
+  });
 });
 
 describe('formatTraceGcLog', () => {
