@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     }
   }
   const load0 = os.loadavg()[0];
-  let hostThreadsLowered = 0;
+  let host = { lowered: 0, idle: 0 };
   // samples[work][layout][config] = one Sample per round
   const samples = new Map<string, Sample[]>();
   const key = (w: Work, l: Layout, c: string) => `${w}|${l}|${c}`;
@@ -145,9 +145,9 @@ async function main(): Promise<void> {
     // Warm-up: every participant's GC code optimised before the first measured round.
     for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
     // As a measured run does: the process's other threads (V8's compiler and GC workers) at nice
-    // 19, keeping every simulator's collector threads. Only when every build can name them.
+    // 19 and in SCHED_IDLE, keeping every simulator's collector threads. Only when every build can name them.
     const named = [...sims.values()].map(({ sim }) => (typeof sim.collectorThreadIds === 'function' ? sim.collectorThreadIds() : []));
-    if (named.every((ids) => ids.length > 0)) hostThreadsLowered = lowerHostThreads(named.flat(), 19);
+    if (named.every((ids) => ids.length > 0)) host = lowerHostThreads(named.flat(), 19, 'idle');
     for (let round = 0; round < ROUNDS; round++) {
       process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}\n`);
       for (const w of WORKS) {
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   const load1 = os.loadavg()[0];
 
   const lines: string[] = [];
-  lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${hostThreadsLowered} host threads at nice 19${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
+  lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
   lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');
   lines.push(`| work | layout | ${configs.map((c) => `${c} ns/obj (pause ms)`).join(' | ')} |`);
   lines.push(`| --- | --- | ${configs.map(() => '---:').join(' | ')} |`);

@@ -1,11 +1,13 @@
 // Reproduces a figure of docs/performance.md (evacuation and pointer updating at two threads):
-//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0]
+//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice]
 // Runs fragmenter with 16 MB evacuated per compaction (the command below) at threads 1 and 2,
 // interleaved pair by pair, from the compiled build, each run in a process of its own. Per run:
-// the median over its compactions of `mc.evacuate.copy` and `mc.evacuate.update_pointers`, and
-// the longest wait for a core of any thread in those phases (--record-preemption). Per pair:
-// threads 2 over threads 1. With --host-nice-0 a third run per pair leaves the host's threads at
-// their nice value (--host-nice 0), to show what lowering them changes.
+// the median over its compactions of `mc.evacuate.copy` and `mc.evacuate.update_pointers`, the
+// longest wait for a core of any thread in those phases (--record-preemption), and the latest a
+// helper joined one of them after the main thread woke it. Per pair: threads 2 over threads 1.
+// Each flag adds a threads = 2 run per pair with the host's threads lowered another way, to show
+// what lowering them changes: --host-nice-0 leaves them alone (--host-nice 0), --host-sched-nice
+// gives them nice 19 without SCHED_IDLE (--host-sched nice).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,11 +19,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ARGS = ['run', '--workload', 'fragmenter', '--param', 'cohort=1000000', '--param', 'keepPercent=50', '--param', 'rounds=4',
   '--compaction-quota-mb', '1024', '--compaction-fragmentation-percent', '1', '--max-old-space-size', '512', '--record-preemption'];
 const pairs = Number(process.argv[2] ?? 3);
-const withNice0 = process.argv.includes('--host-nice-0');
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 
-interface Figures { copyMs: number; updateMs: number; waitMs: number }
+interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number }
 
 function run(threads: number, extra: string[]): Figures {
   const json = path.join(dir, 'r.json');
@@ -29,6 +30,7 @@ function run(threads: number, extra: string[]): Figures {
   const r = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
   const copy: number[] = [], update: number[] = [];
   let waitMs = 0;
+  let joinMs = 0;
   // The compactions: copy phases that moved ~16 MB (the warm-up's are on another heap; young-only copies are small).
   for (const ev of r.events) {
     const c = ev.parallel.find((p) => p.name === 'mc.evacuate.copy');
@@ -36,13 +38,22 @@ function run(threads: number, extra: string[]): Figures {
     copy.push(c.durationMs);
     const u = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
     if (u !== undefined) update.push(u.durationMs);
-    for (const ph of [c, u]) for (const t of ph?.threads ?? []) waitMs = Math.max(waitMs, t.preemptedMs ?? 0);
+    for (const ph of [c, u]) {
+      for (const t of ph?.threads ?? []) {
+        waitMs = Math.max(waitMs, t.preemptedMs ?? 0);
+        if (t.thread > 0 && ph!.wokenAfterMs !== undefined) joinMs = Math.max(joinMs, t.startMs - ph!.startMs - ph!.wokenAfterMs);
+      }
+    }
   }
-  return { copyMs: med(copy), updateMs: med(update), waitMs };
+  return { copyMs: med(copy), updateMs: med(update), waitMs, joinMs };
 }
 
-const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms, update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms`;
-const ratios = { copy: [] as number[], update: [] as number[], copy0: [] as number[], update0: [] as number[] };
+const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms, update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
+const variants = [
+  { flag: '--host-nice-0', args: ['--host-nice', '0'] },
+  { flag: '--host-sched-nice', args: ['--host-sched', 'nice'] },
+].filter((v) => process.argv.includes(v.flag)).map((v) => ({ ...v, copy: [] as number[], update: [] as number[] }));
+const ratios = { copy: [] as number[], update: [] as number[] };
 console.log(`load ${os.loadavg()[0].toFixed(2)}; ${pairs} pairs`);
 try {
   for (let p = 0; p < pairs; p++) {
@@ -51,11 +62,11 @@ try {
     ratios.copy.push(two.copyMs / one.copyMs);
     ratios.update.push(two.updateMs / one.updateMs);
     console.log(`pair ${p + 1}: threads 1: ${fmt(one)}; threads 2: ${fmt(two)}; t2/t1 copy ${(two.copyMs / one.copyMs).toFixed(2)}, update ${(two.updateMs / one.updateMs).toFixed(2)}`);
-    if (withNice0) {
-      const two0 = run(2, ['--host-nice', '0']);
-      ratios.copy0.push(two0.copyMs / one.copyMs);
-      ratios.update0.push(two0.updateMs / one.updateMs);
-      console.log(`        threads 2, --host-nice 0: ${fmt(two0)}; t2/t1 copy ${(two0.copyMs / one.copyMs).toFixed(2)}, update ${(two0.updateMs / one.updateMs).toFixed(2)}`);
+    for (const v of variants) {
+      const other = run(2, v.args);
+      v.copy.push(other.copyMs / one.copyMs);
+      v.update.push(other.updateMs / one.updateMs);
+      console.log(`        threads 2, ${v.args.join(' ')}: ${fmt(other)}; t2/t1 copy ${(other.copyMs / one.copyMs).toFixed(2)}, update ${(other.updateMs / one.updateMs).toFixed(2)}`);
     }
   }
 } finally {
@@ -63,4 +74,4 @@ try {
 }
 const range = (xs: number[]) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 console.log(`t2/t1, median of pairs (range): copy ${range(ratios.copy)}, update_pointers ${range(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
-if (withNice0) console.log(`with --host-nice 0: copy ${range(ratios.copy0)}, update_pointers ${range(ratios.update0)}`);
+for (const v of variants) console.log(`with ${v.args.join(' ')}: copy ${range(v.copy)}, update_pointers ${range(v.update)}`);

@@ -124,7 +124,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   } else {
     sim = await Simulator.create(options, { faultInjectionForTesting });
   }
-  const hostThreadsLowered = sim.lowerHostThreads();
+  const host = sim.lowerHostThreads();
   // For tools that split a V8 trace of the process (--trace-deopt, --trace-opt) into warm-up and
   // measured run (bench/figures/deopts.ts): written synchronously, in order with V8's own lines.
   if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the measured run starts\n');
@@ -170,7 +170,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     timeOriginMs: sim.originMs,
     events,
     warmup,
-    hostThreadsLowered,
+    hostThreadsLowered: host.lowered,
+    hostThreadsIdle: host.idle,
     timeline: gc.tracer.timeline.slice(),
     heapSamples: gc.heapSamples.slice(),
     summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }),

@@ -85,6 +85,7 @@ export class PhaseClock {
       threads.push(s);
     }
     const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads, helperLimit: this.runner.lastHelperLimit };
+    if (this.runner.lastWokenAfterMs >= 0) rec.wokenAfterMs = this.runner.lastWokenAfterMs;
     this.parallel.push(rec);
     return rec;
   }

@@ -12,6 +12,8 @@ export interface PhaseRunner {
   readonly lastWakeUs: number;
   /** Helpers the last phase let join: what its work wanted when they were woken; 0 if none was woken. */
   readonly lastHelperLimit: number;
+  /** ms from the start of the last phase until its helpers were woken; -1 if none was. */
+  readonly lastWokenAfterMs: number;
   /** Helpers run `phase` while the main thread returns at once (threads > 1 only). */
   startBackground(phase: number, arg: number, name: string): void;
   backgroundDone(): boolean;
@@ -23,6 +25,7 @@ export class InlineRunner implements PhaseRunner {
   readonly threads = 1;
   readonly lastWakeUs = 0;
   readonly lastHelperLimit = 0;
+  readonly lastWokenAfterMs = -1;
   run(_phase: number, _arg: number, _name: string, mainBody: () => void): void {
     mainBody();
   }

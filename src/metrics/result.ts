@@ -42,6 +42,12 @@ export interface PhaseRecord {
    * main thread finished it without waking any. Absent in records written before it existed.
    */
   helperLimit?: number;
+  /**
+   * ms from the phase's start until the main thread woke its helpers (at once under
+   * --helper-join all; after the lazy wake's delay under dynamic). Absent when none was woken. A
+   * helper's `startMs` after this is its own way to the phase: a futex wake, a core.
+   */
+  wokenAfterMs?: number;
 }
 
 export interface IncrementalMarkingStats {
@@ -223,6 +229,8 @@ export interface RunResult {
   warmup?: WarmupRecord | null;
   /** Threads of the process other than the collector's given nice `config.hostNice` for the run (scheduler/host-threads.ts). */
   hostThreadsLowered?: number;
+  /** Of those, threads in SCHED_IDLE for the run (`config.hostSched` idle; 0 where chrt(1) is missing). */
+  hostThreadsIdle?: number;
   /** The GC tracer's timeline: pauses, their sub-phases, main-thread steps, helpers' concurrent work. */
   timeline: TimelineInterval[];
   /** Heap size samples over time, for reports (one per GC start and end). */

@@ -185,6 +185,8 @@ export class Scheduler {
   lastWakeUs: number;
   /** Helpers the last phase let join (`JOIN_LIMIT` when they were woken); 0 if none was woken. */
   lastHelperLimit = 0;
+  /** ms from the start of the last phase until the main thread woke its helpers; -1 if it did not. */
+  lastWokenAfterMs = -1;
 
   private readonly cb: ControlBlock;
   private readonly watch: StallWatch;
@@ -195,6 +197,8 @@ export class Scheduler {
   private launchPerfMs: number;
   /** The helpers were woken for the current phase (a 'dynamic' phase wakes them only if it runs long). */
   private woken: boolean;
+  /** When they were woken (performance.now()). */
+  private wokenPerfMs = 0;
   private readonly lazyWakeMs: number;
   private fault: GCThreadError | null;
   private poolError: Error | null;
@@ -378,6 +382,7 @@ export class Scheduler {
       this.lastWakeUs = 0;
       this.lastJoined = 0;
       this.lastHelperLimit = 0;
+      this.lastWokenAfterMs = -1;
       this.stats.markStart(0);
       try {
         mainBody();
@@ -463,6 +468,7 @@ export class Scheduler {
     this.launchMs = clockMs();
     this.launchPerfMs = performance.now();
     this.woken = false;
+    this.wokenPerfMs = 0;
     if (state === 'phase' && this.helperJoin === 'dynamic' && this.lazyWakeMs > 0) hb.onMainBeat = this.wakeIfLong;
     else this.wake();
   }
@@ -491,6 +497,7 @@ export class Scheduler {
     const helpers = this.threads - 1;
     hb.onMainBeat = null;
     this.woken = true;
+    this.wokenPerfMs = performance.now();
     for (let t = 1; t <= helpers; t++) hb.arm(t);
     Atomics.store(w, JOIN_LIMIT, limit);
     Atomics.store(w, ACKED, 0);
@@ -546,6 +553,7 @@ export class Scheduler {
     this.lastWakeUs = Math.max(0, (last - this.launchMs) * 1000);
     this.lastJoined = target;
     this.lastHelperLimit = this.woken ? Atomics.load(w, JOIN_LIMIT) : 0;
+    this.lastWokenAfterMs = this.woken ? this.wokenPerfMs - this.launchPerfMs : -1;
     if (mainError !== null) throw mainError;
   }
 

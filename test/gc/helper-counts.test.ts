@@ -117,6 +117,7 @@ describe('the work decides how many helpers join (dynamic join)', () => {
       expect(e.phasesMs['mc.evacuate.copy']).toBeGreaterThan(0.1);
       expect(copyThreads(e)).toBe(1);
       expect(helperLimit(e, 'mc.evacuate.copy')).toBe(0);
+      expect(e.parallel.find((p) => p.name === 'mc.evacuate.copy')!.wokenAfterMs).toBeUndefined(); // no helper was woken
       expect(allVerifyErrors(sim)).toEqual([]);
     });
     await withSim(opts, (sim) => {
@@ -127,7 +128,13 @@ describe('the work decides how many helpers join (dynamic join)', () => {
         sim.mutator.collect('major');
         const e = sim.gc.events[sim.gc.events.length - 1];
         if (e.survivedBytes + e.promotedBytes > 5 * 1024 * 1024) most = Math.max(most, copyThreads(e));
-        if (copyThreads(e) > 1) expect(helperLimit(e, 'mc.evacuate.copy')).toBeGreaterThanOrEqual(copyThreads(e) - 1);
+        if (copyThreads(e) > 1) {
+          const copy = e.parallel.find((p) => p.name === 'mc.evacuate.copy')!;
+          expect(copy.helperLimit).toBeGreaterThanOrEqual(copyThreads(e) - 1);
+          // Woken after the lazy wake's 25 µs on the main thread; no helper starts before it is woken.
+          expect(copy.wokenAfterMs).toBeGreaterThanOrEqual(0.025);
+          for (const t of copy.threads.filter((x) => x.thread > 0)) expect(t.startMs).toBeGreaterThanOrEqual(copy.startMs + copy.wokenAfterMs! - 0.05);
+        }
         youngRecords(sim, 6 * 1024 * 1024);
       }
       expect(most).toBeGreaterThan(1);

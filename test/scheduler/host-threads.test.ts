@@ -1,17 +1,21 @@
 /**
  * Keeping the host's threads out of the collector's way (src/scheduler/host-threads.ts): every
- * thread of the process but the mutator's and the GC helpers' gets the nice value of hostNice,
- * and the collector's threads keep theirs. Each test file runs in a process of its own (vitest
- * forks), so the lowered threads are this file's.
+ * thread of the process but the mutator's and the GC helpers' gets the nice value of hostNice
+ * and, with hostSched idle (the default), the policy SCHED_IDLE; the collector's threads keep
+ * theirs. Each test file runs in a process of its own (vitest forks), so the lowered threads are
+ * this file's.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kernelThreadId } from '../../src/scheduler/host-threads.ts';
+import { SCHED_IDLE, kernelThreadId, schedPolicyOf } from '../../src/scheduler/host-threads.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { SMALL_HEAP } from '../helpers/small.ts';
 
 const linux = kernelThreadId() > 0;
+/** chrt(1) sets SCHED_IDLE; without it the nice value alone is applied. */
+const chrt = linux && spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** A thread's nice value: field 19 of /proc/self/task/<tid>/stat (after the command in parentheses). */
 function niceOf(tid: number): number {
@@ -25,7 +29,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
   });
 
   it('lowers every thread but the mutator and the helpers, which keep their nice value', async () => {
-    const sim = await Simulator.create({ ...SMALL_HEAP, threads: 3, hostNice: 19 }); // the suite's default is 0 (vitest.config.ts)
+    const sim = await Simulator.create({ ...SMALL_HEAP, threads: 3, hostNice: 19, hostSched: 'nice' }); // the suite's default is 0 (vitest.config.ts)
     try {
       const helpers = (sim.runner as Scheduler).helperKernelTids();
       const keep = [kernelThreadId(), ...helpers];
@@ -33,12 +37,33 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
       expect(new Set(keep).size).toBe(3);
       for (const tid of keep) expect(readdirSync('/proc/self/task')).toContain(String(tid));
       const keptBefore = keep.map(niceOf);
-      const lowered = sim.lowerHostThreads();
+      const { lowered, idle } = sim.lowerHostThreads();
       expect(lowered).toBeGreaterThan(0); // at least V8's platform workers
+      expect(idle).toBe(0); // hostSched nice: the nice value alone
       expect(keep.map(niceOf)).toEqual(keptBefore);
       const others = readdirSync('/proc/self/task').map(Number).filter((t) => !keep.includes(t));
       for (const tid of others) expect(niceOf(tid), `thread ${tid}`).toBe(19);
+      for (const tid of others) expect(schedPolicyOf(tid), `thread ${tid}`).not.toBe(SCHED_IDLE);
       // The collector still runs on the lowered process.
+      sim.mutator.collect('major');
+      expect(sim.gc.events.at(-1)!.type).toBe('mark-compact');
+    } finally {
+      await sim.close();
+    }
+  }, 30_000);
+
+  // After the test above: its threads are at nice 19 already; this one adds the policy.
+  it.skipIf(!chrt)('hostSched idle also puts them in SCHED_IDLE; the collector threads keep their policy', async () => {
+    const sim = await Simulator.create({ ...SMALL_HEAP, threads: 2, hostNice: 19, hostSched: 'idle' });
+    try {
+      const keep = [kernelThreadId(), ...(sim.runner as Scheduler).helperKernelTids()];
+      expect(keep).toHaveLength(2);
+      const { lowered, idle } = sim.lowerHostThreads();
+      expect(lowered).toBeGreaterThan(0);
+      const others = readdirSync('/proc/self/task').map(Number).filter((t) => !keep.includes(t));
+      for (const tid of others) expect(schedPolicyOf(tid), `thread ${tid}`).toBe(SCHED_IDLE);
+      expect(idle).toBe(lowered);
+      for (const tid of keep) expect(schedPolicyOf(tid), `thread ${tid}`).toBe(0); // SCHED_OTHER
       sim.mutator.collect('major');
       expect(sim.gc.events.at(-1)!.type).toBe('mark-compact');
     } finally {
@@ -49,7 +74,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
   it('hostNice 0 leaves every thread alone', async () => {
     const sim = await Simulator.create({ ...SMALL_HEAP, threads: 2, hostNice: 0 });
     try {
-      expect(sim.lowerHostThreads()).toBe(0);
+      expect(sim.lowerHostThreads()).toEqual({ lowered: 0, idle: 0 });
     } finally {
       await sim.close();
     }
