@@ -27,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, type Layout, buildGraph, dropGraph, loadCompiledBuild, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
-import { lowerHostThreads } from '../src/scheduler/host-threads.ts';
+import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
@@ -117,6 +117,8 @@ function ratioCell(xs: number[]): string {
 }
 
 async function main(): Promise<void> {
+  // Started before any heap: it forks this process now, when that costs the measurement nothing.
+  const idleSetter = IdlePolicySetter.start();
   const builds = [];
   for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiledBuild(b)) });
   const stale = builds.some((b) => b.stale);
@@ -147,7 +149,8 @@ async function main(): Promise<void> {
     // As a measured run does: the process's other threads (V8's compiler and GC workers) at nice
     // 19 and in SCHED_IDLE, keeping every simulator's collector threads. Only when every build can name them.
     const named = [...sims.values()].map(({ sim }) => (typeof sim.collectorThreadIds === 'function' ? sim.collectorThreadIds() : []));
-    if (named.every((ids) => ids.length > 0)) host = lowerHostThreads(named.flat(), 19, 'idle');
+    if (named.every((ids) => ids.length > 0)) host = await lowerHostThreads(named.flat(), 19, 'idle', idleSetter);
+    else idleSetter.close();
     for (let round = 0; round < ROUNDS; round++) {
       process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}\n`);
       for (const w of WORKS) {

@@ -20,6 +20,7 @@ import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
 import { SnapshotError } from '../snapshot/snapshot-reader.ts';
 import { runOnV8, V8FlagError } from './v8-run.ts';
+import { type HostLowering, IdlePolicySetter, kernelThreadId, lowerHostThreads } from '../scheduler/host-threads.ts';
 
 export interface RunSpec {
   /** A built-in workload's name, or the path of a workload file (`./my-workload.js`). */
@@ -105,26 +106,40 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     }
   }
   let warmup: WarmupRecord | null = null;
+  // The host's threads are lowered once the warm-up is over. SCHED_IDLE is set by chrt, run by a
+  // shell started now, before any heap is made: starting a child process forks this one, after
+  // which every page it had faults once on its next write (scheduler/host-threads.ts).
+  const idleSetter = options.hostNice > 0 && options.hostSched === 'idle' ? IdlePolicySetter.start() : null;
+  let host: HostLowering;
   // ForTesting: only a run that injects a fault starts helpers that obey C_TEST_FAULT.
   const faultInjectionForTesting = (spec.testFault ?? 0) !== 0;
-  if (options.jitWarmup) {
-    // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
-    // helper takes part in every phase of the warm-up program, so each runs every phase's code;
-    // the workload replay after it runs in the measured run's own join mode.
-    const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
-    const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
-    try {
-      sim = await Simulator.create(options, { reuseHelpersOf: scratch });
-    } catch {
-      sim = await Simulator.create(options, { faultInjectionForTesting }); // the scratch run broke its helpers: start fresh ones
+  try {
+    if (options.jitWarmup) {
+      // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
+      // helper takes part in every phase of the warm-up program, so each runs every phase's code;
+      // the workload replay after it runs in the measured run's own join mode.
+      const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
+      const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
+      if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the warm-up ends\n');
+      // The scratch's collector threads are the measured run's: its helpers are handed over.
+      host = await scratch.lowerHostThreads(idleSetter);
+      try {
+        sim = await Simulator.create(options, { reuseHelpersOf: scratch });
+      } catch {
+        sim = await Simulator.create(options, { faultInjectionForTesting }); // the scratch run broke its helpers: start fresh ones
+      }
+      const helpersReused = options.threads > 1 && sim.runner === scratch.runner;
+      await scratch.close();
+      warmup = { ...report, helpersReused };
+    } else {
+      // No helper exists yet: those the simulator starts are made by this thread and take its policy.
+      host = await lowerHostThreads([kernelThreadId()], options.hostNice, options.hostSched, idleSetter);
+      sim = await Simulator.create(options, { faultInjectionForTesting });
     }
-    const helpersReused = options.threads > 1 && sim.runner === scratch.runner;
-    await scratch.close();
-    warmup = { ...report, helpersReused };
-  } else {
-    sim = await Simulator.create(options, { faultInjectionForTesting });
+  } catch (e) {
+    idleSetter?.close();
+    throw e;
   }
-  const host = sim.lowerHostThreads();
   // For tools that split a V8 trace of the process (--trace-deopt, --trace-opt) into warm-up and
   // measured run (bench/figures/deopts.ts): written synchronously, in order with V8's own lines.
   if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the measured run starts\n');

@@ -18,7 +18,7 @@ import { COMPACTION_POLICIES } from '../gc/compaction-policy.ts';
 import { workDistributionTag } from '../parallel/work-distribution.ts';
 import { type GcOptions, OptionError, concurrentMarkerCount, resolveOptions } from '../options.ts';
 import { SchedClock } from '../parallel/sched-clock.ts';
-import { type HostLowering, kernelThreadId, lowerHostThreads } from '../scheduler/host-threads.ts';
+import { type HostLowering, type IdlePolicySetter, kernelThreadId, lowerHostThreads } from '../scheduler/host-threads.ts';
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -146,9 +146,11 @@ export class Simulator {
    * Gives every other thread of the process the nice value of option hostNice and, with hostSched
    * idle, the policy SCHED_IDLE (scheduler/host-threads.ts): the collector's threads are the
    * calling one, which runs the mutator, and the helpers. Returns how many threads were lowered.
+   * `setter`: the shell that sets SCHED_IDLE, started before the heaps were made (without one,
+   * chrt is started now, and this process's pages fault once more on their next write).
    */
-  lowerHostThreads(): HostLowering {
-    return lowerHostThreads(this.collectorThreadIds(), this.options.hostNice, this.options.hostSched);
+  lowerHostThreads(setter: IdlePolicySetter | null = null): Promise<HostLowering> {
+    return lowerHostThreads(this.collectorThreadIds(), this.options.hostNice, this.options.hostSched, setter);
   }
 
   /**

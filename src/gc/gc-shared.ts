@@ -71,6 +71,31 @@ export interface GcBuffers {
   threadLive: SharedArrayBuffer;
 }
 
+/**
+ * `GcBuffers` made by a constructor, not an object literal. A literal evaluated a second time in
+ * a process (the measured run's heap after the warm-up's scratch heap) is a copy of its first
+ * object with every field then stored again, and V8 marks its fields mutable: code that TurboFan
+ * compiled in the warm-up relying on them being constant (the scavenge's root step, `sweepPage`)
+ * was thrown away as the measured heap was made, and the first GCs of the measured run ran
+ * unoptimised until it was compiled again (`--trace-deopt`: "marking dependent code ... reason:
+ * code dependencies" just before the run). A constructor's stores are all first stores.
+ * Structured clone posts it to the helpers as a plain object with the same fields.
+ */
+class GcBufferSet implements GcBuffers {
+  constructor(
+    readonly heap: HeapBuffers,
+    readonly config: GcConfig,
+    readonly items: SharedArrayBuffer,
+    readonly sweepItems: SharedArrayBuffer,
+    readonly copied: WorklistBuffers,
+    readonly marking: WorklistBuffers,
+    readonly terminator: TerminatorBuffers,
+    readonly stats: SharedArrayBuffer,
+    readonly heartbeat: SharedArrayBuffer,
+    readonly threadLive: SharedArrayBuffer,
+  ) {}
+}
+
 /** The heartbeat and stats table of the scheduler whose helpers a new heap's phases run on. */
 interface KeptTables {
   heartbeat: Heartbeat;
@@ -119,18 +144,18 @@ export class GcShared {
   static create(heap: Heap, config: GcConfig, keep: KeptTables | null = null): GcShared {
     const t = config.threads;
     const maxItems = heap.totalPages * 2 + (heap.roots.length >>> 10) + 64;
-    const buffers: GcBuffers = {
-      heap: heap.buffers,
+    const buffers = new GcBufferSet(
+      heap.buffers,
       config,
-      items: WorkItems.bufferFor(maxItems),
-      sweepItems: WorkItems.bufferFor(heap.totalPages),
-      copied: Worklist.create({ threads: t, segmentSize: 256 }).buffers,
-      marking: Worklist.create({ threads: t, segmentSize: 64 }).buffers,
-      terminator: Terminator.create({ threads: t }).buffers,
-      stats: keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
-      heartbeat: keep !== null ? keep.heartbeat.buffer : Heartbeat.create(t).buffer,
-      threadLive: new SharedArrayBuffer(t * heap.totalPages * 4),
-    };
+      WorkItems.bufferFor(maxItems),
+      WorkItems.bufferFor(heap.totalPages),
+      Worklist.create({ threads: t, segmentSize: 256 }).buffers,
+      Worklist.create({ threads: t, segmentSize: 64 }).buffers,
+      Terminator.create({ threads: t }).buffers,
+      keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
+      keep !== null ? keep.heartbeat.buffer : Heartbeat.create(t).buffer,
+      new SharedArrayBuffer(t * heap.totalPages * 4),
+    );
     return new GcShared(buffers, heap, keep);
   }
 

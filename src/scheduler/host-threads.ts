@@ -19,14 +19,20 @@
  * - SCHED_IDLE (`hostSched` idle, the default): a thread of this policy is preempted as soon as a
  *   normal one wakes on its core (kernel/sched/fair.c: "Idle tasks are by definition preempted by
  *   non-idle tasks"). Node has no call for sched_setscheduler, so `chrt -i -p 0 TID` (util-linux)
- *   sets it, one process for all threads; where chrt is missing the nice value alone stays.
+ *   sets it; where chrt is missing the nice value alone stays. Node starts a child process with
+ *   fork(), after which every page the process had faults once on its next write (copy-on-write
+ *   protection: rewriting 64 MB after one `execFileSync` took 16,400 faults and 13 ms here), and a
+ *   measured run's first GCs paid for it (string-tick's first scavenge 0.12-0.20 ms against
+ *   0.04-0.07 ms). So a measured run starts the shell that runs chrt before it makes any heap
+ *   (`IdlePolicySetter`), and hands it the thread ids once the warm-up is over: the forks of the
+ *   chrt processes are the shell's.
  *
  * Raising a nice value or entering SCHED_IDLE needs no privilege; undoing either does, so the
  * change lasts for the life of the process. A new thread inherits the nice value and policy of the
  * thread that creates it, so the process's main thread, which starts the workers of later runs (a
  * sweep's trials), is never lowered either. Elsewhere these functions do nothing.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
@@ -62,18 +68,83 @@ export interface HostLowering {
   idle: number;
 }
 
+/** The shell that puts threads in SCHED_IDLE: one chrt per thread id read from its input. */
+const CHRT_LOOP = 'while read t; do chrt -i -p 0 "$t" 2>/dev/null; done';
+/** How long `IdlePolicySetter.apply` waits for the shell. */
+const APPLY_TIMEOUT_MS = 5000;
+
+/**
+ * A shell started now that later puts threads in SCHED_IDLE (see the top of this file): start it
+ * before the process makes its heaps, `apply` once the threads to lower are known.
+ */
+export class IdlePolicySetter {
+  private child: ChildProcess | null;
+
+  private constructor(child: ChildProcess | null) {
+    this.child = child;
+  }
+
+  /** Starts the shell (Linux; elsewhere, or if it cannot start, `apply` does nothing). */
+  static start(): IdlePolicySetter {
+    if (process.platform !== 'linux') return new IdlePolicySetter(null);
+    try {
+      const child = spawn('sh', ['-c', CHRT_LOOP], { stdio: ['pipe', 'ignore', 'ignore'] });
+      child.on('error', () => undefined); // no shell: the nice value alone
+      child.stdin?.on('error', () => undefined);
+      child.unref();
+      return new IdlePolicySetter(child);
+    } catch {
+      return new IdlePolicySetter(null);
+    }
+  }
+
+  /** Has the shell run chrt for `tids`, and waits until it has (or gave up); then it exits. */
+  async apply(tids: readonly number[]): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child === null || child.exitCode !== null || child.stdin === null) return;
+    const exited = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve();
+      }, APPLY_TIMEOUT_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('error', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    child.stdin.end(tids.map((t) => `${t}\n`).join(''));
+    await exited;
+  }
+
+  /** Stops the shell if `apply` was not called (a run that failed before it). */
+  close(): void {
+    this.child?.kill();
+    this.child = null;
+  }
+}
+
 /**
  * Gives every thread of this process but `keep` and the main thread the nice value `nice` (0-19)
- * and, with `sched` idle, the policy SCHED_IDLE. Nothing is changed when `nice` is 0, when `keep`
- * is empty (no collector thread known) or where /proc/self/task is not available.
+ * and, with `sched` idle, the policy SCHED_IDLE: through `setter` when given (a measured run
+ * starts it before its heaps), else by starting chrt now. Nothing is changed when `nice` is 0,
+ * when `keep` is empty (no collector thread known) or where /proc/self/task is not available.
  */
-export function lowerHostThreads(keep: readonly number[], nice: number, sched: HostSched = 'nice'): HostLowering {
+export async function lowerHostThreads(keep: readonly number[], nice: number, sched: HostSched = 'nice', setter: IdlePolicySetter | null = null): Promise<HostLowering> {
   const none = { lowered: 0, idle: 0 };
-  if (nice <= 0 || keep.length === 0) return none;
+  if (nice <= 0 || keep.length === 0) {
+    setter?.close();
+    return none;
+  }
   let names: string[];
   try {
     names = readdirSync('/proc/self/task');
   } catch {
+    setter?.close();
     return none;
   }
   const tids = names.map(Number).filter((tid) => Number.isInteger(tid) && tid !== process.pid && !keep.includes(tid));
@@ -86,12 +157,19 @@ export function lowerHostThreads(keep: readonly number[], nice: number, sched: H
       // The thread exited since the directory was read.
     }
   }
-  if (sched !== 'idle' || tids.length === 0) return { lowered, idle: 0 };
-  try {
-    // One shell for all threads; a thread that has exited since, or a missing chrt, is skipped.
-    execFileSync('sh', ['-c', 'for t do chrt -i -p 0 "$t" 2>/dev/null || :; done', 'sh', ...tids.map(String)], { stdio: 'ignore', timeout: 5000 });
-  } catch {
-    // No shell: the nice value alone.
+  if (sched !== 'idle' || tids.length === 0) {
+    setter?.close();
+    return { lowered, idle: 0 };
+  }
+  if (setter !== null) {
+    await setter.apply(tids);
+  } else {
+    try {
+      // A thread that has exited since, or a missing chrt, is skipped.
+      execFileSync('sh', ['-c', CHRT_LOOP], { input: tids.map((t) => `${t}\n`).join(''), stdio: ['pipe', 'ignore', 'ignore'], timeout: APPLY_TIMEOUT_MS });
+    } catch {
+      // No shell: the nice value alone.
+    }
   }
   return { lowered, idle: tids.filter((tid) => schedPolicyOf(tid) === SCHED_IDLE).length };
 }

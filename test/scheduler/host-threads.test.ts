@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCHED_IDLE, kernelThreadId, schedPolicyOf } from '../../src/scheduler/host-threads.ts';
+import { IdlePolicySetter, SCHED_IDLE, kernelThreadId, schedPolicyOf } from '../../src/scheduler/host-threads.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { SMALL_HEAP } from '../helpers/small.ts';
@@ -37,7 +37,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
       expect(new Set(keep).size).toBe(3);
       for (const tid of keep) expect(readdirSync('/proc/self/task')).toContain(String(tid));
       const keptBefore = keep.map(niceOf);
-      const { lowered, idle } = sim.lowerHostThreads();
+      const { lowered, idle } = await sim.lowerHostThreads();
       expect(lowered).toBeGreaterThan(0); // at least V8's platform workers
       expect(idle).toBe(0); // hostSched nice: the nice value alone
       expect(keep.map(niceOf)).toEqual(keptBefore);
@@ -58,7 +58,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
     try {
       const keep = [kernelThreadId(), ...(sim.runner as Scheduler).helperKernelTids()];
       expect(keep).toHaveLength(2);
-      const { lowered, idle } = sim.lowerHostThreads();
+      const { lowered, idle } = await sim.lowerHostThreads(IdlePolicySetter.start());
       expect(lowered).toBeGreaterThan(0);
       const others = readdirSync('/proc/self/task').map(Number).filter((t) => !keep.includes(t));
       for (const tid of others) expect(schedPolicyOf(tid), `thread ${tid}`).toBe(SCHED_IDLE);
@@ -74,7 +74,7 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
   it('hostNice 0 leaves every thread alone', async () => {
     const sim = await Simulator.create({ ...SMALL_HEAP, threads: 2, hostNice: 0 });
     try {
-      expect(sim.lowerHostThreads()).toEqual({ lowered: 0, idle: 0 });
+      expect(await sim.lowerHostThreads()).toEqual({ lowered: 0, idle: 0 });
     } finally {
       await sim.close();
     }
