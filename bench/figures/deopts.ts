@@ -6,6 +6,9 @@
 // src/parallel, src/scheduler; not the digest, which runs after the measurement) is counted,
 // with the source position it happened at. A deoptimisation in a measured pause means that the
 // code ran unoptimised for a while there: the warm-up did not take that path on that thread.
+// Also counted: optimised code thrown away between the end of the warm-up (a second marker) and
+// the start of the measured run, as the measured heap was made ("marking dependent code ...",
+// by function name: V8 prints no position for it); that code starts the run unoptimised.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +18,11 @@ const runs = Number(process.argv[2] ?? 3);
 const configs = process.argv.length > 3 ? process.argv.slice(3) : ['splay --threads 2', 'gcbench --threads 2', 'fragmenter --threads 2', 'splay --threads 4'];
 const COLLECTOR = /dist\/src\/(gc|heap|parallel|scheduler)\//;
 const MARKER = 'gcsim: the measured run starts';
+const WARMUP_END = 'gcsim: the warm-up ends';
 
 for (const config of configs) {
   const counts: number[] = [];
+  const thrown: number[] = [];
   const sites = new Map<string, number>();
   for (let r = 0; r < runs; r++) {
     const out = execFileSync(process.execPath, ['--trace-deopt-verbose', path.join(ROOT, 'bin/gcsim.mjs'), 'run', '--workload', ...config.split(/\s+/)], {
@@ -28,6 +33,16 @@ for (const config of configs) {
     });
     const start = out.indexOf(MARKER);
     if (start < 0) throw new Error(`${config}: no marker in the output (is dist/ built?)`);
+    const between = out.indexOf(WARMUP_END) < 0 ? [] : out.slice(out.indexOf(WARMUP_END), start).split('\n');
+    let t = 0;
+    for (const l of between) {
+      const m = /^\[marking dependent code .*<SharedFunctionInfo ?([^>]*)>/.exec(l);
+      if (m === null) continue;
+      t++;
+      const key = `thrown away before the run: ${m[1] || '(anonymous)'}`;
+      sites.set(key, (sites.get(key) ?? 0) + 1);
+    }
+    thrown.push(t);
     const lines = out.slice(start).split('\n');
     let n = 0;
     for (let i = 0; i < lines.length; i++) {
@@ -42,6 +57,6 @@ for (const config of configs) {
     }
     counts.push(n);
   }
-  console.log(`${config}: ${counts.join(', ')} deoptimisations of collector code in the measured run (per run)`);
+  console.log(`${config}: ${counts.join(', ')} deoptimisations of collector code in the measured run, ${thrown.join(', ')} functions' code thrown away as its heap was made (per run)`);
   for (const [k, v] of [...sites.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  ${v} × ${k}`);
 }
