@@ -15,9 +15,12 @@ import { BYTES, IDLE_MS, OBJECTS, PREEMPTED_MS } from '../parallel/thread-stats.
 import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
-import { C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
+import { C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
-import { warmLockPaths } from '../parallel/lock.ts';
+import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
+
+/** How long a participant takes the warm-up's shared lock word, per warm-up scavenge, at most. */
+const WARM_LOCK_MS = 20;
 
 export class Participant {
   readonly ctx: GcThreadContext;
@@ -28,6 +31,8 @@ export class Participant {
   readonly sweeper: Sweeper;
   /** This thread's scheduler clock, read at each phase's start and end (option recordPreemption), else null. */
   private readonly clock: SchedClock | null;
+  /** This thread has met a contended lock in the warm-up (`warmRarePaths`). */
+  private lockContended = false;
 
   constructor(
     readonly shared: GcShared,
@@ -51,6 +56,9 @@ export class Participant {
   private warmRarePaths(): void {
     warmWorklistPaths(this.shared.config.steal);
     warmLockPaths();
+    // Every participant of the scavenge takes one shared lock word at once until this thread has
+    // found it held once; threads arrive at different times, so it may take a few scavenges.
+    if (!this.lockContended && this.shared.config.threads > 1) this.lockContended = warmContendedLock(this.shared.heap.ctl, C_WARMUP_LOCK, WARM_LOCK_MS);
   }
 
   /**

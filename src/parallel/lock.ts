@@ -24,7 +24,11 @@ export function lockWord(a: Int32Array, i: number): void {
   lockSlow(a, i);
 }
 
+/** Times this thread took the slow path of `lockWord` (the warm-up reads it). */
+let slowLocks = 0;
+
 function lockSlow(a: Int32Array, i: number): void {
+  slowLocks++;
   for (let n = 0; n < LOCK_SPINS; n++) {
     if (Atomics.load(a, i) === FREE && Atomics.compareExchange(a, i, FREE, HELD) === FREE) return;
   }
@@ -42,6 +46,27 @@ export function unlockWord(a: Int32Array, i: number): void {
 /** The lock is held by some thread (a snapshot: for assertions and debugging only). */
 export function isLocked(a: Int32Array, i: number): boolean {
   return Atomics.load(a, i) !== FREE;
+}
+
+/**
+ * Warm-up only: takes and releases the lock word `a[i]`, which every participant of the phase
+ * takes at the same time, until this thread has once found it held (`lockWord`'s call of its
+ * slow path) or `ms` have passed. `warmLockPaths` runs the slow path on a private word, but one
+ * thread cannot make `lockWord` itself find a word held: its call of the slow path had no type
+ * feedback on a thread that never met a contended lock in the warm-up, and deoptimised the code
+ * that inlined it (the worklist's `takeSegment` and `pushSlow`) in a measured pause, where two
+ * threads contended. Returns whether it got there.
+ */
+export function warmContendedLock(a: Int32Array, i: number, ms: number): boolean {
+  const before = slowLocks;
+  const end = performance.now() + ms;
+  do {
+    for (let k = 0; k < 64; k++) {
+      lockWord(a, i);
+      unlockWord(a, i);
+    }
+  } while (slowLocks === before && performance.now() < end);
+  return slowLocks !== before;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { isLocked, lockWord, unlockWord } from '../../src/parallel/lock.ts';
+import { isLocked, lockWord, unlockWord, warmContendedLock } from '../../src/parallel/lock.ts';
 import { COUNTER, LOCK, runCriticalLoop } from './lock-loop.ts';
 
 const THREADS = 4;
@@ -52,4 +52,27 @@ describe('lock', () => {
     expect(isLocked(a, 0)).toBe(false);
     expect(a[0]).toBe(0);
   });
+
+  it('warmContendedLock: alone it never finds the word held and gives up; against a holder it takes the slow path once and returns', async () => {
+    const a = new Int32Array(new SharedArrayBuffer(4));
+    expect(warmContendedLock(a, 0, 2)).toBe(false); // nobody else takes it
+    expect(a[0]).toBe(0);
+    // The main thread holds the word until the worker has gone through lockWord's slow path
+    // (the word reads CONTENDED), then lets it go: the worker took it, and says so.
+    lockWord(a, 0);
+    const w = new Worker(new URL('../helpers/lock-worker.mjs', import.meta.url), { workerData: { words: a.buffer, warmMs: 20_000 } });
+    const answer = new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    try {
+      for (let k = 0; k < 10_000 && Atomics.load(a, 0) !== 2; k++) await new Promise((r) => setTimeout(r, 2));
+      expect(Atomics.load(a, 0)).toBe(2);
+      unlockWord(a, 0);
+      expect(await answer).toBe(true);
+      expect(isLocked(a, 0)).toBe(false);
+    } finally {
+      await w.terminate();
+    }
+  }, 60_000);
 });
