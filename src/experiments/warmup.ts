@@ -11,7 +11,7 @@ import type { Mutator } from '../mutator/mutator.ts';
 import type { Simulator } from './simulator.ts';
 import { Rng } from '../workloads/rng.ts';
 import type { WarmupRecord } from '../metrics/result.ts';
-import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../heap/heap.ts';
+import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../heap/heap.ts';
 
 /** Rounds of the warm-up program. Each runs every phase a few times (measured: see docs/experiments.md). */
 export const WARMUP_ROUNDS = 6;
@@ -70,6 +70,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     ctl[C_WARMUP_PATHS] = 0;
   }
   const lostRaces = ctl[C_WARMUP_LOST_RACES];
+  const contendedLocks = ctl[C_WARMUP_CONTENDED_LOCKS];
   const programEvents = sim.gc.events.length;
   let replay: WarmupRecord['workload'] = null;
   // The workload in the measured run's join mode: under 'dynamic' the main thread's lazy wake
@@ -88,6 +89,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     pauseMsPerRound,
     phasesRun,
     lostRaces,
+    contendedLocks,
     wallMs: performance.now() - t0,
     stoppedBy,
     workload: replay,

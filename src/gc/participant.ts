@@ -15,7 +15,7 @@ import { BYTES, IDLE_MS, OBJECTS, PREEMPTED_MS } from '../parallel/thread-stats.
 import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
-import { C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
+import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
 import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
 
@@ -56,9 +56,13 @@ export class Participant {
   private warmRarePaths(): void {
     warmWorklistPaths(this.shared.config.steal);
     warmLockPaths();
-    // Every participant of the scavenge takes one shared lock word at once until this thread has
+    // Every participant of the scavenge takes one shared lock word at once until every thread has
     // found it held once; threads arrive at different times, so it may take a few scavenges.
-    if (!this.lockContended && this.shared.config.threads > 1) this.lockContended = warmContendedLock(this.shared.heap.ctl, C_WARMUP_LOCK, WARM_LOCK_MS);
+    const threads = this.shared.config.threads;
+    const ctl = this.shared.heap.ctl;
+    if (threads > 1 && Atomics.load(ctl, C_WARMUP_CONTENDED_LOCKS) < threads) {
+      this.lockContended = warmContendedLock(ctl, C_WARMUP_LOCK, C_WARMUP_CONTENDED_LOCKS, threads, this.lockContended, WARM_LOCK_MS);
+    }
   }
 
   /**

@@ -126,6 +126,8 @@ export const C_WARMUP_PATHS = 31;
 export const C_WARMUP_LOST_RACES = 32;
 /** Warm-up only: a lock word every participant takes at once (`warmContendedLock`). */
 export const C_WARMUP_LOCK = 33;
+/** Warm-up only: participants that have found C_WARMUP_LOCK held once. */
+export const C_WARMUP_CONTENDED_LOCKS = 34;
 export const CTL_WORDS = 40;
 
 /** ForTesting switches, shared so that helper threads see them too. */

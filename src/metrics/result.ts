@@ -158,6 +158,8 @@ export interface WarmupRecord {
   phasesRun: Record<string, number>;
   /** Scavenging threads that ran the code of a lost forwarding race, summed over the program's scavenges (0 at threads = 1). */
   lostRaces?: number;
+  /** Threads that found the warm-up's shared lock word held once, so that the lock's slow path has type feedback on them (all of them at threads > 1; 0 at threads = 1). */
+  contendedLocks?: number;
   wallMs: number;
   /** Why it stopped early (the scratch heap ran out of memory...), or null. */
   stoppedBy: string | null;

@@ -51,22 +51,28 @@ export function isLocked(a: Int32Array, i: number): boolean {
 /**
  * Warm-up only: takes and releases the lock word `a[i]`, which every participant of the phase
  * takes at the same time, until this thread has once found it held (`lockWord`'s call of its
- * slow path) or `ms` have passed. `warmLockPaths` runs the slow path on a private word, but one
- * thread cannot make `lockWord` itself find a word held: its call of the slow path had no type
- * feedback on a thread that never met a contended lock in the warm-up, and deoptimised the code
- * that inlined it (the worklist's `takeSegment` and `pushSlow`) in a measured pause, where two
- * threads contended. Returns whether it got there.
+ * slow path) and so have all `threads` (counted in `a[count]`), or `ms` have passed. One that
+ * has met it goes on taking the word for the others. `warmLockPaths` runs the slow path on a
+ * private word, but one thread cannot make `lockWord` itself find a word held: its call of the
+ * slow path had no type feedback on a thread that never met a contended lock in the warm-up, and
+ * deoptimised the code that inlined it (the worklist's `takeSegment` and `pushSlow`) in a
+ * measured pause, where two threads contended. Returns whether this thread has met it (`met`:
+ * it had before).
  */
-export function warmContendedLock(a: Int32Array, i: number, ms: number): boolean {
-  const before = slowLocks;
+export function warmContendedLock(a: Int32Array, i: number, count: number, threads: number, met: boolean, ms: number): boolean {
   const end = performance.now() + ms;
   do {
+    const before = slowLocks;
     for (let k = 0; k < 64; k++) {
       lockWord(a, i);
       unlockWord(a, i);
     }
-  } while (slowLocks === before && performance.now() < end);
-  return slowLocks !== before;
+    if (!met && slowLocks !== before) {
+      met = true;
+      Atomics.add(a, count, 1);
+    }
+  } while ((!met || Atomics.load(a, count) < threads) && performance.now() < end);
+  return met;
 }
 
 /**

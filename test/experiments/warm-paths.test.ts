@@ -32,6 +32,8 @@ describe('warm-up rare paths', () => {
         }
         expect(sim.heap.ctl[C_WARMUP_PATHS]).toBe(0); // off again for what follows
         expect(sim.heap.ctl[C_WARMUP_LOST_RACES]).toBe(report.lostRaces);
+        // Every thread found the shared lock word held once (one thread alone never can).
+        expect(report.contendedLocks).toBe(threads === 1 ? 0 : threads);
       } finally {
         await sim.close();
       }

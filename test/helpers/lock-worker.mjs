@@ -12,7 +12,7 @@ const a = new Int32Array(workerData.words);
 if (workerData.warmMs !== undefined) {
   // The warm-up's contended lock (test 'warmContendedLock ...'): whether it met the word held.
   const { warmContendedLock } = await import('../../src/parallel/lock.ts');
-  parentPort.postMessage(warmContendedLock(a, 0, workerData.warmMs));
+  parentPort.postMessage(warmContendedLock(a, 0, 1, 1, false, workerData.warmMs));
 } else {
   runCriticalLoop(a, workerData.threads, workerData.iterations, workerData.useLock, lockWord, unlockWord);
   parentPort.postMessage('done');

@@ -53,12 +53,16 @@ describe('lock', () => {
     expect(a[0]).toBe(0);
   });
 
-  it('warmContendedLock: alone it never finds the word held and gives up; against a holder it takes the slow path once and returns', async () => {
-    const a = new Int32Array(new SharedArrayBuffer(4));
-    expect(warmContendedLock(a, 0, 2)).toBe(false); // nobody else takes it
-    expect(a[0]).toBe(0);
+  it('warmContendedLock: alone it never finds the word held and gives up; against a holder it takes the slow path once, counts itself and returns', async () => {
+    // Words: 0 the lock, 1 the count of threads that have met it held.
+    const alone = new Int32Array(new SharedArrayBuffer(8));
+    expect(warmContendedLock(alone, 0, 1, 2, false, 2)).toBe(false); // nobody else takes it
+    expect(Array.from(alone)).toEqual([0, 0]);
+    alone[1] = 2;
+    expect(warmContendedLock(alone, 0, 1, 2, true, 10_000)).toBe(true); // met before, and so has everyone: at once
     // The main thread holds the word until the worker has gone through lockWord's slow path
-    // (the word reads CONTENDED), then lets it go: the worker took it, and says so.
+    // (the word reads CONTENDED), then lets it go: the worker took it, counted itself, and says so.
+    const a = new Int32Array(new SharedArrayBuffer(8));
     lockWord(a, 0);
     const w = new Worker(new URL('../helpers/lock-worker.mjs', import.meta.url), { workerData: { words: a.buffer, warmMs: 20_000 } });
     const answer = new Promise<unknown>((resolve, reject) => {
@@ -70,6 +74,7 @@ describe('lock', () => {
       expect(Atomics.load(a, 0)).toBe(2);
       unlockWord(a, 0);
       expect(await answer).toBe(true);
+      expect(Atomics.load(a, 1)).toBe(1);
       expect(isLocked(a, 0)).toBe(false);
     } finally {
       await w.terminate();
