@@ -89,10 +89,14 @@ export class IdlePolicySetter {
     if (process.platform !== 'linux') return new IdlePolicySetter(null);
     try {
       const child = spawn('sh', ['-c', CHRT_LOOP], { stdio: ['pipe', 'ignore', 'ignore'] });
-      child.on('error', () => undefined); // no shell: the nice value alone
+      const setter = new IdlePolicySetter(child);
+      child.on('error', () => {
+        setter.child = null; // no shell: the nice value alone
+      });
       child.stdin?.on('error', () => undefined);
+      if (child.pid === undefined) setter.child = null;
       child.unref();
-      return new IdlePolicySetter(child);
+      return setter;
     } catch {
       return new IdlePolicySetter(null);
     }
@@ -102,7 +106,7 @@ export class IdlePolicySetter {
   async apply(tids: readonly number[]): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (child === null || child.exitCode !== null || child.stdin === null) return;
+    if (child === null || child.exitCode !== null || child.signalCode !== null || child.stdin === null) return;
     const exited = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         child.kill();

@@ -6,12 +6,16 @@
  * this file's.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IdlePolicySetter, SCHED_IDLE, kernelThreadId, schedPolicyOf } from '../../src/scheduler/host-threads.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { SMALL_HEAP } from '../helpers/small.ts';
+import { gcsimNodeArgs } from '../helpers/cli.ts';
+import type { RunResult } from '../../src/metrics/result.ts';
 
 const linux = kernelThreadId() > 0;
 /** chrt(1) sets SCHED_IDLE; without it the nice value alone is applied. */
@@ -79,4 +83,29 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
       await sim.close();
     }
   });
+
+  // A measured run starts the shell that runs chrt before it makes any heap (IdlePolicySetter).
+  it.skipIf(!chrt)('a measured run puts the lowered threads in SCHED_IDLE; without a shell it keeps the nice value alone', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-host-'));
+    try {
+      const run = (pathVar: string): RunResult => {
+        const json = path.join(dir, 'r.json');
+        const r = spawnSync(process.execPath, [...gcsimNodeArgs(), 'run', '--workload', 'string-tick', '--param', 'ticks=50', '--json', json], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, GCSIM_HOST_NICE: '19', PATH: pathVar },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+      };
+      const withShell = run(process.env.PATH ?? '');
+      expect(withShell.hostThreadsLowered).toBeGreaterThan(0);
+      expect(withShell.hostThreadsIdle).toBe(withShell.hostThreadsLowered);
+      const noShell = run('/nonexistent');
+      expect(noShell.hostThreadsLowered).toBeGreaterThan(0);
+      expect(noShell.hostThreadsIdle).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
