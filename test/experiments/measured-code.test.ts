@@ -1,0 +1,35 @@
+/**
+ * The collector's code that the warm-up optimised is still optimised when the measured run
+ * starts: making the measured run's heap throws none of it away. V8 logs code it throws away
+ * for a broken assumption as "marking dependent code ... reason: code dependencies"
+ * (`--trace-deopt`); the run prints markers at the end of the warm-up and at the start of the
+ * measured run (GCSIM_MARK_MEASURED=1), and nothing may be thrown away between them. Negative
+ * control: with the shared buffers built by an object literal again (`GcBufferSet` in
+ * src/gc/gc-shared.ts), the scavenge's root step and `sweepPage` are thrown away there.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { gcsimNodeArgs } from '../helpers/cli.ts';
+
+describe('the measured run starts with the code the warm-up optimised', () => {
+  for (const threads of [1, 2]) {
+    it(`string-tick at threads = ${threads}: no code thrown away between the warm-up and the measured run`, () => {
+      const r = spawnSync(process.execPath, ['--trace-deopt', ...gcsimNodeArgs(), 'run', '--workload', 'string-tick', '--param', 'ticks=300', '--threads', String(threads)], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        maxBuffer: 1 << 28,
+        env: { ...process.env, GCSIM_MARK_MEASURED: '1' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const out = r.stdout;
+      const from = out.indexOf('gcsim: the warm-up ends');
+      const to = out.indexOf('gcsim: the measured run starts');
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(to).toBeGreaterThan(from);
+      // The warm-up did optimise code that could have been thrown away (the trace is on).
+      expect(out.slice(0, from)).toMatch(/\[bailout|\[marking dependent code/);
+      const thrown = out.slice(from, to).split('\n').filter((l) => l.includes('marking dependent code'));
+      expect(thrown).toEqual([]);
+    }, 120_000);
+  }
+});
