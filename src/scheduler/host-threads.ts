@@ -32,7 +32,7 @@
  * thread that creates it, so the process's main thread, which starts the workers of later runs (a
  * sweep's trials), is never lowered either. Elsewhere these functions do nothing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
@@ -139,19 +139,7 @@ export class IdlePolicySetter {
  * when `keep` is empty (no collector thread known) or where /proc/self/task is not available.
  */
 export async function lowerHostThreads(keep: readonly number[], nice: number, sched: HostSched = 'nice', setter: IdlePolicySetter | null = null): Promise<HostLowering> {
-  const none = { lowered: 0, idle: 0 };
-  if (nice <= 0 || keep.length === 0) {
-    setter?.close();
-    return none;
-  }
-  let names: string[];
-  try {
-    names = readdirSync('/proc/self/task');
-  } catch {
-    setter?.close();
-    return none;
-  }
-  const tids = names.map(Number).filter((tid) => Number.isInteger(tid) && tid !== process.pid && !keep.includes(tid));
+  const tids = nice > 0 && keep.length > 0 ? otherThreads(keep) : []; // no collector thread known: lower nothing
   let lowered = 0;
   for (const tid of tids) {
     try {
@@ -165,15 +153,17 @@ export async function lowerHostThreads(keep: readonly number[], nice: number, sc
     setter?.close();
     return { lowered, idle: 0 };
   }
-  if (setter !== null) {
-    await setter.apply(tids);
-  } else {
-    try {
-      // A thread that has exited since, or a missing chrt, is skipped.
-      execFileSync('sh', ['-c', CHRT_LOOP], { input: tids.map((t) => `${t}\n`).join(''), stdio: ['pipe', 'ignore', 'ignore'], timeout: APPLY_TIMEOUT_MS });
-    } catch {
-      // No shell: the nice value alone.
-    }
-  }
+  await (setter ?? IdlePolicySetter.start()).apply(tids);
   return { lowered, idle: tids.filter((tid) => schedPolicyOf(tid) === SCHED_IDLE).length };
+}
+
+/** Kernel ids of this process's threads but `keep` and the main thread; none where /proc/self/task is not available. */
+function otherThreads(keep: readonly number[]): number[] {
+  try {
+    return readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => Number.isInteger(tid) && tid !== process.pid && !keep.includes(tid));
+  } catch {
+    return [];
+  }
 }
