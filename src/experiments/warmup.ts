@@ -48,6 +48,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
   const holder = m.allocate(m.arrayMap, KEEP);
   m.setGlobal('warmup', holder);
   let round = 0;
+  let scavengesWhileMarking = 0;
   // Every scavenging thread also runs the code of a lost forwarding race (Scavenger.warmLostRace).
   const ctl = sim.heap.ctl;
   ctl[C_WARMUP_PATHS] = 1;
@@ -59,7 +60,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
       sim.setHelperJoin(round % 2 === 0 ? 'all' : 'dynamic');
       const before = pauseTotal(sim);
       youngChurn(m, holder, rng);
-      oldBurst(sim, holder, rng);
+      scavengesWhileMarking += oldBurst(sim, holder, rng);
       fragmentAndCompact(sim, holder, rng);
       pauseMsPerRound.push(pauseTotal(sim) - before);
     }
@@ -86,6 +87,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
     rounds: round,
     scavenges: programOnly.filter((e) => e.type === 'scavenge').length,
     markCompacts: programOnly.filter((e) => e.type === 'mark-compact').length,
+    scavengesWhileMarking,
     pauseMsPerRound,
     phasesRun,
     lostRaces,
@@ -156,8 +158,9 @@ function youngChurn(m: Mutator, holder: number, rng: Rng): void {
  * Tenured garbage until a marking cycle starts (concurrent or incremental, as configured), then
  * stores into the holder while it runs (the marking barrier), then its finalization.
  */
-function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
+function oldBurst(sim: Simulator, holder: number, rng: Rng): number {
   const m = sim.mutator;
+  let scavengesWhileMarking = 0;
   for (let i = 0; i < 200_000 && !sim.gc.markingActive; i++) {
     const s = m.openScope();
     m.allocate(m.arrayMap, 30, true);
@@ -165,6 +168,14 @@ function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
     m.closeScope(s);
   }
   for (let i = 0; i < 20_000 && sim.gc.markingActive; i++) {
+    // A scavenge while marking runs: copies of marked objects take their colour, and old objects
+    // scanned record slots into evacuation candidates (Scavenger.forward, scanObject). Without it
+    // those branches were first met in a measured pause on some participants (gcbench at
+    // threads = 4), where they deoptimised the scavenger.
+    if (i === SCAVENGE_WHILE_MARKING_AT) {
+      m.collect('minor');
+      if (sim.gc.markingActive) scavengesWhileMarking++;
+    }
     const s = m.openScope();
     const o = m.allocate(m.arrayMap, FIELDS, rng.int(4) === 0);
     const a = rng.int(KEEP);
@@ -174,7 +185,11 @@ function oldBurst(sim: Simulator, holder: number, rng: Rng): void {
     m.closeScope(s);
   }
   m.collect('major');
+  return scavengesWhileMarking;
 }
+
+/** The store into the holder, while marking runs, at which `oldBurst` asks for a scavenge. */
+const SCAVENGE_WHILE_MARKING_AT = 5_000;
 
 /** Mean words per `warmObject` (six of 8 words, one of 26, one string of 2 + 16). */
 const WARM_OBJECT_WORDS = 12;
@@ -213,12 +228,23 @@ function fragmentAndCompact(sim: Simulator, holder: number, rng: Rng): void {
     m.closeScope(t);
   }
   m.closeScope(s);
+  // Large objects (each its own chunk), live through the next three mark-compacts and dead after:
+  // marked in chunks (Marker.visitChunk), which several participants share, and then freed.
   const big = m.openScope();
-  m.allocate(m.arrayMap, 40_000); // a large object: its own chunk, marked in chunks
-  m.closeScope(big);
+  for (let i = 0; i < LARGE_ARRAYS; i++) m.allocate(m.arrayMap, LARGE_ARRAY_SLOTS);
   youngAtMajorGc(sim);
   m.collect('major');
+  m.closeScope(big);
 }
+
+/**
+ * Live large arrays per round, and their slots: above MAX_REGULAR_OBJECT_WORDS, so each is a
+ * large object marked in PROGRESS_BAR_CHUNK pieces (10 each). With one array, one participant
+ * often marked every piece, and another met the large-object branch of `Marker.visit` first in a
+ * measured pause (fragmenter at threads = 4), where it deoptimised the marking loop.
+ */
+const LARGE_ARRAYS = 4;
+const LARGE_ARRAY_SLOTS = 40_000;
 
 /**
  * A mark-compact that finds live young objects on several new-space pages: their evacuation is
@@ -241,11 +267,19 @@ function youngAtMajorGc(sim: Simulator): void {
   m.collect('major');
   // Survivors of the first are promoted by the second: evacuation into old space. Half of them
   // first get a new young object, which the second copies within new space: the promoted copies
-  // record those slots (OLD_TO_NEW) on every participant.
+  // record those slots (OLD_TO_NEW) on every participant. Each new one points to the one before
+  // (young, so moved) and to `keep` (old): pointer updating of the survivors in to-space then
+  // tests both kinds of target on every participant (with Smis alone, a helper first met a
+  // pointer there in a measured pause, at threads = 4, and deoptimised).
+  let prev = -1; // the index in `keep` of the object that holds the last new one
   for (let i = 0; i < n; i += 2) {
     if ((i & 7) >= 6) continue; // the large arrays and the strings
     const t = m.openScope();
-    m.set(m.get(keep, i), 1, m.allocate(m.arrayMap, FIELDS));
+    const y = m.allocate(m.arrayMap, FIELDS);
+    if (prev >= 0) m.set(y, 2, m.get(m.get(keep, prev), 1));
+    m.set(y, 3, keep);
+    m.set(m.get(keep, i), 1, y);
+    prev = i;
     m.closeScope(t);
   }
   m.collect('major');

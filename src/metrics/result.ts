@@ -152,6 +152,8 @@ export interface WarmupRecord {
   rounds: number;
   scavenges: number;
   markCompacts: number;
+  /** Scavenges of the program that ran while a marking cycle was active (one per round, unless marking had finished before it). */
+  scavengesWhileMarking?: number;
   /** Total pause ms of each round: falls as the collector's code gets optimised. */
   pauseMsPerRound: number[];
   /** How many times each parallel phase and each background phase ran on the helpers. */

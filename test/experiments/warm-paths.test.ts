@@ -2,7 +2,8 @@
  * The warm-up's rare paths (C_WARMUP_PATHS): while the warm-up program runs, every scavenging
  * thread also runs the code of a lost forwarding race and a promotion on an object of its own
  * (Scavenger.warmLostRace), and the worklists' and locks' slow paths on private instances
- * (Participant.warmRarePaths). None of it may change the heap the program sees: the verifier runs
+ * (Participant.warmRarePaths). The program also scavenges while marking runs, with large arrays
+ * live. None of it may change the heap the program sees: the verifier runs
  * after every GC of the program, at threads 1-4.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,9 @@ describe('warm-up rare paths', () => {
         expect(sim.heap.ctl[C_WARMUP_LOST_RACES]).toBe(report.lostRaces);
         // Every thread found the shared lock word held once (one thread alone never can).
         expect(report.contendedLocks).toBe(threads === 1 ? 0 : threads);
+        // Scavenges ran while marking was active (colour transfer, slots into candidates), with
+        // live large arrays marked in chunks; the verifier above checked the heap after each.
+        expect(report.scavengesWhileMarking).toBeGreaterThanOrEqual(1);
       } finally {
         await sim.close();
       }
