@@ -23,11 +23,11 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, type Layout, buildGraph, dropGraph, loadCompiledBuild, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
+import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
@@ -92,10 +92,12 @@ export function parseMeasuredNvp(stdout: string): Record<string, string> | null 
 }
 
 /** One V8 measurement in a child node; throws with the child's output when it failed. */
-function runV8(mode: (typeof V8_MODES)[number], work: Work, layout: Layout, n: number): Sample {
+async function runV8(spawner: ChildSpawner, mode: (typeof V8_MODES)[number], work: Work, layout: Layout, n: number): Promise<Sample> {
   const args = ['--expose-gc', '--trace-gc-nvp', `--min-semi-space-size=${V8_SEMI_MB}`, `--max-semi-space-size=${V8_SEMI_MB}`];
   if (mode === 'v8 single-threaded') args.push('--single-threaded-gc');
-  const r = spawnSync(process.execPath, [...args, CHILD, work, layout, String(n)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  // Started by the spawner, not by this process: a fork of this one would make every page of
+  // gcsim's heaps fault once on its next write, inside gcsim's next measured GC.
+  const r = await spawner.run(process.execPath, [...args, CHILD, work, layout, String(n)], { cwd: ROOT });
   const between = r.stdout.slice(r.stdout.indexOf('@built'), r.stdout.indexOf('@measure'));
   if (r.status !== 0 || between.includes(' pause=')) {
     throw new Error(`v8 child (${mode} ${work} ${layout}) ${r.status !== 0 ? `exited ${r.status}` : 'collected during the build'}: ${(r.stderr || r.stdout).slice(-400)}`);
@@ -117,8 +119,9 @@ function ratioCell(xs: number[]): string {
 }
 
 async function main(): Promise<void> {
-  // Started before any heap: it forks this process now, when that costs the measurement nothing.
+  // Started before any heap: they fork this process now, when that costs the measurement nothing.
   const idleSetter = IdlePolicySetter.start();
+  const spawner = ChildSpawner.start();
   const builds = [];
   for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiledBuild(b)) });
   const stale = builds.some((b) => b.stale);
@@ -146,6 +149,9 @@ async function main(): Promise<void> {
   try {
     // Warm-up: every participant's GC code optimised before the first measured round.
     for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
+    // One scavenge of the whole graph: the measured scavenges copy into the same semispace, whose
+    // pages are then written once already (a first write faults, and V8's child showed none).
+    for (const { sim, deps } of sims.values()) runGcsim(sim, deps, 'scavenge', 'neighbouring', N);
     // As a measured run does: the process's other threads (V8's compiler and GC workers) at nice
     // 19 and in SCHED_IDLE, keeping every simulator's collector threads. Only when every build can name them.
     const named = [...sims.values()].map(({ sim }) => (typeof sim.collectorThreadIds === 'function' ? sim.collectorThreadIds() : []));
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
-            else s = runV8(c as (typeof V8_MODES)[number], w, l, N);
+            else s = await runV8(spawner, c as (typeof V8_MODES)[number], w, l, N);
             const k = key(w, l, c);
             if (!samples.has(k)) samples.set(k, []);
             samples.get(k)!.push(s);
@@ -170,6 +176,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    spawner.close();
     for (const { sim } of sims.values()) await sim.close();
   }
   const load1 = os.loadavg()[0];
