@@ -42,6 +42,7 @@ export const OPTION_TABLE = {
   jitWarmup: { kind: 'bool', default: true, doc: 'first run every GC phase on a scratch heap on the same threads, so the measured run times optimised collector code (gcsim run --no-warmup: off)' },
   hostNice: { kind: 'int', default: 19, min: 0, max: 19, doc: "nice value of the process's other threads (V8's compiler and JS-heap GC workers) during a measured run, so they do not preempt the collector's threads (0 = leave them; Linux; lasts for the process; env GCSIM_HOST_NICE changes the default)" },
   hostSched: { kind: 'enum', default: 'idle', values: ['idle', 'nice'], doc: "how --host-nice lowers the other threads: also put them in SCHED_IDLE, so that a collector thread that wakes takes its core at once (idle; Linux, needs chrt), or the nice value alone, under which the kernel lets a running thread finish its slice first (nice)" },
+  recordPageFaults: { kind: 'bool', default: false, doc: "record the process's minor page faults in each pause and each parallel phase (a first write to a page, or one after a fork; about 1.5 us per pause and per phase)" },
   recordPreemption: { kind: 'bool', default: false, doc: 'record how long each thread of a parallel phase waited, runnable, for a CPU (Linux /proc/thread-self/schedstat; adds about 8 us per thread per phase)' },
   stallTimeoutMs: { kind: 'int', default: 1000, min: 50, max: 600000, doc: 'a parallel phase with no progress for this long is reported as stalled' },
 } as const satisfies Record<string, Spec>;

@@ -2,7 +2,8 @@
 //   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice]
 // Runs fragmenter with 16 MB evacuated per compaction (the command below) at threads 1 and 2,
 // interleaved pair by pair, from the compiled build, each run in a process of its own. Per run:
-// the median over its compactions of `mc.evacuate.copy` and `mc.evacuate.update_pointers`, the
+// the median over its compactions of `mc.evacuate.copy` (and of the page faults in it) and
+// `mc.evacuate.update_pointers`, the
 // longest wait for a core of any thread in those phases (--record-preemption), and the latest a
 // helper joined one of them after the main thread woke it. Per pair: threads 2 over threads 1.
 // Each flag adds a threads = 2 run per pair with the host's threads lowered another way, to show
@@ -17,18 +18,18 @@ import type { RunResult } from '../../src/metrics/result.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARGS = ['run', '--workload', 'fragmenter', '--param', 'cohort=1000000', '--param', 'keepPercent=50', '--param', 'rounds=4',
-  '--compaction-quota-mb', '1024', '--compaction-fragmentation-percent', '1', '--max-old-space-size', '512', '--record-preemption'];
+  '--compaction-quota-mb', '1024', '--compaction-fragmentation-percent', '1', '--max-old-space-size', '512', '--record-preemption', '--record-page-faults'];
 const pairs = Number(process.argv[2] ?? 3);
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 
-interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number }
+interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number; copyFaults: number }
 
 function run(threads: number, extra: string[]): Figures {
   const json = path.join(dir, 'r.json');
   execFileSync(process.execPath, [path.join(ROOT, 'bin/gcsim.mjs'), ...ARGS, '--threads', String(threads), ...extra, '--json', json], { stdio: 'ignore' });
   const r = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
-  const copy: number[] = [], update: number[] = [];
+  const copy: number[] = [], update: number[] = [], faults: number[] = [];
   let waitMs = 0;
   let joinMs = 0;
   // The compactions: copy phases that moved ~16 MB (the warm-up's are on another heap; young-only copies are small).
@@ -36,6 +37,7 @@ function run(threads: number, extra: string[]): Figures {
     const c = ev.parallel.find((p) => p.name === 'mc.evacuate.copy');
     if (c === undefined || c.threads.reduce((a, t) => a + t.bytes, 0) < 8 << 20) continue;
     copy.push(c.durationMs);
+    faults.push(c.pageFaults ?? NaN);
     const u = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
     if (u !== undefined) update.push(u.durationMs);
     for (const ph of [c, u]) {
@@ -45,10 +47,10 @@ function run(threads: number, extra: string[]): Figures {
       }
     }
   }
-  return { copyMs: med(copy), updateMs: med(update), waitMs, joinMs };
+  return { copyMs: med(copy), updateMs: med(update), waitMs, joinMs, copyFaults: med(faults) };
 }
 
-const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms, update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
+const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms (${f.copyFaults} page faults), update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
 const variants = [
   { flag: '--host-nice-0', args: ['--host-nice', '0'] },
   { flag: '--host-sched-nice', args: ['--host-sched', 'nice'] },

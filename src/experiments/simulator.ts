@@ -66,6 +66,7 @@ export class Simulator {
       zap: options.verifyHeap,
       helperJoin: options.helperJoin,
       recordPreemption: options.recordPreemption,
+      recordPageFaults: options.recordPageFaults,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

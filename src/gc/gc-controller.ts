@@ -16,7 +16,7 @@ import type { GcTracer } from '../metrics/gc-tracer.ts';
 import type { GcShared } from './gc-shared.ts';
 import { MarkCompactCollector, type CompactionPolicy, type MarkCompactFigures } from './mark-compact-collector.ts';
 import type { Participant } from './participant.ts';
-import { nowMs, PhaseClock } from './phase-clock.ts';
+import { minorPageFaults, nowMs, PhaseClock } from './phase-clock.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
@@ -221,6 +221,7 @@ export class GcController implements MutatorCollector, TriggerActions {
 
   private collectInner(type: GCType, reason: string, collectorReason: string): GCEvent {
     const clock = this.clock;
+    const faults0 = clock.recordPageFaults ? minorPageFaults() : -1;
     const start = nowMs();
     const t0 = performance.now();
     clock.reset();
@@ -284,6 +285,7 @@ export class GcController implements MutatorCollector, TriggerActions {
     }
     this.hooks?.afterGc();
     const pauseMs = performance.now() - t0;
+    const faults = faults0 >= 0 ? minorPageFaults() - faults0 : -1;
     const afterBytes = this.limits.usedBytes();
     const afterCommittedBytes = this.limits.committedBytes();
     const ev: GCEvent = {
@@ -312,6 +314,7 @@ export class GcController implements MutatorCollector, TriggerActions {
       sweptPages,
       pageMap,
     };
+    if (faults >= 0) ev.pageFaults = faults;
     this.events.push(ev);
     this.scopes.pause(ev, clock.spans);
     this.onEvent?.(ev);

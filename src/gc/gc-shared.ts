@@ -54,6 +54,8 @@ export interface GcConfig {
   helperJoin?: 'dynamic' | 'all';
   /** Each participant reads its run-queue wait (SchedClock) at the start and end of every phase. */
   recordPreemption?: boolean;
+  /** The main thread reads the process's minor page faults at the start and end of every pause and parallel phase. */
+  recordPageFaults?: boolean;
 }
 
 export interface GcBuffers {

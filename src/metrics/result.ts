@@ -48,6 +48,11 @@ export interface PhaseRecord {
    * helper's `startMs` after this is its own way to the phase: a futex wake, a core.
    */
   wokenAfterMs?: number;
+  /**
+   * With option recordPageFaults: minor page faults of the whole process during the phase (every
+   * thread's; a first write to a page, or the first after a fork). Absent when not measured.
+   */
+  pageFaults?: number;
 }
 
 export interface IncrementalMarkingStats {
@@ -101,6 +106,11 @@ export interface GCEvent {
   /** Work done (mark-compact): old pages queued for sweeping, in the pause or concurrently. */
   sweptPages: number;
   pageMap: PageMapEntry[] | null;
+  /**
+   * With option recordPageFaults: minor page faults of the whole process during the pause. Absent
+   * when not measured.
+   */
+  pageFaults?: number;
 }
 
 export interface PageMapEntry {

@@ -293,6 +293,7 @@ function rowCount(s: ImbalanceStats): string {
  *       Steals Succeeded: …
  *       Preempted (ms): …          (option recordPreemption only)
  *       Allowed Workers: 2          (records with helperLimit)
+ *       Page Faults: 4102           (option recordPageFaults only; the whole process's)
  * ```
  * The first row is busy time per thread (Sum = CPU work, Max ≈ the phase's wall time); Diff =
  * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase. Allowed
@@ -311,6 +312,7 @@ export function formatPhaseWorkers(ev: GCEvent): string[] {
     out.push(`      Steals Succeeded: ${rowCount(im.stealsSucceeded)}`);
     if (im.preemptedMs !== null) out.push(`      Preempted (ms): ${rowMs(im.preemptedMs)}`);
     if (ph.helperLimit !== undefined) out.push(`      Allowed Workers: ${1 + ph.helperLimit}`);
+    if (ph.pageFaults !== undefined) out.push(`      Page Faults: ${ph.pageFaults}`);
   }
   return out;
 }
