@@ -156,6 +156,7 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
         collectorReason: ev.collectorReason,
         beforeBytes: ev.beforeBytes,
         afterBytes: ev.afterBytes,
+        ...(ev.pageFaults !== undefined ? { pageFaults: ev.pageFaults } : {}),
       });
       for (const ph of ev.parallel) addPhase(ph, ev, addSlice);
     }
@@ -215,6 +216,7 @@ function addPhase(
       stealsAttempted: t.stealsAttempted,
       stealsSucceeded: t.stealsSucceeded,
       ...(t.preemptedMs !== undefined ? { preemptedMs: t.preemptedMs } : {}),
+      ...(ph.pageFaults !== undefined ? { phasePageFaults: ph.pageFaults } : {}),
     });
   }
 }

@@ -84,6 +84,18 @@ describe('toChromeTrace', () => {
     expect(byName(evs, 'V8.GC_MC_BACKGROUND_EVACUATE_COPY')[0]).toMatchObject({ tid: 3, ts: 51_000, dur: 1_500 });
   });
 
+  it('carries the page faults of a pause and of a phase when the run recorded them', () => {
+    const run = sampleRun();
+    run.events[1].pageFaults = 4200;
+    run.events[1].parallel[1].pageFaults = 4100;
+    const t = toChromeTrace([{ label: 'faults', result: run }]).traceEvents;
+    expect(byName(t, 'MajorGC')[0].args).toMatchObject({ pageFaults: 4200 });
+    for (const e of [...byName(t, 'V8.GC_MC_EVACUATE_COPY'), ...byName(t, 'V8.GC_MC_BACKGROUND_EVACUATE_COPY')]) expect(e.args).toMatchObject({ phasePageFaults: 4100 });
+    // Not recorded: no such args.
+    expect(byName(evs, 'MajorGC')[0].args).not.toHaveProperty('pageFaults');
+    expect(byName(evs, 'V8.GC_MC_EVACUATE_COPY')[0].args).not.toHaveProperty('phasePageFaults');
+  });
+
   it('adds heap counters', () => {
     const c = evs.filter((e) => e.ph === 'C');
     expect(c).toEqual([

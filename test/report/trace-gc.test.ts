@@ -356,6 +356,13 @@ describe('formatPhaseWorkers', () => {
     copy.helperLimit = 3;
     expect(formatPhaseWorkers(gcEvent({ parallel: [copy] })).at(-1)).toBe('      Allowed Workers: 4');
   });
+
+  it('adds the phase\'s page faults when the run recorded them', () => {
+    const copy = phase('mc.evacuate.copy', [threadStats(0, 0, 3, { busyMs: 3 })]);
+    expect(formatPhaseWorkers(gcEvent({ parallel: [copy] })).some((l) => l.includes('Page Faults'))).toBe(false);
+    copy.pageFaults = 4102;
+    expect(formatPhaseWorkers(gcEvent({ parallel: [copy] })).at(-1)).toBe('      Page Faults: 4102');
+  });
 });
 
 describe('formatTraceGcLog', () => {
