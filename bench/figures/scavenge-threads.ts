@@ -1,19 +1,23 @@
 // Reproduces a figure of docs/performance.md: per-thread busy, idle, objects and steals of a
 // scavenge of the whole bench graph (bench/graph.ts) at one thread and at N, alternating, from
 // the compiled build, with each thread's busy ns per object beside the one-thread figure:
-//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5]
+//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]]
+// With several work-distribution schemes, one N-thread simulator each, all in the same rounds.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, loadCompiledBuild } from '../graph.ts';
+import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
 const threads = Number(process.argv[2] ?? 2);
 const n = Number(process.argv[3] ?? 1_000_000);
 const reps = Number(process.argv[4] ?? 5);
+const balances = (process.argv[5] ?? 'steal').split(',') as WorkDistributionName[];
 const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
 const options = { maxSemiSpaceSize: semiMb, initialOldSpaceSize: 4 * semiMb, maxOldSpaceSize: 16 * semiMb, maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(n + 4096))), concurrentMarking: false };
-const sims = [await Simulator.create({ ...options, threads: 1 }), await Simulator.create({ ...options, threads })];
+const sims = [await Simulator.create({ ...options, threads: 1 })];
+for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
 try {
   for (const layout of LAYOUTS) {
     for (const sim of sims) {
@@ -25,7 +29,8 @@ try {
       for (const sim of sims) {
         const p = scavengeGraph(sim, layout);
         const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
-        line.push(`threads ${sim.options.threads}: ${p.durationMs.toFixed(1)} ms [${rows.join('; ')}]`);
+        const scheme = balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '';
+        line.push(`threads ${sim.options.threads}${scheme}: ${p.durationMs.toFixed(1)} ms [${rows.join('; ')}]`);
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
