@@ -4,7 +4,7 @@
  * protection; see scheduler/host-threads.ts). A process that measures collections of a heap it
  * holds and starts children between them (bench/gc.bench.ts runs V8's anchor in a child `node`
  * between gcsim's collections) then measures those faults too: about 6,000 per scavenge of the
- * bench's 1M-object graph, 10-30 ns per object. A `ChildSpawner` started before any heap is made
+ * bench's 1M-object graph, 10-15 ns per object. A `ChildSpawner` started before any heap is made
  * is a small `node` that runs each child for its parent: the forks are then its own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
