@@ -115,7 +115,8 @@ export function runCommand(): Command {
     console.error(
       `${result.workload.name} seed=${seed} threads=${String(result.config.threads)}: ${s.pauses.count} GCs, pause p50 ${f(s.pauses.p50)} p95 ${f(s.pauses.p95)} max ${f(s.pauses.max)} ms, ` +
         `GC ${f(s.gcMs)} of ${f(s.wallMs)} ms (${(100 * s.gcOverhead).toFixed(1)}%), digest ${result.digest}` +
-        (result.verify.checks > 0 ? `, verified ${result.verify.checks} GCs: ${result.verify.errors.length} errors` : ''),
+        (result.verify.checks > 0 ? `, verified ${result.verify.checks} GCs: ${result.verify.errors.length} errors` : '') +
+        pageFaultsNote(result.events),
     );
     const facts = result.workload.facts;
     if (facts?.nodes !== undefined) console.error(formatSnapshotFacts(facts, result.reachable));
@@ -138,4 +139,18 @@ export function formatSnapshotFacts(f: Record<string, number | string>, reachabl
     `reachable in the snapshot: ${f.snapshotReachableObjects} objects, ${mb(f.snapshotReachableBytes)} MB` +
     kept
   );
+}
+
+/** `, page faults in pauses N (at most M in one)` when the run recorded them (--record-page-faults), else ''. */
+function pageFaultsNote(events: readonly GCEvent[]): string {
+  let total = 0;
+  let max = 0;
+  let recorded = false;
+  for (const e of events) {
+    if (e.pageFaults === undefined) continue;
+    recorded = true;
+    total += e.pageFaults;
+    max = Math.max(max, e.pageFaults);
+  }
+  return recorded ? `, page faults in pauses ${total} (at most ${max} in one)` : '';
 }

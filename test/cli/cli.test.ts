@@ -35,6 +35,19 @@ describe('gcsim CLI', () => {
     expect(res.digest).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('run --record-page-faults sums the pauses\' page faults on the summary line, and says nothing without it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcsim-cli-'));
+    const json = path.join(dir, 'r.json');
+    const r = gcsim('run', '--workload', 'string-tick', '--param', 'ticks=40', '--record-page-faults', '--json', json);
+    expect(r.status, r.stderr).toBe(0);
+    const m = /, page faults in pauses (\d+) \(at most (\d+) in one\)$/m.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    const events = JSON.parse(fs.readFileSync(json, 'utf8')).events as { pageFaults: number }[];
+    expect(Number(m![1])).toBe(events.reduce((a, e) => a + e.pageFaults, 0));
+    expect(Number(m![2])).toBe(Math.max(...events.map((e) => e.pageFaults)));
+    expect(gcsim('run', '--workload', 'string-tick', '--param', 'ticks=40').stderr).not.toContain('page faults');
+  });
+
   it('--version prints the version of package.json', () => {
     const r = gcsim('--version');
     expect(r.status).toBe(0);
