@@ -50,16 +50,21 @@ export class ChildSpawner {
   private readonly pending = new Map<number, { resolve: (r: SpawnedResult) => void; reject: (e: Error) => void }>();
 
   private constructor(private readonly child: ChildProcess) {
+    // The spawner keeps this process alive only while a request waits for its answer.
+    child.unref();
+    this.holdProcess(false);
     child.on('message', (m: SpawnedResult & { id: number }) => {
       const p = this.pending.get(m.id);
       if (p === undefined) return;
       this.pending.delete(m.id);
+      if (this.pending.size === 0) this.holdProcess(false);
       const { id: _id, ...result } = m;
       p.resolve(result);
     });
     const fail = (why: string) => {
       for (const p of this.pending.values()) p.reject(new Error(`child spawner: ${why}`));
       this.pending.clear();
+      this.holdProcess(false);
     };
     child.on('exit', (code, signal) => fail(`exited (${signal ?? code})`));
     child.on('error', (e) => fail(e.message));
@@ -81,8 +86,15 @@ export class ChildSpawner {
         return;
       }
       this.pending.set(id, { resolve, reject });
+      this.holdProcess(true);
       this.child.send(req);
     });
+  }
+
+  private holdProcess(hold: boolean): void {
+    const channel = (this.child as ChildProcess & { channel?: { ref(): void; unref(): void } | null }).channel;
+    if (hold) channel?.ref();
+    else channel?.unref();
   }
 
   /** Ends the spawner (it exits once its channel closes). */

@@ -4,6 +4,8 @@
  * written before it fault once on its next write. Counted in page faults, not time.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildSpawner } from '../../src/experiments/child-spawner.ts';
 
@@ -29,6 +31,19 @@ describe('ChildSpawner', () => {
     const missing = await spawner.run('/nonexistent/gcsim-no-such-program', []);
     expect(missing.status).toBeNull();
     expect(missing.error).toMatch(/ENOENT/);
+  });
+
+  it('keeps its parent alive while a child runs, and not after', () => {
+    // A parent that never closes the spawner: it gets the late child's output, then exits.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const spawnerUrl = pathToFileURL(new URL('../../src/experiments/child-spawner.ts', import.meta.url).pathname).href;
+    const program = `const { ChildSpawner } = await import(${JSON.stringify(spawnerUrl)});
+      const r = await ChildSpawner.start().run(process.execPath, ['-e', 'setTimeout(() => process.stdout.write("late"), 300)']);
+      process.stdout.write('got ' + r.stdout);`;
+    const r = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', program], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, r.stderr).toBeNull(); // not killed by the timeout: it exited by itself
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('got late');
   });
 
   it.skipIf(process.platform !== 'linux')('leaves the pages of this process alone, where a fork of it makes each fault once', async () => {
