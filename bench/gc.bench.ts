@@ -24,7 +24,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, type Layout, buildGraph, dropGraph, loadCompiledBuild, type GraphDeps } from './graph.ts';
+import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
@@ -43,8 +43,6 @@ const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
 const WORKS = ['scavenge', 'mark'] as const;
 type Work = (typeof WORKS)[number];
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
-/** gcsim objects are 6 words of 4 bytes; new space holds the graph with room to spare. */
-const SEMI_MB = Math.max(1, Math.ceil(((N * 6 * 4) / 1048576) * 1.3));
 /** V8 (Node 20 has no pointer compression) spends 56 bytes on each four-field object. */
 const V8_SEMI_MB = Math.max(16, Math.ceil(((N * 56) / 1048576) * 1.3));
 
@@ -130,14 +128,7 @@ async function main(): Promise<void> {
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
     for (const t of THREADS) {
-      const sim = await b.Simulator.create({
-        threads: t,
-        maxSemiSpaceSize: SEMI_MB,
-        initialOldSpaceSize: 4 * SEMI_MB,
-        maxOldSpaceSize: 16 * SEMI_MB,
-        maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(N + 4096))),
-        concurrentMarking: false, // mark inside the timed pause
-      });
+      const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N) });
       sims.set(`gcsim ${b.name}t=${t}`, { sim, deps: b.deps });
     }
   }

@@ -73,6 +73,22 @@ export async function loadCompiledBuild(root: string): Promise<{ Simulator: Simu
   return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 
+/**
+ * Simulator sizes for the graph of `n` objects: new space holds it with room to spare (6 words of
+ * 4 bytes an object), old space holds it promoted, and the handle stack its builder's handles.
+ * Marking is stop-the-world, inside the timed pause.
+ */
+export function graphSimOptions(n: number) {
+  const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
+  return {
+    maxSemiSpaceSize: semiMb,
+    initialOldSpaceSize: 4 * semiMb,
+    maxOldSpaceSize: 16 * semiMb,
+    maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(n + 4096))),
+    concurrentMarking: false,
+  };
+}
+
 export function dropGraph(m: Mutator): void {
   m.setGlobal(GRAPH_GLOBAL, 0);
 }

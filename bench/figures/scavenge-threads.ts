@@ -5,7 +5,7 @@
 // With several work-distribution schemes, one N-thread simulator each, all in the same rounds.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, buildGraph, dropGraph, loadCompiledBuild } from '../graph.ts';
+import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,8 +14,7 @@ const threads = Number(process.argv[2] ?? 2);
 const n = Number(process.argv[3] ?? 1_000_000);
 const reps = Number(process.argv[4] ?? 5);
 const balances = (process.argv[5] ?? 'steal').split(',') as WorkDistributionName[];
-const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
-const options = { maxSemiSpaceSize: semiMb, initialOldSpaceSize: 4 * semiMb, maxOldSpaceSize: 16 * semiMb, maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(n + 4096))), concurrentMarking: false };
+const options = graphSimOptions(n);
 const sims = [await Simulator.create({ ...options, threads: 1 })];
 for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
 try {

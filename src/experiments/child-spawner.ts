@@ -92,9 +92,8 @@ export class ChildSpawner {
   }
 
   private holdProcess(hold: boolean): void {
-    const channel = (this.child as ChildProcess & { channel?: { ref(): void; unref(): void } | null }).channel;
-    if (hold) channel?.ref();
-    else channel?.unref();
+    if (hold) this.child.channel?.ref();
+    else this.child.channel?.unref();
   }
 
   /** Ends the spawner (it exits once its channel closes). */

@@ -120,7 +120,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       // the workload replay after it runs in the measured run's own join mode.
       const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
       const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
-      if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the warm-up ends\n');
+      markForTraces('gcsim: the warm-up ends');
       // The scratch's collector threads are the measured run's: its helpers are handed over.
       host = await scratch.lowerHostThreads(idleSetter);
       try {
@@ -142,7 +142,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   }
   // For tools that split a V8 trace of the process (--trace-deopt, --trace-opt) into warm-up and
   // measured run (bench/figures/deopts.ts): written synchronously, in order with V8's own lines.
-  if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, 'gcsim: the measured run starts\n');
+  markForTraces('gcsim: the measured run starts');
   let error: RunError | null = null;
   if (spec.testFlags) sim.setTestFlagsForTesting(spec.testFlags);
   const gc = sim.gc;
@@ -195,6 +195,11 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     reachable,
     error,
   };
+}
+
+/** With GCSIM_MARK_MEASURED=1, writes `line` to stdout at once, in order with V8's own trace lines. */
+function markForTraces(line: string): void {
+  if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, `${line}\n`);
 }
 
 export function classifyError(e: unknown): RunError {

@@ -16,7 +16,7 @@ import type { GcTracer } from '../metrics/gc-tracer.ts';
 import type { GcShared } from './gc-shared.ts';
 import { MarkCompactCollector, type CompactionPolicy, type MarkCompactFigures } from './mark-compact-collector.ts';
 import type { Participant } from './participant.ts';
-import { minorPageFaults, nowMs, PhaseClock } from './phase-clock.ts';
+import { nowMs, PhaseClock } from './phase-clock.ts';
 import type { PhaseRunner } from './phase-runner.ts';
 import { ScavengerCollector } from './scavenger-collector.ts';
 import { floatingGarbageBytes } from './floating-garbage.ts';
@@ -221,7 +221,7 @@ export class GcController implements MutatorCollector, TriggerActions {
 
   private collectInner(type: GCType, reason: string, collectorReason: string): GCEvent {
     const clock = this.clock;
-    const faults0 = clock.recordPageFaults ? minorPageFaults() : -1;
+    const faults0 = clock.pageFaultMark();
     const start = nowMs();
     const t0 = performance.now();
     clock.reset();
@@ -285,7 +285,7 @@ export class GcController implements MutatorCollector, TriggerActions {
     }
     this.hooks?.afterGc();
     const pauseMs = performance.now() - t0;
-    const faults = faults0 >= 0 ? minorPageFaults() - faults0 : -1;
+    const faults = clock.pageFaultsSince(faults0);
     const afterBytes = this.limits.usedBytes();
     const afterCommittedBytes = this.limits.committedBytes();
     const ev: GCEvent = {

@@ -12,14 +12,6 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/**
- * The process's minor page faults so far (getrusage: every thread's). A fault costs about 2 us
- * here; a pause that writes pages for the first time, or after the process forked, pays one per
- * 4 KiB page, which its time alone does not tell apart from the collector's work.
- */
-export function minorPageFaults(): number {
-  return process.resourceUsage().minorPageFault;
-}
 
 /** A sequential sub-phase of a pause on the main thread, ms since the start of the run. */
 export interface PhaseSpan {
@@ -34,8 +26,8 @@ export class PhaseClock {
   /** Every serial and parallel sub-phase of the current GC in order, for the timeline. */
   spans: PhaseSpan[] = [];
   wakeUsMax = 0;
-  /** Option recordPageFaults: each parallel phase's record gets `pageFaults`. */
-  readonly recordPageFaults: boolean;
+  /** Option recordPageFaults: each parallel phase's record, and each GC event, gets `pageFaults`. */
+  private readonly recordPageFaults: boolean;
 
   constructor(
     readonly originMs: number,
@@ -44,6 +36,21 @@ export class PhaseClock {
     private readonly main: Participant,
   ) {
     this.recordPageFaults = shared.buffers.config.recordPageFaults === true;
+  }
+
+  /**
+   * The process's minor page faults so far (getrusage: every thread's), or -1 when the run does
+   * not record them. A fault costs about 2 us here; a pause that writes pages for the first time,
+   * or after the process forked, pays one per 4 KiB page, which its time alone does not tell
+   * apart from the collector's work.
+   */
+  pageFaultMark(): number {
+    return this.recordPageFaults ? process.resourceUsage().minorPageFault : -1;
+  }
+
+  /** Faults since `mark` (from `pageFaultMark`), or -1 when not recorded. */
+  pageFaultsSince(mark: number): number {
+    return mark >= 0 ? process.resourceUsage().minorPageFault - mark : -1;
   }
 
   reset(): void {
@@ -71,12 +78,12 @@ export class PhaseClock {
    * main thread, and the helpers that joined before it had finished: see `HelperJoin`).
    */
   parallelPhase(phase: number, name: string, arg = 0): PhaseRecord {
-    const faults0 = this.recordPageFaults ? minorPageFaults() : -1;
+    const faults0 = this.pageFaultMark();
     const start = nowMs();
     const t0 = performance.now();
     this.runner.run(phase, arg, name, () => this.main.runPhase(phase, arg));
     const durationMs = performance.now() - t0;
-    const faults = faults0 >= 0 ? minorPageFaults() - faults0 : -1;
+    const faults = this.pageFaultsSince(faults0);
     this.phasesMs[name] = (this.phasesMs[name] ?? 0) + durationMs;
     this.spans.push({ name, startMs: start - this.originMs, durationMs });
     this.wakeUsMax = Math.max(this.wakeUsMax, this.runner.lastWakeUs);

@@ -195,10 +195,11 @@ export class Scheduler {
   private phaseName: string;
   private launchMs: number;
   private launchPerfMs: number;
-  /** The helpers were woken for the current phase (a 'dynamic' phase wakes them only if it runs long). */
-  private woken: boolean;
-  /** When they were woken (performance.now()). */
-  private wokenPerfMs = 0;
+  /**
+   * When the helpers were woken for the current phase (performance.now()), or -1: a 'dynamic'
+   * phase wakes them only if it runs long.
+   */
+  private wokenPerfMs = -1;
   private readonly lazyWakeMs: number;
   private fault: GCThreadError | null;
   private poolError: Error | null;
@@ -232,7 +233,6 @@ export class Scheduler {
     this.phaseName = '';
     this.launchMs = 0;
     this.launchPerfMs = 0;
-    this.woken = false;
     this.lazyWakeMs = (opts.lazyWakeUs ?? DEFAULT_LAZY_WAKE_US) / 1000;
     this.fault = null;
     this.poolError = null;
@@ -467,8 +467,7 @@ export class Scheduler {
     this.watch.begin(performance.now());
     this.launchMs = clockMs();
     this.launchPerfMs = performance.now();
-    this.woken = false;
-    this.wokenPerfMs = 0;
+    this.wokenPerfMs = -1;
     if (state === 'phase' && this.helperJoin === 'dynamic' && this.lazyWakeMs > 0) hb.onMainBeat = this.wakeIfLong;
     else this.wake();
   }
@@ -496,7 +495,6 @@ export class Scheduler {
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
     hb.onMainBeat = null;
-    this.woken = true;
     this.wokenPerfMs = performance.now();
     for (let t = 1; t <= helpers; t++) hb.arm(t);
     Atomics.store(w, JOIN_LIMIT, limit);
@@ -529,7 +527,7 @@ export class Scheduler {
     if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
     hb.onMainBeat = null;
     let target = helpers;
-    if (!this.woken) target = 0;
+    if (this.wokenPerfMs < 0) target = 0;
     else if (this.state === 'phase' && this.helperJoin === 'dynamic') target = Atomics.or(w, JOIN, JOIN_CLOSED) & JOIN_COUNT;
     let d = Atomics.load(w, DONE);
     if (d !== target && this.mainSpinMs > 0) d = spinWhileEqual(w, DONE, d, this.mainSpinMs);
@@ -552,8 +550,9 @@ export class Scheduler {
     for (let t = 1; t <= helpers; t++) last = Math.max(last, this.cb.wakeMs(t));
     this.lastWakeUs = Math.max(0, (last - this.launchMs) * 1000);
     this.lastJoined = target;
-    this.lastHelperLimit = this.woken ? Atomics.load(w, JOIN_LIMIT) : 0;
-    this.lastWokenAfterMs = this.woken ? this.wokenPerfMs - this.launchPerfMs : -1;
+    const woken = this.wokenPerfMs >= 0;
+    this.lastHelperLimit = woken ? Atomics.load(w, JOIN_LIMIT) : 0;
+    this.lastWokenAfterMs = woken ? this.wokenPerfMs - this.launchPerfMs : -1;
     if (mainError !== null) throw mainError;
   }
 
