@@ -1,5 +1,5 @@
 // Reproduces a figure of docs/performance.md (evacuation and pointer updating at two threads):
-//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice]
+//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice] [--anchor]
 // Runs fragmenter with 16 MB evacuated per compaction (the command below) at threads 1 and 2,
 // interleaved pair by pair, from the compiled build, each run in a process of its own. Per run:
 // the median over its compactions of `mc.evacuate.copy` (and of the page faults in it) and
@@ -8,7 +8,9 @@
 // helper joined one of them after the main thread woke it. Per pair: threads 2 over threads 1.
 // Each flag adds a threads = 2 run per pair with the host's threads lowered another way, to show
 // what lowering them changes: --host-nice-0 leaves them alone (--host-nice 0), --host-sched-nice
-// gives them nice 19 without SCHED_IDLE (--host-sched nice).
+// gives them nice 19 without SCHED_IDLE (--host-sched nice). --anchor runs, after each pair, the
+// same copy and pointer updating as plain loops (copy-anchor.ts, two repetitions, in a process of
+// its own): what two threads gain on this machine at that moment, beside what gcsim gains.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -56,6 +58,14 @@ const variants = [
   { flag: '--host-sched-nice', args: ['--host-sched', 'nice'] },
 ].filter((v) => process.argv.includes(v.flag)).map((v) => ({ ...v, copy: [] as number[], update: [] as number[] }));
 const ratios = { copy: [] as number[], update: [] as number[] };
+const anchor = process.argv.includes('--anchor') ? { copy: [] as number[], update: [] as number[] } : null;
+
+/** copy-anchor.ts's ratios (copy into fresh pages, as gcsim's growing heap does; pointer updating). */
+function runAnchor(): { copy: number[]; update: number[] } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/figures/copy-anchor.ts'), '2', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { copyFresh: number[]; update: number[] };
+  return { copy: r.copyFresh, update: r.update };
+}
 console.log(`load ${os.loadavg()[0].toFixed(2)}; ${pairs} pairs`);
 try {
   for (let p = 0; p < pairs; p++) {
@@ -64,6 +74,12 @@ try {
     ratios.copy.push(two.copyMs / one.copyMs);
     ratios.update.push(two.updateMs / one.updateMs);
     console.log(`pair ${p + 1}: threads 1: ${fmt(one)}; threads 2: ${fmt(two)}; t2/t1 copy ${(two.copyMs / one.copyMs).toFixed(2)}, update ${(two.updateMs / one.updateMs).toFixed(2)}`);
+    if (anchor !== null) {
+      const a = runAnchor();
+      anchor.copy.push(...a.copy);
+      anchor.update.push(...a.update);
+      console.log(`        plain loops: t2/t1 copy ${a.copy.map((x) => x.toFixed(2)).join(', ')}, update ${a.update.map((x) => x.toFixed(2)).join(', ')}`);
+    }
     for (const v of variants) {
       const other = run(2, v.args);
       v.copy.push(other.copyMs / one.copyMs);
@@ -76,4 +92,5 @@ try {
 }
 const range = (xs: number[]) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 console.log(`t2/t1, median of pairs (range): copy ${range(ratios.copy)}, update_pointers ${range(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
+if (anchor !== null) console.log(`plain loops (copy-anchor.ts), t2/t1 median of repetitions (range): copy ${range(anchor.copy)}, update_pointers ${range(anchor.update)}`);
 for (const v of variants) console.log(`with ${v.args.join(' ')}: copy ${range(v.copy)}, update_pointers ${range(v.update)}`);
