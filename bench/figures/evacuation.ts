@@ -1,5 +1,5 @@
 // Reproduces a figure of docs/performance.md (evacuation and pointer updating at two threads):
-//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice] [--anchor]
+//   npm run build && npx tsx bench/figures/evacuation.ts [pairs] [--host-nice-0] [--host-sched-nice] [--anchor] [-- gcsim options]
 // Runs fragmenter with 16 MB evacuated per compaction (the command below) at threads 1 and 2,
 // interleaved pair by pair, from the compiled build, each run in a process of its own. Per run:
 // the median over its compactions of `mc.evacuate.copy` (and of the page faults in it) and
@@ -11,6 +11,8 @@
 // gives them nice 19 without SCHED_IDLE (--host-sched nice). --anchor runs, after each pair, the
 // same copy and pointer updating as plain loops (copy-anchor.ts, two repetitions, in a process of
 // its own): what two threads gain on this machine at that moment, beside what gcsim gains.
+// Options after `--` go to every gcsim run (`-- --no-parallel-scavenge`: both thread counts
+// compact a heap promoted by one thread, in the same order).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,10 @@ import type { RunResult } from '../../src/metrics/result.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARGS = ['run', '--workload', 'fragmenter', '--param', 'cohort=1000000', '--param', 'keepPercent=50', '--param', 'rounds=4',
   '--compaction-quota-mb', '1024', '--compaction-fragmentation-percent', '1', '--max-old-space-size', '512', '--record-preemption', '--record-page-faults'];
-const pairs = Number(process.argv[2] ?? 3);
+const dashes = process.argv.indexOf('--');
+const own = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
+const passed = dashes < 0 ? [] : process.argv.slice(dashes + 1);
+const pairs = Number(own[2] ?? 3);
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 
@@ -29,7 +34,7 @@ interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: nu
 
 function run(threads: number, extra: string[]): Figures {
   const json = path.join(dir, 'r.json');
-  execFileSync(process.execPath, [path.join(ROOT, 'bin/gcsim.mjs'), ...ARGS, '--threads', String(threads), ...extra, '--json', json], { stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(ROOT, 'bin/gcsim.mjs'), ...ARGS, ...passed, '--threads', String(threads), ...extra, '--json', json], { stdio: 'ignore' });
   const r = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
   const copy: number[] = [], update: number[] = [], faults: number[] = [];
   let waitMs = 0;
@@ -56,9 +61,9 @@ const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms (${f.copyFaults} pag
 const variants = [
   { flag: '--host-nice-0', args: ['--host-nice', '0'] },
   { flag: '--host-sched-nice', args: ['--host-sched', 'nice'] },
-].filter((v) => process.argv.includes(v.flag)).map((v) => ({ ...v, copy: [] as number[], update: [] as number[] }));
+].filter((v) => own.includes(v.flag)).map((v) => ({ ...v, copy: [] as number[], update: [] as number[] }));
 const ratios = { copy: [] as number[], update: [] as number[] };
-const anchor = process.argv.includes('--anchor') ? { copy: [] as number[], update: [] as number[] } : null;
+const anchor = own.includes('--anchor') ? { copy: [] as number[], update: [] as number[] } : null;
 
 /** copy-anchor.ts's ratios (copy into fresh pages, as gcsim's growing heap does; pointer updating). */
 function runAnchor(): { copy: number[]; update: number[] } {
@@ -66,7 +71,7 @@ function runAnchor(): { copy: number[]; update: number[] } {
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as { copyFresh: number[]; update: number[] };
   return { copy: r.copyFresh, update: r.update };
 }
-console.log(`load ${os.loadavg()[0].toFixed(2)}; ${pairs} pairs`);
+console.log(`load ${os.loadavg()[0].toFixed(2)}; ${pairs} pairs${passed.length > 0 ? `; with ${passed.join(' ')}` : ''}`);
 try {
   for (let p = 0; p < pairs; p++) {
     const one = run(1, []);

@@ -67,6 +67,7 @@ export class Simulator {
       helperJoin: options.helperJoin,
       recordPreemption: options.recordPreemption,
       recordPageFaults: options.recordPageFaults,
+      parallelScavenge: options.parallelScavenge,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

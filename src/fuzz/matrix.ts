@@ -46,6 +46,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   const initialOldSpaceSize: number = Math.min(maxOldSpaceSize, rng.pick(INITIAL_OLD_SPACE_MB));
   const compactionFragmentationPercent: number = rng.pick(FRAGMENTATION_PERCENT);
   let helperJoin: 'dynamic' | 'all' = rng.chance(0.5) ? 'dynamic' : 'all';
+  let parallelScavenge = rng.chance(0.8);
 
   let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
   if (nc === 'forwarding-cas') {
@@ -53,6 +54,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     threads = Math.max(2, threads);
     maxSemiSpaceSize = Math.max(0.5, maxSemiSpaceSize);
     helperJoin = 'all'; // every helper in every scavenge, not only in those that run long
+    parallelScavenge = true;
 
   }
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
@@ -71,6 +73,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     initialOldSpaceSize,
     compactionFragmentationPercent,
     helperJoin,
+    parallelScavenge,
     stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
   };
 }
@@ -88,6 +91,7 @@ export function describeConfig(c: FuzzConfig): string {
     `old ${c.initialOldSpaceSize}-${c.maxOldSpaceSize} MB`,
     `helpers join ${c.helperJoin ?? 'dynamic'}`,
   ];
+  if (c.parallelScavenge === false) parts.push('scavenges on the main thread');
   return parts.join(', ');
 }
 

@@ -56,6 +56,8 @@ export interface GcConfig {
   recordPreemption?: boolean;
   /** The main thread reads the process's minor page faults at the start and end of every pause and parallel phase. */
   recordPageFaults?: boolean;
+  /** False: scavenges run on the main thread alone (option parallelScavenge). Default true. */
+  parallelScavenge?: boolean;
 }
 
 export interface GcBuffers {
@@ -206,9 +208,14 @@ export class GcShared {
    * part from the start; under 'dynamic' join each helper counts itself in when it arrives
    * (`Terminator.join`), so a phase the main thread finishes alone does not wait for them.
    */
-  resetTerminatorForPhase(): void {
-    const all = this.helperJoin === 'all';
-    this.terminator.reset(all ? this.config.threads : 1, !all);
+  resetTerminatorForPhase(mainOnly = false): void {
+    const all = this.helperJoin === 'all' && !mainOnly;
+    this.terminator.reset(all ? this.config.threads : 1, !all && !mainOnly);
+  }
+
+  /** Scavenges run on the main thread alone: one thread, or option parallelScavenge off. */
+  get scavengeMainOnly(): boolean {
+    return this.config.threads === 1 || this.config.parallelScavenge === false;
   }
 }
 

@@ -6,8 +6,11 @@
  */
 export interface PhaseRunner {
   readonly threads: number;
-  /** Runs `phase` on every participant; `mainBody` is the main thread's share. */
-  run(phase: number, arg: number, name: string, mainBody: () => void): void;
+  /**
+   * Runs `phase` on every participant; `mainBody` is the main thread's share. `mainOnly`: the
+   * main thread alone runs it, as at threads = 1 (no helper is woken).
+   */
+  run(phase: number, arg: number, name: string, mainBody: () => void, mainOnly?: boolean): void;
   /** Microseconds from the start of the last phase until every helper was running it. */
   readonly lastWakeUs: number;
   /** Helpers the last phase let join: what its work wanted when they were woken; 0 if none was woken. */

@@ -35,9 +35,9 @@ export class ScavengerCollector {
       }
       resetToSpace(heap);
       shared.copied.clear();
-      shared.resetTerminatorForPhase();
+      shared.resetTerminatorForPhase(shared.scavengeMainOnly);
     });
-    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel');
+    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel', 0, shared.scavengeMainOnly);
     if (beforeFlip !== null) this.clock.serial('scavenge.update_marking_worklist', beforeFlip);
     this.clock.serial('scavenge.finalize', () => flipSemispaces(heap, shared.config.zap));
   }

@@ -89,7 +89,7 @@ export class Scavenger {
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
     // With one participant nothing races for the header: a plain store is enough (and ~50 ns cheaper).
-    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || this.ctx.shared.config.threads === 1;
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || this.ctx.shared.scavengeMainOnly;
     this.marking = ctl[C_MARKING] !== 0;
     this.copiedWords = 0;
     this.promotedWords = 0;

@@ -370,15 +370,16 @@ export class Scheduler {
 
   /**
    * Synchronous (the mutator is blocked inside an allocation): wakes the helpers, runs mainBody()
-   * as participant 0, then waits for every helper to finish. Throws GCThreadError on a helper
+   * as participant 0, then waits for every helper to finish. With `mainOnly`, mainBody() alone
+   * runs, as at threads = 1. Throws GCThreadError on a helper
    * fault (and from then on refuses phases); rethrows mainBody's own error once helpers stopped.
    */
-  runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void): void {
+  runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false): void {
     this.checkUsable(phaseName);
     setCurrentHeartbeat(this.heartbeat);
     this.awaitAnswers(phaseName);
     this.stats.reset();
-    if (this.threads === 1) {
+    if (this.threads === 1 || mainOnly) {
       this.lastWakeUs = 0;
       this.lastJoined = 0;
       this.lastHelperLimit = 0;
@@ -404,8 +405,8 @@ export class Scheduler {
   }
 
   /** `runPhase` under the name the collectors' PhaseRunner interface uses. */
-  run(phase: number, arg: number, phaseName: string, mainBody: () => void): void {
-    this.runPhase(phase, arg, phaseName, mainBody);
+  run(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false): void {
+    this.runPhase(phase, arg, phaseName, mainBody, mainOnly);
   }
 
   /** Concurrent phases: helpers run `phase` while the main thread returns at once (no-op if threads = 1). */

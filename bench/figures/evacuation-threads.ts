@@ -1,0 +1,99 @@
+// Per-thread figures of the fragmenter compaction of docs/performance.md, one thread against two,
+// all in one process and alternating, so that every configuration sees the same machine at the
+// same moment:
+//   npm run build && npx tsx bench/figures/evacuation-threads.ts [repetitions=6] [cohort=1000000] ['[{}, {"parallelScavenge": false}]']
+// The third argument lists configurations as gcsim options (src/options.ts names); each gets a
+// simulator at threads = 1 and one at threads = 2. By default: the defaults, and scavenges on the
+// main thread alone (so both thread counts compact a heap whose young objects were promoted in
+// the same order). Each repetition runs one fragmenter round (a cohort, half of it kept, two
+// mark-compacts, the second of which evacuates its ~16 MB) on every simulator in turn, from the
+// compiled build, after the JIT warm-up of all of them; one more round first, untimed, grows each
+// heap to size. Per compaction and thread: busy ns per object copied in `mc.evacuate.copy` and
+// per slot updated in `mc.evacuate.update_pointers`, and any wait for a core of 0.5 ms or more
+// (--record-preemption). The host's threads are lowered as in a measured run (SCHED_IDLE),
+// keeping every simulator's collector threads.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { loadCompiledBuild } from '../graph.ts';
+import type { Workload } from '../../src/workloads/workload.ts';
+import type { PhaseRecord, ThreadPhaseStats } from '../../src/metrics/result.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const reps = Number(process.argv[2] ?? 6);
+const cohort = Number(process.argv[3] ?? 1_000_000);
+let configs: unknown;
+try {
+  configs = JSON.parse(process.argv[4] ?? '[{}, {"parallelScavenge": false}]');
+} catch {
+  configs = null;
+}
+const isConfigList = (c: unknown): c is Record<string, unknown>[] => Array.isArray(c) && c.length > 0 && c.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+if (!(Number.isInteger(reps) && reps > 0 && Number.isInteger(cohort) && cohort >= 1000) || !isConfigList(configs)) {
+  console.error('usage: evacuation-threads.ts [repetitions >= 1] [cohort >= 1000] [a JSON array of gcsim option objects]');
+  process.exit(2);
+}
+const { Simulator, deps } = await loadCompiledBuild(ROOT);
+const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href);
+const fragmenter = (await dist('workloads/fragmenter.js')).default as Workload;
+const { warmUp } = (await dist('experiments/warmup.js')) as typeof import('../../src/experiments/warmup.ts');
+const { lowerHostThreads } = (await dist('scheduler/host-threads.js')) as typeof import('../../src/scheduler/host-threads.ts');
+
+const base = { compactionQuotaMb: 1024, compactionFragmentationPercent: 1, maxOldSpaceSize: 512, recordPreemption: true };
+const params = { rounds: 1, cohort, slots: 6, keepPercent: 50 };
+type Sim = Awaited<ReturnType<typeof Simulator.create>>;
+interface Config { label: string; sims: [Sim, Sim] }
+const runs: Config[] = [];
+interface Phases { copy: PhaseRecord; update: PhaseRecord }
+
+/** One fragmenter round; the compaction's copy and pointer-updating phases (null if it did not compact). */
+function round(sim: Sim, seed: number): Phases | null {
+  const from = sim.gc.events.length;
+  fragmenter.run(sim.mutator, deps.rng(seed) as never, params);
+  for (const ev of sim.gc.events.slice(from)) {
+    const copy = ev.parallel.find((p) => p.name === 'mc.evacuate.copy');
+    const update = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
+    if (copy !== undefined && update !== undefined && copy.threads.reduce((a, t) => a + t.bytes, 0) >= (cohort * 8) << 1) return { copy, update };
+  }
+  return null;
+}
+
+const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const nsPer = (t: ThreadPhaseStats, n: number) => (t.busyMs * 1e6) / Math.max(1, n);
+const perObject = (t: ThreadPhaseStats) => nsPer(t, t.objects);
+const perSlot = (t: ThreadPhaseStats) => nsPer(t, t.bytes / 4); // bytes: 4 per slot updated
+
+try {
+  for (const c of configs) {
+    const sims: [Sim, Sim] = [await Simulator.create({ ...base, ...c, threads: 1 }), await Simulator.create({ ...base, ...c, threads: 2 })];
+    runs.push({ label: Object.keys(c).length === 0 ? 'defaults' : JSON.stringify(c), sims });
+  }
+  const all = runs.flatMap((r) => r.sims);
+  for (const sim of all) warmUp(sim);
+  const host = await lowerHostThreads(all.flatMap((s) => s.collectorThreadIds()), 19, 'idle');
+  console.log(`load ${os.loadavg()[0].toFixed(2)}; host threads lowered ${host.lowered}, SCHED_IDLE ${host.idle}; cohort ${cohort}; ${reps} repetitions`);
+  // Per configuration: t2/t1 per repetition, and busy ns per thread [t1, t2 main, t2 helper].
+  const figures = runs.map(() => ({ copy: [] as number[], update: [] as number[], nsCopy: [[], [], []] as number[][], nsUpdate: [[], [], []] as number[][] }));
+  for (let r = 0; r <= reps; r++) {
+    for (const [k, run] of runs.entries()) {
+      const [one, two] = run.sims.map((sim) => round(sim, r + 1));
+      if (r === 0 || one === null || two === null) continue;
+      const f = figures[k];
+      f.copy.push(two.copy.durationMs / one.copy.durationMs);
+      f.update.push(two.update.durationMs / one.update.durationMs);
+      for (const [i, t] of [one.copy.threads[0], ...two.copy.threads].entries()) f.nsCopy[i]?.push(perObject(t));
+      for (const [i, t] of [one.update.threads[0], ...two.update.threads].entries()) f.nsUpdate[i]?.push(perSlot(t));
+      const row = (p: PhaseRecord, per: (t: ThreadPhaseStats) => number) =>
+        `${p.durationMs.toFixed(1)} ms (${p.threads.map((t) => `${per(t).toFixed(0)} ns${(t.preemptedMs ?? 0) >= 0.5 ? `, waited ${t.preemptedMs!.toFixed(1)} ms for a core` : ''}`).join('; ')})`;
+      console.log(`rep ${r} ${run.label}: copy ${row(one.copy, perObject)} -> ${row(two.copy, perObject)}; update ${row(one.update, perSlot)} -> ${row(two.update, perSlot)}`);
+    }
+  }
+  for (const [k, run] of runs.entries()) {
+    const f = figures[k];
+    const ns = (xs: number[][]) => `${med(xs[0]).toFixed(1)} alone, ${med(xs[1]).toFixed(1)} and ${med(xs[2]).toFixed(1)} at two`;
+    console.log(`${run.label}: t2/t1 median copy ${med(f.copy).toFixed(2)}, update_pointers ${med(f.update).toFixed(2)}; busy ns per object copied ${ns(f.nsCopy)}, per slot updated ${ns(f.nsUpdate)}`);
+  }
+  console.log(`load ${os.loadavg()[0].toFixed(2)}`);
+} finally {
+  for (const run of runs) for (const sim of run.sims) await sim.close();
+}
