@@ -20,6 +20,12 @@
  *
  * `BENCH_GC_BUILDS=DIR,DIR`: compare builds (checkouts with a dist/ each, e.g. git worktrees of
  * two commits) in the same rounds; their configurations are named after the directories.
+ *
+ * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
+ * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
+ * By default each promotes with all its threads, as V8 does, and at two threads the two
+ * interleave the graph in old space: the layout marked at t=2 is then no longer the one named
+ * (docs/performance.md, "The heap the scavenges leave").
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +43,7 @@ const BUILDS = (process.env.BENCH_GC_BUILDS ?? ROOT).split(',').map((d) => path.
 const CHILD = path.join(ROOT, 'bench', 'v8-graph-child.mjs');
 
 const N = Math.max(1000, Number(process.env.BENCH_GC_OBJECTS) || 1_000_000);
+const SERIAL_PROMOTION = process.env.BENCH_GC_PROMOTE === 'serial';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
@@ -68,8 +75,11 @@ function runGcsim(sim: Simulator, deps: GraphDeps, work: Work, layout: Layout, n
   }
   m.collect('major'); // clear out earlier graphs
   buildGraph(m, deps, n, layout);
+  // (a build without setParallelScavenge, compared through BENCH_GC_BUILDS, promotes in parallel)
+  if (SERIAL_PROMOTION) sim.setParallelScavenge?.(false);
   m.collect('minor');
   m.collect('minor'); // survived twice: promoted, the graph is all in old space
+  if (SERIAL_PROMOTION) sim.setParallelScavenge?.(true);
   m.collect('major'); // the first full GC after promotion may compact; measure the next one
   m.collect('major');
   return lastEvent(sim, 'mc.mark');
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
+  lines.push(`gcsim's mark work: the graph promoted ${SERIAL_PROMOTION ? 'by the main thread alone at every thread count (BENCH_GC_PROMOTE=serial)' : 'by all the threads of each configuration'}.`);
   lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');
   lines.push(`| work | layout | ${configs.map((c) => `${c} ns/obj (pause ms)`).join(' | ')} |`);
   lines.push(`| --- | --- | ${configs.map(() => '---:').join(' | ')} |`);

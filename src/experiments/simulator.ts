@@ -145,6 +145,16 @@ export class Simulator {
   }
 
   /**
+   * Whether the next scavenges use the helpers (option parallelScavenge), between GCs: a bench
+   * can promote a graph on the main thread alone at every thread count, so that all of them then
+   * mark or compact the same heap. Only the main thread reads it (helpers are never woken for a
+   * scavenge without it).
+   */
+  setParallelScavenge(on: boolean): void {
+    this.shared.config.parallelScavenge = on;
+  }
+
+  /**
    * Gives every other thread of the process the nice value of option hostNice and, with hostSched
    * idle, the policy SCHED_IDLE (scheduler/host-threads.ts): the collector's threads are the
    * calling one, which runs the mutator, and the helpers. Returns how many threads were lowered.
