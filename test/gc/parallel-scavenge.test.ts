@@ -83,3 +83,23 @@ describe('option parallelScavenge', () => {
     for (let k = 0; k < 2; k++) if (on.bothCopied[k]) expect(on.addresses[k]).not.toEqual(one.addresses[k]);
   });
 });
+
+describe('Simulator.setParallelScavenge', () => {
+  it('switches the next scavenges between the main thread alone and every thread', async () => {
+    await withSim({ threads: 2, helperJoin: 'all' }, (sim) => {
+      const m = sim.mutator;
+      const rec = m.maps.define('record', KIND_TAGGED);
+      const participants = () => {
+        for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
+        m.collect('minor');
+        return sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'scavenge.parallel')!.threads.length;
+      };
+      expect(participants()).toBe(2);
+      sim.setParallelScavenge(false);
+      expect(participants()).toBe(1);
+      sim.setParallelScavenge(true);
+      expect(participants()).toBe(2);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+  });
+});
