@@ -1,8 +1,12 @@
 // Reproduces a figure of docs/performance.md: per-thread busy, idle, objects and steals of a
 // scavenge of the whole bench graph (bench/graph.ts) at one thread and at N, alternating, from
 // the compiled build, with each thread's busy ns per object beside the one-thread figure:
-//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]]
+//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]] [--plain-forwarding]
 // With several work-distribution schemes, one N-thread simulator each, all in the same rounds.
+// --plain-forwarding adds one more N-thread simulator whose measured scavenges install forwarding
+// addresses with a plain store instead of a CAS (the ForTesting switch TEST_PLAIN_FORWARDING):
+// what the CAS costs. Unsafe: two threads may both copy an object (the graph is thrown away after
+// each scavenge, and that simulator is used for nothing else).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
@@ -10,29 +14,40 @@ import type { WorkDistributionName } from '../../src/parallel/work-distribution.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
-const threads = Number(process.argv[2] ?? 2);
-const n = Number(process.argv[3] ?? 1_000_000);
-const reps = Number(process.argv[4] ?? 5);
-const balances = (process.argv[5] ?? 'steal').split(',') as WorkDistributionName[];
+const args = process.argv.slice(2).filter((a) => a !== '--plain-forwarding');
+const threads = Number(args[0] ?? 2);
+const n = Number(args[1] ?? 1_000_000);
+const reps = Number(args[2] ?? 5);
+const balances = (args[3] ?? 'steal').split(',') as WorkDistributionName[];
+const TEST_PLAIN_FORWARDING = 4; // src/heap/heap.ts
 const options = graphSimOptions(n);
 const sims = [await Simulator.create({ ...options, threads: 1 })];
 for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
+const plain = process.argv.includes('--plain-forwarding') ? await Simulator.create({ ...options, threads }) : null;
+if (plain !== null) sims.push(plain);
 try {
   for (const layout of LAYOUTS) {
     for (const sim of sims) {
       // Warm-up: the code optimised and both semispaces written once (no first-touch faults below).
       for (let i = 0; i < 2; i++) scavengeGraph(sim, layout);
     }
+    const speedups = sims.map(() => [] as number[]); // per simulator: threads = 1 over it, per round
     for (let r = 0; r < reps; r++) {
       const line: string[] = [];
-      for (const sim of sims) {
+      let oneMs = NaN;
+      for (const [k, sim] of sims.entries()) {
         const p = scavengeGraph(sim, layout);
+        if (k === 0) oneMs = p.durationMs;
+        else speedups[k].push(oneMs / p.durationMs);
         const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
-        const scheme = balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '';
+        const scheme = (balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '') + (sim === plain ? ' plain forwarding' : '');
         line.push(`threads ${sim.options.threads}${scheme}: ${p.durationMs.toFixed(1)} ms [${rows.join('; ')}]`);
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+    const label = (k: number) => `threads ${sims[k].options.threads}${balances.length > 1 ? ` ${sims[k].options.balance}` : ''}${sims[k] === plain ? ' plain forwarding' : ''}`;
+    console.log(`${layout}: speedup over threads 1, median of rounds (lower median): ${sims.slice(1).map((_, i) => `${label(i + 1)} ${med(speedups[i + 1]).toFixed(2)}`).join(', ')}`);
   }
 } finally {
   for (const sim of sims) await sim.close();
@@ -43,6 +58,11 @@ function scavengeGraph(sim: (typeof sims)[number], layout: (typeof LAYOUTS)[numb
   dropGraph(m);
   m.collect('minor');
   buildGraph(m, deps, n, layout);
-  m.collect('minor');
+  if (sim === plain) sim.setTestFlagsForTesting(TEST_PLAIN_FORWARDING);
+  try {
+    m.collect('minor');
+  } finally {
+    if (sim === plain) sim.setTestFlagsForTesting(0);
+  }
   return sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'scavenge.parallel')!;
 }
