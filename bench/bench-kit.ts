@@ -85,3 +85,8 @@ export function median(xs: readonly number[]): number {
   const h = s.length >> 1;
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
+
+/** `median (min-max)` of a list of ratios, for the figure scripts' summary lines. */
+export function medianRange(xs: readonly number[]): string {
+  return `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+}

@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Rng } from '../../src/workloads/rng.ts';
+import { medianRange } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -104,6 +105,9 @@ for (let round = 1; ; round++) {
 const WARMUP_ROUNDS = 6;
 // Target regions: region 0 is reused (its pages written before), every other one is used once.
 const regions = 1 + WARMUP_ROUNDS + 2 * reps;
+// Shared words (plain indices: the loop functions run as source text in the worker too): 0 next
+// source page, 1 next target buffer, 2 rounds started, 3 helpers done, 4 stop, 5 phase (0 copy,
+// 1 update), 6 next table chunk.
 const ctl = new Int32Array(new SharedArrayBuffer(64));
 const src = new Int32Array(new SharedArrayBuffer(srcWords * 4));
 const bits = new Int32Array(new SharedArrayBuffer(srcWords / 8));
@@ -175,8 +179,6 @@ function copyRound(threads: number, region: number): Times {
 const fresh = (threads: number) => copyRound(threads, nextFresh++);
 const touched = (threads: number) => copyRound(threads, 0);
 
-const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
-const range = (xs: number[]) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 
 console.log(`load ${os.loadavg()[0].toFixed(2)}; ${objects} objects of ${OBJECT_WORDS} words from ${pages} pages, half live; ${reps} repetitions`);
 try {
@@ -198,7 +200,7 @@ try {
     ratios.update.push((f2.updateMs + t2.updateMs) / (f1.updateMs + t1.updateMs));
     console.log(`rep ${r + 1}: fresh target pages: threads 1 ${ms(f1)}; threads 2 ${ms(f2)}; pages written before: threads 1 ${ms(t1)}; threads 2 ${ms(t2)}`);
   }
-  console.log(`plain loops, t2/t1 median (range): copy into fresh pages ${range(ratios.fresh)}, into pages written before ${range(ratios.touched)}; pointer updating ${range(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
+  console.log(`plain loops, t2/t1 median (range): copy into fresh pages ${medianRange(ratios.fresh)}, into pages written before ${medianRange(ratios.touched)}; pointer updating ${medianRange(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
   if (json) console.log(JSON.stringify({ copyFresh: ratios.fresh, copyTouched: ratios.touched, update: ratios.update }));
 } finally {
   Atomics.store(ctl, 4, 1);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { loadCompiledBuild } from '../graph.ts';
+import { median } from '../bench-kit.ts';
 import type { Workload } from '../../src/workloads/workload.ts';
 import type { PhaseRecord, ThreadPhaseStats } from '../../src/metrics/result.ts';
 
@@ -58,7 +59,6 @@ function round(sim: Sim, seed: number): Phases | null {
   return null;
 }
 
-const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const nsPer = (t: ThreadPhaseStats, n: number) => (t.busyMs * 1e6) / Math.max(1, n);
 const perObject = (t: ThreadPhaseStats) => nsPer(t, t.objects);
 const perSlot = (t: ThreadPhaseStats) => nsPer(t, t.bytes / 4); // bytes: 4 per slot updated
@@ -90,8 +90,8 @@ try {
   }
   for (const [k, run] of runs.entries()) {
     const f = figures[k];
-    const ns = (xs: number[][]) => `${med(xs[0]).toFixed(1)} alone, ${med(xs[1]).toFixed(1)} and ${med(xs[2]).toFixed(1)} at two`;
-    console.log(`${run.label}: t2/t1 median copy ${med(f.copy).toFixed(2)}, update_pointers ${med(f.update).toFixed(2)}; busy ns per object copied ${ns(f.nsCopy)}, per slot updated ${ns(f.nsUpdate)}`);
+    const ns = (xs: number[][]) => `${median(xs[0]).toFixed(1)} alone, ${median(xs[1]).toFixed(1)} and ${median(xs[2]).toFixed(1)} at two`;
+    console.log(`${run.label}: t2/t1 median copy ${median(f.copy).toFixed(2)}, update_pointers ${median(f.update).toFixed(2)}; busy ns per object copied ${ns(f.nsCopy)}, per slot updated ${ns(f.nsUpdate)}`);
   }
   console.log(`load ${os.loadavg()[0].toFixed(2)}`);
 } finally {

@@ -3,9 +3,8 @@
 // Runs fragmenter with 16 MB evacuated per compaction (the command below) at threads 1 and 2,
 // interleaved pair by pair, from the compiled build, each run in a process of its own. Per run:
 // the median over its compactions of `mc.evacuate.copy` (and of the page faults in it) and
-// `mc.evacuate.update_pointers`, the
-// longest wait for a core of any thread in those phases (--record-preemption), and the latest a
-// helper joined one of them after the main thread woke it. Per pair: threads 2 over threads 1.
+// `mc.evacuate.update_pointers`, the longest wait for a core of any thread in those phases
+// (--record-preemption), and the latest a helper joined one of them after the main thread woke it. Per pair: threads 2 over threads 1.
 // Each flag adds a threads = 2 run per pair with the host's threads lowered another way, to show
 // what lowering them changes: --host-nice-0 leaves them alone (--host-nice 0), --host-sched-nice
 // gives them nice 19 without SCHED_IDLE (--host-sched nice). --anchor runs, after each pair, the
@@ -19,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../../src/metrics/result.ts';
+import { median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARGS = ['run', '--workload', 'fragmenter', '--param', 'cohort=1000000', '--param', 'keepPercent=50', '--param', 'rounds=4',
@@ -27,7 +27,6 @@ const dashes = process.argv.indexOf('--');
 const own = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
 const passed = dashes < 0 ? [] : process.argv.slice(dashes + 1);
 const pairs = Number(own[2] ?? 3);
-const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 
 interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number; copyFaults: number }
@@ -54,7 +53,7 @@ function run(threads: number, extra: string[]): Figures {
       }
     }
   }
-  return { copyMs: med(copy), updateMs: med(update), waitMs, joinMs, copyFaults: med(faults) };
+  return { copyMs: median(copy), updateMs: median(update), waitMs, joinMs, copyFaults: median(faults) };
 }
 
 const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms (${f.copyFaults} page faults), update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
@@ -95,7 +94,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const range = (xs: number[]) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
-console.log(`t2/t1, median of pairs (range): copy ${range(ratios.copy)}, update_pointers ${range(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
-if (anchor !== null) console.log(`plain loops (copy-anchor.ts), t2/t1 median of repetitions (range): copy ${range(anchor.copy)}, update_pointers ${range(anchor.update)}`);
-for (const v of variants) console.log(`with ${v.args.join(' ')}: copy ${range(v.copy)}, update_pointers ${range(v.update)}`);
+console.log(`t2/t1, median of pairs (range): copy ${medianRange(ratios.copy)}, update_pointers ${medianRange(ratios.update)}; load ${os.loadavg()[0].toFixed(2)}`);
+if (anchor !== null) console.log(`plain loops (copy-anchor.ts), t2/t1 median of repetitions (range): copy ${medianRange(anchor.copy)}, update_pointers ${medianRange(anchor.update)}`);
+for (const v of variants) console.log(`with ${v.args.join(' ')}: copy ${medianRange(v.copy)}, update_pointers ${medianRange(v.update)}`);

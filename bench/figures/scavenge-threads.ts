@@ -8,9 +8,10 @@
 // what the CAS costs. Unsafe: two threads may both copy an object (the graph is thrown away after
 // each scavenge, and that simulator is used for nothing else).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
+import { median } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
@@ -19,7 +20,7 @@ const threads = Number(args[0] ?? 2);
 const n = Number(args[1] ?? 1_000_000);
 const reps = Number(args[2] ?? 5);
 const balances = (args[3] ?? 'steal').split(',') as WorkDistributionName[];
-const TEST_PLAIN_FORWARDING = 4; // src/heap/heap.ts
+const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 const options = graphSimOptions(n);
 const sims = [await Simulator.create({ ...options, threads: 1 })];
 for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
@@ -45,9 +46,8 @@ try {
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
     const label = (k: number) => `threads ${sims[k].options.threads}${balances.length > 1 ? ` ${sims[k].options.balance}` : ''}${sims[k] === plain ? ' plain forwarding' : ''}`;
-    console.log(`${layout}: speedup over threads 1, median of rounds (lower median): ${sims.slice(1).map((_, i) => `${label(i + 1)} ${med(speedups[i + 1]).toFixed(2)}`).join(', ')}`);
+    console.log(`${layout}: speedup over threads 1, median of rounds: ${sims.slice(1).map((_, i) => `${label(i + 1)} ${median(speedups[i + 1]).toFixed(2)}`).join(', ')}`);
   }
 } finally {
   for (const sim of sims) await sim.close();

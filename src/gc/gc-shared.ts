@@ -209,8 +209,9 @@ export class GcShared {
    * (`Terminator.join`), so a phase the main thread finishes alone does not wait for them.
    */
   resetTerminatorForPhase(mainOnly = false): void {
-    const all = this.helperJoin === 'all' && !mainOnly;
-    this.terminator.reset(all ? this.config.threads : 1, !all && !mainOnly);
+    if (mainOnly) this.terminator.reset(1, false); // the main thread alone, no one joins
+    else if (this.helperJoin === 'all') this.terminator.reset(this.config.threads, false);
+    else this.terminator.reset(1, true);
   }
 
   /** Scavenges run on the main thread alone: one thread, or option parallelScavenge off. */

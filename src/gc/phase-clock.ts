@@ -12,7 +12,6 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-
 /** A sequential sub-phase of a pause on the main thread, ms since the start of the run. */
 export interface PhaseSpan {
   name: string;

@@ -24,6 +24,7 @@ export class ScavengerCollector {
   collect(beforeFlip: (() => void) | null = null): void {
     const heap = this.heap;
     const shared = this.shared;
+    const mainOnly = shared.scavengeMainOnly;
     this.clock.serial('scavenge.roots', () => {
       const items = shared.items;
       items.clear();
@@ -35,9 +36,9 @@ export class ScavengerCollector {
       }
       resetToSpace(heap);
       shared.copied.clear();
-      shared.resetTerminatorForPhase(shared.scavengeMainOnly);
+      shared.resetTerminatorForPhase(mainOnly);
     });
-    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel', 0, shared.scavengeMainOnly);
+    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel', 0, mainOnly);
     if (beforeFlip !== null) this.clock.serial('scavenge.update_marking_worklist', beforeFlip);
     this.clock.serial('scavenge.finalize', () => flipSemispaces(heap, shared.config.zap));
   }

@@ -371,8 +371,8 @@ export class Scheduler {
   /**
    * Synchronous (the mutator is blocked inside an allocation): wakes the helpers, runs mainBody()
    * as participant 0, then waits for every helper to finish. With `mainOnly`, mainBody() alone
-   * runs, as at threads = 1. Throws GCThreadError on a helper
-   * fault (and from then on refuses phases); rethrows mainBody's own error once helpers stopped.
+   * runs, as at threads = 1. Throws GCThreadError on a helper fault (and from then on refuses
+   * phases); rethrows mainBody's own error once helpers stopped.
    */
   runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false): void {
     this.checkUsable(phaseName);

@@ -2,7 +2,7 @@
  * Option parallelScavenge (V8 --parallel-scavenge). Off, every scavenge runs on the main thread
  * alone whatever the thread count, as at threads = 1: the young objects it copies and promotes
  * land in the same order, so the heap later phases work on is the same at every thread count
- * (docs/experiments.md, "The thread count changes the heap"). The other phases keep their helpers.
+ * (docs/experiments.md, "Three effects that are not speedup"). The other phases keep their helpers.
  */
 import { describe, expect, it } from 'vitest';
 import { allVerifyErrors, withSim } from '../helpers/sim.ts';
@@ -72,15 +72,24 @@ describe('option parallelScavenge', () => {
   });
 
   // The control: the comparison above can see a different layout. With every helper in the
-  // scavenges from the start, the two threads copy into buffers of their own: when both copied
-  // (one may take every item on a loaded machine), the order differs from threads = 1.
+  // scavenges from the start, the two threads copy into buffers of their own: when both copied,
+  // the order differs from threads = 1. One thread may take every item on a loaded machine, so
+  // the run is repeated (up to five times) until a scavenge had both copying.
   it('on (the default) at threads = 2: objects copied by two threads lie elsewhere than at threads = 1', async () => {
     const one = await run({ threads: 1 });
-    const on = await run({ threads: 2, helperJoin: 'all' });
-    expect(on.errors).toEqual([]);
-    expect(on.digest).toBe(one.digest);
-    expect(on.scavengeThreads).toEqual([2, 2]);
-    for (let k = 0; k < 2; k++) if (on.bothCopied[k]) expect(on.addresses[k]).not.toEqual(one.addresses[k]);
+    let sawBoth = false;
+    for (let attempt = 0; attempt < 5 && !sawBoth; attempt++) {
+      const on = await run({ threads: 2, helperJoin: 'all' });
+      expect(on.errors).toEqual([]);
+      expect(on.digest).toBe(one.digest);
+      expect(on.scavengeThreads).toEqual([2, 2]);
+      for (let k = 0; k < 2; k++) {
+        if (!on.bothCopied[k]) continue;
+        sawBoth = true;
+        expect(on.addresses[k]).not.toEqual(one.addresses[k]);
+      }
+    }
+    expect(sawBoth).toBe(true);
   });
 });
 
