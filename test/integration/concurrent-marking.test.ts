@@ -63,10 +63,15 @@ describe('hide-and-seek', () => {
       expect(ev.type).toBe('mark-compact');
       expect(inc.steps).toBeGreaterThanOrEqual(1);
       expect(inc.walltimeMs).toBeGreaterThan(0);
-      expect(inc.barrierRecords).toBeGreaterThan(0);
-      expect(inc.floatingGarbageBytes).toBeGreaterThan(0);
       expect(inc.concurrentMsPerThread.length).toBe(threads - 1);
       if (threads > 1) expect(inc.concurrentMsPerThread[0]).toBeGreaterThan(0);
+      // Barrier records and floating garbage: fixed by the program when the main thread marks in
+      // steps (threads = 1), so the first cycle has both. With concurrent markers one cycle can
+      // finish before the mutator stores into a marked object (seen once under the full suite's
+      // load: 0 records), so at threads = 2 some cycle of the run must have them.
+      const cycles = threads === 1 ? [inc] : r.events.flatMap((e) => (e.incremental !== null ? [e.incremental] : []));
+      expect(Math.max(...cycles.map((c) => c.barrierRecords))).toBeGreaterThan(0);
+      expect(Math.max(...cycles.map((c) => c.floatingGarbageBytes ?? 0))).toBeGreaterThan(0);
     }
   }, 60_000);
 });
