@@ -38,17 +38,27 @@ describe('page faults in pauses (recordPageFaults)', () => {
       await withSim({ threads, maxSemiSpaceSize: 8, recordPageFaults: true }, (sim) => {
         youngRecords(sim, 'first');
         const first = scavenge(sim); // copied within new space, into fresh to-space pages
-        scavenge(sim); // promoted: new space is empty again
-        youngRecords(sim, 'second');
-        const later = scavenge(sim); // copied into the same to-space pages as the first
-        for (const ev of [first, later]) {
+        // Each later copy goes into the same to-space pages as the first. The counts are the
+        // process's: another thread (V8's compiler threads, a helper's own JS heap) can fault
+        // during a phase, and that only adds. So the least of up to three later copies is taken;
+        // a round in which the old generation's limit started a GC of its own is left out.
+        const later: GCEvent[] = [];
+        for (let i = 0; i < 3; i++) {
+          scavenge(sim); // promoted: new space is empty again
+          const before = sim.gc.events.length;
+          youngRecords(sim, `later${i}`);
+          const ev = scavenge(sim);
+          if (sim.gc.events.length === before + 1) later.push(ev);
+        }
+        expect(later.length).toBeGreaterThan(0);
+        for (const ev of [first, ...later]) {
           const phase = ev.parallel.find((p) => p.name === 'scavenge.parallel')!;
           expect(ev.survivedBytes).toBeGreaterThanOrEqual(LIVE_BYTES);
           expect(ev.pageFaults).toBeGreaterThanOrEqual(phase.pageFaults!); // the pause holds the phase
         }
         const pages = LIVE_BYTES / PAGE;
         expect(first.parallel[0].pageFaults).toBeGreaterThanOrEqual(pages * 0.9);
-        expect(later.parallel[0].pageFaults).toBeLessThan(pages * 0.1);
+        expect(Math.min(...later.map((ev) => ev.parallel[0].pageFaults!))).toBeLessThan(pages * 0.1);
       });
     }, 30_000);
   }
