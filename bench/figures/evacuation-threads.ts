@@ -38,9 +38,9 @@ const { Simulator, deps } = await loadCompiledBuild(ROOT);
 const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', 'src', p)).href);
 const fragmenter = (await dist('workloads/fragmenter.js')).default as Workload;
 const { warmUp } = (await dist('experiments/warmup.js')) as typeof import('../../src/experiments/warmup.ts');
-const { lowerHostThreads } = (await dist('scheduler/host-threads.js')) as typeof import('../../src/scheduler/host-threads.ts');
+const { IdlePolicySetter, lowerHostThreads } = (await dist('scheduler/host-threads.js')) as typeof import('../../src/scheduler/host-threads.ts');
 
-const base = { compactionQuotaMb: 1024, compactionFragmentationPercent: 1, maxOldSpaceSize: 512, recordPreemption: true };
+const base = { compactionQuotaMb: 1024, compactionFragmentationPercent: 1, maxOldSpaceSize: 512, recordPreemption: true, recordPageFaults: true };
 const params = { rounds: 1, cohort, slots: 6, keepPercent: 50 };
 type Sim = Awaited<ReturnType<typeof Simulator.create>>;
 interface Config { label: string; sims: [Sim, Sim] }
@@ -63,6 +63,9 @@ const nsPer = (t: ThreadPhaseStats, n: number) => (t.busyMs * 1e6) / Math.max(1,
 const perObject = (t: ThreadPhaseStats) => nsPer(t, t.objects);
 const perSlot = (t: ThreadPhaseStats) => nsPer(t, t.bytes / 4); // bytes: 4 per slot updated
 
+// The shell that runs chrt starts before any heap exists: starting a child forks this process,
+// after which every page of every heap would fault once on its next write (as in a measured run).
+const idleSetter = IdlePolicySetter.start();
 try {
   for (const c of configs) {
     const sims: [Sim, Sim] = [await Simulator.create({ ...base, ...c, threads: 1 }), await Simulator.create({ ...base, ...c, threads: 2 })];
@@ -70,7 +73,7 @@ try {
   }
   const all = runs.flatMap((r) => r.sims);
   for (const sim of all) warmUp(sim);
-  const host = await lowerHostThreads(all.flatMap((s) => s.collectorThreadIds()), 19, 'idle');
+  const host = await lowerHostThreads(all.flatMap((s) => s.collectorThreadIds()), 19, 'idle', idleSetter);
   console.log(`load ${os.loadavg()[0].toFixed(2)}; host threads lowered ${host.lowered}, SCHED_IDLE ${host.idle}; cohort ${cohort}; ${reps} repetitions`);
   // Per configuration: t2/t1 per repetition, and busy ns per thread [t1, t2 main, t2 helper].
   const figures = runs.map(() => ({ copy: [] as number[], update: [] as number[], nsCopy: [[], [], []] as number[][], nsUpdate: [[], [], []] as number[][] }));
@@ -84,7 +87,7 @@ try {
       for (const [i, t] of [one.copy.threads[0], ...two.copy.threads].entries()) f.nsCopy[i]?.push(perObject(t));
       for (const [i, t] of [one.update.threads[0], ...two.update.threads].entries()) f.nsUpdate[i]?.push(perSlot(t));
       const row = (p: PhaseRecord, per: (t: ThreadPhaseStats) => number) =>
-        `${p.durationMs.toFixed(1)} ms (${p.threads.map((t) => `${per(t).toFixed(0)} ns${(t.preemptedMs ?? 0) >= 0.5 ? `, waited ${t.preemptedMs!.toFixed(1)} ms for a core` : ''}`).join('; ')})`;
+        `${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults (${p.threads.map((t) => `${t.busyMs.toFixed(1)} ms busy, ${per(t).toFixed(0)} ns${(t.preemptedMs ?? 0) >= 0.5 ? `, waited ${t.preemptedMs!.toFixed(1)} ms for a core` : ''}`).join('; ')})`;
       console.log(`rep ${r} ${run.label}: copy ${row(one.copy, perObject)} -> ${row(two.copy, perObject)}; update ${row(one.update, perSlot)} -> ${row(two.update, perSlot)}`);
     }
   }
@@ -95,5 +98,6 @@ try {
   }
   console.log(`load ${os.loadavg()[0].toFixed(2)}`);
 } finally {
+  idleSetter.close(); // if the runs failed before using it
   for (const run of runs) for (const sim of run.sims) await sim.close();
 }

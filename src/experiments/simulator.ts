@@ -59,6 +59,7 @@ export class Simulator {
       },
       FREE_LIST_WORDS,
     );
+    if (options.preTouch) heap.preTouch();
     const config = {
       threads: options.threads,
       steal: workDistributionTag(options.balance),
