@@ -21,7 +21,7 @@ const n = Number(args[1] ?? 1_000_000);
 const reps = Number(args[2] ?? 5);
 const balances = (args[3] ?? 'steal').split(',') as WorkDistributionName[];
 const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
-const options = graphSimOptions(n);
+const options = { ...graphSimOptions(n), recordPageFaults: true };
 const sims = [await Simulator.create({ ...options, threads: 1 })];
 for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
 const plain = process.argv.includes('--plain-forwarding') ? await Simulator.create({ ...options, threads }) : null;
@@ -42,7 +42,7 @@ try {
         else speedups[k].push(oneMs / p.durationMs);
         const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
         const scheme = (balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '') + (sim === plain ? ' plain forwarding' : '');
-        line.push(`threads ${sim.options.threads}${scheme}: ${p.durationMs.toFixed(1)} ms [${rows.join('; ')}]`);
+        line.push(`threads ${sim.options.threads}${scheme}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults [${rows.join('; ')}]`);
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
