@@ -21,6 +21,10 @@
  * `BENCH_GC_BUILDS=DIR,DIR`: compare builds (checkouts with a dist/ each, e.g. git worktrees of
  * two commits) in the same rounds; their configurations are named after the directories.
  *
+ * `BENCH_GC_BALANCE=steal,steal-oldest`: each gcsim configuration once per work-distribution
+ * scheme (`--balance`, src/parallel/work-distribution.ts), in the same rounds; by default the
+ * default scheme only.
+ *
  * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
  * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
  * By default each promotes with all its threads, as V8 does, and at two threads the two
@@ -34,6 +38,7 @@ import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompi
 import { median } from './bench-kit.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
+import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
@@ -47,6 +52,14 @@ const SERIAL_PROMOTION = process.env.BENCH_GC_PROMOTE === 'serial';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
+/** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
+const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
+if (BALANCES.length === 0) BALANCES.push('');
+const unknownBalance = BALANCES.find((b) => !(WORK_DISTRIBUTION_NAMES as readonly string[]).includes(b));
+if (unknownBalance !== undefined) {
+  process.stderr.write(`bench gc: unknown BENCH_GC_BALANCE scheme '${unknownBalance}' (one of ${WORK_DISTRIBUTION_NAMES.join(', ')})\n`);
+  process.exit(2);
+}
 const WORKS = ['scavenge', 'mark'] as const;
 type Work = (typeof WORKS)[number];
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
@@ -133,13 +146,17 @@ async function main(): Promise<void> {
   const builds = [];
   for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiledBuild(b)) });
   const stale = builds.some((b) => b.stale);
-  const gcsimConfigs = builds.flatMap((b) => THREADS.map((t) => `gcsim ${b.name}t=${t}`));
+  /** A gcsim configuration's name: build (when several), scheme (when given) and thread count. */
+  const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${balance === '' ? '' : `${balance} `}t=${t}`;
+  const gcsimConfigs = builds.flatMap((b) => BALANCES.flatMap((bal) => THREADS.map((t) => gcsimName(b, bal, t))));
   const configs = [...gcsimConfigs, ...(WITH_V8 ? V8_MODES : [])];
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
-    for (const t of THREADS) {
-      const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N) });
-      sims.set(`gcsim ${b.name}t=${t}`, { sim, deps: b.deps });
+    for (const bal of BALANCES) {
+      for (const t of THREADS) {
+        const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...(bal === '' ? {} : { balance: bal }) });
+        sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
+      }
     }
   }
   const load0 = os.loadavg()[0];
@@ -200,15 +217,17 @@ async function main(): Promise<void> {
   // Paired ratios: per round, then the median (and range) over rounds.
   const pairs: [string, string, string][] = [];
   for (const b of builds) {
-    const g = (t: number) => `gcsim ${b.name}t=${t}`;
-    if (WITH_V8) {
-      for (const t of THREADS) pairs.push([`${g(t)} / v8 single-threaded`, g(t), 'v8 single-threaded']);
-      for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
+    for (const bal of BALANCES) {
+      const g = (t: number) => gcsimName(b, bal, t);
+      if (WITH_V8) {
+        for (const t of THREADS) pairs.push([`${g(t)} / v8 single-threaded`, g(t), 'v8 single-threaded']);
+        for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
+      }
+      for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${bal === '' ? '' : `${bal} `}speedup (t=1 / t=${t})`, g(1), g(t)]);
     }
-    for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup (t=1 / t=${t})`, g(1), g(t)]);
   }
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
-  for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at t=${t}`, `gcsim ${builds[i].name}t=${t}`, `gcsim ${builds[0].name}t=${t}`]);
+  for (const bal of BALANCES) for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at ${bal === '' ? '' : `${bal} `}t=${t}`, gcsimName(builds[i], bal, t), gcsimName(builds[0], bal, t)]);
   if (pairs.length > 0) {
     lines.push('', 'Paired ratios of the main phase: median over rounds (range).', '');
     lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);
