@@ -117,8 +117,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     if (options.jitWarmup) {
       // The warm-up's scratch simulator hands its warmed-up helpers to the measured one. Every
       // helper takes part in every phase of the warm-up program, so each runs every phase's code;
-      // the workload replay after it runs in the measured run's own join mode.
-      const scratch = await Simulator.create({ ...options, helperJoin: 'all' }, { faultInjectionForTesting });
+      // the workload replay after it runs in the measured run's own join mode. Only the measured
+      // heap is pre-touched (--pre-touch): the scratch heap's faults fall in no measurement.
+      const scratch = await Simulator.create({ ...options, helperJoin: 'all', preTouch: false }, { faultInjectionForTesting });
       const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
       markForTraces('gcsim: the warm-up ends');
       // The scratch's collector threads are the measured run's: its helpers are handed over.
