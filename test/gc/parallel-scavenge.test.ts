@@ -2,7 +2,7 @@
  * Option parallelScavenge (V8 --parallel-scavenge). Off, every scavenge runs on the main thread
  * alone whatever the thread count, as at threads = 1: the young objects it copies and promotes
  * land in the same order, so the heap later phases work on is the same at every thread count
- * (docs/experiments.md, "Three effects that are not speedup"). The other phases keep their helpers.
+ * (docs/experiments.md, "Four effects that are not speedup"). The other phases keep their helpers.
  */
 import { describe, expect, it } from 'vitest';
 import { allVerifyErrors, withSim } from '../helpers/sim.ts';
