@@ -55,7 +55,7 @@ const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
 const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
 if (BALANCES.length === 0) BALANCES.push('');
-const unknownBalance = BALANCES.find((b) => !(WORK_DISTRIBUTION_NAMES as readonly string[]).includes(b));
+const unknownBalance = BALANCES.find((b) => b !== '' && !(WORK_DISTRIBUTION_NAMES as readonly string[]).includes(b));
 if (unknownBalance !== undefined) {
   process.stderr.write(`bench gc: unknown BENCH_GC_BALANCE scheme '${unknownBalance}' (one of ${WORK_DISTRIBUTION_NAMES.join(', ')})\n`);
   process.exit(2);
