@@ -89,7 +89,9 @@ export class Scavenger {
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
     // With one participant nothing races for the header: a plain store is enough (and ~50 ns cheaper).
-    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || this.ctx.shared.scavengeMainOnly;
+    // Only the main thread knows (a helper's configuration is the one it started with, and
+    // `setParallelScavenge` changes the main thread's); a helper scavenging means others do too.
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || (this.ctx.threadId === 0 && this.ctx.shared.scavengeMainOnly);
     this.marking = ctl[C_MARKING] !== 0;
     this.copiedWords = 0;
     this.promotedWords = 0;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allVerifyErrors, withSim } from '../helpers/sim.ts';
 import { KIND_TAGGED } from '../../src/heap/layout.ts';
 import { heapDigest } from '../../src/gc/digest.ts';
+import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../../src/heap/heap.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
 import type { GcOptions } from '../../src/options.ts';
 
@@ -108,6 +109,31 @@ describe('Simulator.setParallelScavenge', () => {
       expect(participants()).toBe(1);
       sim.setParallelScavenge(true);
       expect(participants()).toBe(2);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+  });
+
+  // Helpers keep the configuration they started with. Made with the option off and switched on,
+  // a helper must still install forwarding addresses with the CAS: a thread that forwards with a
+  // plain store while another scavenges can copy an object twice. Each scavenging thread that
+  // uses the CAS runs the code of a lost race once under C_WARMUP_PATHS and counts it (one that
+  // forwards plainly skips it), so the count is the number of threads that used the CAS.
+  it('on again after a start with it off: every scavenging thread forwards with the CAS', async () => {
+    await withSim({ threads: 2, helperJoin: 'all', parallelScavenge: false }, (sim) => {
+      const m = sim.mutator;
+      const ctl = sim.heap.ctl;
+      const rec = m.maps.define('record', KIND_TAGGED);
+      sim.setParallelScavenge(true);
+      for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
+      const before = ctl[C_WARMUP_LOST_RACES];
+      ctl[C_WARMUP_PATHS] = 1;
+      try {
+        m.collect('minor');
+      } finally {
+        ctl[C_WARMUP_PATHS] = 0;
+      }
+      expect(sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'scavenge.parallel')!.threads.length).toBe(2);
+      expect(ctl[C_WARMUP_LOST_RACES] - before).toBe(2);
       expect(allVerifyErrors(sim)).toEqual([]);
     });
   });
