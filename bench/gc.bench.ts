@@ -146,8 +146,10 @@ async function main(): Promise<void> {
   const builds = [];
   for (const b of BUILDS) builds.push({ name: BUILDS.length > 1 ? `${path.basename(b)} ` : '', ...(await loadCompiledBuild(b)) });
   const stale = builds.some((b) => b.stale);
+  /** A scheme as it prefixes a name: '' for the default. */
+  const scheme = (balance: string) => (balance === '' ? '' : `${balance} `);
   /** A gcsim configuration's name: build (when several), scheme (when given) and thread count. */
-  const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${balance === '' ? '' : `${balance} `}t=${t}`;
+  const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${scheme(balance)}t=${t}`;
   const gcsimConfigs = builds.flatMap((b) => BALANCES.flatMap((bal) => THREADS.map((t) => gcsimName(b, bal, t))));
   const configs = [...gcsimConfigs, ...(WITH_V8 ? V8_MODES : [])];
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
@@ -223,11 +225,11 @@ async function main(): Promise<void> {
         for (const t of THREADS) pairs.push([`${g(t)} / v8 single-threaded`, g(t), 'v8 single-threaded']);
         for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
       }
-      for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${bal === '' ? '' : `${bal} `}speedup (t=1 / t=${t})`, g(1), g(t)]);
+      for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
     }
   }
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
-  for (const bal of BALANCES) for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at ${bal === '' ? '' : `${bal} `}t=${t}`, gcsimName(builds[i], bal, t), gcsimName(builds[0], bal, t)]);
+  for (const bal of BALANCES) for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at ${scheme(bal)}t=${t}`, gcsimName(builds[i], bal, t), gcsimName(builds[0], bal, t)]);
   if (pairs.length > 0) {
     lines.push('', 'Paired ratios of the main phase: median over rounds (range).', '');
     lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);

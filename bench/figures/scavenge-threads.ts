@@ -41,16 +41,20 @@ try {
         if (k === 0) oneMs = p.durationMs;
         else speedups[k].push(oneMs / p.durationMs);
         const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
-        const scheme = (balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '') + (sim === plain ? ' plain forwarding' : '');
-        line.push(`threads ${sim.options.threads}${scheme}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults [${rows.join('; ')}]`);
+        line.push(`${label(sim)}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults [${rows.join('; ')}]`);
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
-    const label = (k: number) => `threads ${sims[k].options.threads}${balances.length > 1 ? ` ${sims[k].options.balance}` : ''}${sims[k] === plain ? ' plain forwarding' : ''}`;
-    console.log(`${layout}: speedup over threads 1, median of rounds: ${sims.slice(1).map((_, i) => `${label(i + 1)} ${median(speedups[i + 1]).toFixed(2)}`).join(', ')}`);
+    console.log(`${layout}: speedup over threads 1, median of rounds: ${sims.slice(1).map((sim, i) => `${label(sim)} ${median(speedups[i + 1]).toFixed(2)}`).join(', ')}`);
   }
 } finally {
   for (const sim of sims) await sim.close();
+}
+
+/** A simulator's name in the lines: its thread count, its scheme when several are compared, and plain forwarding. */
+function label(sim: (typeof sims)[number]): string {
+  const scheme = balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '';
+  return `threads ${sim.options.threads}${scheme}${sim === plain ? ' plain forwarding' : ''}`;
 }
 
 function scavengeGraph(sim: (typeof sims)[number], layout: (typeof LAYOUTS)[number]) {

@@ -148,8 +148,8 @@ export class Simulator {
   /**
    * Whether the next scavenges use the helpers (option parallelScavenge), between GCs: a bench
    * can promote a graph on the main thread alone at every thread count, so that all of them then
-   * mark or compact the same heap. Only the main thread reads it (helpers are never woken for a
-   * scavenge without it).
+   * mark or compact the same heap. Only the main thread's configuration changes: helpers are
+   * never woken for a scavenge without it, and one that scavenges forwards with the CAS.
    */
   setParallelScavenge(on: boolean): void {
     this.shared.config.parallelScavenge = on;

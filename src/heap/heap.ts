@@ -36,9 +36,6 @@ import {
 } from './layout.ts';
 
 // ---- page metadata --------------------------------------------------------------------------
-/** Words in one page of the operating system (4 KiB on x86-64 and arm64 Linux): the unit of `preTouch`. */
-const OS_PAGE_WORDS = 1024;
-
 export const META_WORDS = 10;
 export const M_SPACE = 0;
 export const M_FLAGS = 1;
@@ -176,6 +173,9 @@ export class HeapOutOfMemory extends Error {}
 
 /** Gives the arena range of a heap that was never released back when the heap is collected. */
 const arenaRanges = new FinalizationRegistry<ArenaRange>(releaseToArena);
+
+/** Words in one page of the operating system (4 KiB on x86-64 and arm64 Linux): the unit of `preTouch`. */
+const OS_PAGE_WORDS = 1024;
 
 export class Heap {
   readonly mem: Int32Array;
