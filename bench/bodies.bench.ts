@@ -8,7 +8,9 @@
  *   the wasm atomic the scavenger uses (one per word), on a page bitmap with a slot in four set
  *   and half of them removed;
  * - the atomic mark bit: a plain `|=` (threads = 1), `Atomics.or`, and the wasm `setBit` that
- *   marking uses when threads race (src/parallel/wasm-atomics.ts).
+ *   marking uses when threads race (src/parallel/wasm-atomics.ts);
+ * - the forwarding store on a header word: a plain store (threads = 1), `Atomics.compareExchange`
+ *   (an object area above 4 GiB), and the wasm `cas` that scavenging threads use (`Heap.cas`).
  * `npm run bench -- bodies`. Times are from the sources (tsx), on the main thread.
  */
 import { Bench } from 'tinybench';
@@ -17,7 +19,7 @@ import { Participant } from '../src/gc/participant.ts';
 import { KIND_TAGGED, PAGE_WORDS } from '../src/heap/layout.ts';
 import { Rng } from '../src/workloads/rng.ts';
 import { COPY_LOOP_MAX_WORDS } from '../src/gc/scavenger.ts';
-import { allocateInArena, releaseToArena } from '../src/heap/bitmap-arena.ts';
+import { allocateInArena, allocateObjectArea, releaseToArena } from '../src/heap/wasm-arena.ts';
 import { atomicsFor } from '../src/parallel/wasm-atomics.ts';
 import { LAYOUTS, GRAPH_GLOBAL, buildGraph } from './graph.ts';
 import { benchOptions, note, perItem, runSync } from './bench-kit.ts';
@@ -189,8 +191,50 @@ function markBitBench(): Bench {
   return bench;
 }
 
+function forwardingBench(): Bench {
+  const bench = new Bench(benchOptions('forwarding a header word (scavenger)', 500));
+  runSync(bench);
+  const OBJECTS = 1 << 16; // 6-word objects side by side, as a neighbouring graph's
+  const range = allocateObjectArea(OBJECTS * 6 * 4);
+  if (range === null) throw new Error('no object arena here');
+  arenaRanges.push(range);
+  const mem = new Int32Array(range.memory.buffer, range.offset, OBJECTS * 6);
+  const base = range.offset | 0;
+  const { cas } = atomicsFor(range.memory);
+  const HEADER = 8; // an even word: a header, not a forwarding pointer
+  const cases: [string, () => number][] = [
+    ['plain store (threads = 1)', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 6; a += 6) {
+        mem[a] = ((a + 1) << 1) | 1;
+        n++;
+      }
+      return n;
+    }],
+    ['Atomics.compareExchange', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 6; a += 6) if (Atomics.compareExchange(mem, a, HEADER, ((a + 1) << 1) | 1) === HEADER) n++;
+      return n;
+    }],
+    ['wasm cas', () => {
+      let n = 0;
+      for (let a = 0; a < OBJECTS * 6; a += 6) if (cas(base, a, HEADER, ((a + 1) << 1) | 1) === HEADER) n++;
+      return n;
+    }],
+  ];
+  for (const [name, body] of cases) {
+    bench.add(name, () => {
+      for (let a = 0; a < OBJECTS * 6; a += 6) mem[a] = HEADER;
+      sink += body();
+    });
+    perItem(bench, name, OBJECTS, 'object');
+  }
+  note(bench, `${OBJECTS.toLocaleString('en')} headers forwarded, each CAS won; the headers reset in each iteration (included)`);
+  return bench;
+}
+
 export async function suites(): Promise<Bench[]> {
-  return [await markingBench(), copyBench(), rememberedSetBench(), markBitBench()];
+  return [await markingBench(), copyBench(), rememberedSetBench(), markBitBench(), forwardingBench()];
 }
 
 export async function teardown(): Promise<void> {

@@ -51,7 +51,7 @@ for (const n of SIZES) {
   try {
     const b = sim.heap.buffers;
     const side = 3 * b.bitmapBytes + b.pageMeta.byteLength;
-    const heapGiB = b.mem.byteLength / 2 ** 30;
+    const heapGiB = sim.heap.mem.byteLength / 2 ** 30;
     for (const layout of LAYOUTS) {
       const m = sim.mutator;
       dropGraph(m);

@@ -299,7 +299,7 @@ export class Scavenger {
       // One thread; or ForTesting: the race is left open, so two threads may both copy one object.
       mem[a] = fwd;
     } else {
-      const old = Atomics.compareExchange(mem, a, h, fwd);
+      const old = this.heap.cas(this.heap.memBase, a, h, fwd);
       if (old !== h) {
         this.undo(target, size, promoted, kind);
         return old;

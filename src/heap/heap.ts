@@ -1,7 +1,7 @@
 /**
- * The heap's shared memory: the word array, page metadata, handle roots and the control block,
- * each in its own SharedArrayBuffer, and the three bitmaps in a range of a shared wasm memory
- * (heap/bitmap-arena.ts), mapped once by every thread
+ * The heap's shared memory: the word array and the three bitmaps in ranges of shared wasm
+ * memories (heap/wasm-arena.ts), page metadata, handle roots and the control block each in its
+ * own SharedArrayBuffer, mapped once by every thread
  * (`Heap.create` on the main thread, `Heap.attach` in helpers). Owns the page pool and the
  * page lists of every space. No thread policy here: callers take `lock()` when they race.
  * V8: heap.h, memory-allocator.h, memory-chunk.h.
@@ -20,7 +20,7 @@
  */
 import { lockWord, unlockWord } from '../parallel/lock.ts';
 import { atomicsFor } from '../parallel/wasm-atomics.ts';
-import { type ArenaRange, allocateInArena, releaseToArena } from './bitmap-arena.ts';
+import { type ArenaRange, allocateInArena, allocateObjectArea, releaseToArena } from './wasm-arena.ts';
 import {
   type Addr,
   PAGE_BITS,
@@ -140,11 +140,16 @@ export const TEST_KEEP_STALE_FREE_LISTS = 16;
 export const TEST_STALE_JOIN_MODE = 32;
 
 export interface HeapBuffers {
-  mem: SharedArrayBuffer;
+  /**
+   * The object area (the word array): a range of a wasm memory shared by the process's heaps
+   * (heap/wasm-arena.ts), so that forwarding races are wasm atomics (`Heap.cas`); a
+   * SharedArrayBuffer of its own for an area larger than a wasm memory (4 GiB).
+   */
+  mem: ArenaRange | SharedArrayBuffer;
   pageMeta: SharedArrayBuffer;
   /**
    * The mark bitmap, then the OLD_TO_NEW and the OLD_TO_OLD bitmaps, `bitmapBytes` each, in one
-   * range of a wasm memory shared by every heap of the process (heap/bitmap-arena.ts), so that
+   * range of a wasm memory shared by every heap of the process (heap/wasm-arena.ts), so that
    * their racing updates are wasm atomics (`Heap.setBit`, `Heap.clearBits`).
    */
   bitmaps: ArenaRange;
@@ -179,6 +184,14 @@ const OS_PAGE_WORDS = 1024;
 
 export class Heap {
   readonly mem: Int32Array;
+  /** Byte offset of `mem` in its wasm memory, as an int32 (it may pass 2^31): the `base` of `cas`. */
+  readonly memBase: number;
+  /**
+   * Compare-and-exchange of word `addr` of `mem` (`base`: `memBase`); returns the word it found.
+   * A wasm atomic (parallel/wasm-atomics.ts), about half the cost of `Atomics.compareExchange`
+   * here; that one for an object area in a SharedArrayBuffer.
+   */
+  readonly cas: (base: number, addr: Addr, expected: number, replacement: number) => number;
   readonly pageMeta: Int32Array;
   readonly markBits: Int32Array;
   /** Byte offsets of the three bitmaps in their memory: the `base` of `setBit` and `clearBits`. */
@@ -206,7 +219,17 @@ export class Heap {
   readonly newEnd: Addr;
 
   private constructor(readonly buffers: HeapBuffers) {
-    this.mem = new Int32Array(buffers.mem);
+    const area = buffers.mem;
+    if (area instanceof SharedArrayBuffer) {
+      const mem = new Int32Array(area);
+      this.mem = mem;
+      this.memBase = 0;
+      this.cas = (_base, addr, expected, replacement) => Atomics.compareExchange(mem, addr, expected, replacement);
+    } else {
+      this.mem = new Int32Array(area.memory.buffer, area.offset, area.bytes / 4);
+      this.memBase = area.offset | 0;
+      this.cas = atomicsFor(area.memory).cas;
+    }
     this.pageMeta = new Int32Array(buffers.pageMeta);
     const { memory, offset } = buffers.bitmaps;
     const n = buffers.bitmapBytes >>> 2;
@@ -236,7 +259,7 @@ export class Heap {
     if (totalPages > MAX_PAGES) throw new HeapOutOfMemory(`heap too large: ${totalPages} pages, at most ${MAX_PAGES} (31-bit word addresses)`);
     const words = totalPages * PAGE_WORDS;
     const buffers: HeapBuffers = {
-      mem: new SharedArrayBuffer(words * 4),
+      mem: allocateObjectArea(words * 4) ?? new SharedArrayBuffer(words * 4),
       pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
       bitmaps: allocateInArena(3 * (words >>> 5) * 4),
       bitmapBytes: (words >>> 5) * 4,
@@ -251,6 +274,7 @@ export class Heap {
     const h = new Heap(buffers);
     h.owner = true;
     arenaRanges.register(h, buffers.bitmaps, h);
+    if (!(buffers.mem instanceof SharedArrayBuffer)) arenaRanges.register(h, buffers.mem, h);
     const pm = h.pageMeta;
     pm[0 * META_WORDS + M_SPACE] = SPACE_RESERVED;
     h.mem[0] = FILLER1_HEADER;
@@ -286,6 +310,7 @@ export class Heap {
     this.released = true;
     arenaRanges.unregister(this);
     releaseToArena(this.buffers.bitmaps);
+    if (!(this.buffers.mem instanceof SharedArrayBuffer)) releaseToArena(this.buffers.mem);
   }
 
   /**

@@ -4,9 +4,10 @@
  * profile). TurboFan does inline a call from JavaScript into WebAssembly when the call site always
  * calls the same function, and a wasm `i32.atomic.rmw.or` is one locked instruction. Setting a
  * clear mark bit after a plain test costs 13 ns with `Atomics.or`, 6.9 ns with `setBit` below and
- * 2.0 ns with a plain `|=` (`npm run bench -- bodies`, "atomic mark bit"). So the table that
- * marking threads race on, the mark bitmap, lives in a shared `WebAssembly.Memory`
- * (heap/bitmap-arena.ts), and its racing sets go through this module.
+ * 2.0 ns with a plain `|=` (`npm run bench -- bodies`, "atomic mark bit"). So the tables that
+ * threads race on, the mark bitmap and the remembered sets, and the object area, whose header
+ * words scavenging threads race to forward, live in shared `WebAssembly.Memory`s
+ * (heap/wasm-arena.ts), and their racing updates go through this module.
  *
  * One instance per memory and thread, cached by the memory's id (a random word pair at bytes
  * 0–7, written by whoever created it): a memory posted to a worker arrives as a new object, and a
@@ -59,15 +60,30 @@ const CLEAR_BITS_BODY = [
   0xfe, 0x2c, 0x02, 0x00, 0x1a, // i32.atomic.rmw.and align=4 offset=0, drop the old value
   0x0b,
 ];
-const CODE = [0x02, SET_BIT_BODY.length, ...SET_BIT_BODY, CLEAR_BITS_BODY.length, ...CLEAR_BITS_BODY];
+/**
+ * `(func (export "cas") (param $base i32) (param $addr i32) (param $expected i32) (param $replacement i32) (result i32)
+ *   (i32.atomic.rmw.cmpxchg (i32.add (local.get $base) (i32.shl (local.get $addr) (i32.const 2)))
+ *     (local.get $expected) (local.get $replacement)))`: word `addr` of the table at byte `base`;
+ * returns the word it found.
+ */
+const CAS_BODY = [
+  0x00, // no locals
+  0x20, 0x00, 0x20, 0x01, 0x41, 0x02, 0x74, 0x6a, // base + (addr << 2)
+  0x20, 0x02, 0x20, 0x03, // expected, replacement
+  0xfe, 0x48, 0x02, 0x00, // i32.atomic.rmw.cmpxchg align=4 offset=0
+  0x0b,
+];
+const CODE = [0x03, SET_BIT_BODY.length, ...SET_BIT_BODY, CLEAR_BITS_BODY.length, ...CLEAR_BITS_BODY, CAS_BODY.length, ...CAS_BODY];
+const TYPES = [0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7f];
+const name = (s: string) => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
+const EXPORTS = [0x03, ...name('setBit'), 0x00, 0x00, ...name('clearBits'), 0x00, 0x01, ...name('cas'), 0x00, 0x02];
 const MODULE_BYTES = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x0d, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00, // types: (i32, i32) -> i32; (i32, i32, i32) -> ()
+  0x01, TYPES.length, ...TYPES, // types: (i32, i32) -> i32; (i32, i32, i32) -> (); (i32, i32, i32, i32) -> i32
   // import "env" "memory": shared memory, min 1, max 65536 pages
   0x02, 0x12, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x03, 0x01, 0x80, 0x80, 0x04,
-  0x03, 0x03, 0x02, 0x00, 0x01, // two functions, of types 0 and 1
-  // exports "setBit" (function 0) and "clearBits" (function 1)
-  0x07, 0x16, 0x02, 0x06, 0x73, 0x65, 0x74, 0x42, 0x69, 0x74, 0x00, 0x00, 0x09, 0x63, 0x6c, 0x65, 0x61, 0x72, 0x42, 0x69, 0x74, 0x73, 0x00, 0x01,
+  0x03, 0x04, 0x03, 0x00, 0x01, 0x02, // three functions, of types 0, 1 and 2
+  0x07, EXPORTS.length, ...EXPORTS,
   0x0a, CODE.length, ...CODE,
 ]);
 
@@ -78,9 +94,16 @@ export interface WasmAtomics {
   setBit(base: number, addr: number): number;
   /** Clears the bits `mask` of word `word` of the bitmap that starts at byte `base`. */
   clearBits(base: number, word: number, mask: number): void;
+  /** Compare-and-exchange of word `addr` of the table at byte `base`; returns the word it found. */
+  cas(base: number, addr: number, expected: number, replacement: number): number;
 }
 
-const instances = new Map<string, WasmAtomics>();
+/**
+ * Weakly: an instance lives as long as something uses it (a heap's `setBit`, `clearBits` and
+ * `cas`), so that a memory no heap uses any more can be collected (heap/wasm-arena.ts drops an
+ * object arena once none of its ranges is in use).
+ */
+const instances = new Map<string, WeakRef<WasmAtomics>>();
 
 function idOf(memory: SharedWasmMemory): string {
   const w = new Int32Array(memory.buffer, 0, 2);
@@ -97,11 +120,11 @@ export function createSharedMemory(pages: number): SharedWasmMemory {
 /** This thread's instance for `memory` (one per memory id, so every call site sees one target). */
 export function atomicsFor(memory: SharedWasmMemory): WasmAtomics {
   const id = idOf(memory);
-  let a = instances.get(id);
+  let a = instances.get(id)?.deref();
   if (a === undefined) {
     compiled ??= new Wasm.Module(MODULE_BYTES);
     a = new Wasm.Instance(compiled, { env: { memory } }).exports as WasmAtomics;
-    instances.set(id, a);
+    instances.set(id, new WeakRef(a));
   }
   return a;
 }

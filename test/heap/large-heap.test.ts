@@ -4,7 +4,9 @@
  * word addresses above 2^30 (tagged pointers there are negative int32 words). The ballast's
  * memory is never written (a fresh SharedArrayBuffer reads as zero), so the test needs little
  * RAM. The graph's digest must equal the same graph's in an ordinary small heap, and the
- * verifier must stay clean through scavenges and mark-compacts at threads 1 and 2.
+ * verifier must stay clean through scavenges and mark-compacts at threads 1 and 2. The object
+ * area is larger than a wasm memory (4 GiB), so it is a SharedArrayBuffer of its own and the
+ * scavenge's forwarding race is an `Atomics.compareExchange` (heap/wasm-arena.ts).
  */
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +79,7 @@ describe.skipIf(skipReason !== null)(`a 4 GiB old generation${skipReason !== nul
       const opts = { threads, maxOldSpaceSize: OLD_MB, initialOldSpaceSize: OLD_MB, maxSemiSpaceSize: 4, compactionFragmentationPercent: 1, verifyHeap: false };
       await withSim(opts, (sim) => {
         // Ballast up to just below 2^30 words: the graph's old pages lie above it.
+        expect(sim.heap.buffers.mem).toBeInstanceOf(SharedArrayBuffer);
         const firstPage = sim.heap.poolFirstPage;
         ballast(sim, (1 << 14) - firstPage);
         const { digest, maxAddr, errors } = buildAndCollect(sim);

@@ -1,13 +1,14 @@
 /**
- * The wasm atomic that sets mark bits (src/parallel/wasm-atomics.ts) and the arena the mark
- * bitmaps live in (src/heap/bitmap-arena.ts). Four threads on two cores race to set the same
+ * The wasm atomics (src/parallel/wasm-atomics.ts) and the arenas that the bitmaps and the heaps'
+ * object areas live in (src/heap/wasm-arena.ts). Four threads on two cores race to set the same
  * bits: each bit is won by exactly one thread and none is lost; with a plain read-modify-write
- * instead (the negative control) bits are lost or won twice.
+ * instead (the negative control) bits are lost or won twice. (The forwarding CAS races in every
+ * parallel scavenge: test/gc/parallel-scavenge.test.ts, test/gc/scavenger-interleaving.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { atomicsFor, createSharedMemory } from '../../src/parallel/wasm-atomics.ts';
-import { allocateInArena, arenaFreeBytesForTesting, releaseToArena } from '../../src/heap/bitmap-arena.ts';
+import { allocateInArena, allocateObjectArea, arenaFreeBytesForTesting, objectArenasForTesting, releaseToArena } from '../../src/heap/wasm-arena.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { BITMAP_BASE, setBitsLoop } from './set-bit-loop.ts';
 
@@ -57,6 +58,22 @@ describe('wasm atomics', () => {
     expect(words[0]).toBe(0);
     // Bytes 0–7 (the memory's id) were not touched, and one instance serves the memory.
     expect(atomicsFor(memory)).toBe(atomicsFor(memory));
+  });
+
+  it('cas exchanges word base + 4 * addr only when it holds the expected word and returns the word found, above 2 GiB too', () => {
+    const memory = createSharedMemory(65536); // 4 GiB of address space; two pages are written
+    const { cas } = atomicsFor(memory);
+    for (const offset of [65536, 3 * 2 ** 30]) {
+      const words = new Int32Array(memory.buffer, offset, 8);
+      words[5] = 11;
+      const base = offset | 0; // as Heap.memBase: negative above 2^31
+      expect(cas(base, 5, 12, 99)).toBe(11);
+      expect(words[5]).toBe(11);
+      expect(cas(base, 5, 11, 99)).toBe(11);
+      expect(words[5]).toBe(99);
+      expect(cas(base, 4, 0, -7)).toBe(0);
+      expect([...words]).toEqual([0, 0, 0, 0, -7, 99, 0, 0]);
+    }
   });
 
   it('four threads on two cores racing for the same bits: each bit won once, none lost', async () => {
@@ -115,5 +132,58 @@ describe('bitmap arena', () => {
     expect(arenaFreeBytesForTesting()[0]).toBe(before - taken);
     await first;
     expect(arenaFreeBytesForTesting()[0]).toBe(before);
+  }, 30_000);
+});
+
+describe('object arena', () => {
+  const arenaOf = (r: { memory: unknown }) => objectArenasForTesting().find((a) => a.memory === r.memory);
+
+  it('gives only address space never written; drops an arena none of whose ranges is in use', () => {
+    const x = allocateObjectArea(1 << 20)!;
+    const y = allocateObjectArea(1 << 20)!;
+    expect(y.memory).toBe(x.memory);
+    expect(y.offset).toBeGreaterThanOrEqual(x.offset + x.bytes);
+    new Int32Array(x.memory.buffer, x.offset, x.bytes / 4).fill(-1);
+    releaseToArena(x);
+    // Not x's range, though it is the lowest free one.
+    const z = allocateObjectArea(1 << 20)!;
+    expect(z.memory).toBe(x.memory);
+    expect(z.offset).toBeGreaterThan(y.offset);
+    // Take all the never-written room left (address space only): the next area, too large for
+    // x's range alone, comes from a new arena.
+    const rest = allocateObjectArea(arenaOf(x)!.freeBytes - x.bytes)!;
+    expect(rest.memory).toBe(x.memory);
+    const w = allocateObjectArea(1 << 16)!;
+    expect(w.memory).not.toBe(x.memory);
+    expect(new Int32Array(w.memory.buffer, w.offset, w.bytes / 4).every((v) => v === 0)).toBe(true);
+    for (const r of [y, z, rest]) {
+      expect(arenaOf(x)).toBeDefined();
+      releaseToArena(r);
+    }
+    expect(arenaOf(x)).toBeUndefined();
+    releaseToArena(w);
+    expect(arenaOf(w)).toBeUndefined();
+  });
+
+  it('has no room for an area above 4 GiB: the heap takes a SharedArrayBuffer of its own', () => {
+    expect(allocateObjectArea(4 * 2 ** 30)).toBeNull();
+  });
+
+  it('two live simulators share one arena and one cas; closing the last drops the arena', async () => {
+    const a = await Simulator.create({ threads: 2 });
+    const b = await Simulator.create({ threads: 2 });
+    try {
+      const ra = a.heap.buffers.mem as { memory: unknown; offset: number; bytes: number };
+      const rb = b.heap.buffers.mem as { memory: unknown; offset: number; bytes: number };
+      expect(ra.memory).toBeDefined();
+      expect(rb.memory).toBe(ra.memory);
+      expect(b.heap.cas).toBe(a.heap.cas);
+      expect(rb.offset >= ra.offset + ra.bytes || ra.offset >= rb.offset + rb.bytes).toBe(true);
+    } finally {
+      await a.close();
+      expect(arenaOf(b.heap.buffers.mem as { memory: unknown })).toBeDefined();
+      await b.close();
+    }
+    expect(arenaOf(b.heap.buffers.mem as { memory: unknown })).toBeUndefined();
   }, 30_000);
 });
