@@ -41,7 +41,8 @@ try {
         if (k === 0) oneMs = p.durationMs;
         else speedups[k].push(oneMs / p.durationMs);
         const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
-        line.push(`${label(sim)}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults [${rows.join('; ')}]`);
+        const woken = p.wokenAfterMs === undefined ? '' : `, helpers woken at +${p.wokenAfterMs.toFixed(2)}`;
+        line.push(`${label(sim)}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults${woken} [${rows.join('; ')}]`);
       }
       console.log(`${layout}: ${line.join(' | ')}`);
     }
