@@ -176,7 +176,7 @@ export const FIRST_SEMI_PAGE = 2;
 
 export class HeapOutOfMemory extends Error {}
 
-/** Gives the arena range of a heap that was never released back when the heap is collected. */
+/** Gives the arena ranges of a heap that was never released back when the heap is collected. */
 const arenaRanges = new FinalizationRegistry<ArenaRange>(releaseToArena);
 
 /** Words in one page of the operating system (4 KiB on x86-64 and arm64 Linux): the unit of `preTouch`. */
@@ -301,7 +301,7 @@ export class Heap {
   }
 
   /**
-   * Gives the heap's arena range back (on the thread that created it, once no thread uses the
+   * Gives the heap's arena ranges back (on the thread that created it, once no thread uses the
    * heap any more: `Simulator.close`). A heap never released gives it back when collected,
    * unless `keepRangeUntilReleased` was called.
    */
@@ -314,7 +314,7 @@ export class Heap {
   }
 
   /**
-   * For a heap that helper threads work on: its range goes back only through `release`. Helpers
+   * For a heap that helper threads work on: its ranges go back only through `release`. Helpers
    * may outlive the main thread's last reference to a simulator that was never closed, and must
    * not find their bitmaps handed to another heap.
    */
