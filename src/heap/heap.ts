@@ -302,7 +302,7 @@ export class Heap {
 
   /**
    * Gives the heap's arena ranges back (on the thread that created it, once no thread uses the
-   * heap any more: `Simulator.close`). A heap never released gives it back when collected,
+   * heap any more: `Simulator.close`). A heap never released gives them back when collected,
    * unless `keepRangeUntilReleased` was called.
    */
   release(): void {
