@@ -44,8 +44,8 @@ export class ScavengerCollector {
  * a large heap (thousands of pages) the loop is compiled on stack replacement in its first GCs,
  * and code compiled then for a closure that goes on to `resetToSpace` inlined that call before
  * it had type feedback; the closure, made anew each scavenge, entered that code and deoptimised
- * in every scavenge of some runs (fragmenter's 512 MB heap at threads = 2: 240 deoptimisations
- * in a measured run, `bench/figures/deopts.ts`, adding about 40 us to each scavenge's roots step).
+ * in every scavenge of some runs (fragmenter's 512 MB heap at threads = 2: about 240
+ * deoptimisations in a measured run, `bench/figures/deopts.ts`).
  */
 export function addRememberedSetItems(heap: Heap, shared: GcShared): void {
   const items = shared.items;
