@@ -201,7 +201,11 @@ export class Marker {
     const setBit = heap.setBit;
     const markBase = heap.markBase;
     const pm = heap.pageMeta;
-    const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < heap.newStart || obj >= heap.newEnd);
+    // The bounds are read whether or not the cycle has candidates: a load that only a cycle with
+    // candidates reached had no type feedback on a thread whose warm-up met none, and deoptimised.
+    const newStart = heap.newStart;
+    const newEnd = heap.newEnd;
+    const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < newStart || obj >= newEnd);
     let objects = 0;
     let words = 0;
     for (let slot = from; slot < end; slot++) {

@@ -367,8 +367,11 @@ export class Scavenger {
   }
 
   private allocateOld(kind: number, size: number): Addr {
-    const lab = kind === KIND_TAGGED ? this.oldPointerLab : this.oldDataLab;
-    return labAllocate(this.heap, lab, size, this.labWords);
+    // Both LABs are read for every kind: a load only raw objects reached had no type feedback on
+    // a thread that promoted none in the warm-up, and deoptimised in a measured pause.
+    const pointerLab = this.oldPointerLab;
+    const dataLab = this.oldDataLab;
+    return labAllocate(this.heap, kind === KIND_TAGGED ? pointerLab : dataLab, size, this.labWords);
   }
 
   /** The losing thread gives back its copy: a bump back when it was the last allocation, else a filler. */

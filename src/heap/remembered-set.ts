@@ -7,7 +7,8 @@
  * without slots. V8: slot-set.h, remembered-set.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from './layout.ts';
-import { type Heap, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
+import { type Heap, C_WARMUP_RECORD_LOCK, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
+import { lockWord, unlockWord } from '../parallel/lock.ts';
 
 export function recordOldToNew(heap: Heap, slot: Addr): void {
   const rs = heap.rsBits;
@@ -57,4 +58,31 @@ export function recordOldToOld(heap: Heap, slot: Addr): void {
   heap.setBit(heap.rsOldBase, slot);
   const meta = (slot >>> PAGE_BITS) * META_WORDS + M_RS_OLD_COUNT;
   if (heap.pageMeta[meta] === 0) Atomics.store(heap.pageMeta, meta, 1);
+}
+
+/**
+ * Warm-up only (`Participant.warmRarePaths`): this thread records a slot, OLD_TO_NEW and
+ * OLD_TO_OLD, on a page without records, and so takes the branch that marks a page as having
+ * slots. A thread meets that branch once per page, and may meet it first in a measured pause,
+ * where optimised code compiled without its type feedback deoptimised (`recordOldToNew` inlined
+ * in the scavenger's `scanObject`, `bench/figures/deopts.ts`). The slot is a word of page 0,
+ * which holds no object and which no collector scans; the records are undone at once, and the
+ * threads take turns, so each finds the page without records.
+ */
+export function warmFirstRecords(heap: Heap): void {
+  const ctl = heap.ctl;
+  const slot = PAGE_WORDS >>> 1; // a word of page 0
+  const word = slot >>> 5;
+  const bit = 1 << (slot & 31);
+  lockWord(ctl, C_WARMUP_RECORD_LOCK);
+  try {
+    recordOldToNew(heap, slot);
+    recordOldToOld(heap, slot);
+    heap.clearBits(heap.rsBase, word, bit);
+    heap.clearBits(heap.rsOldBase, word, bit);
+    heap.pageMeta[M_RS_COUNT] = 0; // page 0's counts
+    heap.pageMeta[M_RS_OLD_COUNT] = 0;
+  } finally {
+    unlockWord(ctl, C_WARMUP_RECORD_LOCK);
+  }
 }
