@@ -1,15 +1,17 @@
 /**
  * The warm-up's rare paths (C_WARMUP_PATHS): while the warm-up program runs, every scavenging
  * thread also runs the code of a lost forwarding race and a promotion on an object of its own
- * (Scavenger.warmLostRace), and the worklists' and locks' slow paths on private instances
- * (Participant.warmRarePaths). The program also scavenges while marking runs, with large arrays
+ * (Scavenger.warmLostRace), the worklists' and locks' slow paths on private instances, and a
+ * page's first slot records on page 0, undone at once (Participant.warmRarePaths). The program also scavenges while marking runs, with large arrays
  * live. None of it may change the heap the program sees: the verifier runs
  * after every GC of the program, at threads 1-4.
  */
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { warmUp } from '../../src/experiments/warmup.ts';
-import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../../src/heap/heap.ts';
+import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS, M_RS_COUNT, M_RS_OLD_COUNT } from '../../src/heap/heap.ts';
+import { PAGE_WORDS } from '../../src/heap/layout.ts';
+import { warmFirstRecords } from '../../src/heap/remembered-set.ts';
 import { warmWorklistPaths } from '../../src/parallel/worklist.ts';
 import { warmLockPaths } from '../../src/parallel/lock.ts';
 import { WORK_DISTRIBUTION_SCHEMES, workDistributionTag } from '../../src/parallel/work-distribution.ts';
@@ -38,6 +40,7 @@ describe('warm-up rare paths', () => {
         // Scavenges ran while marking was active (colour transfer, slots into candidates), with
         // live large arrays marked in chunks; the verifier above checked the heap after each.
         expect(report.scavengesWhileMarking).toBeGreaterThanOrEqual(1);
+        expectPageZeroUnrecorded(sim);
       } finally {
         await sim.close();
       }
@@ -54,7 +57,27 @@ describe('warm-up rare paths', () => {
     }
   });
 
+  it('a page\'s first slot records, warmed on page 0, are undone', async () => {
+    const sim = await Simulator.create({ threads: 1, jitWarmup: false });
+    try {
+      warmFirstRecords(sim.heap);
+      warmFirstRecords(sim.heap); // again: the page is found without records each time
+      expectPageZeroUnrecorded(sim);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('the lock warm-up leaves its word free', () => {
     expect(warmLockPaths()).toBe(0);
   });
 });
+
+/** Page 0 holds no object: no slot of it is recorded, and its record counts are 0. */
+function expectPageZeroUnrecorded(sim: Simulator): void {
+  const words = PAGE_WORDS >>> 5;
+  expect(sim.heap.rsBits.subarray(0, words).every((w) => w === 0)).toBe(true);
+  expect(sim.heap.rsOldBits.subarray(0, words).every((w) => w === 0)).toBe(true);
+  expect(sim.heap.pageMeta[M_RS_COUNT]).toBe(0);
+  expect(sim.heap.pageMeta[M_RS_OLD_COUNT]).toBe(0);
+}
