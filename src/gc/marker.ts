@@ -110,8 +110,11 @@ export class Marker {
         }
         obj = local.pop();
       }
-      if (obj !== 0) this.visit(obj);
-      if (Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) local.publish();
+      // After a stop the local work left is published, where the main thread takes it; otherwise
+      // the local worklist is empty and publishing does nothing. Called either way: a call only a
+      // stop in mid-drain reached had no type feedback on a helper whose warm-up met none, and
+      // deoptimised in a measured run.
+      local.publish();
       this.ctx.heartbeat();
       if (term.offerTermination(stopWork)) return;
     }
