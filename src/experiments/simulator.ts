@@ -185,8 +185,8 @@ export class Simulator {
   /**
    * Stops the helpers (unless they went on to another simulator), then gives the heap's ranges
    * (object area, bitmaps) back to their arenas; if the helpers could not be stopped, they stay
-   * theirs. A second
-   * call returns the first's promise, so nothing is given back while the first still waits.
+   * theirs. A second call returns the first's promise, so nothing is given back while the first
+   * still waits.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -51,8 +51,8 @@ export class Participant {
   /**
    * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
    * paths of the worklists and locks, on private instances, and a page's first slot records, so
-   * that this thread has type feedback for them before a measured pause (the scavenger, run with `warmUp`, adds a lost
-   * forwarding race: `Scavenger.warmLostRace`).
+   * that this thread has type feedback for them before a measured pause (the scavenger, run with
+   * `warmUp`, adds a lost forwarding race: `Scavenger.warmLostRace`).
    */
   private warmRarePaths(): void {
     warmWorklistPaths(this.shared.config.steal);

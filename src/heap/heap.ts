@@ -209,6 +209,8 @@ export class Heap {
   readonly clearBits: (base: number, word: number, mask: number) => void;
   readonly rsBits: Int32Array;
   readonly rsOldBits: Int32Array;
+  /** The object area's arena range; null for one in a SharedArrayBuffer of its own. */
+  private readonly objectRange: ArenaRange | null;
   /** This thread made the heap (`create`) and gives its arena range back (`release`), once. */
   private owner = false;
   private released = false;
@@ -227,10 +229,12 @@ export class Heap {
       this.mem = mem;
       this.memBase = 0;
       this.cas = (_base, addr, expected, replacement) => Atomics.compareExchange(mem, addr, expected, replacement);
+      this.objectRange = null;
     } else {
       this.mem = new Int32Array(area.memory.buffer, area.offset, area.bytes / 4);
       this.memBase = area.offset | 0;
       this.cas = atomicsFor(area.memory).cas;
+      this.objectRange = area;
     }
     this.pageMeta = new Int32Array(buffers.pageMeta);
     const { memory, offset } = buffers.bitmaps;
@@ -276,7 +280,7 @@ export class Heap {
     const h = new Heap(buffers);
     h.owner = true;
     arenaRanges.register(h, buffers.bitmaps, h);
-    if (!(buffers.mem instanceof SharedArrayBuffer)) arenaRanges.register(h, buffers.mem, h);
+    if (h.objectRange !== null) arenaRanges.register(h, h.objectRange, h);
     const pm = h.pageMeta;
     pm[0 * META_WORDS + M_SPACE] = SPACE_RESERVED;
     h.mem[0] = FILLER1_HEADER;
@@ -312,7 +316,7 @@ export class Heap {
     this.released = true;
     arenaRanges.unregister(this);
     releaseToArena(this.buffers.bitmaps);
-    if (!(this.buffers.mem instanceof SharedArrayBuffer)) releaseToArena(this.buffers.mem);
+    if (this.objectRange !== null) releaseToArena(this.objectRange);
   }
 
   /**

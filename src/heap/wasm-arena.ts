@@ -51,7 +51,7 @@ class Arena {
   /** Ranges handed out and not given back. */
   inUse = 0;
 
-  constructor(readonly pages: number) {
+  constructor(pages: number) {
     this.memory = createSharedMemory(pages);
     this.free = [{ start: HEADER_BYTES, end: pages * WASM_PAGE_BYTES, dirty: false }];
   }
@@ -153,10 +153,15 @@ export function allocateObjectArea(bytes: number): ArenaRange | null {
 
 /** Gives a range back (only on the thread that allocated it). */
 export function releaseToArena(range: ArenaRange): void {
-  const a = tableArenas.find((x) => x.memory === range.memory) ?? objectArenas.find((x) => x.memory === range.memory);
-  if (a === undefined) throw new Error('releaseToArena: not an arena of this thread');
-  a.give(range.offset, range.bytes);
-  if (a.inUse === 0 && objectArenas.includes(a)) objectArenas.splice(objectArenas.indexOf(a), 1);
+  const table = tableArenas.find((x) => x.memory === range.memory);
+  if (table !== undefined) {
+    table.give(range.offset, range.bytes);
+    return;
+  }
+  const k = objectArenas.findIndex((x) => x.memory === range.memory);
+  if (k < 0) throw new Error('releaseToArena: not an arena of this thread');
+  objectArenas[k].give(range.offset, range.bytes);
+  if (objectArenas[k].inUse === 0) objectArenas.splice(k, 1);
 }
 
 /** ForTesting: free bytes of this thread's table arenas. */

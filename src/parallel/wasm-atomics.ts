@@ -75,8 +75,9 @@ const CAS_BODY = [
 ];
 const CODE = [0x03, SET_BIT_BODY.length, ...SET_BIT_BODY, CLEAR_BITS_BODY.length, ...CLEAR_BITS_BODY, CAS_BODY.length, ...CAS_BODY];
 const TYPES = [0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7f];
-const name = (s: string) => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
-const EXPORTS = [0x03, ...name('setBit'), 0x00, 0x00, ...name('clearBits'), 0x00, 0x01, ...name('cas'), 0x00, 0x02];
+/** A name as the export section encodes it: its length, then its bytes. */
+const exportName = (s: string) => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
+const EXPORTS = [0x03, ...exportName('setBit'), 0x00, 0x00, ...exportName('clearBits'), 0x00, 0x01, ...exportName('cas'), 0x00, 0x02];
 const MODULE_BYTES = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
   0x01, TYPES.length, ...TYPES, // types: (i32, i32) -> i32; (i32, i32, i32) -> (); (i32, i32, i32, i32) -> i32
