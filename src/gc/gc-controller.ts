@@ -225,6 +225,7 @@ export class GcController implements MutatorCollector, TriggerActions {
     const start = nowMs();
     const t0 = performance.now();
     clock.reset();
+    this.markCompact.checkLiveBytes = this.verifier !== null;
     this.hooks?.prepareForGc();
     const beforeBytes = this.limits.usedBytes();
     const beforeCommittedBytes = this.limits.committedBytes();
@@ -326,6 +327,7 @@ export class GcController implements MutatorCollector, TriggerActions {
       } catch (e) {
         errors = [`verifier stopped: ${(e as Error).message}`];
       }
+      errors.push(...this.markCompact.liveBytesErrors.splice(0));
       this.verifyChecks++;
       for (const e of errors) this.verifyErrors.push(`after GC #${ev.index} (${type}): ${e}`);
       // Going on would run the collectors over a broken heap (which may never terminate).

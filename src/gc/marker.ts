@@ -3,6 +3,12 @@
  * the shared bitmap (test-and-test-and-set, the winner pushes), drains the marking worklist with
  * stealing, and counts live bytes per page in its own row. Runs on the main thread and in
  * helpers alike. V8: marking-visitor.h, concurrent-marking.cc (the visitor part).
+ *
+ * A marked object is pushed without reading it; its header is read when it is visited, where its
+ * bytes are counted (as V8 counts live bytes in ProcessMarkingWorklist). Objects are popped in
+ * batches of MARK_BATCH, and the batch's length words are loaded before any of them is visited,
+ * so that their cache misses overlap instead of following one another (JavaScript has no
+ * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
 import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
@@ -17,6 +23,9 @@ import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
  */
 export const PROGRESS_BAR_CHUNK = 4096;
 
+/** Objects popped, and their length words loaded, before the first of them is visited. */
+export const MARK_BATCH = 8;
+
 export class Marker {
   private readonly heap: Heap;
   private readonly mem: Int32Array;
@@ -26,6 +35,10 @@ export class Marker {
   markedWords = 0;
   /** Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1). */
   private readonly atomic: boolean;
+  /** This thread's batch of popped objects (see the header). */
+  private readonly batch = new Int32Array(MARK_BATCH);
+  /** The batch's loaded length words, xored: kept so the compiler keeps the loads. */
+  private touched = 0;
 
   constructor(private readonly ctx: GcThreadContext) {
     this.heap = ctx.heap;
@@ -77,13 +90,27 @@ export class Marker {
     } else {
       bits[i] |= m;
     }
+    this.ctx.markingLocal.push(a);
+  }
+
+  /**
+   * Pops up to MARK_BATCH objects into the batch, loading each one's length word as it goes (see
+   * the header); returns how many it popped, 0 when the local view is empty.
+   */
+  private popBatch(): number {
+    const local = this.ctx.markingLocal;
+    const batch = this.batch;
     const mem = this.mem;
-    const h = mem[a];
-    const size = 2 + mem[a + 1];
-    this.live[a >>> PAGE_BITS] += size << 2;
-    this.objects++;
-    this.markedWords += size;
-    if (((h >>> 1) & 3) === KIND_TAGGED) this.ctx.markingLocal.push(a);
+    let touched = this.touched;
+    let k = 0;
+    while (k < MARK_BATCH) {
+      const obj = local.pop();
+      if (obj === 0) break;
+      batch[k++] = obj;
+      touched ^= mem[obj + 1];
+    }
+    this.touched = touched;
+    return k;
   }
 
   /**
@@ -99,16 +126,18 @@ export class Marker {
     const term = this.ctx.terminator;
     const ctl = this.heap.ctl;
     const stopWork = this.stopAwareWork;
+    const batch = this.batch;
     for (;;) {
       let n = 0;
-      let obj = local.pop();
-      while (obj !== 0) {
-        this.visit(obj);
-        if ((++n & 63) === 0) {
+      // A batch is visited whole before a stop is looked at: no popped object is left unvisited.
+      for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {
+        for (let j = 0; j < k; j++) this.visit(batch[j]);
+        n += k;
+        if (n >= 64) {
+          n = 0;
           this.ctx.heartbeat();
           if (Atomics.load(ctl, C_BACKGROUND_STOP) !== 0) break;
         }
-        obj = local.pop();
       }
       // After a stop the local work left is published, where the main thread takes it; otherwise
       // the local worklist is empty and publishing does nothing. Called either way: a call only a
@@ -128,23 +157,32 @@ export class Marker {
    * marked or the worklist is empty. Returns true when no marking work is left that this thread can see.
    */
   step(budgetWords: number): boolean {
-    const local = this.ctx.markingLocal;
     const target = this.markedWords + budgetWords;
-    let obj = local.pop();
-    while (obj !== 0) {
-      this.visit(obj);
+    const batch = this.batch;
+    for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {
+      for (let j = 0; j < k; j++) this.visit(batch[j]);
       if (this.markedWords >= target) return false;
-      obj = local.pop();
     }
     return true;
   }
 
-  /** Claims the next chunk of a large object; re-pushes the object first if more chunks remain. */
-  private visitChunk(obj: Addr, len: number): void {
+  /**
+   * Claims the next chunk of a large object; re-pushes the object first if more chunks remain.
+   * The thread that claims the first chunk counts the object.
+   */
+  private visitChunk(obj: Addr, len: number, tagged: boolean): void {
     const first = Atomics.add(this.heap.pageMeta, (obj >>> PAGE_BITS) * META_WORDS + M_PROGRESS, PROGRESS_BAR_CHUNK);
-    if (first >= len) return;
+    if (first === 0) this.count(obj, len);
+    if (first >= len || !tagged) return;
     if (first + PROGRESS_BAR_CHUNK < len) this.ctx.markingLocal.push(obj);
     this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK));
+  }
+
+  private count(obj: Addr, len: number): void {
+    const size = 2 + len;
+    this.live[obj >>> PAGE_BITS] += size << 2;
+    this.objects++;
+    this.markedWords += size;
   }
 
   /** Marks the roots (handles, globals) from the main thread, without a parallel phase. */
@@ -161,43 +199,48 @@ export class Marker {
   drain(): void {
     const local = this.ctx.markingLocal;
     const term = this.ctx.terminator;
+    const batch = this.batch;
     for (;;) {
       let n = 0;
-      let obj = local.pop();
-      while (obj !== 0) {
-        this.visit(obj);
+      for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {
+        for (let j = 0; j < k; j++) this.visit(batch[j]);
         // The main thread's beats drive the lazy wake; a thread with a long worklist still tells
         // the stall watch it is alive (a graph of millions of objects keeps one busy for seconds).
-        if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat();
-        obj = local.pop();
+        n += k;
+        if (n > HEARTBEAT_MASK) {
+          n = 0;
+          this.ctx.heartbeat();
+        }
       }
       this.ctx.heartbeat();
       if (term.offerTermination(local)) return;
     }
   }
 
+  /** Counts a grey object and, if it has tagged slots, marks their targets. */
   visit(obj: Addr): void {
     const mem = this.mem;
     const len = mem[obj + 1];
+    const tagged = ((mem[obj] >>> 1) & 3) === KIND_TAGGED;
     if (len > PROGRESS_BAR_CHUNK && (this.heap.pageMeta[(obj >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_LARGE_START) !== 0) {
-      this.visitChunk(obj, len);
+      this.visitChunk(obj, len, tagged);
       return;
     }
-    this.visitSlots(obj, obj + 2, obj + 2 + len);
+    this.count(obj, len);
+    if (tagged) this.visitSlots(obj, obj + 2, obj + 2 + len);
   }
 
   /**
-   * Marks the targets of [from, end) of `obj`. A slot of an old object that points into an
-   * evacuation candidate is recorded (OLD_TO_OLD) for pointer updating: one page-flag load per
-   * pointer, as V8's RecordSlot, skipped when the cycle has no candidate at all. Young hosts need
-   * no record: all of new space is rescanned. `markValue` inlined by hand, with every view and
-   * counter in a local: the loop body makes no call but the push, so nothing is re-read from
-   * `this` per slot.
+   * Marks the targets of [from, end) of `obj` and pushes those this thread won, unread. A slot of
+   * an old object that points into an evacuation candidate is recorded (OLD_TO_OLD) for pointer
+   * updating: one page-flag load per pointer, as V8's RecordSlot, skipped when the cycle has no
+   * candidate at all. Young hosts need no record: all of new space is rescanned. `markValue`
+   * inlined by hand, with every view in a local: the loop body makes no call but the push, so
+   * nothing is re-read from `this` per slot.
    */
   private visitSlots(obj: Addr, from: Addr, end: Addr): void {
     const mem = this.mem;
     const bits = this.bits;
-    const live = this.live;
     const atomic = this.atomic;
     const local = this.ctx.markingLocal;
     const heap = this.heap;
@@ -209,8 +252,6 @@ export class Marker {
     const newStart = heap.newStart;
     const newEnd = heap.newEnd;
     const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < newStart || obj >= newEnd);
-    let objects = 0;
-    let words = 0;
     for (let slot = from; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
@@ -221,17 +262,9 @@ export class Marker {
         let won = true;
         if (atomic) won = setBit(markBase, a) !== 0;
         else bits[i] |= m;
-        if (won) {
-          const size = 2 + mem[a + 1];
-          live[a >>> PAGE_BITS] += size << 2;
-          objects++;
-          words += size;
-          if (((mem[a] >>> 1) & 3) === KIND_TAGGED) local.push(a);
-        }
+        if (won) local.push(a);
       }
       if (oldHost && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
-    this.objects += objects;
-    this.markedWords += words;
   }
 }

@@ -23,7 +23,7 @@ export interface MutatorGcHooks {
 export interface MarkingSink {
   /** The main thread's marking worklist view: grey objects are pushed here. */
   readonly worklist: { push(addr: Addr): void; publish(): void };
-  /** The main thread's row of per-page live bytes (black allocation and barrier marking). */
+  /** The main thread's row of per-page live bytes (black allocation). */
   readonly liveBytes: Int32Array;
 }
 

@@ -111,7 +111,7 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
     const sink = gc.markingSink;
     this.markingWorklist = sink.worklist;
     this.liveRow = sink.liveBytes;
-    this.barrier = new WriteBarrier(heap, barrierVariant, sink.worklist, sink.liveBytes);
+    this.barrier = new WriteBarrier(heap, barrierVariant, sink.worklist);
     this.globalsBase = this.roots.length - MAX_GLOBALS;
     heap.ctl[C_GLOBALS_BASE] = this.globalsBase;
     heap.ctl[C_GLOBALS_COUNT] = 0;

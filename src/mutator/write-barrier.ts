@@ -4,7 +4,7 @@
  * path per variant. A variant is one row of `BARRIER_VARIANTS`: which values it shades and the
  * colour of objects allocated during marking. V8: marking-barrier.h, heap-write-barrier.h.
  */
-import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
+import { type Addr, PAGE_BITS } from '../heap/layout.ts';
 import { type Heap, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_NO_MARKING_BARRIER } from '../heap/heap.ts';
 import { tryMark } from '../heap/marking-bitmap.ts';
 import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
@@ -65,8 +65,6 @@ export class WriteBarrier {
     private readonly heap: Heap,
     readonly variant: BarrierVariant,
     private readonly grey: GreyWorklist,
-    /** The main thread's row of per-page live bytes. */
-    private readonly liveRow: Int32Array,
   ) {
     this.mem = heap.mem;
     this.pageMeta = heap.pageMeta;
@@ -108,11 +106,10 @@ export class WriteBarrier {
     if ((shade & SHADE_OLD) !== 0 && (old & 1) !== 0) this.shadeGrey(old >>> 1);
   }
 
+  /** Marks `a` and pushes it unread: the marker counts it and scans it, if tagged, when it visits it. */
   private shadeGrey(a: Addr): void {
     if (!tryMark(this.heap, a)) return;
-    const mem = this.mem;
-    this.liveRow[a >>> PAGE_BITS] += (2 + mem[a + 1]) << 2;
     this.records++;
-    if (((mem[a] >>> 1) & 3) === KIND_TAGGED) this.grey.push(a);
+    this.grey.push(a);
   }
 }
