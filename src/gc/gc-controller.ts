@@ -157,6 +157,10 @@ export class GcController implements MutatorCollector, TriggerActions {
     return this.main.marker.step(words);
   }
 
+  get barrierShadedWords(): number {
+    return this.hooks?.barrierShadedWords ?? 0;
+  }
+
   /**
    * The helpers ran out of marking work. The mutator's barrier may have queued more since (its
    * segment is published here): then the helpers go on, and finalization waits, so that the
@@ -188,7 +192,7 @@ export class GcController implements MutatorCollector, TriggerActions {
     this.main.marker.markRoots();
     this.main.ctx.markingLocal.publish();
     // Root marking counts as the first incremental step.
-    this.marking.begin(concurrent, this.runner.threads, this.hooks?.barrierRecords ?? 0, this.triggers.allocated, performance.now() - t0);
+    this.marking.begin(concurrent, this.runner.threads, this.hooks?.barrierRecords ?? 0, this.triggers.allocated, this.barrierShadedWords, performance.now() - t0);
     this.jobs.resume();
     this.hooks?.setAllocationObserver(true);
   }

@@ -24,6 +24,8 @@ export interface TriggerActions {
   startMarking(): void;
   /** One main-thread marking step of `words` words; true when marking has no work left. */
   markingStep(words: number): boolean;
+  /** Words of the objects the mutator's marking barrier shaded, a running total. */
+  readonly barrierShadedWords: number;
   /** The helpers ran dry: true when nothing is left to mark (else they go another round). */
   concurrentMarkingExhausted(): boolean;
   setAllocationObserver(active: boolean): void;
@@ -120,7 +122,7 @@ export class GcTriggers {
   /** One main-thread marking step, sized by the schedule; true when marking has no work left. */
   private incrementalStep(): boolean {
     const t0 = performance.now();
-    const words = this.marking.nextStepWords(this.allocatedWords);
+    const words = this.marking.nextStepWords(this.allocatedWords, this.gc.barrierShadedWords);
     const done = this.scopes.step('mc.incremental', () => this.gc.markingStep(words));
     this.marking.recordStep(performance.now() - t0);
     return done;

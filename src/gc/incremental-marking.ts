@@ -3,7 +3,9 @@
  * incremental-marking.cc and its job). Marking starts at the old-generation limit; the main
  * thread then marks in steps paid by allocation, a step every 64 KiB allocated, each marking at
  * least 64 KiB and twice what was allocated since the last one, so that marking outpaces
- * allocation. With helpers it marks concurrently as well; when they run dry the barrier may have
+ * allocation, plus what the marking barrier shaded since the last one: a step counts the words
+ * of the objects it visits, those the barrier shaded included, so the barrier's work is paid for
+ * as well as allocation. With helpers it marks concurrently as well; when they run dry the barrier may have
  * queued more, and they go another round, up to a bound. Main thread; plain numbers, no heap access.
  */
 import type { IncrementalMarkingStats } from '../metrics/result.ts';
@@ -27,6 +29,7 @@ interface MarkingCycle {
   /** Times the helpers were restarted on barrier work queued after they ran dry. */
   rounds: number;
   allocatedWordsAtLastStep: number;
+  shadedWordsAtLastStep: number;
 }
 
 export class IncrementalMarking {
@@ -49,9 +52,9 @@ export class IncrementalMarking {
 
   /**
    * A cycle starts, its roots marked in `rootMarkingMs` (which counts as its first step).
-   * `allocatedWords` and `barrierRecords` are the mutator's running totals now.
+   * `allocatedWords`, `barrierRecords` and `shadedWords` are the mutator's running totals now.
    */
-  begin(concurrent: boolean, threads: number, barrierRecords: number, allocatedWords: number, rootMarkingMs: number): void {
+  begin(concurrent: boolean, threads: number, barrierRecords: number, allocatedWords: number, shadedWords: number, rootMarkingMs: number): void {
     this.cycle = {
       startMs: nowMs(),
       steps: 1,
@@ -62,15 +65,18 @@ export class IncrementalMarking {
       concurrent,
       rounds: 0,
       allocatedWordsAtLastStep: allocatedWords,
+      shadedWordsAtLastStep: shadedWords,
     };
   }
 
-  /** Words the next step marks, given the mutator's running total of allocated words. */
-  nextStepWords(allocatedWords: number): number {
+  /** Words the next step marks, given the mutator's running totals of allocated and shaded words. */
+  nextStepWords(allocatedWords: number, shadedWords: number): number {
     const m = this.cycle!;
     const since = allocatedWords - m.allocatedWordsAtLastStep;
+    const shaded = shadedWords - m.shadedWordsAtLastStep;
     m.allocatedWordsAtLastStep = allocatedWords;
-    return Math.max(STEP_MIN_WORDS, 2 * since);
+    m.shadedWordsAtLastStep = shadedWords;
+    return Math.max(STEP_MIN_WORDS, 2 * since) + shaded;
   }
 
   recordStep(ms: number): void {

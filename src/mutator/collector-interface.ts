@@ -17,6 +17,8 @@ export interface MutatorGcHooks {
   setAllocationObserver(active: boolean): void;
   /** Objects the marking barrier shaded since the mutator was created. */
   readonly barrierRecords: number;
+  /** Words of those objects. */
+  readonly barrierShadedWords: number;
 }
 
 /** The main thread's marking state the write barrier shades into. */

@@ -147,6 +147,11 @@ export class Mutator implements MutatorGcHooks, MutatorApi {
     return this.barrier.records;
   }
 
+  /** Words of those objects. */
+  get barrierShadedWords(): number {
+    return this.barrier.shadedWords;
+  }
+
   /** Collector hook: marking starts or ends (barrier slow path and black allocation on or off). */
   setMarking(active: boolean): void {
     this.marking = active;

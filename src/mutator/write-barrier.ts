@@ -54,6 +54,8 @@ export class WriteBarrier {
   blackAllocation = false;
   /** Objects this barrier shaded since it was created. */
   records = 0;
+  /** Their words: marking work the barrier made, which the step schedule adds to its steps. */
+  shadedWords = 0;
   private shade = 0;
   private barrierOff = false;
   private readonly mem: Int32Array;
@@ -106,10 +108,14 @@ export class WriteBarrier {
     if ((shade & SHADE_OLD) !== 0 && (old & 1) !== 0) this.shadeGrey(old >>> 1);
   }
 
-  /** Marks `a` and pushes it unread: the marker counts it and scans it, if tagged, when it visits it. */
+  /**
+   * Marks `a` and pushes it: the marker counts its live bytes and scans it, if tagged, when it
+   * visits it. Its words are added up for the incremental step schedule.
+   */
   private shadeGrey(a: Addr): void {
     if (!tryMark(this.heap, a)) return;
     this.records++;
+    this.shadedWords += 2 + this.mem[a + 1];
     this.grey.push(a);
   }
 }
