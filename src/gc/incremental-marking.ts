@@ -5,8 +5,9 @@
  * least 64 KiB and twice what was allocated since the last one, so that marking outpaces
  * allocation, plus what the marking barrier shaded since the last one: a step counts the words
  * of the objects it visits, those the barrier shaded included, so the barrier's work is paid for
- * as well as allocation. With helpers it marks concurrently as well; when they run dry the barrier may have
- * queued more, and they go another round, up to a bound. Main thread; plain numbers, no heap access.
+ * as well as allocation. With helpers it marks concurrently as well; when they run dry the
+ * barrier may have queued more, and they go another round, up to a bound. Main thread; plain
+ * numbers, no heap access.
  */
 import type { IncrementalMarkingStats } from '../metrics/result.ts';
 import { nowMs } from './phase-clock.ts';
