@@ -44,7 +44,7 @@ import {
   PAGE_EVACUATION_CANDIDATE,
   C_MARKING_CANDIDATES,
 } from '../heap/heap.ts';
-import { nextMarked } from '../heap/marking-bitmap.ts';
+import { markedWords, nextMarked } from '../heap/marking-bitmap.ts';
 import { clearOldToNewRange } from '../heap/remembered-set.ts';
 import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import { freeListReset } from '../heap/spaces/free-list.ts';
@@ -325,10 +325,7 @@ export class MarkCompactCollector {
       clearOldToNewRange(heap, start, at);
       clearBitRange(heap.rsOldBits, start, at);
     }
-    let liveWords = 0;
-    const end = start + PAGE_WORDS;
-    for (let a = nextMarked(heap.markBits, at, end); a < end; a = nextMarked(heap.markBits, a + 1, end)) liveWords += 2 + heap.mem[a + 1];
-    pm[m + M_LIVE_BYTES] = liveWords * 4;
+    pm[m + M_LIVE_BYTES] = markedWords(heap, at, start + PAGE_WORDS) * 4;
     pm[m + M_ABORTED_AT] = 0;
     pm[m + M_FLAGS] &= ~(PAGE_EVACUATION_CANDIDATE | PAGE_COMPACTION_ABORTED);
   }
@@ -375,15 +372,12 @@ export class MarkCompactCollector {
   /** Old pages whose counted live bytes differ from the bytes their mark bits cover. */
   private liveBytesMismatches(): string[] {
     const heap = this.heap;
-    const mem = heap.mem;
     const errors: string[] = [];
     for (const s of [SPACE_OLD_POINTER, SPACE_OLD_DATA, SPACE_CODE, SPACE_LO]) {
       for (const p of heap.pagesOf(s)) {
         const start = p << PAGE_BITS;
         // A large object's page counts the whole object; its mark bit is at its first word.
-        const end = s === SPACE_LO ? start + 1 : start + PAGE_WORDS;
-        let marked = 0;
-        for (let a = nextMarked(heap.markBits, start, end); a < end; a = nextMarked(heap.markBits, a + 1, end)) marked += (2 + mem[a + 1]) * 4;
+        const marked = markedWords(heap, start, s === SPACE_LO ? start + 1 : start + PAGE_WORDS) * 4;
         const counted = heap.pageMeta[p * META_WORDS + M_LIVE_BYTES];
         if (counted !== marked && errors.length < 5) errors.push(`page ${p} (${SPACE_NAMES[s]}): marking counted ${counted} live bytes, its mark bits cover ${marked}`);
       }

@@ -22,6 +22,15 @@ export function markBlack(heap: Heap, addr: Addr): void {
   heap.setBit(heap.markBase, addr);
 }
 
+/** Words of the marked objects that start in [from, to): what marking found live there. */
+export function markedWords(heap: Heap, from: Addr, to: Addr): number {
+  const bits = heap.markBits;
+  const mem = heap.mem;
+  let words = 0;
+  for (let a = nextMarked(bits, from, to); a < to; a = nextMarked(bits, a + 1, to)) words += 2 + mem[a + 1];
+  return words;
+}
+
 /**
  * Finds the next mark bit at or after `from` and before `to`; returns `to` if none. Skips whole
  * zero words, so a mostly-dead page costs one read per 32 words.
