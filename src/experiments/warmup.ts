@@ -169,7 +169,7 @@ function oldBurst(sim: Simulator, holder: number, rng: Rng): number {
   }
   for (let i = 0; i < 20_000 && sim.gc.markingActive; i++) {
     // A scavenge while marking runs: copies of marked objects take their colour, and old objects
-    // scanned record slots into evacuation candidates (Scavenger.forward, scanObject). Without it
+    // scanned record slots into evacuation candidates (Scavenger.forward, scanSlots). Without it
     // those branches were first met in a measured pause on some participants (gcbench at
     // threads = 4), where they deoptimised the scavenger.
     if (i === SCAVENGE_WHILE_MARKING_AT) {

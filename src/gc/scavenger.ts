@@ -30,10 +30,18 @@ import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
  * from 64 (`npm run bench -- bodies`, "object copy").
  */
 export const COPY_LOOP_MAX_WORDS = 12;
-/** Objects with at most this many slots have their targets' headers loaded in a batch first. */
+/**
+ * Copied objects with at most this many slots are *far* when their first two targets lie more than
+ * BATCH_NEAR_WORDS apart (four cache lines). Up to SCAVENGE_BATCH far objects are popped together
+ * and the headers of all their targets loaded before any of them is scanned: independent loads,
+ * so their cache misses overlap (JavaScript has no prefetch), and the copies then find the lines
+ * in cache. Near objects (siblings allocated together, a depth-first layout) are scanned at once:
+ * their loads hit anyway, and the batch would only cost its loop. Four objects, not eight: eight
+ * gained less on the random graph (`npm run bench -- gc`, docs/performance.md).
+ */
 export const BATCH_MAX_SLOTS = 8;
-/** ...unless their first two targets are at most this many words apart (four cache lines). */
 export const BATCH_NEAR_WORDS = 64;
+export const SCAVENGE_BATCH = 4;
 /** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
 const LOST_RACE_HEADER_BIT = 1 << 30;
 
@@ -55,6 +63,7 @@ export class Scavenger {
   private readonly labWords: number;
   /** The batched header loads' result, stored so the compiler keeps the loads. */
   touched = 0;
+  private readonly batch = new Int32Array(SCAVENGE_BATCH);
   // figures
   copiedWords = 0;
   promotedWords = 0;
@@ -169,12 +178,47 @@ export class Scavenger {
   private drain(): void {
     const local = this.ctx.copiedLocal;
     const term = this.ctx.terminator;
+    const batch = this.batch;
+    const mem = this.mem;
     for (;;) {
       let n = 0;
       let obj = local.pop();
       while (obj !== 0) {
-        this.scanObject(obj);
-        if ((++n & HEARTBEAT_MASK) === 0) this.ctx.heartbeat(); // the lazy wake; alive for the stall watch
+        if (this.isFar(obj)) {
+          // Pop more far objects (up to SCAVENGE_BATCH; a near one ends the batch and is scanned
+          // after it) and load the headers of all their targets before scanning any.
+          let touch = this.touched;
+          let k = 0;
+          let near = 0;
+          for (;;) {
+            batch[k++] = obj;
+            for (let slot = obj + 2, end = obj + 2 + mem[obj + 1]; slot < end; slot++) {
+              const v = mem[slot];
+              if ((v & 1) !== 0) touch ^= mem[v >>> 1];
+            }
+            if (k === SCAVENGE_BATCH) break;
+            obj = local.pop();
+            if (obj === 0) break;
+            if (!this.isFar(obj)) {
+              near = obj;
+              break;
+            }
+          }
+          this.touched = touch;
+          for (let j = 0; j < k; j++) this.scanSlots(batch[j]);
+          n += k;
+          if (near !== 0) {
+            this.scanSlots(near);
+            n++;
+          }
+        } else {
+          this.scanSlots(obj);
+          n++;
+        }
+        if (n > HEARTBEAT_MASK) {
+          n = 0;
+          this.ctx.heartbeat(); // the lazy wake; alive for the stall watch
+        }
         obj = local.pop();
       }
       this.ctx.heartbeat();
@@ -182,35 +226,26 @@ export class Scavenger {
     }
   }
 
+  /** A copied object of at most BATCH_MAX_SLOTS slots whose first two targets lie apart. */
+  private isFar(obj: Addr): boolean {
+    const mem = this.mem;
+    if (mem[obj + 1] > BATCH_MAX_SLOTS) return false;
+    const d = (mem[obj + 3] >>> 1) - (mem[obj + 2] >>> 1);
+    return d > BATCH_NEAR_WORDS || d < -BATCH_NEAR_WORDS;
+  }
+
   /**
    * Updates the slots of a copied object; a promoted one re-records its slots into new space.
    * The GC's constants are read into locals once per object, and a slot whose target was
    * copied already takes the forwarding address from the header without a call.
    */
-  private scanObject(obj: Addr): void {
+  private scanSlots(obj: Addr): void {
     const mem = this.mem;
     const fromStart = this.fromStart;
     const fromEnd = this.fromEnd;
     const newStart = this.newStart;
     const newEnd = this.newEnd;
     const end = obj + 2 + mem[obj + 1];
-    if (end - obj <= 2 + BATCH_MAX_SLOTS) {
-      // Load every target's header first: independent loads, so their cache misses overlap
-      // (JavaScript has no prefetch); the copies below then find the lines in cache. Not when the
-      // first two targets lie within a few cache lines of each other (siblings allocated together,
-      // a depth-first layout): there the loads hit anyway and the batch only costs its loop. (For
-      // an object of one slot the second word read is the next object's header: any distance
-      // will do there.)
-      const d = (mem[obj + 3] >>> 1) - (mem[obj + 2] >>> 1);
-      if (d > BATCH_NEAR_WORDS || d < -BATCH_NEAR_WORDS) {
-        let touch = 0;
-        for (let slot = obj + 2; slot < end; slot++) {
-          const v = mem[slot];
-          if ((v & 1) !== 0) touch ^= mem[v >>> 1];
-        }
-        this.touched = touch;
-      }
-    }
     if (obj >= newStart && obj < newEnd) {
       for (let slot = obj + 2; slot < end; slot++) {
         const v = mem[slot];
@@ -322,7 +357,7 @@ export class Scavenger {
    * this thread the code of a forwarding race it lost, and a promotion. Real races are too rare for
    * every thread to meet one in the warm-up (and the program's scavenges promote nothing), and
    * optimised code that meets a call or property access without type feedback deoptimises: in
-   * measured runs at threads 2-4, `evacuate` (and `scanObject`, into which it is inlined)
+   * measured runs at threads 2-4, `evacuate` (and `scanSlots`, into which it is inlined)
    * deoptimised at the call to `undo` in most runs. Running this before the thread's first copies
    * gives the feedback before the code is first optimised.
    *

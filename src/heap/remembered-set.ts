@@ -65,7 +65,7 @@ export function recordOldToOld(heap: Heap, slot: Addr): void {
  * OLD_TO_OLD, on a page without records, and so takes the branch that marks a page as having
  * slots. A thread meets that branch once per page, and may meet it first in a measured pause,
  * where optimised code compiled without its type feedback deoptimised (`recordOldToNew` inlined
- * in the scavenger's `scanObject`, `bench/figures/deopts.ts`). The slot is a word of page 0,
+ * in the scavenger's `scanSlots`, `bench/figures/deopts.ts`). The slot is a word of page 0,
  * which holds no object and which no collector scans; the records are undone at once, and the
  * threads take turns, so each finds the page without records.
  */
