@@ -10,10 +10,11 @@
  * so that their cache misses overlap instead of following one another (JavaScript has no
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
-import { type Addr, KIND_TAGGED, PAGE_BITS } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
+import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, makeHeader, tagPtr } from '../heap/layout.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, C_WARMUP_RECORD_LOCK, META_WORDS, M_FLAGS, M_PROGRESS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
 import { recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
+import { lockWord, unlockWord } from '../parallel/lock.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
@@ -175,7 +176,7 @@ export class Marker {
     if (first === 0) this.count(obj, len);
     if (first >= len || !tagged) return;
     if (first + PROGRESS_BAR_CHUNK < len) this.ctx.markingLocal.push(obj);
-    this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK));
+    this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK), this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
   }
 
   private count(obj: Addr, len: number): void {
@@ -227,18 +228,18 @@ export class Marker {
       return;
     }
     this.count(obj, len);
-    if (tagged) this.visitSlots(obj, obj + 2, obj + 2 + len);
+    if (tagged) this.visitSlots(obj, obj + 2, obj + 2 + len, this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
   }
 
   /**
    * Marks the targets of [from, end) of `obj` and pushes those this thread won, unread. A slot of
    * an old object that points into an evacuation candidate is recorded (OLD_TO_OLD) for pointer
    * updating: one page-flag load per pointer, as V8's RecordSlot, skipped when the cycle has no
-   * candidate at all. Young hosts need no record: all of new space is rescanned. `markValue`
+   * candidate at all (`candidates`: C_MARKING_CANDIDATES, read by the caller). Young hosts need no record: all of new space is rescanned. `markValue`
    * inlined by hand, with every view in a local: the loop body makes no call but the push, so
    * nothing is re-read from `this` per slot.
    */
-  private visitSlots(obj: Addr, from: Addr, end: Addr): void {
+  private visitSlots(obj: Addr, from: Addr, end: Addr, candidates: boolean): void {
     const mem = this.mem;
     const bits = this.bits;
     const atomic = this.atomic;
@@ -247,11 +248,13 @@ export class Marker {
     const setBit = heap.setBit;
     const markBase = heap.markBase;
     const pm = heap.pageMeta;
-    // The bounds are read whether or not the cycle has candidates: a load that only a cycle with
-    // candidates reached had no type feedback on a thread whose warm-up met none, and deoptimised.
+    // The bounds are read and compared whether or not the cycle has candidates: a load or a
+    // compare that only a cycle with candidates reached had no type feedback on a thread whose
+    // warm-up met none, and deoptimised.
     const newStart = heap.newStart;
     const newEnd = heap.newEnd;
-    const oldHost = heap.ctl[C_MARKING_CANDIDATES] !== 0 && (obj < newStart || obj >= newEnd);
+    const young = obj >= newStart && obj < newEnd;
+    const oldHost = candidates && !young;
     for (let slot = from; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
@@ -265,6 +268,54 @@ export class Marker {
         if (won) local.push(a);
       }
       if (oldHost && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
+    }
+  }
+
+  /**
+   * Warm-up only (`Participant.warmRarePaths`): runs marking's rare paths on this thread on words
+   * of page 0, which holds no object and which no collector scans, so that the thread has type
+   * feedback for them before a measured cycle. A helper whose warm-up met one of them in no
+   * marking deoptimised there in a measured run (splay and gcbench at threads = 4):
+   * - a slot of an old object into an evacuation candidate, recorded for pointer updating (its
+   *   target is marked already, so nothing is pushed);
+   * - a large tagged object (all its slots Smis), whose first chunk this thread claims; the
+   *   re-push of the object for its next chunk is popped back at once.
+   * Page 0 is a candidate and a large page only meanwhile, and everything is undone under the lock
+   * `warmFirstRecords` takes (test/experiments/warm-paths.test.ts).
+   */
+  warmPaths(): void {
+    const heap = this.heap;
+    const mem = this.mem;
+    const pm = heap.pageMeta;
+    const local = this.ctx.markingLocal;
+    const slot = (PAGE_WORDS >>> 1) + 34; // past the word warmFirstRecords records
+    const target = slot + 8;
+    const big = (PAGE_WORDS >>> 1) + 256;
+    const len = PROGRESS_BAR_CHUNK + 1;
+    const objects = this.objects;
+    const markedWords = this.markedWords;
+    lockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
+    try {
+      mem[slot] = tagPtr(target);
+      heap.setBit(heap.markBase, target);
+      Atomics.or(pm, M_FLAGS, PAGE_EVACUATION_CANDIDATE | PAGE_LARGE_START); // page 0's flags
+      // The host is any address above new space: only the comparison reads it.
+      this.visitSlots(heap.newEnd, slot, slot + 1, true);
+      mem[big] = makeHeader(0, KIND_TAGGED);
+      mem[big + 1] = len;
+      this.visit(big);
+      if (local.pop() !== big) throw new Error('Marker.warmPaths: the large object was not re-pushed');
+      Atomics.and(pm, M_FLAGS, ~(PAGE_EVACUATION_CANDIDATE | PAGE_LARGE_START));
+      pm[M_PROGRESS] = 0;
+      this.live[0] -= (2 + len) << 2;
+      heap.clearBits(heap.markBase, target >>> 5, 1 << (target & 31));
+      heap.clearBits(heap.rsOldBase, slot >>> 5, 1 << (slot & 31));
+      pm[M_RS_OLD_COUNT] = 0;
+      mem[slot] = mem[big] = mem[big + 1] = 0;
+      this.objects = objects;
+      this.markedWords = markedWords;
+    } finally {
+      unlockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
     }
   }
 }

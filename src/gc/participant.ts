@@ -18,6 +18,7 @@ import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
 import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
+import { warmTerminationPaths } from '../parallel/termination.ts';
 import { warmFirstRecords } from '../heap/remembered-set.ts';
 
 /** How long a participant takes the warm-up's shared lock word, per warm-up scavenge, at most. */
@@ -50,14 +51,17 @@ export class Participant {
 
   /**
    * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
-   * paths of the worklists and locks, on private instances, and a page's first slot records, so
-   * that this thread has type feedback for them before a measured pause (the scavenger, run with
-   * `warmUp`, adds a lost forwarding race: `Scavenger.warmLostRace`).
+   * paths of the worklists, locks and termination, on private instances, a page's first slot records, and
+   * marking through a slot into an evacuation candidate, so that this thread has type feedback
+   * for them before a measured pause or cycle (the scavenger, run with `warmUp`, adds a lost
+   * forwarding race: `Scavenger.warmLostRace`).
    */
   private warmRarePaths(): void {
     warmWorklistPaths(this.shared.config.steal);
     warmLockPaths();
+    warmTerminationPaths(this.threadId);
     warmFirstRecords(this.shared.heap);
+    this.marker.warmPaths();
     // Every participant of the scavenge takes one shared lock word at once until every thread has
     // found it held once; threads arrive at different times, so it may take a few scavenges.
     const threads = this.shared.config.threads;

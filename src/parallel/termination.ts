@@ -173,7 +173,7 @@ export class Terminator {
     const tid = work.threadId;
     const s = Atomics.add(this.ctl, STATE, 1) + 1;
     let done: boolean;
-    if (idleOf(s) === participantsOf(s) && this.tryFinish(s)) {
+    if (this.tryFinish(s)) {
       done = true;
     } else {
       const hb = this.heartbeat !== null ? this.heartbeat : getCurrentHeartbeat();
@@ -198,11 +198,11 @@ export class Terminator {
       const s = Atomics.load(ctl, STATE);
       if ((s & FINISHED) !== 0) return true;
       // All idle with nobody joining in between: whoever sees it first finishes the phase (the
-      // participant whose offer made the count whole may have lost its CAS to a joiner).
-      if (idleOf(s) === participantsOf(s)) {
-        if (this.tryFinish(s)) return true;
-        continue;
-      }
+      // participant whose offer made the count whole may have lost its CAS to a joiner). Called
+      // every round: a call that only that race reached had no type feedback on a thread whose
+      // warm-up never met it, and deoptimised in a measured run.
+      if (this.tryFinish(s)) return true;
+      if (idleOf(s) === participantsOf(s)) continue;
       if (work.hasVisibleWork()) {
         if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;
@@ -222,8 +222,9 @@ export class Terminator {
     }
   }
 
-  /** Ends the phase if STATE still reads `s` (all idle, nobody joined since). */
+  /** Ends the phase if `s` has every participant idle and STATE still reads it (nobody joined since). */
   private tryFinish(s: number): boolean {
+    if (idleOf(s) !== participantsOf(s)) return false;
     const ctl = this.ctl;
     if (Atomics.compareExchange(ctl, STATE, s, s | FINISHED) !== s) return false;
     Atomics.store(ctl, DONE, 1);
@@ -254,4 +255,20 @@ export class Terminator {
   idleMs(t: number): number {
     return this.idle[t];
   }
+}
+
+/**
+ * Warm-up only: runs the termination protocol's paths on a private two-row instance, on the
+ * calling thread (`threadId`, whose heartbeat row it marks waiting and then not, as a real offer
+ * does): an offer that finishes the phase, and one that waits, finds work visible and leaves.
+ * A thread that is never the last to go idle in the warm-up (a helper at threads = 4 on two
+ * cores) otherwise first finishes a phase in a measured one, where code compiled without that
+ * path's type feedback deoptimised. Returns whether both offers answered as they should (tests).
+ */
+export function warmTerminationPaths(threadId: number): boolean {
+  const t = Terminator.create({ threads: Math.max(2, threadId + 1), participants: 1 });
+  const finished = t.offerTermination({ threadId, hasVisibleWork: () => false });
+  t.reset(2);
+  const left = !t.offerTermination({ threadId, hasVisibleWork: () => true });
+  return finished && left && t.participants === 2;
 }

@@ -642,7 +642,7 @@ export class WorklistLocal implements WorkDistributionLocal {
  * Warm-up only: runs a worklist's slow paths on a private two-thread instance with segments of
  * two entries and a pool that has to grow, on the calling thread: publishing, allocating and
  * freeing segments, growing the pool, taking back one's own segments, stealing with the given
- * scheme, waking a sleeping peer. A slow path that a thread first meets in a measured pause
+ * scheme, waking a sleeping peer, publishing a segment popped in part. A slow path that a thread first meets in a measured pause
  * deoptimises the optimised code that inlined it (`popSlow` did in most measured runs at
  * threads 2-4); the instance has the shape of the real ones, so the type feedback carries over.
  * Returns the entries popped, in order (for tests).
@@ -676,5 +676,14 @@ export function warmWorklistPaths(steal: number): number[] {
   b.publish();
   a.hasVisibleWork();
   take(a); // a steals it, or (static) it stays b's
+  // Publishing a half-popped segment (a concurrent marker stopped in mid-drain): 27 and 28 fill a
+  // segment, published when 29 starts the next; after 30 and 29, a takes its own segment back to
+  // pop 28, and publishes the rest (27), which it then takes back once more.
+  for (let i = 27; i <= 30; i++) a.push(i);
+  for (let k = 0; k < 3; k++) take(a);
+  a.publish();
+  while (take(a) !== 0) {
+    // 27
+  }
   return popped;
 }

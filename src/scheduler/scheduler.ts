@@ -15,6 +15,7 @@ import {
   ABORT_STALLED,
   ABORT_THREW,
   Heartbeat,
+  NO_MAIN_BEAT,
   NO_PROGRESS,
   StallWatch,
   isPhaseAborted,
@@ -495,7 +496,7 @@ export class Scheduler {
     const w = this.cb.words;
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
-    hb.onMainBeat = null;
+    hb.onMainBeat = NO_MAIN_BEAT;
     this.wokenPerfMs = performance.now();
     for (let t = 1; t <= helpers; t++) hb.arm(t);
     Atomics.store(w, JOIN_LIMIT, limit);
@@ -526,7 +527,7 @@ export class Scheduler {
     const hb = this.heartbeat;
     const helpers = this.threads - 1;
     if (mainError !== null && !isPhaseAborted(mainError)) hb.abort(0, ABORT_REQUESTED);
-    hb.onMainBeat = null;
+    hb.onMainBeat = NO_MAIN_BEAT;
     let target = helpers;
     if (this.wokenPerfMs < 0) target = 0;
     else if (this.state === 'phase' && this.helperJoin === 'dynamic') target = Atomics.or(w, JOIN, JOIN_CLOSED) & JOIN_COUNT;

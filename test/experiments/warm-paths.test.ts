@@ -1,19 +1,23 @@
 /**
  * The warm-up's rare paths (C_WARMUP_PATHS): while the warm-up program runs, every scavenging
  * thread also runs the code of a lost forwarding race and a promotion on an object of its own
- * (Scavenger.warmLostRace), the worklists' and locks' slow paths on private instances, and a
- * page's first slot records on page 0, undone at once (Participant.warmRarePaths). The program also scavenges while marking runs, with large arrays
- * live. None of it may change the heap the program sees: the verifier runs
+ * (Scavenger.warmLostRace), the slow paths of the worklists, locks and termination on private
+ * instances, and a page's first slot records and marking's rare paths on page 0, undone at once
+ * (Participant.warmRarePaths, Marker.warmPaths). The program also scavenges while marking runs,
+ * with large arrays live. None of it may change the heap the program sees: the verifier runs
  * after every GC of the program, at threads 1-4.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { warmUp } from '../../src/experiments/warmup.ts';
-import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS, M_RS_COUNT, M_RS_OLD_COUNT } from '../../src/heap/heap.ts';
+import { C_WARMUP_LOST_RACES, C_WARMUP_PATHS, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT } from '../../src/heap/heap.ts';
+import { GcShared } from '../../src/gc/gc-shared.ts';
+import { Participant } from '../../src/gc/participant.ts';
 import { PAGE_WORDS } from '../../src/heap/layout.ts';
 import { warmFirstRecords } from '../../src/heap/remembered-set.ts';
 import { warmWorklistPaths } from '../../src/parallel/worklist.ts';
 import { warmLockPaths } from '../../src/parallel/lock.ts';
+import { warmTerminationPaths } from '../../src/parallel/termination.ts';
 import { WORK_DISTRIBUTION_SCHEMES, workDistributionTag } from '../../src/parallel/work-distribution.ts';
 
 describe('warm-up rare paths', () => {
@@ -51,8 +55,9 @@ describe('warm-up rare paths', () => {
     for (const name of Object.keys(WORK_DISTRIBUTION_SCHEMES) as (keyof typeof WORK_DISTRIBUTION_SCHEMES)[]) {
       const popped = warmWorklistPaths(workDistributionTag(name));
       const steals = name !== 'static';
-      // 1-25 pushed by one view and popped by the two; 26 pushed by the other, taken only by stealing.
-      const want = Array.from({ length: steals ? 26 : 25 }, (_, i) => i + 1);
+      // 1-25 and 27-30 pushed by one view and popped by the two; 26 pushed by the other, taken
+      // only by stealing.
+      const want = Array.from({ length: 30 }, (_, i) => i + 1).filter((v) => steals || v !== 26);
       expect([...popped].sort((x, y) => x - y), name).toEqual(want);
     }
   });
@@ -66,6 +71,40 @@ describe('warm-up rare paths', () => {
     } finally {
       await sim.close();
     }
+  });
+
+  for (const threads of [1, 2]) {
+    it(`marking's rare paths, warmed on page 0, leave no trace (threads ${threads})`, async () => {
+      const sim = await Simulator.create({ threads, jitWarmup: false });
+      try {
+        const heap = sim.heap;
+        const pageZero = (): number[] => [
+          ...heap.mem.subarray(0, PAGE_WORDS),
+          ...heap.markBits.subarray(0, PAGE_WORDS >>> 5),
+          ...heap.pageMeta.subarray(0, META_WORDS),
+          ...new Int32Array(sim.shared.buffers.threadLive),
+        ];
+        const before = pageZero();
+        const participant = new Participant(GcShared.attach(sim.shared.buffers), threads - 1);
+        const marker = participant.marker;
+        const spy = vi.spyOn(marker as unknown as { visitChunk: () => void }, 'visitChunk');
+        marker.warmPaths();
+        marker.warmPaths(); // again: page 0 is found as it was each time
+        expect(spy).toHaveBeenCalledTimes(2); // the large object's path ran
+        expect(heap.rsOldBits.subarray(0, PAGE_WORDS >>> 5).some((w) => w !== 0)).toBe(false);
+        expect(pageZero()).toEqual(before);
+        expect(participant.ctx.markingLocal.isLocalEmpty()).toBe(true);
+        expectPageZeroUnrecorded(sim);
+        expect(marker.objects).toBe(0);
+        expect(marker.markedWords).toBe(0);
+      } finally {
+        await sim.close();
+      }
+    });
+  }
+
+  it('the termination warm-up finishes one private phase and leaves another, on any thread', () => {
+    for (const threadId of [0, 1, 3]) expect(warmTerminationPaths(threadId)).toBe(true);
   });
 
   it('the lock warm-up leaves its word free', () => {
