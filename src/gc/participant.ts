@@ -16,6 +16,7 @@ import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
+import { warmFreeListPaths } from '../heap/spaces/free-list.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
 import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
 import { warmTerminationPaths } from '../parallel/termination.ts';
@@ -35,6 +36,8 @@ export class Participant {
   private readonly clock: SchedClock | null;
   /** This thread has met a contended lock in the warm-up (`warmRarePaths`). */
   private lockContended = false;
+  /** This thread has run the free list's rare paths (`warmRarePaths`). */
+  private freeListWarmed = false;
 
   constructor(
     readonly shared: GcShared,
@@ -51,7 +54,7 @@ export class Participant {
 
   /**
    * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
-   * paths of the worklists, locks and termination, on private instances, a page's first slot records, and
+   * paths of the worklists, locks, termination and free lists, on private instances, a page's first slot records, and
    * marking through a slot into an evacuation candidate, so that this thread has type feedback
    * for them before a measured pause or cycle (the scavenger, run with `warmUp`, adds a lost
    * forwarding race: `Scavenger.warmLostRace`).
@@ -60,8 +63,13 @@ export class Participant {
     warmWorklistPaths(this.shared.config.steal);
     warmLockPaths();
     warmTerminationPaths(this.threadId);
+    if (!this.freeListWarmed) {
+      warmFreeListPaths(); // on a private heap, once
+      this.freeListWarmed = true;
+    }
     warmFirstRecords(this.shared.heap);
     this.marker.warmPaths();
+    this.scavenger.warmMarkingPaths();
     // Every participant of the scavenge takes one shared lock word at once until every thread has
     // found it held once; threads arrive at different times, so it may take a few scavenges.
     const threads = this.shared.config.threads;

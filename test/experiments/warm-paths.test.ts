@@ -74,7 +74,7 @@ describe('warm-up rare paths', () => {
   });
 
   for (const threads of [1, 2]) {
-    it(`marking's rare paths, warmed on page 0, leave no trace (threads ${threads})`, async () => {
+    it(`the rare paths of marking and of a scavenge during marking, warmed on page 0, leave no trace (threads ${threads})`, async () => {
       const sim = await Simulator.create({ threads, jitWarmup: false });
       try {
         const heap = sim.heap;
@@ -91,6 +91,13 @@ describe('warm-up rare paths', () => {
         marker.warmPaths();
         marker.warmPaths(); // again: page 0 is found as it was each time
         expect(spy).toHaveBeenCalledTimes(2); // the large object's path ran
+        // The scavenger's record of a promoted object's slot into a candidate, while marking.
+        const own = participant.ctx.heap;
+        const setBit = vi.spyOn(own, 'setBit');
+        participant.scavenger.warmMarkingPaths();
+        participant.scavenger.warmMarkingPaths();
+        expect(setBit.mock.calls.filter(([base]) => base === own.rsOldBase)).toHaveLength(2);
+        setBit.mockRestore();
         expect(heap.rsOldBits.subarray(0, PAGE_WORDS >>> 5).some((w) => w !== 0)).toBe(false);
         expect(pageZero()).toEqual(before);
         expect(participant.ctx.markingLocal.isLocalEmpty()).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Heap, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE } from '../../src/heap/heap.ts';
 import { SPACE_OLD_POINTER, PAGE_WORDS, PAGE_BITS } from '../../src/heap/layout.ts';
-import { FREE_LIST_WORDS, freeListAdd, freeListTake, freeListWords, sizeClass, CLASS_MIN_WORDS } from '../../src/heap/spaces/free-list.ts';
+import { FREE_LIST_WORDS, freeListAdd, freeListTake, freeListWords, sizeClass, CLASS_MIN_WORDS, warmFreeListPaths } from '../../src/heap/spaces/free-list.ts';
 
 function heap(): Heap {
   return Heap.create({ semiPages: 1, oldPages: 8, headroomPages: 1, maxHandles: 2048 }, FREE_LIST_WORDS);
@@ -66,5 +66,15 @@ describe('FreeList', () => {
     expect(freeListTake(h, SPACE_OLD_POINTER, 40)).toBe(p2 << PAGE_BITS);
     expect(freeListTake(h, SPACE_OLD_POINTER, 40)).toBe(0);
     expect(freeListWords(h, SPACE_OLD_POINTER)).toBe(0);
+  });
+
+  it('the warm-up of its rare paths drops the candidate blocks and takes the ones that fit', () => {
+    const h = Heap.create({ semiPages: 1, oldPages: 2, headroomPages: 0, maxHandles: 16 }, FREE_LIST_WORDS);
+    const taken = warmFreeListPaths(h);
+    const p2 = taken[0] >>> PAGE_BITS;
+    expect(taken.map((a) => a - (p2 << PAGE_BITS))).toEqual([0, 100, 400]);
+    // What is left: the 65-word block the searches passed over, too small for 66 words.
+    expect(freeListWords(h, SPACE_OLD_POINTER)).toBe(65);
+    expect(freeListTake(h, SPACE_OLD_POINTER, 65)).toBe((p2 << PAGE_BITS) + 300);
   });
 });

@@ -6,8 +6,8 @@
  *   freeLists (Int32Array): per paged space, NUM_CLASSES heads then the free-word count
  *   | head[0] ... head[NUM_CLASSES-1] | freeWords |   x PAGED_SPACES.length
  */
-import { type Addr, FILLER_HEADER, PAGED_SPACES, PAGE_BITS } from '../layout.ts';
-import { type Heap, META_WORDS, M_FLAGS, M_USED_WORDS, PAGE_EVACUATION_CANDIDATE } from '../heap.ts';
+import { type Addr, FILLER_HEADER, PAGED_SPACES, PAGE_BITS, SPACE_OLD_POINTER } from '../layout.ts';
+import { Heap, META_WORDS, M_FLAGS, M_USED_WORDS, PAGE_EVACUATION_CANDIDATE } from '../heap.ts';
 
 /**
  * Class lower bounds in words: V8's 24, 32, 48 ... 256 bytes in 16-byte steps, then 512 B ... 64 KiB
@@ -137,4 +137,52 @@ export function forEachFreeNode(heap: Heap, space: number, fn: (node: Addr, word
 
 export function addUsedWords(heap: Heap, addr: Addr, words: number): void {
   Atomics.add(heap.pageMeta, (addr >>> PAGE_BITS) * META_WORDS + M_USED_WORDS, words);
+}
+
+/** The private heap of `warmFreeListPaths`: two old pages. */
+const WARM_HEAP_GEOMETRY = { semiPages: 1, oldPages: 2, headroomPages: 0, maxHandles: 16 };
+/**
+ * Rounds of `warmFreeListPaths`: V8 gives a function its feedback vector only once it has run
+ * about eight times its bytecode (`--interrupt-budget-factor-for-feedback-allocation`); what ran
+ * before leaves no feedback.
+ */
+const WARM_ROUNDS = 16;
+
+/**
+ * Warm-up only: runs the free list's rare paths on a small private heap (made for it unless given),
+ * on the calling thread: a class head on an evacuation candidate dropped before the next block is
+ * taken, and a first-fit search of a class that drops a candidate's block and unlinks blocks from
+ * the middle of the list. They are met when a marking cycle has candidates; a thread that met none
+ * in the warm-up deoptimised there in a measured run (splay). Must run before the code that
+ * inlines `freeListTake` is optimised (the allocation path of the mutator): code compiled without
+ * the feedback keeps its deoptimisation however much feedback comes later. Returns the blocks
+ * taken in the last round, in order (for tests).
+ */
+export function warmFreeListPaths(heap: Heap = Heap.create(WARM_HEAP_GEOMETRY, FREE_LIST_WORDS)): Addr[] {
+  const space = SPACE_OLD_POINTER;
+  heap.lock();
+  const p1 = heap.takePage(space);
+  const p2 = heap.takePage(space);
+  heap.unlock();
+  const a1 = p1 << PAGE_BITS;
+  const a2 = p2 << PAGE_BITS;
+  heap.pageMeta[p1 * META_WORDS + M_FLAGS] |= PAGE_EVACUATION_CANDIDATE;
+  let taken: Addr[] = [];
+  // Repeated: the first rounds leave no feedback (WARM_ROUNDS).
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    freeListReset(heap, space);
+    taken = [];
+    freeListAdd(heap, space, a2, 50);
+    freeListAdd(heap, space, a1, 50); // the class head, on the candidate p1
+    taken.push(freeListTake(heap, space, 40)); // drops a1, takes a2
+    // 66 words: class 64's blocks are searched first-fit (class 128 and above are empty).
+    freeListAdd(heap, space, a2 + 100, 70); // fits
+    freeListAdd(heap, space, a1 + 200, 65); // on the candidate
+    freeListAdd(heap, space, a2 + 300, 65); // too small: the others are unlinked after it
+    taken.push(freeListTake(heap, space, 66)); // a2 + 100
+    freeListAdd(heap, space, a2 + 400, 70);
+    freeListAdd(heap, space, a1 + 300, 65); // the head, on the candidate: dropped first
+    taken.push(freeListTake(heap, space, 66)); // a2 + 400 (a2 + 300 stays, too small)
+  }
+  return taken;
 }
