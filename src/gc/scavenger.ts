@@ -414,7 +414,7 @@ export class Scavenger {
     const heap = this.heap;
     const mem = this.mem;
     const pm = heap.pageMeta;
-    const host = (PAGE_WORDS >>> 1) + 512; // past the words Marker.warmPaths uses
+    const host = (PAGE_WORDS >>> 1) + 8192; // past the words Marker.warmPaths uses (its large object too)
     const slot = host + 2;
     const marking = this.marking;
     lockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
