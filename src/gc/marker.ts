@@ -11,10 +11,9 @@
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
 import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, makeHeader, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, C_WARMUP_RECORD_LOCK, META_WORDS, M_FLAGS, M_PROGRESS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
-import { recordOldToOld } from '../heap/remembered-set.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
+import { onPageZero, recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
-import { lockWord, unlockWord } from '../parallel/lock.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
@@ -235,9 +234,9 @@ export class Marker {
    * Marks the targets of [from, end) of `obj` and pushes those this thread won, unread. A slot of
    * an old object that points into an evacuation candidate is recorded (OLD_TO_OLD) for pointer
    * updating: one page-flag load per pointer, as V8's RecordSlot, skipped when the cycle has no
-   * candidate at all (`candidates`: C_MARKING_CANDIDATES, read by the caller). Young hosts need no record: all of new space is rescanned. `markValue`
-   * inlined by hand, with every view in a local: the loop body makes no call but the push, so
-   * nothing is re-read from `this` per slot.
+   * candidate at all (`candidates`: C_MARKING_CANDIDATES, read by the caller). Young hosts need
+   * no record: all of new space is rescanned. `markValue` inlined by hand, with every view in a
+   * local: the loop body makes no call but the push, so nothing is re-read from `this` per slot.
    */
   private visitSlots(obj: Addr, from: Addr, end: Addr, candidates: boolean): void {
     const mem = this.mem;
@@ -280,8 +279,8 @@ export class Marker {
    *   target is marked already, so nothing is pushed);
    * - a large tagged object (all its slots Smis), whose first chunk this thread claims; the
    *   re-push of the object for its next chunk is popped back at once.
-   * Page 0 is a candidate and a large page only meanwhile, and everything is undone under the lock
-   * `warmFirstRecords` takes (test/experiments/warm-paths.test.ts).
+   * Page 0 is a candidate and a large page only meanwhile (`onPageZero`), and everything is
+   * undone (test/experiments/warm-paths.test.ts).
    */
   warmPaths(): void {
     const heap = this.heap;
@@ -294,28 +293,21 @@ export class Marker {
     const len = PROGRESS_BAR_CHUNK + 1;
     const objects = this.objects;
     const markedWords = this.markedWords;
-    lockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
-    try {
+    onPageZero(heap, PAGE_EVACUATION_CANDIDATE | PAGE_LARGE_START, () => {
       mem[slot] = tagPtr(target);
       heap.setBit(heap.markBase, target);
-      Atomics.or(pm, M_FLAGS, PAGE_EVACUATION_CANDIDATE | PAGE_LARGE_START); // page 0's flags
       // The host is any address above new space: only the comparison reads it.
       this.visitSlots(heap.newEnd, slot, slot + 1, true);
       mem[big] = makeHeader(0, KIND_TAGGED);
       mem[big + 1] = len;
       this.visit(big);
       if (local.pop() !== big) throw new Error('Marker.warmPaths: the large object was not re-pushed');
-      Atomics.and(pm, M_FLAGS, ~(PAGE_EVACUATION_CANDIDATE | PAGE_LARGE_START));
       pm[M_PROGRESS] = 0;
       this.live[0] -= (2 + len) << 2;
       heap.clearBits(heap.markBase, target >>> 5, 1 << (target & 31));
-      heap.clearBits(heap.rsOldBase, slot >>> 5, 1 << (slot & 31));
-      pm[M_RS_OLD_COUNT] = 0;
       mem[slot] = mem[big] = mem[big + 1] = 0;
       this.objects = objects;
       this.markedWords = markedWords;
-    } finally {
-      unlockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
-    }
+    });
   }
 }

@@ -54,9 +54,9 @@ export class Participant {
 
   /**
    * Warm-up only (C_WARMUP_PATHS, at the start of each scavenge of the warm-up program): the slow
-   * paths of the worklists, locks, termination and free lists, on private instances, a page's first slot records, and
-   * marking through a slot into an evacuation candidate, so that this thread has type feedback
-   * for them before a measured pause or cycle (the scavenger, run with `warmUp`, adds a lost
+   * paths of the worklists, locks, termination and free lists, on private instances, and a
+   * page's first slot records and marking's rare paths on page 0, so that this thread has type
+   * feedback for them before a measured pause or cycle (the scavenger, run with `warmUp`, adds a lost
    * forwarding race: `Scavenger.warmLostRace`).
    */
   private warmRarePaths(): void {

@@ -16,12 +16,11 @@ import {
   makeHeader,
   tagPtr,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, C_WARMUP_RECORD_LOCK, META_WORDS, M_FLAGS, M_RS_OLD_COUNT, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
-import { lockWord, unlockWord } from '../parallel/lock.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
-import { recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
+import { onPageZero, recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
 import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
@@ -408,31 +407,23 @@ export class Scavenger {
    * such a slot (OLD_TO_OLD) once before a measured scavenge does: a thread whose warm-up never
    * scavenged during a cycle with candidates deoptimised there (splay at threads = 4). The object
    * and its target are words of page 0, as in `Marker.warmPaths`; page 0 is a candidate only
-   * meanwhile, and the record is undone, under the lock `warmFirstRecords` takes.
+   * meanwhile, and the record is undone (`onPageZero`).
    */
   warmMarkingPaths(): void {
     const heap = this.heap;
     const mem = this.mem;
-    const pm = heap.pageMeta;
     const host = (PAGE_WORDS >>> 1) + 8192; // past the words Marker.warmPaths uses (its large object too)
     const slot = host + 2;
     const marking = this.marking;
-    lockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
-    try {
+    onPageZero(heap, PAGE_EVACUATION_CANDIDATE, () => {
       mem[host] = makeHeader(0, KIND_TAGGED);
       mem[host + 1] = 1;
       mem[slot] = tagPtr(host + 8);
-      Atomics.or(pm, M_FLAGS, PAGE_EVACUATION_CANDIDATE); // page 0's flags
       this.marking = true;
       this.scanSlots(host);
       this.marking = marking;
-      Atomics.and(pm, M_FLAGS, ~PAGE_EVACUATION_CANDIDATE);
-      heap.clearBits(heap.rsOldBase, slot >>> 5, 1 << (slot & 31));
-      pm[M_RS_OLD_COUNT] = 0;
       mem[host] = mem[host + 1] = mem[slot] = 0;
-    } finally {
-      unlockWord(heap.ctl, C_WARMUP_RECORD_LOCK);
-    }
+    });
   }
 
   private allocateOld(kind: number, size: number): Addr {

@@ -128,7 +128,7 @@ export const C_WARMUP_LOST_RACES = 32;
 export const C_WARMUP_LOCK = 33;
 /** Warm-up only: participants that have found C_WARMUP_LOCK held once. */
 export const C_WARMUP_CONTENDED_LOCKS = 34;
-/** Warm-up only: the lock under which a participant records and unrecords a slot of page 0 (`warmFirstRecords`, `Marker.warmPaths`). */
+/** Warm-up only: the lock under which a participant runs a rare path on page 0 and undoes it (`onPageZero`). */
 export const C_WARMUP_RECORD_LOCK = 35;
 export const CTL_WORDS = 40;
 

@@ -7,7 +7,7 @@
  * without slots. V8: slot-set.h, remembered-set.h.
  */
 import { type Addr, PAGE_BITS, PAGE_WORDS } from './layout.ts';
-import { type Heap, C_WARMUP_RECORD_LOCK, META_WORDS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
+import { type Heap, C_WARMUP_RECORD_LOCK, META_WORDS, M_FLAGS, M_RS_COUNT, M_RS_OLD_COUNT, TEST_NO_REMEMBERED_SET } from './heap.ts';
 import { lockWord, unlockWord } from '../parallel/lock.ts';
 
 export function recordOldToNew(heap: Heap, slot: Addr): void {
@@ -70,19 +70,34 @@ export function recordOldToOld(heap: Heap, slot: Addr): void {
  * threads take turns, so each finds the page without records.
  */
 export function warmFirstRecords(heap: Heap): void {
-  const ctl = heap.ctl;
   const slot = PAGE_WORDS >>> 1; // a word of page 0
-  const word = slot >>> 5;
-  const bit = 1 << (slot & 31);
-  lockWord(ctl, C_WARMUP_RECORD_LOCK);
-  try {
+  onPageZero(heap, 0, () => {
     recordOldToNew(heap, slot);
     recordOldToOld(heap, slot);
-    heap.clearBits(heap.rsBase, word, bit);
-    heap.clearBits(heap.rsOldBase, word, bit);
-    heap.pageMeta[M_RS_COUNT] = 0; // page 0's counts
-    heap.pageMeta[M_RS_OLD_COUNT] = 0;
+  });
+}
+
+/**
+ * Warm-up only: runs `body`, which may write words of page 0 and record its slots, with `flags`
+ * set on page 0 meanwhile, under the lock C_WARMUP_RECORD_LOCK (participants take turns), then
+ * clears those flags and every record of page 0. Page 0 holds no object and no collector scans
+ * it, so a rare path can run there on made-up objects (`warmFirstRecords`, `Marker.warmPaths`,
+ * `Scavenger.warmMarkingPaths`); `body` undoes its own writes to the heap's words and mark bits.
+ */
+export function onPageZero(heap: Heap, flags: number, body: () => void): void {
+  const ctl = heap.ctl;
+  const pm = heap.pageMeta;
+  lockWord(ctl, C_WARMUP_RECORD_LOCK);
+  try {
+    if (flags !== 0) Atomics.or(pm, M_FLAGS, flags); // page 0's flags
+    body();
   } finally {
+    if (flags !== 0) Atomics.and(pm, M_FLAGS, ~flags);
+    const words = PAGE_WORDS >>> 5;
+    heap.rsBits.fill(0, 0, words);
+    heap.rsOldBits.fill(0, 0, words);
+    pm[M_RS_COUNT] = 0; // page 0's counts
+    pm[M_RS_OLD_COUNT] = 0;
     unlockWord(ctl, C_WARMUP_RECORD_LOCK);
   }
 }
