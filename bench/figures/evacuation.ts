@@ -8,6 +8,8 @@
 // Also the copy's median over only the compactions in which no thread of the phase waited 1 ms or
 // more for a core (V8's compiler threads take one now and then at threads = 2: docs/parallel.md
 // §3): the collector's scaling with that wait left out, printed beside the figure that keeps it.
+// Also each thread's ns per object copied, its waits for a core left out (median over threads and
+// compactions): at two threads against one alone, what sharing the machine costs each thread.
 // Each flag adds a threads = 2 run per pair with the host's threads lowered another way, to show
 // what lowering them changes: --host-nice-0 leaves them alone (--host-nice 0), --host-sched-nice
 // gives them nice 19 without SCHED_IDLE (--host-sched nice). --anchor runs, after each pair, the
@@ -32,7 +34,7 @@ const passed = dashes < 0 ? [] : process.argv.slice(dashes + 1);
 const pairs = Number(own[2] ?? 3);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 
-interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number; copyFaults: number; unwaitedCopyMs: number }
+interface Figures { copyMs: number; updateMs: number; waitMs: number; joinMs: number; copyFaults: number; unwaitedCopyMs: number; nsPerObject: number }
 
 /** A phase's thread waited this long for a core: the compaction is left out of `unwaitedCopyMs`. */
 const WAITED_MS = 1;
@@ -41,7 +43,7 @@ function run(threads: number, extra: string[]): Figures {
   const json = path.join(dir, 'r.json');
   execFileSync(process.execPath, [path.join(ROOT, 'bin/gcsim.mjs'), ...ARGS, ...passed, '--threads', String(threads), ...extra, '--json', json], { stdio: 'ignore' });
   const r = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
-  const copy: number[] = [], update: number[] = [], faults: number[] = [], unwaited: number[] = [];
+  const copy: number[] = [], update: number[] = [], faults: number[] = [], unwaited: number[] = [], ns: number[] = [];
   let waitMs = 0;
   let joinMs = 0;
   // The compactions: copy phases that moved ~16 MB (the warm-up's are on another heap; young-only copies are small).
@@ -51,6 +53,8 @@ function run(threads: number, extra: string[]): Figures {
     copy.push(c.durationMs);
     if (c.threads.every((t) => (t.preemptedMs ?? 0) < WAITED_MS)) unwaited.push(c.durationMs);
     faults.push(c.pageFaults ?? NaN);
+    // Each thread's time per object copied while it ran: its busy time less its waits for a core.
+    for (const t of c.threads) if (t.objects > 0) ns.push(((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / t.objects);
     const u = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
     if (u !== undefined) update.push(u.durationMs);
     for (const ph of [c, u]) {
@@ -60,10 +64,10 @@ function run(threads: number, extra: string[]): Figures {
       }
     }
   }
-  return { copyMs: median(copy), updateMs: median(update), waitMs, joinMs, copyFaults: median(faults), unwaitedCopyMs: unwaited.length > 0 ? median(unwaited) : NaN };
+  return { copyMs: median(copy), updateMs: median(update), waitMs, joinMs, copyFaults: median(faults), unwaitedCopyMs: unwaited.length > 0 ? median(unwaited) : NaN, nsPerObject: median(ns) };
 }
 
-const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms (${f.copyFaults} page faults), update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
+const fmt = (f: Figures) => `copy ${f.copyMs.toFixed(1)} ms (${f.copyFaults} page faults; ${f.nsPerObject.toFixed(1)} ns per object per thread), update ${f.updateMs.toFixed(1)} ms, longest wait for a core ${f.waitMs.toFixed(1)} ms` + (f.joinMs > 0 ? `, latest join ${f.joinMs.toFixed(2)} ms` : '');
 const variants = [
   { flag: '--host-nice-0', args: ['--host-nice', '0'] },
   { flag: '--host-sched-nice', args: ['--host-sched', 'nice'] },
