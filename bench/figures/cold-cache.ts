@@ -26,9 +26,8 @@ const GROUP = 8;
 function scavenges(sim: Simulator, n: number): number[] {
   const out: number[] = [];
   for (let g = 0; g < n; g++) {
-    sim.mutator.prepareForGc();
-    out.push(sim.gc.collect('scavenge', 'cold-cache figure', 'testing').pauseMs * 1000);
-    sim.mutator.afterGc();
+    sim.mutator.collect('minor');
+    out.push(sim.gc.events.at(-1)!.pauseMs * 1000);
   }
   return out;
 }

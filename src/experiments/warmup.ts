@@ -7,7 +7,7 @@
  * of time: without this, the first GC of each kind measures the JIT, not the collector.
  * Main thread; the scratch heap is discarded afterwards (see Simulator.create's `reuseHelpersOf`).
  */
-import { warmFreeListPaths } from '../heap/spaces/free-list.ts';
+import { warmFreeListPathsOnce } from '../heap/spaces/free-list.ts';
 import type { Mutator } from '../mutator/mutator.ts';
 import type { Simulator } from './simulator.ts';
 import { Rng } from '../workloads/rng.ts';
@@ -44,7 +44,7 @@ export function warmUp(sim: Simulator, workload?: (m: Mutator) => void, rounds =
   const t0 = performance.now();
   // Before the mutator's first allocation: the allocation path that inlines it is then not yet
   // compiled (helpers run it in their first warm-up scavenge, Participant.warmRarePaths).
-  warmFreeListPaths();
+  warmFreeListPathsOnce();
   const m = sim.mutator;
   const rng = new Rng(0x5eed);
   const pauseMsPerRound: number[] = [];

@@ -10,9 +10,9 @@
  * so that their cache misses overlap instead of following one another (JavaScript has no
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
-import { type Addr, KIND_TAGGED, PAGE_BITS, PAGE_WORDS, makeHeader, tagPtr } from '../heap/layout.ts';
+import { type Addr, KIND_TAGGED, PAGE_BITS, makeHeader, tagPtr } from '../heap/layout.ts';
 import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
-import { onPageZero, recordOldToOld } from '../heap/remembered-set.ts';
+import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
@@ -287,9 +287,9 @@ export class Marker {
     const mem = this.mem;
     const pm = heap.pageMeta;
     const local = this.ctx.markingLocal;
-    const slot = (PAGE_WORDS >>> 1) + 34; // past the word warmFirstRecords records
+    const slot = PAGE_ZERO_MARKER_WORDS;
     const target = slot + 8;
-    const big = (PAGE_WORDS >>> 1) + 256;
+    const big = slot + 64;
     const len = PROGRESS_BAR_CHUNK + 1;
     const objects = this.objects;
     const markedWords = this.markedWords;

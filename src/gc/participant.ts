@@ -16,7 +16,7 @@ import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
-import { warmFreeListPaths } from '../heap/spaces/free-list.ts';
+import { warmFreeListPathsOnce } from '../heap/spaces/free-list.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
 import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
 import { warmTerminationPaths } from '../parallel/termination.ts';
@@ -36,8 +36,6 @@ export class Participant {
   private readonly clock: SchedClock | null;
   /** This thread has met a contended lock in the warm-up (`warmRarePaths`). */
   private lockContended = false;
-  /** This thread has run the free list's rare paths (`warmRarePaths`). */
-  private freeListWarmed = false;
 
   constructor(
     readonly shared: GcShared,
@@ -63,10 +61,7 @@ export class Participant {
     warmWorklistPaths(this.shared.config.steal);
     warmLockPaths();
     warmTerminationPaths(this.threadId);
-    if (!this.freeListWarmed) {
-      warmFreeListPaths(); // on a private heap, once
-      this.freeListWarmed = true;
-    }
+    warmFreeListPathsOnce();
     warmFirstRecords(this.shared.heap);
     this.marker.warmPaths();
     this.scavenger.warmMarkingPaths();

@@ -20,7 +20,7 @@ import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_CO
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
-import { onPageZero, recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
+import { PAGE_ZERO_SCAVENGER_WORDS, onPageZero, recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
 import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
 
@@ -412,7 +412,7 @@ export class Scavenger {
   warmMarkingPaths(): void {
     const heap = this.heap;
     const mem = this.mem;
-    const host = (PAGE_WORDS >>> 1) + 8192; // past the words Marker.warmPaths uses (its large object too)
+    const host = PAGE_ZERO_SCAVENGER_WORDS;
     const slot = host + 2;
     const marking = this.marking;
     onPageZero(heap, PAGE_EVACUATION_CANDIDATE, () => {

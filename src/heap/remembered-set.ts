@@ -70,12 +70,21 @@ export function recordOldToOld(heap: Heap, slot: Addr): void {
  * threads take turns, so each finds the page without records.
  */
 export function warmFirstRecords(heap: Heap): void {
-  const slot = PAGE_WORDS >>> 1; // a word of page 0
+  const slot = PAGE_ZERO_RECORD_SLOT;
   onPageZero(heap, 0, () => {
     recordOldToNew(heap, slot);
     recordOldToOld(heap, slot);
   });
 }
+
+/**
+ * Where on page 0 each warm-up routine makes its words (`onPageZero`), apart so that none
+ * overlaps another: `warmFirstRecords`' slot; `Marker.warmPaths`' slot, its target and a large
+ * object of PROGRESS_BAR_CHUNK + 1 slots; `Scavenger.warmMarkingPaths`' object.
+ */
+export const PAGE_ZERO_RECORD_SLOT = PAGE_WORDS >>> 1;
+export const PAGE_ZERO_MARKER_WORDS = PAGE_ZERO_RECORD_SLOT + 32;
+export const PAGE_ZERO_SCAVENGER_WORDS = PAGE_ZERO_RECORD_SLOT + 8192;
 
 /**
  * Warm-up only: runs `body`, which may write words of page 0 and record its slots, with `flags`

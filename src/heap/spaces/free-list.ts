@@ -139,6 +139,19 @@ export function addUsedWords(heap: Heap, addr: Addr, words: number): void {
   Atomics.add(heap.pageMeta, (addr >>> PAGE_BITS) * META_WORDS + M_USED_WORDS, words);
 }
 
+/** This thread ran `warmFreeListPathsOnce` (module state: one per thread's isolate). */
+let warmedOnThisThread = false;
+
+/**
+ * `warmFreeListPaths` on a private heap, once per thread: the warm-up calls it on the main thread
+ * before the mutator's first allocation, and every participant in its first warm-up scavenge.
+ */
+export function warmFreeListPathsOnce(): void {
+  if (warmedOnThisThread) return;
+  warmedOnThisThread = true;
+  warmFreeListPaths();
+}
+
 /** The private heap of `warmFreeListPaths`: two old pages. */
 const WARM_HEAP_GEOMETRY = { semiPages: 1, oldPages: 2, headroomPages: 0, maxHandles: 16 };
 /**
