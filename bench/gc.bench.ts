@@ -25,6 +25,13 @@
  * scheme (`--balance`, src/parallel/work-distribution.ts), in the same rounds; by default the
  * default scheme only.
  *
+ * `gcsim t=1 cas` (when thread counts include 1; `BENCH_GC_CAS=0` leaves it out): one thread
+ * scavenging with option casForwarding, the CAS on every forwarding address that the threads of a
+ * parallel scavenge use and V8's scavenger always uses, where one thread alone otherwise stores
+ * it plainly. Speedups over it compare the same code at both thread counts, as V8's speedup
+ * (`--single-threaded-gc` against the default) does; speedups over `t=1` include what the CAS
+ * costs. Scavenges only (marking installs no forwarding addresses).
+ *
  * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
  * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
  * By default each promotes with all its threads, as V8 does, and at two threads the two
@@ -52,6 +59,7 @@ const SERIAL_PROMOTION = process.env.BENCH_GC_PROMOTE === 'serial';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
+const WITH_CAS = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
 const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
 if (BALANCES.length === 0) BALANCES.push('');
@@ -150,8 +158,8 @@ async function main(): Promise<void> {
   const scheme = (balance: string) => (balance === '' ? '' : `${balance} `);
   /** A gcsim configuration's name: build (when several), scheme (when given) and thread count. */
   const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${scheme(balance)}t=${t}`;
-  const gcsimConfigs = builds.flatMap((b) => BALANCES.flatMap((bal) => THREADS.map((t) => gcsimName(b, bal, t))));
-  const configs = [...gcsimConfigs, ...(WITH_V8 ? V8_MODES : [])];
+  /** The one-thread configuration with the CAS on every forwarding address (option casForwarding). */
+  const casName = (b: { name: string }) => `gcsim ${b.name}t=1 cas`;
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
     for (const bal of BALANCES) {
@@ -160,7 +168,11 @@ async function main(): Promise<void> {
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }
     }
+    // (a build from before option casForwarding rejects it, and goes without)
+    const cas = WITH_CAS ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true }).catch(() => null) : null;
+    if (cas !== null) sims.set(casName(b), { sim: cas, deps: b.deps });
   }
+  const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
   const load0 = os.loadavg()[0];
   let host = { lowered: 0, idle: 0 };
   // samples[work][layout][config] = one Sample per round
@@ -184,6 +196,7 @@ async function main(): Promise<void> {
           // Rotate the order each round so no configuration always runs first.
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
+            if (w === 'mark' && c.endsWith(' cas')) continue; // marking forwards nothing
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
@@ -211,7 +224,7 @@ async function main(): Promise<void> {
     for (const l of LAYOUTS) {
       const cells = configs.map((c) => {
         const xs = samples.get(key(w, l, c)) ?? [];
-        return `${ns(median(xs.map((s) => s.phaseMs)))} (${median(xs.map((s) => s.pauseMs)).toFixed(1)})`;
+        return xs.length === 0 ? '—' : `${ns(median(xs.map((s) => s.phaseMs)))} (${median(xs.map((s) => s.pauseMs)).toFixed(1)})`;
       });
       lines.push(`| ${w} | ${l} | ${cells.join(' | ')} |`);
     }
@@ -226,6 +239,11 @@ async function main(): Promise<void> {
         for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
       }
       for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
+      if (sims.has(casName(b))) for (const t of THREADS) if (t > 1) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 cas / t=${t})`, casName(b), g(t)]);
+    }
+    if (sims.has(casName(b))) {
+      pairs.push([`${casName(b)} / gcsim ${b.name}t=1 (what the CAS costs one thread)`, casName(b), gcsimName(b, BALANCES[0], 1)]);
+      if (WITH_V8) pairs.push([`${casName(b)} / v8 single-threaded`, casName(b), 'v8 single-threaded']);
     }
   }
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);

@@ -31,6 +31,7 @@ export const OPTION_TABLE = {
   newSpacePages: { kind: 'bool', default: false, doc: 'young objects do not straddle 256 KB new-space pages, as in V8 (off: one contiguous semispace, seed 003: ten 100 KB strings per MB)' },
   allocationSitePretenuring: { kind: 'bool', default: false, doc: 'allocate the objects of a map whose young objects mostly survive straight in old space (V8 --allocation-site-pretenuring, on in V8; docs/fidelity.md)' },
   parallelScavenge: { kind: 'bool', default: true, doc: 'scavenge on all threads (V8 --parallel-scavenge); off: the main thread alone, as at threads = 1, so the young objects it promotes lie in the same order' },
+  casForwarding: { kind: 'bool', default: false, doc: "install every scavenge forwarding address with a CAS, also when the main thread scavenges alone, as V8's scavenger always does (so a speedup over threads = 1 compares the same code); off: a plain store when no other thread scavenges" },
   parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
   concurrentSweeping: { kind: 'bool', default: true, doc: 'sweep old pages on helpers after the pause (V8 --concurrent-sweeping)' },
   neverCompact: { kind: 'bool', default: false, doc: 'sweep every page, evacuate none (V8 --never-compact)' },

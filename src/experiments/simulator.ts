@@ -69,6 +69,7 @@ export class Simulator {
       recordPreemption: options.recordPreemption,
       recordPageFaults: options.recordPageFaults,
       parallelScavenge: options.parallelScavenge,
+      casForwarding: options.casForwarding,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

@@ -55,6 +55,7 @@ const FLAG_TRANSLATIONS: Partial<Record<keyof GcOptions, (o: GcOptions) => strin
   concurrentSweeping: (o) => (o.concurrentSweeping ? [] : ['--no-concurrent-sweeping']),
   neverCompact: (o) => (o.neverCompact ? ['--never-compact'] : []),
   newSpacePages: () => [], // V8's new space is always made of pages
+  casForwarding: () => [], // V8's scavenger always installs forwarding addresses with a CAS
   allocationSitePretenuring: (o) => [o.allocationSitePretenuring ? '--allocation-site-pretenuring' : '--no-allocation-site-pretenuring'],
   heapGrowingFactor: (o) => [`--heap-growing-percent=${Math.round((o.heapGrowingFactor - 1) * 100)}`],
 };

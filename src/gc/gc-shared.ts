@@ -58,6 +58,8 @@ export interface GcConfig {
   recordPageFaults?: boolean;
   /** False: scavenges run on the main thread alone (option parallelScavenge). Default true. */
   parallelScavenge?: boolean;
+  /** True: forwarding addresses are CASed also when the main thread scavenges alone (option casForwarding). */
+  casForwarding?: boolean;
 }
 
 export interface GcBuffers {

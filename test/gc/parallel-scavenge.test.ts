@@ -138,3 +138,45 @@ describe('Simulator.setParallelScavenge', () => {
     });
   });
 });
+
+// Option casForwarding: the main thread scavenging alone forwards with a plain store by default
+// and with the CAS when asked, as V8's scavenger always does. Counted as above (a thread that
+// forwards with the CAS runs the lost-race code once under C_WARMUP_PATHS; a plain one skips it).
+// The heap is the same either way: the CAS only changes who may win a race no one runs.
+describe('option casForwarding', () => {
+  function casThreads(sim: Simulator): number {
+    const m = sim.mutator;
+    const ctl = sim.heap.ctl;
+    const rec = m.maps.define('record', KIND_TAGGED);
+    for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
+    const before = ctl[C_WARMUP_LOST_RACES];
+    ctl[C_WARMUP_PATHS] = 1;
+    try {
+      m.collect('minor');
+    } finally {
+      ctl[C_WARMUP_PATHS] = 0;
+    }
+    return ctl[C_WARMUP_LOST_RACES] - before;
+  }
+
+  it.each([
+    [{ threads: 1 }, 0],
+    [{ threads: 1, casForwarding: true }, 1],
+    [{ threads: 2, helperJoin: 'all', parallelScavenge: false }, 0],
+    [{ threads: 2, helperJoin: 'all', parallelScavenge: false, casForwarding: true }, 1],
+    [{ threads: 2, helperJoin: 'all' }, 2],
+  ] as [Partial<GcOptions>, number][])('%j: %i scavenging threads forward with the CAS', async (opts, expected) => {
+    await withSim(opts, (sim) => {
+      expect(casThreads(sim)).toBe(expected);
+      expect(allVerifyErrors(sim)).toEqual([]);
+    });
+  });
+
+  it('at threads = 1 leaves the same heap as the plain store', async () => {
+    const plain = await run({ threads: 1 });
+    const cas = await run({ threads: 1, casForwarding: true });
+    expect(cas.errors).toEqual([]);
+    expect(cas.addresses).toEqual(plain.addresses);
+    expect(cas.digest).toBe(plain.digest);
+  });
+});
