@@ -1,0 +1,145 @@
+// A fact about the machine that bounds every two-thread speedup: how fast one thread runs while
+// the other core is busy too, against while it idles. No data is shared: each of two worker
+// threads runs a kernel on arrays of its own, alone (the other worker blocked in Atomics.wait) or
+// both at once, started together; the same fixed work each time, timed inside the worker.
+//   npx tsx bench/figures/core-contention.ts [repetitions=7] [--json]
+// Kernels, each a kind of work a collector phase is made of:
+//   alu     integer hashing within 4 KB (L1): compute-bound, as a scavenge of a neighbouring layout
+//   l2      read-modify-write sweeps over 1 MB (L2)
+//   stream  copying 32 MB to another 32 MB: memory bandwidth, as evacuation
+//   chase   a random cyclic walk through 64 MB: one dependent cache miss per step, as a random layout
+// Per kernel: each worker's median time per unit of work alone and with both busy, and the bound
+// 2 x alone / both: the speedup at two threads of perfectly parallel work of that kind. Two cores
+// that share nothing give 2.0; two hyperthreads of one core, or cores slowed by other tenants of
+// the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
+// rotating order, so drifts of the host hit all three alike.
+import { Worker } from 'node:worker_threads';
+import { median } from '../bench-kit.ts';
+
+const args = process.argv.slice(2).filter((a) => a !== '--json');
+const json = process.argv.includes('--json');
+const reps = Number(args[0] ?? 7);
+if (!(Number.isInteger(reps) && reps > 0)) {
+  console.error('usage: core-contention.ts [repetitions >= 1] [--json]');
+  process.exit(2);
+}
+
+const KERNELS = ['alu', 'l2', 'stream', 'chase'] as const;
+// control words: [0] command sequence, [1] kernel, [2 + w] worker w's result (ns, Float64 below),
+// [8] start flag, [9] workers done
+const CMD = 0;
+const KERNEL = 1;
+const START = 8;
+const DONE = 9;
+const STOP = -1;
+
+const body = `
+const { workerData } = require('node:worker_threads');
+const { ctl, times, id } = workerData;
+const alu = new Int32Array(1024);
+const l2 = new Int32Array(1 << 18);
+const src = new Int32Array(8 << 20);
+const dst = new Int32Array(8 << 20);
+for (let i = 0; i < src.length; i++) src[i] = i;
+// a random cyclic permutation of 16M words (64 MB), one step per 16 words (a cache line each)
+const CHASE_STEPS = 1 << 20;
+const chase = new Int32Array(16 << 20);
+{
+  const order = new Int32Array(CHASE_STEPS);
+  for (let i = 0; i < CHASE_STEPS; i++) order[i] = i;
+  let s = 12345 + id;
+  for (let i = CHASE_STEPS - 1; i > 0; i--) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    const j = (s >>> 1) % (i + 1);
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  for (let i = 0; i < CHASE_STEPS; i++) chase[order[i] * 16] = order[(i + 1) % CHASE_STEPS] * 16;
+}
+let sink = 0;
+// Each kernel does a fixed amount of work, its unit: one hash step, one word, one word copied, one miss.
+function runAlu() { let h = sink; for (let r = 0; r < 40; r++) for (let i = 0; i < 1 << 20; i++) { h = (Math.imul(h, 31) + alu[i & 1023] + i) | 0; alu[(h >>> 7) & 1023] = h; } sink = h; return 40 << 20; }
+function runL2() { let h = sink; for (let r = 0; r < 64; r++) for (let i = 0; i < l2.length; i++) { h = (h + l2[i]) | 0; l2[i] = h; } sink = h; return 64 * l2.length; }
+function runStream() { for (let r = 0; r < 2; r++) dst.set(src); sink ^= dst[12345]; return 2 * src.length; }
+function runChase() { let p = 0; for (let i = 0; i < CHASE_STEPS; i++) p = chase[p]; sink ^= p; return CHASE_STEPS; }
+const run = [runAlu, runL2, runStream, runChase];
+for (let k = 0; k < 4; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
+let seq = 0;
+Atomics.add(ctl, ${DONE}, 1);
+Atomics.notify(ctl, ${DONE});
+for (;;) {
+  Atomics.wait(ctl, ${CMD} + 4 + id, seq);
+  seq = Atomics.load(ctl, ${CMD} + 4 + id);
+  if (seq === ${STOP}) break;
+  const k = Atomics.load(ctl, ${KERNEL});
+  while (Atomics.load(ctl, ${START}) === 0) {}
+  const t0 = performance.now();
+  const units = run[k]();
+  times[id] = ((performance.now() - t0) * 1e6) / units;
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}`;
+
+const ctl = new Int32Array(new SharedArrayBuffer(64));
+const times = new Float64Array(new SharedArrayBuffer(16));
+const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { ctl, times, id } }));
+await waitDone(2);
+const seq = [0, 0];
+
+/** Blocks until `n` workers have counted themselves done since the last reset. */
+async function waitDone(n: number): Promise<void> {
+  for (;;) {
+    const d = Atomics.load(ctl, DONE);
+    if (d >= n) break;
+    await Atomics.waitAsync(ctl, DONE, d, 1000).value;
+  }
+  Atomics.store(ctl, DONE, 0);
+}
+
+/** Runs kernel k on the workers `ids` at once; each one's ns per unit of work. */
+async function trial(k: number, ids: number[]): Promise<number[]> {
+  Atomics.store(ctl, KERNEL, k);
+  Atomics.store(ctl, START, 0);
+  for (const id of ids) {
+    Atomics.store(ctl, CMD + 4 + id, ++seq[id]);
+    Atomics.notify(ctl, CMD + 4 + id);
+  }
+  await new Promise((r) => setTimeout(r, 5)); // both woken and spinning on START
+  Atomics.store(ctl, START, 1);
+  await waitDone(ids.length);
+  return ids.map((id) => times[id]);
+}
+
+const out: Record<string, { alone: number[]; both: number[]; bound: number }> = {};
+try {
+  for (const [k, name] of KERNELS.entries()) {
+    const alone: number[][] = [[], []];
+    const both: number[][] = [[], []];
+    const bounds: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const round: Record<string, number[]> = {};
+      for (let j = 0; j < 3; j++) {
+        const which = (j + r) % 3;
+        round[which] = await trial(k, which === 2 ? [0, 1] : [which]);
+      }
+      alone[0].push(round[0][0]);
+      alone[1].push(round[1][0]);
+      both[0].push(round[2][0]);
+      both[1].push(round[2][1]);
+      // per repetition: the work both do at once over the work each does alone, in the same time
+      bounds.push(round[0][0] / round[2][0] + round[1][0] / round[2][1]);
+    }
+    const m = (xs: number[]) => median(xs);
+    out[name] = { alone: alone.map(m), both: both.map(m), bound: m(bounds) };
+    if (!json) {
+      const f = (x: number) => x.toFixed(2);
+      console.log(`${name.padEnd(6)} ns per unit, alone ${f(m(alone[0]))} / ${f(m(alone[1]))}, both busy ${f(m(both[0]))} / ${f(m(both[1]))}; two-thread bound ${f(m(bounds))} (${f(Math.min(...bounds))}-${f(Math.max(...bounds))})`);
+    }
+  }
+} finally {
+  for (const id of [0, 1]) {
+    Atomics.store(ctl, CMD + 4 + id, STOP);
+    Atomics.notify(ctl, CMD + 4 + id);
+  }
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+}
+if (json) console.log(JSON.stringify(out));
