@@ -94,6 +94,26 @@ describe('option parallelScavenge', () => {
   });
 });
 
+/**
+ * Scavenges 2000 young records with C_WARMUP_PATHS set: each scavenging thread that forwards with
+ * the CAS runs the code of a lost race once and counts it (one that forwards plainly skips it),
+ * so the count returned is the number of threads that used the CAS.
+ */
+function casThreads(sim: Simulator): number {
+  const m = sim.mutator;
+  const ctl = sim.heap.ctl;
+  const rec = m.maps.define('record', KIND_TAGGED);
+  for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
+  const before = ctl[C_WARMUP_LOST_RACES];
+  ctl[C_WARMUP_PATHS] = 1;
+  try {
+    m.collect('minor');
+  } finally {
+    ctl[C_WARMUP_PATHS] = 0;
+  }
+  return ctl[C_WARMUP_LOST_RACES] - before;
+}
+
 describe('Simulator.setParallelScavenge', () => {
   it('switches the next scavenges between the main thread alone and every thread', async () => {
     await withSim({ threads: 2, helperJoin: 'all' }, (sim) => {
@@ -115,49 +135,20 @@ describe('Simulator.setParallelScavenge', () => {
 
   // Helpers keep the configuration they started with. Made with the option off and switched on,
   // a helper must still install forwarding addresses with the CAS: a thread that forwards with a
-  // plain store while another scavenges can copy an object twice. Each scavenging thread that
-  // uses the CAS runs the code of a lost race once under C_WARMUP_PATHS and counts it (one that
-  // forwards plainly skips it), so the count is the number of threads that used the CAS.
+  // plain store while another scavenges can copy an object twice (counted by casThreads).
   it('on again after a start with it off: every scavenging thread forwards with the CAS', async () => {
     await withSim({ threads: 2, helperJoin: 'all', parallelScavenge: false }, (sim) => {
-      const m = sim.mutator;
-      const ctl = sim.heap.ctl;
-      const rec = m.maps.define('record', KIND_TAGGED);
       sim.setParallelScavenge(true);
-      for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
-      const before = ctl[C_WARMUP_LOST_RACES];
-      ctl[C_WARMUP_PATHS] = 1;
-      try {
-        m.collect('minor');
-      } finally {
-        ctl[C_WARMUP_PATHS] = 0;
-      }
+      expect(casThreads(sim)).toBe(2);
       expect(sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'scavenge.parallel')!.threads.length).toBe(2);
-      expect(ctl[C_WARMUP_LOST_RACES] - before).toBe(2);
       expect(allVerifyErrors(sim)).toEqual([]);
     });
   });
 });
 
 // Option casForwarding: the main thread scavenging alone forwards with a plain store by default
-// and with the CAS when asked, as V8's scavenger always does. Counted as above (a thread that
-// forwards with the CAS runs the lost-race code once under C_WARMUP_PATHS; a plain one skips it).
-// The heap is the same either way: the CAS only changes who may win a race no one runs.
+// and with the CAS when asked, as V8's scavenger always does (counted by casThreads). The heap is the same either way: the CAS only changes who may win a race no one runs.
 describe('option casForwarding', () => {
-  function casThreads(sim: Simulator): number {
-    const m = sim.mutator;
-    const ctl = sim.heap.ctl;
-    const rec = m.maps.define('record', KIND_TAGGED);
-    for (let i = 0; i < 2000; i++) m.allocate(rec, 4);
-    const before = ctl[C_WARMUP_LOST_RACES];
-    ctl[C_WARMUP_PATHS] = 1;
-    try {
-      m.collect('minor');
-    } finally {
-      ctl[C_WARMUP_PATHS] = 0;
-    }
-    return ctl[C_WARMUP_LOST_RACES] - before;
-  }
 
   it.each([
     [{ threads: 1 }, 0],
