@@ -1,0 +1,87 @@
+// What the machine allows a two-thread scavenge. Two one-thread simulators, one in each of two
+// worker threads: alone, one of them scavenges a bench graph (bench/graph.ts) of N objects while
+// the other idles; both at once, each scavenges a graph of N/2 of its own, started on the same
+// shared flag. The same objects and bytes in all, but nothing shared between the two halves: no
+// stealing, no forwarding race (each thread forwards with a plain store), perfect balance. So
+// alone / both (the slower of the two) is the speedup a perfect parallel scavenge of that graph
+// could reach on this machine at that moment; `scavenge-threads.ts` measures the real one.
+//   npm run build && npx tsx bench/figures/scavenge-pair.ts [objects=1000000] [repetitions=7]
+// Each repetition runs alone-0, alone-1 and both, in a rotating order. The times are the
+// `scavenge.parallel` phase of each scavenge.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LAYOUTS } from '../graph.ts';
+import { COMMAND, DONE, GO, LAYOUT, OBJECTS, READY, STOP, type PairData } from './scavenge-pair-worker.ts';
+import { median } from '../bench-kit.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+await main();
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const n = Number(args[0] ?? 1_000_000);
+  const reps = Number(args[1] ?? 7);
+  if (!(Number.isInteger(n) && n >= 1000 && Number.isInteger(reps) && reps > 0)) {
+    console.error('usage: scavenge-pair.ts [objects >= 1000] [repetitions >= 1]');
+    process.exit(2);
+  }
+  const ctl = new Int32Array(new SharedArrayBuffer(64));
+  const times = new Float64Array(new SharedArrayBuffer(16));
+  // Workers do not inherit tsx's hooks; its require hook, registered in the worker, loads the TS.
+  const boot = `require('tsx/cjs'); require(${JSON.stringify(path.join(ROOT, 'bench/figures/scavenge-pair-worker.ts'))}).run(require('node:worker_threads').workerData);`;
+  const workers = [0, 1].map((id) => new Worker(boot, { eval: true, workerData: { ctl, times, id, n, root: ROOT } satisfies PairData }));
+  const seq = [0, 0];
+  const waitFor = async (word: number, count: number) => {
+    for (let v = Atomics.load(ctl, word); v < count; v = Atomics.load(ctl, word)) await Atomics.waitAsync(ctl, word, v, 1000).value;
+  };
+  /** One measured scavenge on the workers `ids`, each of a fresh graph of `objects`; ms each. */
+  const trial = async (layout: number, ids: number[], objects: number): Promise<number[]> => {
+    Atomics.store(ctl, READY, 0);
+    Atomics.store(ctl, GO, 0);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, LAYOUT, layout);
+    Atomics.store(ctl, OBJECTS, objects);
+    for (const id of ids) {
+      Atomics.store(ctl, COMMAND + id, ++seq[id]);
+      Atomics.notify(ctl, COMMAND + id);
+    }
+    await waitFor(READY, ids.length); // graphs built, each worker spinning on GO
+    Atomics.store(ctl, GO, 1);
+    await waitFor(DONE, ids.length);
+    return ids.map((id) => times[id]);
+  };
+  try {
+    await waitFor(DONE, 2); // both warmed up
+    console.log(`load ${os.loadavg()[0].toFixed(2)}; ${n} objects, alone or two halves at once; ${reps} repetitions`);
+    const half = Math.floor(n / 2);
+    for (const [l, layout] of LAYOUTS.entries()) {
+      const alone: number[][] = [[], []];
+      const both: number[][] = [[], []];
+      const bounds: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const got: number[][] = [];
+        for (let j = 0; j < 3; j++) {
+          const which = (j + r) % 3;
+          got[which] = which === 2 ? await trial(l, [0, 1], half) : await trial(l, [which], n);
+        }
+        alone[0].push(got[0][0]);
+        alone[1].push(got[1][0]);
+        both[0].push(got[2][0]);
+        both[1].push(got[2][1]);
+        bounds.push((got[0][0] + got[1][0]) / 2 / Math.max(got[2][0], got[2][1]));
+        const ns = (ms: number, k: number) => ((ms * 1e6) / k).toFixed(0);
+        console.log(`${layout}: alone ${ns(got[0][0], n)} / ${ns(got[1][0], n)}, halves at once ${ns(got[2][0], half)} / ${ns(got[2][1], half)} ns per object`);
+      }
+      const f = (xs: number[], k: number) => ((median(xs) * 1e6) / k).toFixed(0);
+      console.log(`${layout}: median ns per object alone ${f(alone[0], n)} / ${f(alone[1], n)}, halves at once ${f(both[0], half)} / ${f(both[1], half)}; two-thread bound ${median(bounds).toFixed(2)} (${Math.min(...bounds).toFixed(2)}-${Math.max(...bounds).toFixed(2)})`);
+    }
+  } finally {
+    for (const id of [0, 1]) {
+      Atomics.store(ctl, COMMAND + id, STOP);
+      Atomics.notify(ctl, COMMAND + id);
+    }
+    await Promise.all(workers.map((w) => new Promise((res) => w.once('exit', res))));
+  }
+}
