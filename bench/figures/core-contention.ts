@@ -8,6 +8,10 @@
 //   l2      read-modify-write sweeps over 1 MB (L2)
 //   stream  copying 32 MB to another 32 MB: memory bandwidth, as evacuation
 //   chase   a random cyclic walk through 64 MB: one dependent cache miss per step, as a random layout
+//   evac    1M 6-word objects (24 MB) copied in order into another 24 MB, a forwarding word
+//           stored plainly in each original: the copy of a scavenge without its graph
+//   evac-cas  the same with the forwarding word installed by Atomics.compareExchange: what a
+//           locked instruction per object costs when the other core is busy too (no line shared)
 // Per kernel: each worker's median time per unit of work alone and with both busy, and the bound
 // 2 x alone / both: the speedup at two threads of perfectly parallel work of that kind. Two cores
 // that share nothing give 2.0; two hyperthreads of one core, or cores slowed by other tenants of
@@ -24,7 +28,7 @@ if (!(Number.isInteger(reps) && reps > 0)) {
   process.exit(2);
 }
 
-const KERNELS = ['alu', 'l2', 'stream', 'chase'] as const;
+const KERNELS = ['alu', 'l2', 'stream', 'chase', 'evac', 'evac-cas'] as const;
 // control words: [0] command sequence, [1] kernel, [2 + w] worker w's result (ns, Float64 below),
 // [8] start flag, [9] workers done
 const CMD = 0;
@@ -55,14 +59,21 @@ const chase = new Int32Array(16 << 20);
   }
   for (let i = 0; i < CHASE_STEPS; i++) chase[order[i] * 16] = order[(i + 1) % CHASE_STEPS] * 16;
 }
+// 1M objects of 6 words; the header's low bit flips each run, so every run forwards every object
+const OBJECTS = 1 << 20;
+const from = new Int32Array(new SharedArrayBuffer(OBJECTS * 24));
+const to = new Int32Array(OBJECTS * 6);
+for (let i = 0; i < from.length; i++) from[i] = i << 1;
 let sink = 0;
 // Each kernel does a fixed amount of work, its unit: one hash step, one word, one word copied, one miss.
 function runAlu() { let h = sink; for (let r = 0; r < 40; r++) for (let i = 0; i < 1 << 20; i++) { h = (Math.imul(h, 31) + alu[i & 1023] + i) | 0; alu[(h >>> 7) & 1023] = h; } sink = h; return 40 << 20; }
 function runL2() { let h = sink; for (let r = 0; r < 64; r++) for (let i = 0; i < l2.length; i++) { h = (h + l2[i]) | 0; l2[i] = h; } sink = h; return 64 * l2.length; }
 function runStream() { for (let r = 0; r < 2; r++) dst.set(src); sink ^= dst[12345]; return 2 * src.length; }
 function runChase() { let p = 0; for (let i = 0; i < CHASE_STEPS; i++) p = chase[p]; sink ^= p; return CHASE_STEPS; }
-const run = [runAlu, runL2, runStream, runChase];
-for (let k = 0; k < 4; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
+function runEvac() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; from[o] = h ^ 1; } return OBJECTS; }
+function runEvacCas() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; if (Atomics.compareExchange(from, o, h, h ^ 1) !== h) sink++; } return OBJECTS; }
+const run = [runAlu, runL2, runStream, runChase, runEvac, runEvacCas];
+for (let k = 0; k < run.length; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
 let seq = 0;
 Atomics.add(ctl, ${DONE}, 1);
 Atomics.notify(ctl, ${DONE});
