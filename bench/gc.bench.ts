@@ -43,6 +43,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
+import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
@@ -141,10 +142,12 @@ function ns(ms: number): string {
   return Number.isFinite(ms) ? `${((ms * 1e6) / N).toFixed(0)}` : '—';
 }
 
+/** The median of per-round ratios, its 95% interval (percentile bootstrap, seeded) and their range. */
 function ratioCell(xs: number[]): string {
   const ok = xs.filter(Number.isFinite).toSorted((a, b) => a - b);
   if (ok.length === 0) return '—';
-  return `${median(ok).toFixed(2)} (${ok[0].toFixed(2)}–${ok[ok.length - 1].toFixed(2)})`;
+  const ci = bootstrapMedianCi(ok);
+  return `${median(ok).toFixed(2)} [${ci.lo.toFixed(2)}, ${ci.hi.toFixed(2)}] (${ok[0].toFixed(2)}–${ok[ok.length - 1].toFixed(2)})`;
 }
 
 async function main(): Promise<void> {
@@ -249,7 +252,7 @@ async function main(): Promise<void> {
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
   for (const bal of BALANCES) for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at ${scheme(bal)}t=${t}`, gcsimName(builds[i], bal, t), gcsimName(builds[0], bal, t)]);
   if (pairs.length > 0) {
-    lines.push('', 'Paired ratios of the main phase: median over rounds (range).', '');
+    lines.push('', 'Paired ratios of the main phase: median over rounds [its 95% interval, percentile bootstrap] (range).', '');
     lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);
     lines.push(`| --- | ${WORKS.flatMap(() => LAYOUTS.map(() => '---:')).join(' | ')} |`);
     for (const [name, a, b] of pairs) {
