@@ -90,3 +90,22 @@ export function median(xs: readonly number[]): number {
 export function medianRange(xs: readonly number[]): string {
   return `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 }
+
+/** Waits (without blocking the event loop) until word `word` of `ctl` is at least `count`. */
+export async function waitAtLeast(ctl: Int32Array, word: number, count: number): Promise<void> {
+  for (let v = Atomics.load(ctl, word); v < count; v = Atomics.load(ctl, word)) await Atomics.waitAsync(ctl, word, v, 1000).value;
+}
+
+/**
+ * One repetition of a two-worker figure (core-contention.ts, scavenge-pair.ts): worker 0 alone,
+ * worker 1 alone and both at once, in an order that rotates with `rep` so that drifts of the host
+ * hit all three alike. `trial(ids)` runs the work on those workers and returns one figure each.
+ */
+export async function aloneAndBoth(rep: number, trial: (ids: number[]) => Promise<number[]>): Promise<{ alone: [number, number]; both: [number, number] }> {
+  const got: number[][] = [];
+  for (let j = 0; j < 3; j++) {
+    const which = (j + rep) % 3;
+    got[which] = await trial(which === 2 ? [0, 1] : [which]);
+  }
+  return { alone: [got[0][0], got[1][0]], both: [got[2][0], got[2][1]] };
+}

@@ -18,7 +18,7 @@
 // the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
 // rotating order, so drifts of the host hit all three alike.
 import { Worker } from 'node:worker_threads';
-import { median } from '../bench-kit.ts';
+import { aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -29,10 +29,10 @@ if (!(Number.isInteger(reps) && reps > 0)) {
 }
 
 const KERNELS = ['alu', 'l2', 'stream', 'chase', 'evac', 'evac-cas'] as const;
-// control words: [0] command sequence, [1] kernel, [2 + w] worker w's result (ns, Float64 below),
-// [8] start flag, [9] workers done
-const CMD = 0;
+// control words: [1] kernel, [COMMAND + w] worker w's command sequence, [8] start flag, [9] workers
+// done; each worker's result (ns per unit) is in `times`
 const KERNEL = 1;
+const COMMAND = 4;
 const START = 8;
 const DONE = 9;
 const STOP = -1;
@@ -78,8 +78,8 @@ let seq = 0;
 Atomics.add(ctl, ${DONE}, 1);
 Atomics.notify(ctl, ${DONE});
 for (;;) {
-  Atomics.wait(ctl, ${CMD} + 4 + id, seq);
-  seq = Atomics.load(ctl, ${CMD} + 4 + id);
+  Atomics.wait(ctl, ${COMMAND} + id, seq);
+  seq = Atomics.load(ctl, ${COMMAND} + id);
   if (seq === ${STOP}) break;
   const k = Atomics.load(ctl, ${KERNEL});
   while (Atomics.load(ctl, ${START}) === 0) {}
@@ -96,13 +96,9 @@ const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { 
 await waitDone(2);
 const seq = [0, 0];
 
-/** Blocks until `n` workers have counted themselves done since the last reset. */
+/** Waits until `n` workers have counted themselves done since the last reset, and resets. */
 async function waitDone(n: number): Promise<void> {
-  for (;;) {
-    const d = Atomics.load(ctl, DONE);
-    if (d >= n) break;
-    await Atomics.waitAsync(ctl, DONE, d, 1000).value;
-  }
+  await waitAtLeast(ctl, DONE, n);
   Atomics.store(ctl, DONE, 0);
 }
 
@@ -111,8 +107,8 @@ async function trial(k: number, ids: number[]): Promise<number[]> {
   Atomics.store(ctl, KERNEL, k);
   Atomics.store(ctl, START, 0);
   for (const id of ids) {
-    Atomics.store(ctl, CMD + 4 + id, ++seq[id]);
-    Atomics.notify(ctl, CMD + 4 + id);
+    Atomics.store(ctl, COMMAND + id, ++seq[id]);
+    Atomics.notify(ctl, COMMAND + id);
   }
   await new Promise((r) => setTimeout(r, 5)); // both woken and spinning on START
   Atomics.store(ctl, START, 1);
@@ -127,17 +123,13 @@ try {
     const both: number[][] = [[], []];
     const bounds: number[] = [];
     for (let r = 0; r < reps; r++) {
-      const round: Record<string, number[]> = {};
-      for (let j = 0; j < 3; j++) {
-        const which = (j + r) % 3;
-        round[which] = await trial(k, which === 2 ? [0, 1] : [which]);
+      const got = await aloneAndBoth(r, (ids) => trial(k, ids));
+      for (const w of [0, 1]) {
+        alone[w].push(got.alone[w]);
+        both[w].push(got.both[w]);
       }
-      alone[0].push(round[0][0]);
-      alone[1].push(round[1][0]);
-      both[0].push(round[2][0]);
-      both[1].push(round[2][1]);
       // per repetition: the work both do at once over the work each does alone, in the same time
-      bounds.push(round[0][0] / round[2][0] + round[1][0] / round[2][1]);
+      bounds.push(got.alone[0] / got.both[0] + got.alone[1] / got.both[1]);
     }
     const m = (xs: number[]) => median(xs);
     out[name] = { alone: alone.map(m), both: both.map(m), bound: m(bounds) };
@@ -148,8 +140,8 @@ try {
   }
 } finally {
   for (const id of [0, 1]) {
-    Atomics.store(ctl, CMD + 4 + id, STOP);
-    Atomics.notify(ctl, CMD + 4 + id);
+    Atomics.store(ctl, COMMAND + id, STOP);
+    Atomics.notify(ctl, COMMAND + id);
   }
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LAYOUTS } from '../graph.ts';
 import { COMMAND, DONE, GO, LAYOUT, OBJECTS, READY, STOP, type PairData } from './scavenge-pair-worker.ts';
-import { median } from '../bench-kit.ts';
+import { aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 await main();
@@ -33,9 +33,6 @@ async function main(): Promise<void> {
   const boot = `require('tsx/cjs'); require(${JSON.stringify(path.join(ROOT, 'bench/figures/scavenge-pair-worker.ts'))}).run(require('node:worker_threads').workerData);`;
   const workers = [0, 1].map((id) => new Worker(boot, { eval: true, workerData: { ctl, times, id, n, root: ROOT } satisfies PairData }));
   const seq = [0, 0];
-  const waitFor = async (word: number, count: number) => {
-    for (let v = Atomics.load(ctl, word); v < count; v = Atomics.load(ctl, word)) await Atomics.waitAsync(ctl, word, v, 1000).value;
-  };
   /** One measured scavenge on the workers `ids`, each of a fresh graph of `objects`; ms each. */
   const trial = async (layout: number, ids: number[], objects: number): Promise<number[]> => {
     Atomics.store(ctl, READY, 0);
@@ -47,13 +44,13 @@ async function main(): Promise<void> {
       Atomics.store(ctl, COMMAND + id, ++seq[id]);
       Atomics.notify(ctl, COMMAND + id);
     }
-    await waitFor(READY, ids.length); // graphs built, each worker spinning on GO
+    await waitAtLeast(ctl, READY, ids.length); // graphs built, each worker spinning on GO
     Atomics.store(ctl, GO, 1);
-    await waitFor(DONE, ids.length);
+    await waitAtLeast(ctl, DONE, ids.length);
     return ids.map((id) => times[id]);
   };
   try {
-    await waitFor(DONE, 2); // both warmed up
+    await waitAtLeast(ctl, DONE, 2); // both warmed up
     console.log(`load ${os.loadavg()[0].toFixed(2)}; ${n} objects, alone or two halves at once; ${reps} repetitions`);
     const half = Math.floor(n / 2);
     for (const [l, layout] of LAYOUTS.entries()) {
@@ -61,18 +58,15 @@ async function main(): Promise<void> {
       const both: number[][] = [[], []];
       const bounds: number[] = [];
       for (let r = 0; r < reps; r++) {
-        const got: number[][] = [];
-        for (let j = 0; j < 3; j++) {
-          const which = (j + r) % 3;
-          got[which] = which === 2 ? await trial(l, [0, 1], half) : await trial(l, [which], n);
+        // alone: the whole graph; both: a half each
+        const got = await aloneAndBoth(r, (ids) => trial(l, ids, ids.length === 2 ? half : n));
+        for (const w of [0, 1]) {
+          alone[w].push(got.alone[w]);
+          both[w].push(got.both[w]);
         }
-        alone[0].push(got[0][0]);
-        alone[1].push(got[1][0]);
-        both[0].push(got[2][0]);
-        both[1].push(got[2][1]);
-        bounds.push((got[0][0] + got[1][0]) / 2 / Math.max(got[2][0], got[2][1]));
+        bounds.push((got.alone[0] + got.alone[1]) / 2 / Math.max(...got.both));
         const ns = (ms: number, k: number) => ((ms * 1e6) / k).toFixed(0);
-        console.log(`${layout}: alone ${ns(got[0][0], n)} / ${ns(got[1][0], n)}, halves at once ${ns(got[2][0], half)} / ${ns(got[2][1], half)} ns per object`);
+        console.log(`${layout}: alone ${ns(got.alone[0], n)} / ${ns(got.alone[1], n)}, halves at once ${ns(got.both[0], half)} / ${ns(got.both[1], half)} ns per object`);
       }
       const f = (xs: number[], k: number) => ((median(xs) * 1e6) / k).toFixed(0);
       console.log(`${layout}: median ns per object alone ${f(alone[0], n)} / ${f(alone[1], n)}, halves at once ${f(both[0], half)} / ${f(both[1], half)}; two-thread bound ${median(bounds).toFixed(2)} (${Math.min(...bounds).toFixed(2)}-${Math.max(...bounds).toFixed(2)})`);

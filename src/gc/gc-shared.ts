@@ -220,6 +220,14 @@ export class GcShared {
   get scavengeMainOnly(): boolean {
     return this.config.threads === 1 || this.config.parallelScavenge === false;
   }
+
+  /**
+   * The main thread scavenging alone installs forwarding addresses with a plain store (nothing
+   * races for the header), unless option casForwarding keeps V8's CAS.
+   */
+  get mainForwardsPlainly(): boolean {
+    return this.scavengeMainOnly && this.config.casForwarding !== true;
+  }
 }
 
 /** One participant's views: what a per-thread GC body may touch. */

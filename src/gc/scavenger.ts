@@ -97,12 +97,10 @@ export class Scavenger {
     this.ageMark = ctl[C_AGE_MARK];
     this.newStart = heap.newStart;
     this.newEnd = heap.newEnd;
-    // With one participant nothing races for the header: a plain store is enough, unless option
-    // casForwarding asks for V8's CAS anyway. Only the main thread knows (a helper's configuration
-    // is the one it started with, and `setParallelScavenge` changes the main thread's); a helper
-    // scavenging means others do too.
-    const shared = this.ctx.shared;
-    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || (this.ctx.threadId === 0 && shared.scavengeMainOnly && shared.config.casForwarding !== true);
+    // With one participant nothing races for the header (`GcShared.mainForwardsPlainly`). Only the
+    // main thread knows (a helper's configuration is the one it started with, and
+    // `setParallelScavenge` changes the main thread's); a helper scavenging means others do too.
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || (this.ctx.threadId === 0 && this.ctx.shared.mainForwardsPlainly);
     this.marking = ctl[C_MARKING] !== 0;
     this.copiedWords = 0;
     this.promotedWords = 0;

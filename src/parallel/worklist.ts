@@ -643,8 +643,8 @@ export class WorklistLocal implements WorkDistributionLocal {
  * two entries and a pool that has to grow, on the calling thread: publishing, allocating and
  * freeing segments, growing the pool, taking back one's own segments, stealing with the given
  * scheme, waking a sleeping peer, publishing a segment popped in part. A slow path that a thread
- * first meets in a measured pause deoptimises the optimised code that inlined it (`popSlow` did in most measured runs at
- * threads 2-4); the instance has the shape of the real ones, so the type feedback carries over.
+ * first meets in a measured pause deoptimises the optimised code that inlined it (`popSlow` did
+ * in most measured runs at threads 2-4); the instance has the shape of the real ones, so the type feedback carries over.
  * Returns the entries popped, in order (for tests).
  */
 export function warmWorklistPaths(steal: number): number[] {

@@ -147,9 +147,9 @@ describe('Simulator.setParallelScavenge', () => {
 });
 
 // Option casForwarding: the main thread scavenging alone forwards with a plain store by default
-// and with the CAS when asked, as V8's scavenger always does (counted by casThreads). The heap is the same either way: the CAS only changes who may win a race no one runs.
+// and with the CAS when asked, as V8's scavenger always does (counted by casThreads). The heap is
+// the same either way: the CAS only changes who may win a race no one runs.
 describe('option casForwarding', () => {
-
   it.each([
     [{ threads: 1 }, 0],
     [{ threads: 1, casForwarding: true }, 1],
