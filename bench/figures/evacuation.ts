@@ -26,11 +26,20 @@ import type { RunResult } from '../../src/metrics/result.ts';
 import { median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ARGS = ['run', '--workload', 'fragmenter', '--param', 'cohort=1000000', '--param', 'keepPercent=50', '--param', 'rounds=4',
-  '--compaction-quota-mb', '1024', '--compaction-fragmentation-percent', '1', '--max-old-space-size', '512', '--record-preemption', '--record-page-faults'];
 const dashes = process.argv.indexOf('--');
 const own = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
 const passed = dashes < 0 ? [] : process.argv.slice(dashes + 1);
+/** The figure's command; an option or `--param` given after `--` replaces its value here. */
+const ARGS = ['run', ...overridable([
+  ['--workload', 'fragmenter'], ['--param', 'cohort=1000000'], ['--param', 'keepPercent=50'], ['--param', 'rounds=4'],
+  ['--compaction-quota-mb', '1024'], ['--compaction-fragmentation-percent', '1'], ['--max-old-space-size', '512'],
+]), '--record-preemption', '--record-page-faults'];
+
+function overridable(defaults: [string, string][]): string[] {
+  const given = (flag: string, value: string) =>
+    passed.some((a, i) => a === flag && (flag !== '--param' || passed[i + 1]?.split('=')[0] === value.split('=')[0]));
+  return defaults.filter(([flag, value]) => !given(flag, value)).flat();
+}
 const pairs = Number(own[2] ?? 3);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gcsim-evac-'));
 

@@ -14,7 +14,7 @@ import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
 import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
-import { WARMUP_ROUNDS, warmUp } from './warmup.ts';
+import { WARMUP_ROUNDS, scratchHeapOptions, warmUp } from './warmup.ts';
 import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
@@ -119,7 +119,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       // helper takes part in every phase of the warm-up program, so each runs every phase's code;
       // the workload replay after it runs in the measured run's own join mode. Only the measured
       // heap is pre-touched (--pre-touch): the scratch heap's faults fall in no measurement.
-      const scratch = await Simulator.create({ ...options, helperJoin: 'all', preTouch: false }, { faultInjectionForTesting });
+      const scratch = await Simulator.create({ ...scratchHeapOptions(options), helperJoin: 'all', preTouch: false }, { faultInjectionForTesting });
       const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
       markForTraces('gcsim: the warm-up ends');
       // The scratch's collector threads are the measured run's: its helpers are handed over.

@@ -3,7 +3,7 @@
  * main thread's participant, the phase runner (inline for one thread, the scheduler's parked
  * helpers otherwise), the GC controller and the mutator. `close()` stops every helper.
  */
-import { Heap, C_TEST_FLAGS } from '../heap/heap.ts';
+import { Heap, C_TEST_FLAGS, type HeapGeometry } from '../heap/heap.ts';
 import { PAGE_BYTES } from '../heap/layout.ts';
 import { FREE_LIST_WORDS } from '../heap/spaces/free-list.ts';
 import { GcShared } from '../gc/gc-shared.ts';
@@ -22,6 +22,20 @@ import { type HostLowering, type IdlePolicySetter, kernelThreadId, lowerHostThre
 import { nowMs } from '../gc/phase-clock.ts';
 import { startSchedulerRunner } from './scheduler-runner.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+
+/**
+ * The heap's pages from the options: the two semispaces, the old generation's limit, and
+ * headroom for one mark-compact's evacuation (its quota) and each thread's LABs above the limit.
+ */
+export function heapGeometry(options: GcOptions): HeapGeometry {
+  const quotaPages = Math.ceil((options.compactionQuotaMb * 1048576) / PAGE_BYTES);
+  return {
+    semiPages: options.maxSemiSpaceSize * 4,
+    oldPages: Math.ceil(options.maxOldSpaceSize * 4),
+    headroomPages: quotaPages + 2 * options.threads + 4,
+    maxHandles: options.maxHandles,
+  };
+}
 
 export class Simulator {
   private constructor(
@@ -48,17 +62,8 @@ export class Simulator {
     checkMachineOptions(options);
     const donor = reuse.reuseHelpersOf;
     const donorRunner = donor !== undefined && donor.options.threads === options.threads && donor.runner instanceof Scheduler && donor.runner.dispatch === 'parked' ? donor.runner : null;
-    const quotaPages = Math.ceil((options.compactionQuotaMb * 1048576) / PAGE_BYTES);
-    const headroomPages = quotaPages + 2 * options.threads + 4;
-    const heap = Heap.create(
-      {
-        semiPages: options.maxSemiSpaceSize * 4,
-        oldPages: Math.ceil(options.maxOldSpaceSize * 4),
-        headroomPages,
-        maxHandles: options.maxHandles,
-      },
-      FREE_LIST_WORDS,
-    );
+    const geometry = heapGeometry(options);
+    const heap = Heap.create(geometry, FREE_LIST_WORDS);
     if (options.preTouch) heap.preTouch();
     const config = {
       threads: options.threads,
@@ -100,7 +105,7 @@ export class Simulator {
         parallelCompaction: options.parallelCompaction,
         select: COMPACTION_POLICIES[options.compactionPolicy].select,
       },
-      headroomPages,
+      headroomPages: geometry.headroomPages,
       incrementalMarking: options.incrementalMarking,
       concurrentMarkers: concurrentMarkerCount(options),
       greyYoungAreRoots: BARRIER_VARIANTS[options.barrier].greyYoungAreRoots,

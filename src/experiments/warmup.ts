@@ -12,7 +12,11 @@ import type { Mutator } from '../mutator/mutator.ts';
 import type { Simulator } from './simulator.ts';
 import { Rng } from '../workloads/rng.ts';
 import type { WarmupRecord } from '../metrics/result.ts';
-import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOST_RACES, C_WARMUP_PATHS } from '../heap/heap.ts';
+import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOST_RACES, C_WARMUP_PATHS, Heap } from '../heap/heap.ts';
+import { PAGE_BYTES } from '../heap/layout.ts';
+import { OBJECT_ARENA_BYTES, objectAreaRoundedBytes } from '../heap/wasm-arena.ts';
+import type { GcOptions } from '../options.ts';
+import { heapGeometry } from './simulator.ts';
 
 /** Rounds of the warm-up program. Each runs every phase a few times (measured: see docs/experiments.md). */
 export const WARMUP_ROUNDS = 6;
@@ -32,6 +36,39 @@ export const WORKLOAD_WARMUP_MARK_COMPACTS = 2;
 export const WORKLOAD_WARMUP_MS = 2000;
 
 export type WarmupReport = Omit<WarmupRecord, 'helpersReused'>;
+
+/** Room left in the measured heap's object arena for the warm-up's small private heaps. */
+const SCRATCH_SLACK_BYTES = 64 << 20;
+
+/** Bytes of a wasm memory that a heap made with `options` takes for its object area. */
+function objectAreaBytes(options: GcOptions): number {
+  return objectAreaRoundedBytes(Heap.totalPages(heapGeometry(options)) * PAGE_BYTES);
+}
+
+/**
+ * The options of the warm-up's scratch heap: the measured run's, unless the two heaps' object
+ * areas would not fit one wasm memory (heap/wasm-arena.ts: 4 GiB), as with an old generation
+ * and compaction quota of 1 GB each or one of 2 GB. The measured heap would then get a memory of
+ * its own and with it a second `Heap.cas`; every call site that TurboFan had specialised to the
+ * scratch heap's `cas` in the warm-up deoptimised ("wrong call target") in the measured run's
+ * first parallel scavenges, on every scavenging thread. So the scratch heap's old generation and
+ * quota shrink, by one factor, until both fit. Its semispaces stay (the young generation's
+ * phases run as in the measured run); a workload whose live set no longer fits ends its
+ * warm-up early, with the reason in `warmup.workload.stoppedBy`. A measured heap too big for a
+ * memory has a SharedArrayBuffer of its own and a closure for `cas`, as has its scratch heap:
+ * nothing changes then.
+ */
+export function scratchHeapOptions(options: GcOptions): GcOptions {
+  const measured = objectAreaBytes(options);
+  if (measured > OBJECT_ARENA_BYTES) return options;
+  const room = OBJECT_ARENA_BYTES - measured - SCRATCH_SLACK_BYTES;
+  if (objectAreaBytes(options) <= room) return options;
+  const variable = options.maxOldSpaceSize + options.compactionQuotaMb;
+  const fixed = objectAreaBytes({ ...options, maxOldSpaceSize: 0, compactionQuotaMb: 0 });
+  const f = (room - fixed) / (variable * 1048576);
+  const shrunk = { ...options, maxOldSpaceSize: Math.floor(options.maxOldSpaceSize * f * 4) / 4, compactionQuotaMb: Math.floor(options.compactionQuotaMb * f) };
+  return shrunk.maxOldSpaceSize >= 1 && objectAreaBytes(shrunk) <= room ? shrunk : options;
+}
 
 /** Thrown from the GC event hook to end the workload's warm-up run. */
 class WarmupBudgetReached extends Error {}

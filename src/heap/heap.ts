@@ -257,8 +257,13 @@ export class Heap {
     this.newEnd = this.newStart + 2 * this.semiWords;
   }
 
+  /** The pages of a heap of geometry `g`: its object area is that many pages of PAGE_WORDS words. */
+  static totalPages(g: HeapGeometry): number {
+    return FIRST_SEMI_PAGE + 2 * g.semiPages + g.oldPages + g.headroomPages;
+  }
+
   static create(g: HeapGeometry, freeListWords: number): Heap {
-    const totalPages = FIRST_SEMI_PAGE + 2 * g.semiPages + g.oldPages + g.headroomPages;
+    const totalPages = Heap.totalPages(g);
     // A tagged pointer is (address << 1) | 1 in an int32 word, so word addresses stay below 2^31
     // (8 GiB; above 2^30 the tagged word is negative, which every reader handles with `>>> 1`).
     // One page short of it, so that the end of the last page, (page + 1) << PAGE_BITS, is an int32.

@@ -29,6 +29,8 @@ const TABLE_ARENA_PAGES = 32768; // 2 GiB: byte offsets stay positive int32s
 const OBJECT_ARENA_PAGES = 65536; // 4 GiB: wasm's 32-bit addresses
 /** The first page holds the memory's id (see wasm-atomics.ts). */
 const HEADER_BYTES = WASM_PAGE_BYTES;
+/** The most object-area bytes one memory holds: two heaps share one (and its `cas`) only within it. */
+export const OBJECT_ARENA_BYTES = OBJECT_ARENA_PAGES * WASM_PAGE_BYTES - HEADER_BYTES;
 
 /** A range of an arena: `bytes` bytes from byte `offset` of `memory`. */
 export interface ArenaRange {
@@ -117,6 +119,11 @@ function roundToPages(bytes: number): number {
   return Math.ceil(bytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
 }
 
+/** The bytes of an arena that an object area of `bytes` takes (whole wasm pages). */
+export function objectAreaRoundedBytes(bytes: number): number {
+  return roundToPages(bytes);
+}
+
 /** A zeroed range of at least `bytes` bytes (whole wasm pages) for a heap's tables. */
 export function allocateInArena(bytes: number): ArenaRange {
   const size = roundToPages(bytes);
@@ -135,8 +142,8 @@ export function allocateInArena(bytes: number): ArenaRange {
  * no arena can hold it (above 4 GiB, or no 4 GiB memory could be made).
  */
 export function allocateObjectArea(bytes: number): ArenaRange | null {
-  const size = roundToPages(bytes);
-  if (size > OBJECT_ARENA_PAGES * WASM_PAGE_BYTES - HEADER_BYTES) return null;
+  const size = objectAreaRoundedBytes(bytes);
+  if (size > OBJECT_ARENA_BYTES) return null;
   for (const a of objectArenas) {
     const offset = a.take(size, true);
     if (offset >= 0) return { memory: a.memory, offset, bytes: size };

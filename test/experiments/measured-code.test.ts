@@ -6,6 +6,13 @@
  * measured run (GCSIM_MARK_MEASURED=1), and nothing may be thrown away between them. Negative
  * control: with the shared buffers built by an object literal again (`GcBufferSet` in
  * src/gc/gc-shared.ts), the scavenge's root step and `sweepPage` are thrown away there.
+ *
+ * A heap too big to share one wasm memory with its scratch heap would get a `cas` of its own, and
+ * the scavenger's forwarding CAS, specialised to the scratch heap's in the warm-up, deoptimised
+ * with "wrong call target" in the measured run's first scavenges; the scratch heap is made smaller
+ * then (`scratchHeapOptions`, src/experiments/warmup.ts). Negative control: with
+ * `scratchHeapOptions` returning its options unchanged, the fragmenter run below deoptimises
+ * there (2 in each of three runs).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -32,4 +39,17 @@ describe('the measured run starts with the code the warm-up optimised', () => {
       expect(thrown).toEqual([]);
     }, 120_000);
   }
+
+  it('a 2 GB old generation: the forwarding CAS keeps the one target the warm-up saw', () => {
+    const r = spawnSync(process.execPath, ['--trace-deopt', ...gcsimNodeArgs(), 'run', '--workload', 'fragmenter', '--param', 'rounds=1', '--threads', '1', '--cas-forwarding', '--max-old-space-size', '2048'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 1 << 28,
+      env: { ...process.env, GCSIM_MARK_MEASURED: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const measured = r.stdout.slice(r.stdout.indexOf('gcsim: the measured run starts'));
+    expect(measured).toMatch(/^gcsim: the measured run starts/);
+    expect(measured.split('\n').filter((l) => l.includes('wrong call target'))).toEqual([]);
+  }, 120_000);
 });

@@ -6,6 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
+import { Simulator } from '../../src/experiments/simulator.ts';
+import { scratchHeapOptions } from '../../src/experiments/warmup.ts';
+import { OBJECT_ARENA_BYTES } from '../../src/heap/wasm-arena.ts';
+import { resolveOptions } from '../../src/options.ts';
 import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
 describe('warm-up', () => {
@@ -39,4 +43,48 @@ describe('warm-up', () => {
       expect(warm.events[0].startMs).toBeGreaterThanOrEqual(0);
     }, 60_000);
   }
+});
+
+describe("the warm-up's scratch heap", () => {
+  it('has the measured options when both heaps fit one wasm memory, and for a heap too big for one', () => {
+    for (const partial of [{}, { maxOldSpaceSize: 512 }, { maxOldSpaceSize: 1024, compactionQuotaMb: 512 }, { maxOldSpaceSize: 4096 }]) {
+      const o = resolveOptions(partial);
+      expect(scratchHeapOptions(o)).toBe(o);
+    }
+  });
+
+  for (const partial of [{ maxOldSpaceSize: 2048 }, { maxOldSpaceSize: 1024, compactionQuotaMb: 1024 }, { maxOldSpaceSize: 3000, threads: 4 }]) {
+    it(`shrinks its old generation and quota until both fit one memory, with one cas (${JSON.stringify(partial)})`, async () => {
+      const o = resolveOptions(partial);
+      const s = scratchHeapOptions(o);
+      expect(s.maxOldSpaceSize).toBeLessThan(o.maxOldSpaceSize);
+      expect(s.maxOldSpaceSize).toBeGreaterThanOrEqual(1);
+      expect(s.compactionQuotaMb).toBeLessThanOrEqual(o.compactionQuotaMb);
+      expect({ ...s, maxOldSpaceSize: 0, compactionQuotaMb: 0 }).toEqual({ ...o, maxOldSpaceSize: 0, compactionQuotaMb: 0 });
+      // Made one after the other at threads = 1 (no helpers), as a run makes them: one memory.
+      const scratch = await Simulator.create({ ...s, threads: 1 });
+      const measured = await Simulator.create({ ...o, threads: 1 });
+      try {
+        expect(scratch.heap.mem.buffer).toBe(measured.heap.mem.buffer);
+        expect(scratch.heap.cas).toBe(measured.heap.cas);
+        expect(scratch.heap.mem.byteLength + measured.heap.mem.byteLength).toBeLessThanOrEqual(OBJECT_ARENA_BYTES);
+      } finally {
+        await measured.close();
+        await scratch.close();
+      }
+    });
+  }
+
+  it('negative control: two heaps with the measured options get two memories and two targets for cas', async () => {
+    const o = resolveOptions({ maxOldSpaceSize: 2048, threads: 1 });
+    const a = await Simulator.create(o);
+    const b = await Simulator.create(o);
+    try {
+      expect(a.heap.mem.buffer).not.toBe(b.heap.mem.buffer);
+      expect(a.heap.cas).not.toBe(b.heap.cas);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
 });
