@@ -161,6 +161,17 @@ export interface HeapBuffers {
   freeLists: SharedArrayBuffer;
 }
 
+/**
+ * `Heap.cas` of every heap whose object area is a SharedArrayBuffer of its own (above 4 GiB): one
+ * function for all of them, as the wasm `cas` is one per memory, so that the scavenger's call
+ * site keeps the one target it had in the warm-up's heap. A closure made per heap was a new
+ * target in the measured heap, and the site deoptimised there ("wrong call target") in the
+ * measured run's first scavenges.
+ */
+function casInOwnBuffer(this: Heap, _base: number, addr: Addr, expected: number, replacement: number): number {
+  return Atomics.compareExchange(this.mem, addr, expected, replacement);
+}
+
 export interface HeapGeometry {
   semiPages: number;
   /** Pages that the old generation (old spaces, code, LO) may hold at most. */
@@ -191,9 +202,10 @@ export class Heap {
   /**
    * Compare-and-exchange of word `addr` of `mem` (`base`: `memBase`); returns the word it found.
    * A wasm atomic (parallel/wasm-atomics.ts), about half the cost of `Atomics.compareExchange`
-   * here; that one for an object area in a SharedArrayBuffer.
+   * here; that one for an object area in a SharedArrayBuffer (`casInOwnBuffer`). Called as a
+   * method (`heap.cas(...)`): the latter reads the heap's `mem` through `this`.
    */
-  readonly cas: (base: number, addr: Addr, expected: number, replacement: number) => number;
+  readonly cas: (this: Heap, base: number, addr: Addr, expected: number, replacement: number) => number;
   readonly pageMeta: Int32Array;
   readonly markBits: Int32Array;
   /** Byte offsets of the three bitmaps in their memory: the `base` of `setBit` and `clearBits`. */
@@ -228,7 +240,7 @@ export class Heap {
       const mem = new Int32Array(area);
       this.mem = mem;
       this.memBase = 0;
-      this.cas = (_base, addr, expected, replacement) => Atomics.compareExchange(mem, addr, expected, replacement);
+      this.cas = casInOwnBuffer;
       this.objectRange = null;
     } else {
       this.mem = new Int32Array(area.memory.buffer, area.offset, area.bytes / 4);
