@@ -9,6 +9,10 @@
 // Also counted: optimised code thrown away between the end of the warm-up (a second marker) and
 // the start of the measured run, as the measured heap was made ("marking dependent code ...",
 // by function name: V8 prints no position for it); that code starts the run unoptimised.
+// Also counted (`--trace-opt`): the TurboFan compilations that finish after the marker, in any
+// isolate and of any code but the digest's, each a job for V8's platform threads: at two threads
+// on two cores those take a core from a collector thread now and then, even in SCHED_IDLE
+// (docs/performance.md, "V8's own threads").
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +27,10 @@ const WARMUP_END = 'gcsim: the warm-up ends';
 for (const config of configs) {
   const counts: number[] = [];
   const thrown: number[] = [];
+  const compiled: number[] = [];
   const sites = new Map<string, number>();
   for (let r = 0; r < runs; r++) {
-    const out = execFileSync(process.execPath, ['--trace-deopt-verbose', path.join(ROOT, 'bin/gcsim.mjs'), 'run', '--workload', ...config.split(/\s+/)], {
+    const out = execFileSync(process.execPath, ['--trace-deopt-verbose', '--trace-opt', path.join(ROOT, 'bin/gcsim.mjs'), 'run', '--workload', ...config.split(/\s+/)], {
       env: { ...process.env, GCSIM_MARK_MEASURED: '1' },
       maxBuffer: 1 << 30,
       encoding: 'utf8',
@@ -44,6 +49,7 @@ for (const config of configs) {
     }
     thrown.push(t);
     const lines = out.slice(start).split('\n');
+    compiled.push(lines.filter((l) => l.startsWith('[completed compiling') && !/<JSFunction heapDigest /.test(l)).length);
     let n = 0;
     for (let i = 0; i < lines.length; i++) {
       const m = /^\[bailout \(kind: deopt[^,]*, reason: ([^)]*)\).*<JSFunction (\S+)/.exec(lines[i]);
@@ -57,6 +63,6 @@ for (const config of configs) {
     }
     counts.push(n);
   }
-  console.log(`${config}: ${counts.join(', ')} deoptimisations of collector code in the measured run, ${thrown.join(', ')} functions' code thrown away as its heap was made (per run)`);
+  console.log(`${config}: ${counts.join(', ')} deoptimisations of collector code in the measured run, ${thrown.join(', ')} functions' code thrown away as its heap was made, ${compiled.join(', ')} TurboFan compilations in it (per run)`);
   for (const [k, v] of [...sites.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  ${v} × ${k}`);
 }
