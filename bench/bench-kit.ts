@@ -109,3 +109,24 @@ export async function aloneAndBoth(rep: number, trial: (ids: number[]) => Promis
   }
   return { alone: [got[0][0], got[1][0]], both: [got[2][0], got[2][1]] };
 }
+
+/**
+ * Worker source (for `new Worker(source, { eval: true })`) that defines `chase`, a random cyclic
+ * walk over 16M words (64 MB), one step per 16 words (a cache line each), and `CHASE_STEPS`, its
+ * length; seeded by the worker's `id`, which the source around it defines. `p = chase[p]` from 0
+ * is then one dependent cache miss per step.
+ */
+export const CHASE_WALK_SOURCE = `
+const CHASE_STEPS = 1 << 20;
+const chase = new Int32Array(16 << 20);
+{
+  const order = new Int32Array(CHASE_STEPS);
+  for (let i = 0; i < CHASE_STEPS; i++) order[i] = i;
+  let s = 12345 + id;
+  for (let i = CHASE_STEPS - 1; i > 0; i--) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    const j = (s >>> 1) % (i + 1);
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  for (let i = 0; i < CHASE_STEPS; i++) chase[order[i] * 16] = order[(i + 1) % CHASE_STEPS] * 16;
+}`;

@@ -18,7 +18,7 @@
 // the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
 // rotating order, so drifts of the host hit all three alike.
 import { Worker } from 'node:worker_threads';
-import { aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
+import { CHASE_WALK_SOURCE, aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -45,20 +45,7 @@ const l2 = new Int32Array(1 << 18);
 const src = new Int32Array(8 << 20);
 const dst = new Int32Array(8 << 20);
 for (let i = 0; i < src.length; i++) src[i] = i;
-// a random cyclic permutation of 16M words (64 MB), one step per 16 words (a cache line each)
-const CHASE_STEPS = 1 << 20;
-const chase = new Int32Array(16 << 20);
-{
-  const order = new Int32Array(CHASE_STEPS);
-  for (let i = 0; i < CHASE_STEPS; i++) order[i] = i;
-  let s = 12345 + id;
-  for (let i = CHASE_STEPS - 1; i > 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) | 0;
-    const j = (s >>> 1) % (i + 1);
-    const t = order[i]; order[i] = order[j]; order[j] = t;
-  }
-  for (let i = 0; i < CHASE_STEPS; i++) chase[order[i] * 16] = order[(i + 1) % CHASE_STEPS] * 16;
-}
+${CHASE_WALK_SOURCE}
 // 1M objects of 6 words; the header's low bit flips each run, so every run forwards every object
 const OBJECTS = 1 << 20;
 const from = new Int32Array(new SharedArrayBuffer(OBJECTS * 24));

@@ -17,6 +17,7 @@
 // window by window, at its 10th, 50th and 90th percentile, and the share of windows at 1.8 or more.
 import { Worker } from 'node:worker_threads';
 import { percentileNearestRank as percentile } from '../../src/metrics/pauses.ts';
+import { CHASE_WALK_SOURCE } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -40,20 +41,7 @@ const body = `
 const { workerData } = require('node:worker_threads');
 const { ctl, ends, counts, id } = workerData;
 const alu = new Int32Array(1024);
-const CHASE_WORDS = 16 << 20;
-const chase = new Int32Array(CHASE_WORDS);
-{
-  const steps = CHASE_WORDS >>> 4;
-  const order = new Int32Array(steps);
-  for (let i = 0; i < steps; i++) order[i] = i;
-  let s = 12345 + id;
-  for (let i = steps - 1; i > 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) | 0;
-    const j = (s >>> 1) % (i + 1);
-    const t = order[i]; order[i] = order[j]; order[j] = t;
-  }
-  for (let i = 0; i < steps; i++) chase[order[i] * 16] = order[(i + 1) % steps] * 16;
-}
+${CHASE_WALK_SOURCE}
 const OBJECTS = 1 << 20;
 const from = new Int32Array(OBJECTS * 6);
 const to = new Int32Array(OBJECTS * 6);
