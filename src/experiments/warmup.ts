@@ -55,14 +55,14 @@ function objectAreaBytes(options: GcOptions): number {
  * quota shrink, by one factor, until both fit. Its semispaces stay (the young generation's
  * phases run as in the measured run); a workload whose live set no longer fits ends its
  * warm-up early, with the reason in `warmup.workload.stoppedBy`. A measured heap too big for a
- * memory has a SharedArrayBuffer of its own and a closure for `cas`, as has its scratch heap:
- * nothing changes then.
+ * memory has a SharedArrayBuffer of its own, as has its scratch heap, and every such heap the
+ * same `cas` (`casInOwnBuffer` in heap/heap.ts): nothing changes then.
  */
 export function scratchHeapOptions(options: GcOptions): GcOptions {
   const measured = objectAreaBytes(options);
   if (measured > OBJECT_ARENA_BYTES) return options;
   const room = OBJECT_ARENA_BYTES - measured - SCRATCH_SLACK_BYTES;
-  if (objectAreaBytes(options) <= room) return options;
+  if (measured <= room) return options;
   const variable = options.maxOldSpaceSize + options.compactionQuotaMb;
   const fixed = objectAreaBytes({ ...options, maxOldSpaceSize: 0, compactionQuotaMb: 0 });
   const f = (room - fixed) / (variable * 1048576);
