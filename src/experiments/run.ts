@@ -14,7 +14,7 @@ import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
 import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
-import { WARMUP_ROUNDS, scratchHeapOptions, warmUp } from './warmup.ts';
+import { WARMUP_ROUNDS, scratchHeap, warmUp } from './warmup.ts';
 import { resolveWorkload, WorkloadFileError } from './workload-file.ts';
 import type { Workload } from '../workloads/workload.ts';
 import { C_TEST_FAULT } from '../heap/heap.ts';
@@ -119,7 +119,9 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       // helper takes part in every phase of the warm-up program, so each runs every phase's code;
       // the workload replay after it runs in the measured run's own join mode. Only the measured
       // heap is pre-touched (--pre-touch): the scratch heap's faults fall in no measurement.
-      const scratch = await Simulator.create({ ...scratchHeapOptions(options), helperJoin: 'all', preTouch: false }, { faultInjectionForTesting });
+      const plan = scratchHeap(options);
+      const sized = plan.options;
+      const scratch = await Simulator.create({ ...sized, helperJoin: 'all', preTouch: false }, { faultInjectionForTesting, keepRoomBytes: plan.keepRoomBytes });
       const report = warmUp(scratch, (m) => w.run(m, new Rng(seed), params), WARMUP_ROUNDS, options.helperJoin);
       markForTraces('gcsim: the warm-up ends');
       // The scratch's collector threads are the measured run's: its helpers are handed over.
@@ -131,7 +133,7 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
       }
       const helpersReused = options.threads > 1 && sim.runner === scratch.runner;
       await scratch.close();
-      warmup = { ...report, helpersReused };
+      warmup = { ...report, helpersReused, ...(sized === options ? {} : { scratchHeap: { maxOldSpaceSize: sized.maxOldSpaceSize, compactionQuotaMb: sized.compactionQuotaMb } }) };
     } else {
       // No helper exists yet: those the simulator starts are made by this thread and take its policy.
       host = await lowerHostThreads([kernelThreadId()], options.hostNice, options.hostSched, idleSetter);

@@ -56,14 +56,18 @@ export class Simulator {
    * count whose helper threads this one takes over (rebound to the new heap, their optimised code
    * kept): how a measured run follows its warm-up. That simulator must not be used afterwards.
    * `faultInjectionForTesting`: new helpers run gc/fault-injection.ts (C_TEST_FAULT is obeyed).
+   * `keepRoomBytes`: the heap's object area comes from a wasm memory with that much room left
+   * after it (`scratchHeap` in experiments/warmup.ts). `after` (by default the heap of
+   * `reuseHelpersOf`): a heap whose wasm memory the new heap's object area comes from if it can,
+   * so that both have one `Heap.cas`.
    */
-  static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator; faultInjectionForTesting?: boolean } = {}): Promise<Simulator> {
+  static async create(partial: Partial<GcOptions> = {}, reuse: { reuseHelpersOf?: Simulator; faultInjectionForTesting?: boolean; keepRoomBytes?: number; after?: Simulator['heap'] } = {}): Promise<Simulator> {
     const options = resolveOptions(partial);
     checkMachineOptions(options);
     const donor = reuse.reuseHelpersOf;
     const donorRunner = donor !== undefined && donor.options.threads === options.threads && donor.runner instanceof Scheduler && donor.runner.dispatch === 'parked' ? donor.runner : null;
     const geometry = heapGeometry(options);
-    const heap = Heap.create(geometry, FREE_LIST_WORDS);
+    const heap = Heap.create(geometry, FREE_LIST_WORDS, { keepRoomBytes: reuse.keepRoomBytes, after: reuse.after ?? donor?.heap });
     if (options.preTouch) heap.preTouch();
     const config = {
       threads: options.threads,

@@ -46,28 +46,34 @@ function objectAreaBytes(options: GcOptions): number {
 }
 
 /**
- * The options of the warm-up's scratch heap: the measured run's, unless the two heaps' object
- * areas would not fit one wasm memory (heap/wasm-arena.ts: 4 GiB), as with an old generation
- * and compaction quota of 1 GB each or one of 2 GB. The measured heap would then get a memory of
- * its own and with it a second `Heap.cas`; every call site that TurboFan had specialised to the
- * scratch heap's `cas` in the warm-up deoptimised ("wrong call target") in the measured run's
- * first parallel scavenges, on every scavenging thread. So the scratch heap's old generation and
- * quota shrink, by one factor, until both fit. Its semispaces stay (the young generation's
- * phases run as in the measured run); a workload whose live set no longer fits ends its
- * warm-up early, with the reason in `warmup.workload.stoppedBy`. A measured heap too big for a
- * memory has a SharedArrayBuffer of its own, as has its scratch heap, and every such heap the
- * same `cas` (`casInOwnBuffer` in heap/heap.ts): nothing changes then.
+ * How to make the warm-up's scratch heap: its options, and the room its wasm memory must keep
+ * for the measured heap made after it (`Simulator.create`'s `keepRoomBytes`). The scavenger's
+ * forwarding CAS, `Heap.cas`, is a function of the wasm memory that holds a heap's object area
+ * (heap/wasm-arena.ts: 4 GiB). Were the measured heap in another memory than the scratch heap,
+ * it would have a second `cas`, and every call site that TurboFan had specialised to the scratch
+ * heap's in the warm-up would deoptimise ("wrong call target") in the measured run's first
+ * scavenges, on every scavenging thread. That happened when two heaps of the run's size did not
+ * fit one memory (an old generation and compaction quota of 1 GB each, or one of 2 GB), or when
+ * the process's memory had room for the scratch heap but not for both (a worker that ran trials
+ * before). So the scratch heap takes its range only from a memory with room for the measured
+ * heap after it, and when two heaps of the run's size would not fit one memory, its old
+ * generation and quota shrink, by one factor, until they do. Its semispaces stay (the young
+ * generation's phases run as in the measured run); a workload whose live set no longer fits
+ * ends its warm-up replay early, with the reason in `warmup.workload.stoppedBy`. A measured heap
+ * too big for a memory has a SharedArrayBuffer of its own, as has its scratch heap, and every
+ * such heap the same `cas` (`casInOwnBuffer` in heap/heap.ts): nothing changes then.
  */
-export function scratchHeapOptions(options: GcOptions): GcOptions {
+export function scratchHeap(options: GcOptions): { options: GcOptions; keepRoomBytes: number } {
   const measured = objectAreaBytes(options);
-  if (measured > OBJECT_ARENA_BYTES) return options;
-  const room = OBJECT_ARENA_BYTES - measured - SCRATCH_SLACK_BYTES;
-  if (measured <= room) return options;
+  if (measured > OBJECT_ARENA_BYTES) return { options, keepRoomBytes: 0 };
+  const keepRoomBytes = measured + SCRATCH_SLACK_BYTES;
+  const room = OBJECT_ARENA_BYTES - keepRoomBytes;
+  if (measured <= room) return { options, keepRoomBytes };
   const variable = options.maxOldSpaceSize + options.compactionQuotaMb;
   const fixed = objectAreaBytes({ ...options, maxOldSpaceSize: 0, compactionQuotaMb: 0 });
   const f = (room - fixed) / (variable * 1048576);
   const shrunk = { ...options, maxOldSpaceSize: Math.floor(options.maxOldSpaceSize * f * 4) / 4, compactionQuotaMb: Math.floor(options.compactionQuotaMb * f) };
-  return shrunk.maxOldSpaceSize >= 1 && objectAreaBytes(shrunk) <= room ? shrunk : options;
+  return shrunk.maxOldSpaceSize >= 1 && objectAreaBytes(shrunk) <= room ? { options: shrunk, keepRoomBytes } : { options, keepRoomBytes: 0 };
 }
 
 /** Thrown from the GC event hook to end the workload's warm-up run. */

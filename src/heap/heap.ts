@@ -274,7 +274,12 @@ export class Heap {
     return FIRST_SEMI_PAGE + 2 * g.semiPages + g.oldPages + g.headroomPages;
   }
 
-  static create(g: HeapGeometry, freeListWords: number): Heap {
+  /**
+   * `placement` (see `allocateObjectArea`): `keepRoomBytes` after the object area in its memory
+   * (a scratch heap keeps room for the measured one), and `after`, a heap whose memory the object
+   * area comes from if it can (the measured heap after its scratch heap).
+   */
+  static create(g: HeapGeometry, freeListWords: number, placement: { keepRoomBytes?: number; after?: Heap } = {}): Heap {
     const totalPages = Heap.totalPages(g);
     // A tagged pointer is (address << 1) | 1 in an int32 word, so word addresses stay below 2^31
     // (8 GiB; above 2^30 the tagged word is negative, which every reader handles with `>>> 1`).
@@ -282,7 +287,7 @@ export class Heap {
     if (totalPages > MAX_PAGES) throw new HeapOutOfMemory(`heap too large: ${totalPages} pages, at most ${MAX_PAGES} (31-bit word addresses)`);
     const words = totalPages * PAGE_WORDS;
     const buffers: HeapBuffers = {
-      mem: allocateObjectArea(words * 4) ?? new SharedArrayBuffer(words * 4),
+      mem: allocateObjectArea(words * 4, placement.keepRoomBytes ?? 0, placement.after?.objectRange?.memory) ?? new SharedArrayBuffer(words * 4),
       pageMeta: new SharedArrayBuffer(totalPages * META_WORDS * 4),
       bitmaps: allocateInArena(3 * (words >>> 5) * 4),
       bitmapBytes: (words >>> 5) * 4,

@@ -58,11 +58,14 @@ class Arena {
     this.free = [{ start: HEADER_BYTES, end: pages * WASM_PAGE_BYTES, dirty: false }];
   }
 
-  /** The offset of `bytes` bytes, zeroed; -1 if no free range holds them (no never-written one, with `cleanOnly`). */
-  take(bytes: number, cleanOnly: boolean): number {
+  /**
+   * The offset of `bytes` bytes, zeroed; -1 if no free range holds them (no never-written one,
+   * with `cleanOnly`), with `keepRoom` more bytes free after them in the same range.
+   */
+  take(bytes: number, cleanOnly: boolean, keepRoom = 0): number {
     for (let k = 0; k < this.free.length; k++) {
       const f = this.free[k];
-      if (f.end - f.start < bytes || (cleanOnly && f.dirty)) continue;
+      if (f.end - f.start < bytes + keepRoom || (cleanOnly && f.dirty)) continue;
       const offset = f.start;
       if (f.dirty) zeroWrittenBlocks(new Int32Array(this.memory.buffer, offset, bytes / 4));
       f.start += bytes;
@@ -139,13 +142,19 @@ export function allocateInArena(bytes: number): ArenaRange {
 
 /**
  * A range of at least `bytes` bytes that no heap has written, for a heap's object area; null if
- * no arena can hold it (above 4 GiB, or no 4 GiB memory could be made).
+ * no arena can hold it (above 4 GiB, or no 4 GiB memory could be made). `keepRoom`: only from a
+ * memory with that many never-written bytes left after it, for a heap made next that must share
+ * the memory (the warm-up's scratch heap keeps room for the measured heap); a new memory if none
+ * has, and no room kept if even a new one cannot hold both. `near`: the memory to try first.
  */
-export function allocateObjectArea(bytes: number): ArenaRange | null {
+export function allocateObjectArea(bytes: number, keepRoom = 0, near?: SharedWasmMemory): ArenaRange | null {
   const size = objectAreaRoundedBytes(bytes);
   if (size > OBJECT_ARENA_BYTES) return null;
-  for (const a of objectArenas) {
-    const offset = a.take(size, true);
+  const room = size + keepRoom <= OBJECT_ARENA_BYTES ? keepRoom : 0;
+  // `near` first: the memory of the heap this one follows (the measured heap after its scratch heap).
+  const order = near === undefined ? objectArenas : [...objectArenas.filter((a) => a.memory === near), ...objectArenas.filter((a) => a.memory !== near)];
+  for (const a of order) {
+    const offset = a.take(size, true, room);
     if (offset >= 0) return { memory: a.memory, offset, bytes: size };
   }
   let a: Arena;

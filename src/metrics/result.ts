@@ -184,6 +184,12 @@ export interface WarmupRecord {
   workload?: { scavenges: number; markCompacts: number; wallMs: number; stoppedBy: string } | null;
   /** The measured run's helpers are the warmed-up ones (false: fresh helpers, threads = 1, or task dispatch). */
   helpersReused: boolean;
+  /**
+   * The scratch heap's sizes when they differ from the measured heap's: made smaller so that both
+   * heaps fit one wasm memory and share its `cas` (`scratchHeap` in experiments/warmup.ts);
+   * absent otherwise.
+   */
+  scratchHeap?: { maxOldSpaceSize: number; compactionQuotaMb: number };
 }
 
 /**

@@ -10,9 +10,9 @@
  * The scavenger's forwarding CAS (`Heap.cas`) keeps the one target it had in the warm-up: a
  * heap too big to share one wasm memory with its scratch heap would get a `cas` of its own, and
  * the call site deoptimised with "wrong call target" in the measured run's first scavenges; the
- * scratch heap is made smaller then (`scratchHeapOptions`, src/experiments/warmup.ts). A heap
+ * scratch heap is made smaller then (`scratchHeap`, src/experiments/warmup.ts). A heap
  * above 4 GiB has a SharedArrayBuffer of its own and one `cas` shared by all such heaps
- * (`casInOwnBuffer`, src/heap/heap.ts). Negative controls: with `scratchHeapOptions` returning
+ * (`casInOwnBuffer`, src/heap/heap.ts). Negative controls: with `scratchHeap` returning
  * its options unchanged, the run at 2048 MB deoptimises there (2 in each of three runs); with a
  * closure per heap for `cas` (as before), the run at 4096 MB does (2 per run).
  */

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
-import { scratchHeapOptions } from '../../src/experiments/warmup.ts';
-import { OBJECT_ARENA_BYTES } from '../../src/heap/wasm-arena.ts';
+import { scratchHeap } from '../../src/experiments/warmup.ts';
+import { OBJECT_ARENA_BYTES, allocateObjectArea, objectArenasForTesting, releaseToArena } from '../../src/heap/wasm-arena.ts';
 import { resolveOptions } from '../../src/options.ts';
 import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
@@ -49,21 +49,56 @@ describe("the warm-up's scratch heap", () => {
   it('has the measured options when both heaps fit one wasm memory, and for a heap too big for one', () => {
     for (const partial of [{}, { maxOldSpaceSize: 512 }, { maxOldSpaceSize: 1024, compactionQuotaMb: 512 }, { maxOldSpaceSize: 4096 }]) {
       const o = resolveOptions(partial);
-      expect(scratchHeapOptions(o)).toBe(o);
+      expect(scratchHeap(o).options).toBe(o);
+    }
+    expect(scratchHeap(resolveOptions({ maxOldSpaceSize: 512 })).keepRoomBytes).toBeGreaterThan(512 * 2 ** 20);
+    expect(scratchHeap(resolveOptions({ maxOldSpaceSize: 4096 })).keepRoomBytes).toBe(0); // a SharedArrayBuffer of its own
+  });
+
+  it('keeps room for the measured heap in its memory, in a process whose memory is partly used', async () => {
+    const o = resolveOptions({ maxOldSpaceSize: 1024, threads: 1 });
+    const plan = scratchHeap(o);
+    // Every simulator before was closed, and gave its memory back: this thread has none.
+    expect(objectArenasForTesting()).toEqual([]);
+    // Another heap took most of a memory before: room for one 1 GB heap is left in it, not for two.
+    const filler = allocateObjectArea(OBJECT_ARENA_BYTES - 1200 * 2 ** 20)!;
+    expect(objectArenasForTesting().map((a) => a.freeBytes)).toEqual([1200 * 2 ** 20]);
+    try {
+      const scratch = await Simulator.create(plan.options, { keepRoomBytes: plan.keepRoomBytes });
+      const measured = await Simulator.create(o, { after: scratch.heap });
+      try {
+        expect(scratch.heap.cas).toBe(measured.heap.cas);
+        expect(scratch.heap.mem.buffer).not.toBe(filler.memory.buffer);
+      } finally {
+        await measured.close();
+        await scratch.close();
+      }
+      // Negative control: without the room kept, the scratch heap fits the used memory and the measured one does not.
+      const scratch2 = await Simulator.create(plan.options);
+      const measured2 = await Simulator.create(o, { after: scratch2.heap });
+      try {
+        expect(scratch2.heap.mem.buffer).toBe(filler.memory.buffer);
+        expect(scratch2.heap.cas).not.toBe(measured2.heap.cas);
+      } finally {
+        await measured2.close();
+        await scratch2.close();
+      }
+    } finally {
+      releaseToArena(filler);
     }
   });
 
   for (const partial of [{ maxOldSpaceSize: 2048 }, { maxOldSpaceSize: 1024, compactionQuotaMb: 1024 }, { maxOldSpaceSize: 3000, threads: 4 }]) {
     it(`shrinks its old generation and quota until both fit one memory, with one cas (${JSON.stringify(partial)})`, async () => {
       const o = resolveOptions(partial);
-      const s = scratchHeapOptions(o);
+      const { options: s, keepRoomBytes } = scratchHeap(o);
       expect(s.maxOldSpaceSize).toBeLessThan(o.maxOldSpaceSize);
       expect(s.maxOldSpaceSize).toBeGreaterThanOrEqual(1);
       expect(s.compactionQuotaMb).toBeLessThanOrEqual(o.compactionQuotaMb);
       expect({ ...s, maxOldSpaceSize: 0, compactionQuotaMb: 0 }).toEqual({ ...o, maxOldSpaceSize: 0, compactionQuotaMb: 0 });
       // Made one after the other at threads = 1 (no helpers), as a run makes them: one memory.
-      const scratch = await Simulator.create({ ...s, threads: 1 });
-      const measured = await Simulator.create({ ...o, threads: 1 });
+      const scratch = await Simulator.create({ ...s, threads: 1 }, { keepRoomBytes });
+      const measured = await Simulator.create({ ...o, threads: 1 }, { after: scratch.heap });
       try {
         expect(scratch.heap.mem.buffer).toBe(measured.heap.mem.buffer);
         expect(scratch.heap.cas).toBe(measured.heap.cas);
@@ -74,6 +109,17 @@ describe("the warm-up's scratch heap", () => {
       }
     });
   }
+
+  it("a run's warm-up record gives the scratch heap's sizes only when they were made smaller", async () => {
+    const small = await runOne({ workload: 'string-tick', params: { ticks: 50 }, options: { maxOldSpaceSize: 512 } });
+    expect(small.error).toBeNull();
+    expect(small.warmup!.scratchHeap).toBeUndefined();
+    const big = await runOne({ workload: 'string-tick', params: { ticks: 50 }, options: { maxOldSpaceSize: 2048 } });
+    expect(big.error).toBeNull();
+    const expected = scratchHeap(resolveOptions({ maxOldSpaceSize: 2048 })).options;
+    expect(big.warmup!.scratchHeap).toEqual({ maxOldSpaceSize: expected.maxOldSpaceSize, compactionQuotaMb: expected.compactionQuotaMb });
+    expect(big.warmup!.scratchHeap!.maxOldSpaceSize).toBeLessThan(2048);
+  });
 
   it('negative control: two heaps with the measured options get two memories and two targets for cas', async () => {
     const o = resolveOptions({ maxOldSpaceSize: 2048, threads: 1 });
