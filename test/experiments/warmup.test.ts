@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { scratchHeap } from '../../src/experiments/warmup.ts';
-import { OBJECT_ARENA_BYTES, allocateObjectArea, objectArenasForTesting, releaseToArena } from '../../src/heap/wasm-arena.ts';
+import { OBJECT_ARENA_BYTES, allocateObjectArea, releaseToArena } from '../../src/heap/wasm-arena.ts';
 import { resolveOptions } from '../../src/options.ts';
 import { SMALL, SMALL_HEAP } from '../helpers/small.ts';
 
@@ -55,36 +55,42 @@ describe("the warm-up's scratch heap", () => {
     expect(scratchHeap(resolveOptions({ maxOldSpaceSize: 4096 })).keepRoomBytes).toBe(0); // a SharedArrayBuffer of its own
   });
 
-  it('keeps room for the measured heap in its memory, in a process whose memory is partly used', async () => {
+  it('keeps room for the measured heap in its memory, and the measured heap follows it there', async () => {
     const o = resolveOptions({ maxOldSpaceSize: 1024, threads: 1 });
     const plan = scratchHeap(o);
-    // Every simulator before was closed, and gave its memory back: this thread has none.
-    expect(objectArenasForTesting()).toEqual([]);
-    // Another heap took most of a memory before: room for one 1 GB heap is left in it, not for two.
-    const filler = allocateObjectArea(OBJECT_ARENA_BYTES - 1200 * 2 ** 20)!;
-    expect(objectArenasForTesting().map((a) => a.freeBytes)).toEqual([1200 * 2 ** 20]);
+    const scratch = await Simulator.create(plan.options, { keepRoomBytes: plan.keepRoomBytes });
+    const measured = await Simulator.create(o, { after: scratch.heap });
     try {
-      const scratch = await Simulator.create(plan.options, { keepRoomBytes: plan.keepRoomBytes });
-      const measured = await Simulator.create(o, { after: scratch.heap });
-      try {
-        expect(scratch.heap.cas).toBe(measured.heap.cas);
-        expect(scratch.heap.mem.buffer).not.toBe(filler.memory.buffer);
-      } finally {
-        await measured.close();
-        await scratch.close();
-      }
-      // Negative control: without the room kept, the scratch heap fits the used memory and the measured one does not.
-      const scratch2 = await Simulator.create(plan.options);
-      const measured2 = await Simulator.create(o, { after: scratch2.heap });
-      try {
-        expect(scratch2.heap.mem.buffer).toBe(filler.memory.buffer);
-        expect(scratch2.heap.cas).not.toBe(measured2.heap.cas);
-      } finally {
-        await measured2.close();
-        await scratch2.close();
-      }
+      expect(scratch.heap.mem.buffer).toBe(measured.heap.mem.buffer);
+      expect(scratch.heap.cas).toBe(measured.heap.cas);
     } finally {
-      releaseToArena(filler);
+      await measured.close();
+      await scratch.close();
+    }
+  });
+
+  it('negative control: in a memory with room for one heap, not two, a pair placed without the room kept splits', () => {
+    const o = resolveOptions({ maxOldSpaceSize: 1024, threads: 1 });
+    const { keepRoomBytes } = scratchHeap(o);
+    const bytes = keepRoomBytes - (64 << 20); // one heap's object area (the room less the slack)
+    // A fresh memory (the only kind with all its bytes clean), of which 1200 MiB stay free.
+    const filler = allocateObjectArea(OBJECT_ARENA_BYTES - 1200 * 2 ** 20, 1200 * 2 ** 20)!;
+    const taken = [filler];
+    try {
+      // Without the room kept: the first heap goes into that memory, the second cannot follow.
+      const a = allocateObjectArea(bytes, 0, filler.memory)!;
+      const b = allocateObjectArea(bytes, 0, a.memory)!;
+      taken.push(a, b);
+      expect(a.memory).toBe(filler.memory);
+      expect(b.memory).not.toBe(a.memory);
+      // With it: the first goes where both fit, and the second follows.
+      const c = allocateObjectArea(bytes, keepRoomBytes, filler.memory)!;
+      const d = allocateObjectArea(bytes, 0, c.memory)!;
+      taken.push(c, d);
+      expect(c.memory).not.toBe(filler.memory);
+      expect(d.memory).toBe(c.memory);
+    } finally {
+      for (const r of taken.reverse()) releaseToArena(r);
     }
   });
 
