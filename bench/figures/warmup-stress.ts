@@ -7,7 +7,7 @@
 // measured run's fresh heap is verified on its own. Exit status 1 if any run was stopped.
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { warmUp } from '../../src/experiments/warmup.ts';
-import { META_WORDS } from '../../src/heap/heap.ts';
+import { C_MARKING, META_WORDS } from '../../src/heap/heap.ts';
 import { PAGE_BITS } from '../../src/heap/layout.ts';
 
 const runs = Number(process.argv[2] ?? 100);
@@ -30,7 +30,8 @@ for (let i = 0; i < runs; i++) {
       const a = Number(at[1]);
       const page = a >>> PAGE_BITS;
       const ev = sim.gc.events.at(-1);
-      console.log(`  words from there: ${Array.from(sim.heap.mem.subarray(a, a + 8)).join(' ')}`);
+      const marked = (sim.heap.markBits[a >>> 5] & (1 << (a & 31))) !== 0;
+      console.log(`  words from there: ${Array.from(sim.heap.mem.subarray(a, a + 8)).join(' ')}; its mark bit ${marked ? 'set' : 'clear'}; marking ${sim.heap.ctl[C_MARKING] !== 0 ? 'active' : 'not active'}`);
       console.log(`  page ${page} metadata: ${Array.from(sim.heap.pageMeta.subarray(page * META_WORDS, (page + 1) * META_WORDS)).join(' ')}`);
       if (ev !== undefined) console.log(`  last GC: ${ev.type} (${ev.reason}), objects per thread ${ev.parallel.map((p) => `${p.name} ${p.threads.map((t) => t.objects).join('/')}`).join(', ')}`);
     }
