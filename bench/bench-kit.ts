@@ -130,3 +130,57 @@ const chase = new Int32Array(16 << 20);
   }
   for (let i = 0; i < CHASE_STEPS; i++) chase[order[i] * 16] = order[(i + 1) % CHASE_STEPS] * 16;
 }`;
+
+/**
+ * The worker side of a two-worker figure's commands (core-contention.ts, core-drift.ts), as source
+ * for `new Worker(source, { eval: true })` around which `ctl` (an Int32Array) and `id` are defined:
+ * worker `id` counts itself in word `done` once ready, waits on word `command + id` for a new
+ * sequence number, runs `body` and counts itself in `done` again; a negative number stops it.
+ * `WorkerCommands` is the main thread's side.
+ */
+export function commandLoopSource(command: number, done: number, body: string): string {
+  return `
+let seq = 0;
+Atomics.add(ctl, ${done}, 1);
+Atomics.notify(ctl, ${done});
+for (;;) {
+  Atomics.wait(ctl, ${command} + id, seq);
+  seq = Atomics.load(ctl, ${command} + id);
+  if (seq < 0) break;
+${body}
+  Atomics.add(ctl, ${done}, 1);
+  Atomics.notify(ctl, ${done});
+}`;
+}
+
+/** The main thread's side of `commandLoopSource`, for workers 0 and 1. */
+export class WorkerCommands {
+  private readonly seq = [0, 0];
+  constructor(
+    private readonly ctl: Int32Array,
+    private readonly command: number,
+    private readonly done: number,
+  ) {}
+
+  /** Gives workers `ids` their next command. */
+  send(ids: number[]): void {
+    for (const id of ids) {
+      Atomics.store(this.ctl, this.command + id, ++this.seq[id]);
+      Atomics.notify(this.ctl, this.command + id);
+    }
+  }
+
+  /** Waits until `n` workers have counted themselves done since the last wait, and resets the count. */
+  async waitDone(n: number): Promise<void> {
+    await waitAtLeast(this.ctl, this.done, n);
+    Atomics.store(this.ctl, this.done, 0);
+  }
+
+  /** Ends both workers' loops. */
+  stop(): void {
+    for (const id of [0, 1]) {
+      Atomics.store(this.ctl, this.command + id, -1);
+      Atomics.notify(this.ctl, this.command + id);
+    }
+  }
+}

@@ -18,7 +18,7 @@
 // the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
 // rotating order, so drifts of the host hit all three alike.
 import { Worker } from 'node:worker_threads';
-import { CHASE_WALK_SOURCE, aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
+import { CHASE_WALK_SOURCE, WorkerCommands, aloneAndBoth, commandLoopSource, median } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -35,7 +35,6 @@ const KERNEL = 1;
 const COMMAND = 4;
 const START = 8;
 const DONE = 9;
-const STOP = -1;
 
 const body = `
 const { workerData } = require('node:worker_threads');
@@ -61,45 +60,30 @@ function runEvac() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { c
 function runEvacCas() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; if (Atomics.compareExchange(from, o, h, h ^ 1) !== h) sink++; } return OBJECTS; }
 const run = [runAlu, runL2, runStream, runChase, runEvac, runEvacCas];
 for (let k = 0; k < run.length; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
-let seq = 0;
-Atomics.add(ctl, ${DONE}, 1);
-Atomics.notify(ctl, ${DONE});
-for (;;) {
-  Atomics.wait(ctl, ${COMMAND} + id, seq);
-  seq = Atomics.load(ctl, ${COMMAND} + id);
-  if (seq === ${STOP}) break;
-  const k = Atomics.load(ctl, ${KERNEL});
+${commandLoopSource(
+  COMMAND,
+  DONE,
+  `  const k = Atomics.load(ctl, ${KERNEL});
   while (Atomics.load(ctl, ${START}) === 0) {}
   const t0 = performance.now();
   const units = run[k]();
-  times[id] = ((performance.now() - t0) * 1e6) / units;
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
-}`;
+  times[id] = ((performance.now() - t0) * 1e6) / units;`,
+)}`;
 
 const ctl = new Int32Array(new SharedArrayBuffer(64));
 const times = new Float64Array(new SharedArrayBuffer(16));
 const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { ctl, times, id } }));
-await waitDone(2);
-const seq = [0, 0];
-
-/** Waits until `n` workers have counted themselves done since the last reset, and resets. */
-async function waitDone(n: number): Promise<void> {
-  await waitAtLeast(ctl, DONE, n);
-  Atomics.store(ctl, DONE, 0);
-}
+const commands = new WorkerCommands(ctl, COMMAND, DONE);
+await commands.waitDone(2);
 
 /** Runs kernel k on the workers `ids` at once; each one's ns per unit of work. */
 async function trial(k: number, ids: number[]): Promise<number[]> {
   Atomics.store(ctl, KERNEL, k);
   Atomics.store(ctl, START, 0);
-  for (const id of ids) {
-    Atomics.store(ctl, COMMAND + id, ++seq[id]);
-    Atomics.notify(ctl, COMMAND + id);
-  }
+  commands.send(ids);
   await new Promise((r) => setTimeout(r, 5)); // both woken and spinning on START
   Atomics.store(ctl, START, 1);
-  await waitDone(ids.length);
+  await commands.waitDone(ids.length);
   return ids.map((id) => times[id]);
 }
 
@@ -126,10 +110,7 @@ try {
     }
   }
 } finally {
-  for (const id of [0, 1]) {
-    Atomics.store(ctl, COMMAND + id, STOP);
-    Atomics.notify(ctl, COMMAND + id);
-  }
+  commands.stop();
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
 }
 if (json) console.log(JSON.stringify(out));

@@ -17,7 +17,7 @@
 // window by window, at its 10th, 50th and 90th percentile, and the share of windows at 1.8 or more.
 import { Worker } from 'node:worker_threads';
 import { percentileNearestRank as percentile } from '../../src/metrics/pauses.ts';
-import { CHASE_WALK_SOURCE } from '../bench-kit.ts';
+import { CHASE_WALK_SOURCE, WorkerCommands, commandLoopSource } from '../bench-kit.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--json');
 const json = process.argv.includes('--json');
@@ -53,46 +53,32 @@ function chaseChunk() { let q = p; for (let i = 0; i < 2048; i++) q = chase[q]; 
 function evacChunk() { for (let k = 0; k < 8192; k++) { const h = from[o]; to[o] = h; for (let i = 1; i < 6; i++) to[o + i] = from[o + i]; from[o] = h ^ 1; o += 6; if (o === from.length) o = 0; } }
 const chunk = [aluChunk, chaseChunk, evacChunk];
 for (let k = 0; k < chunk.length; k++) for (let r = 0; r < 2000; r++) chunk[k](); // optimised before any timing
-let seq = 0;
-Atomics.add(ctl, ${DONE}, 1);
-Atomics.notify(ctl, ${DONE});
-for (;;) {
-  Atomics.wait(ctl, ${COMMAND} + id, seq);
-  seq = Atomics.load(ctl, ${COMMAND} + id);
-  if (seq < 0) break;
-  const run = chunk[Atomics.load(ctl, ${KERNEL})];
+${commandLoopSource(
+  COMMAND,
+  DONE,
+  `  const run = chunk[Atomics.load(ctl, ${KERNEL})];
   let n = 0;
   while (Atomics.load(ctl, ${STOP}) === 0 && n < ${MAX_CHUNKS}) {
     run();
     ends[n++] = performance.timeOrigin + performance.now();
   }
-  counts[id] = n;
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
-}`;
+  counts[id] = n;`,
+)}`;
 
 const ctl = new Int32Array(new SharedArrayBuffer(32));
 const ends = [0, 1].map(() => new Float64Array(new SharedArrayBuffer(MAX_CHUNKS * 8)));
 const counts = new Int32Array(new SharedArrayBuffer(8));
 const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { ctl, ends: ends[id], counts, id } }));
-const seq = [0, 0];
-
-async function waitDone(n: number): Promise<void> {
-  while (Atomics.load(ctl, DONE) < n) await new Promise((r) => setTimeout(r, 5));
-  Atomics.store(ctl, DONE, 0);
-}
+const commands = new WorkerCommands(ctl, COMMAND, DONE);
 
 /** Runs kernel k on the workers `ids` for `ms`; each one's chunk end times (ms since the epoch). */
 async function runFor(k: number, ids: number[], ms: number): Promise<Float64Array[]> {
   Atomics.store(ctl, KERNEL, k);
   Atomics.store(ctl, STOP, 0);
-  for (const id of ids) {
-    Atomics.store(ctl, COMMAND + id, ++seq[id]);
-    Atomics.notify(ctl, COMMAND + id);
-  }
+  commands.send(ids);
   await new Promise((r) => setTimeout(r, ms));
   Atomics.store(ctl, STOP, 1);
-  await waitDone(ids.length);
+  await commands.waitDone(ids.length);
   return ids.map((id) => ends[id].slice(0, counts[id]));
 }
 
@@ -109,7 +95,7 @@ function perWindow(t: Float64Array, from: number, windows: number): number[] {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const out: Record<string, { windows: number; ratioP50: number; ratioP90: number; ratioMax: number; shareAtLeast125: number; aloneSpread: [number, number][]; bound: [number, number, number]; shareBoundAtLeast18: number }> = {};
 try {
-  await waitDone(2);
+  await commands.waitDone(2);
   for (let k = 0; k < KERNELS.length; k++) {
     const both = await runFor(k, [0, 1], seconds * 1000);
     // The windows both workers covered whole: from the later first chunk to the earlier last one.
@@ -150,10 +136,7 @@ try {
     }
   }
 } finally {
-  for (const id of [0, 1]) {
-    Atomics.store(ctl, COMMAND + id, -1);
-    Atomics.notify(ctl, COMMAND + id);
-  }
+  commands.stop();
   await Promise.all(workers.map((w) => w.terminate()));
 }
 if (json) console.log(JSON.stringify(out));

@@ -9,7 +9,6 @@ export const GO = 4;
 export const DONE = 5;
 /** Objects in the next graph. */
 export const OBJECTS = 6;
-export const STOP = -1;
 
 export interface PairData {
   ctl: Int32Array;
@@ -46,7 +45,7 @@ export async function run({ ctl, times, id, n, root }: PairData): Promise<void> 
     for (;;) {
       Atomics.wait(ctl, COMMAND + id, seq);
       seq = Atomics.load(ctl, COMMAND + id);
-      if (seq === STOP) break;
+      if (seq < 0) break; // WorkerCommands.stop
       times[id] = scavenge(LAYOUTS[Atomics.load(ctl, LAYOUT)], Atomics.load(ctl, OBJECTS), () => {
         Atomics.add(ctl, READY, 1);
         Atomics.notify(ctl, READY);

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LAYOUTS } from '../graph.ts';
-import { COMMAND, DONE, GO, LAYOUT, OBJECTS, READY, STOP, type PairData } from './scavenge-pair-worker.ts';
-import { aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
+import { COMMAND, DONE, GO, LAYOUT, OBJECTS, READY, type PairData } from './scavenge-pair-worker.ts';
+import { WorkerCommands, aloneAndBoth, median, waitAtLeast } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 await main();
@@ -32,25 +32,21 @@ async function main(): Promise<void> {
   // Workers do not inherit tsx's hooks; its require hook, registered in the worker, loads the TS.
   const boot = `require('tsx/cjs'); require(${JSON.stringify(path.join(ROOT, 'bench/figures/scavenge-pair-worker.ts'))}).run(require('node:worker_threads').workerData);`;
   const workers = [0, 1].map((id) => new Worker(boot, { eval: true, workerData: { ctl, times, id, n, root: ROOT } satisfies PairData }));
-  const seq = [0, 0];
+  const commands = new WorkerCommands(ctl, COMMAND, DONE);
   /** One measured scavenge on the workers `ids`, each of a fresh graph of `objects`; ms each. */
   const trial = async (layout: number, ids: number[], objects: number): Promise<number[]> => {
     Atomics.store(ctl, READY, 0);
     Atomics.store(ctl, GO, 0);
-    Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, LAYOUT, layout);
     Atomics.store(ctl, OBJECTS, objects);
-    for (const id of ids) {
-      Atomics.store(ctl, COMMAND + id, ++seq[id]);
-      Atomics.notify(ctl, COMMAND + id);
-    }
+    commands.send(ids);
     await waitAtLeast(ctl, READY, ids.length); // graphs built, each worker spinning on GO
     Atomics.store(ctl, GO, 1);
-    await waitAtLeast(ctl, DONE, ids.length);
+    await commands.waitDone(ids.length);
     return ids.map((id) => times[id]);
   };
   try {
-    await waitAtLeast(ctl, DONE, 2); // both warmed up
+    await commands.waitDone(2); // both warmed up
     console.log(`load ${os.loadavg()[0].toFixed(2)}; ${n} objects, alone or two halves at once; ${reps} repetitions`);
     const half = Math.floor(n / 2);
     for (const [l, layout] of LAYOUTS.entries()) {
@@ -72,10 +68,7 @@ async function main(): Promise<void> {
       console.log(`${layout}: median ns per object alone ${f(alone[0], n)} / ${f(alone[1], n)}, halves at once ${f(both[0], half)} / ${f(both[1], half)}; two-thread bound ${median(bounds).toFixed(2)} (${Math.min(...bounds).toFixed(2)}-${Math.max(...bounds).toFixed(2)})`);
     }
   } finally {
-    for (const id of [0, 1]) {
-      Atomics.store(ctl, COMMAND + id, STOP);
-      Atomics.notify(ctl, COMMAND + id);
-    }
+    commands.stop();
     await Promise.all(workers.map((w) => new Promise((res) => w.once('exit', res))));
   }
 }

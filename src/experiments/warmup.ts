@@ -14,7 +14,7 @@ import { Rng } from '../workloads/rng.ts';
 import type { WarmupRecord } from '../metrics/result.ts';
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOST_RACES, C_WARMUP_PATHS, Heap } from '../heap/heap.ts';
 import { PAGE_BYTES } from '../heap/layout.ts';
-import { OBJECT_ARENA_BYTES, objectAreaRoundedBytes } from '../heap/wasm-arena.ts';
+import { OBJECT_ARENA_BYTES, roundToPages } from '../heap/wasm-arena.ts';
 import type { GcOptions } from '../options.ts';
 import { heapGeometry } from './simulator.ts';
 
@@ -42,7 +42,7 @@ const SCRATCH_SLACK_BYTES = 64 << 20;
 
 /** Bytes of a wasm memory that a heap made with `options` takes for its object area. */
 function objectAreaBytes(options: GcOptions): number {
-  return objectAreaRoundedBytes(Heap.totalPages(heapGeometry(options)) * PAGE_BYTES);
+  return roundToPages(Heap.totalPages(heapGeometry(options)) * PAGE_BYTES);
 }
 
 /**

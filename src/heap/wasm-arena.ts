@@ -118,13 +118,9 @@ function zeroWrittenBlocks(words: Int32Array): void {
 const tableArenas: Arena[] = [];
 const objectArenas: Arena[] = [];
 
-function roundToPages(bytes: number): number {
+/** `bytes` rounded up to whole wasm pages: what a range of an arena takes. */
+export function roundToPages(bytes: number): number {
   return Math.ceil(bytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
-}
-
-/** The bytes of an arena that an object area of `bytes` takes (whole wasm pages). */
-export function objectAreaRoundedBytes(bytes: number): number {
-  return roundToPages(bytes);
 }
 
 /** A zeroed range of at least `bytes` bytes (whole wasm pages) for a heap's tables. */
@@ -148,7 +144,7 @@ export function allocateInArena(bytes: number): ArenaRange {
  * has, and no room kept if even a new one cannot hold both. `near`: the memory to try first.
  */
 export function allocateObjectArea(bytes: number, keepRoom = 0, near?: SharedWasmMemory): ArenaRange | null {
-  const size = objectAreaRoundedBytes(bytes);
+  const size = roundToPages(bytes);
   if (size > OBJECT_ARENA_BYTES) return null;
   const room = size + keepRoom <= OBJECT_ARENA_BYTES ? keepRoom : 0;
   // `near` first: the memory of the heap this one follows (the measured heap after its scratch heap).
