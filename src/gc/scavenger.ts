@@ -18,7 +18,7 @@ import {
 } from '../heap/layout.ts';
 import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
-import { Lab, labAllocate, retireLab } from '../heap/spaces/paged-space.ts';
+import { Lab, labAllocate, labFreeLast, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
 import { PAGE_ZERO_SCAVENGER_WORDS, onPageZero, recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
@@ -437,7 +437,6 @@ export class Scavenger {
   /** The losing thread gives back its copy: a bump back when it was the last allocation, else a filler. */
   private undo(target: Addr, size: number, promoted: boolean, kind: number): void {
     const lab = promoted ? (kind === KIND_TAGGED ? this.oldPointerLab : this.oldDataLab) : this.toLab;
-    if (lab.top === target + size) lab.top = target;
-    else this.heap.formatFiller(target, size);
+    if (!labFreeLast(lab, target, size)) this.heap.formatFiller(target, size);
   }
 }

@@ -9,10 +9,16 @@ import { type Heap, C_UNSWEPT_ALLOCATIONS, META_WORDS, M_FLAGS, PAGE_NEEDS_SWEEP
 import { addUsedWords, freeListAdd, freeListTake, MIN_FREE_BLOCK_WORDS } from './free-list.ts';
 import { markBlack } from '../marking-bitmap.ts';
 
-/** One thread's linear allocation buffer: bump `top` up to `limit`. */
+/** One thread's linear allocation buffer: bump `top` up to `limit`, in the area that begins at `start`. */
 export class Lab {
   top: Addr = 0;
   limit: Addr = 0;
+  /**
+   * Where the current area begins. Only `labFreeLast` reads it: the block before the area may be
+   * free memory that ends right there (another block, or the previous page's end), and a bump
+   * back below it would make the LAB span two blocks (and, across a page boundary, two pages).
+   */
+  start: Addr = 0;
   /** Allocate black: set the mark bit of every object allocated here (marking is active). */
   black = false;
   constructor(readonly space: number) {}
@@ -46,6 +52,7 @@ export function refillLab(heap: Heap, lab: Lab, minWords: number, labWords: numb
       freeListAdd(heap, lab.space, block + take, words - take);
     }
     addUsedWords(heap, block, take);
+    lab.start = block;
     lab.top = block;
     lab.limit = block + take;
     return true;
@@ -68,8 +75,25 @@ export function retireLab(heap: Heap, lab: Lab): void {
   } else if (rest > 0) {
     heap.formatFiller(lab.top, rest);
   }
+  lab.start = 0;
   lab.top = 0;
   lab.limit = 0;
+}
+
+/**
+ * Gives back the object of `words` at `a` if it was the last allocation in `lab`'s current area
+ * (a bump back) and returns true; false otherwise, and the caller makes it a filler: the
+ * scavenger's undo of a lost forwarding race (V8: LinearAllocationArea::DecrementTopIfAdjacent).
+ * Top alone does not say it. An object allocated just before a refill can end exactly where the
+ * new area starts (a free block that ends at a page's end, then the next page fresh), and a bump
+ * back to it would make the LAB span two blocks and two pages, with each page's used words
+ * wrong after the LAB is given back. V8 only gives back the allocation it has just made; the
+ * warm-up's lost race (`Scavenger.warmLostRace`) also gives back an earlier one.
+ */
+export function labFreeLast(lab: Lab, a: Addr, words: number): boolean {
+  if (lab.top !== a + words || a < lab.start) return false;
+  lab.top = a;
+  return true;
 }
 
 /**

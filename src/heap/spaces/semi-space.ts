@@ -20,6 +20,7 @@ export function refillToSpaceLab(heap: Heap, lab: Lab, minWords: number, chunkWo
     if (avail < minWords) return false;
     const take = avail < chunkWords ? avail : Math.max(chunkWords, minWords);
     if (Atomics.compareExchange(ctl, C_TO_TOP, top, top + take) === top) {
+      lab.start = top;
       lab.top = top;
       lab.limit = top + take;
       return true;
@@ -29,6 +30,7 @@ export function refillToSpaceLab(heap: Heap, lab: Lab, minWords: number, chunkWo
 
 export function retireToSpaceLab(heap: Heap, lab: Lab): void {
   if (lab.limit > lab.top) heap.formatFiller(lab.top, lab.limit - lab.top);
+  lab.start = 0;
   lab.top = 0;
   lab.limit = 0;
 }
