@@ -7,7 +7,8 @@ export default defineConfig({
     // Inherited by the Piscina workers that tests start: without tsx they cannot load .ts entries.
     execArgv: ['--import', 'tsx'],
     // Tests measure nothing: leave V8's compiler threads at their priority (src/options.ts).
-    env: { GCSIM_HOST_NICE: '0' },
+    // Worker threads and children start from dist/ when it is fresh (src/scheduler/compiled-build.ts).
+    env: { GCSIM_HOST_NICE: '0', GCSIM_COMPILED_WORKERS: '1' },
     testTimeout: 60_000,
     hookTimeout: 30_000,
     teardownTimeout: 10_000,

@@ -4,16 +4,23 @@
  * Used on the thread that starts Piscina helpers, trial workers and child processes.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compiledCounterpart } from './compiled-build.ts';
 
 /**
  * The module `relative` (spelt as in the sources, ending in `.ts`) resolved against `base` (the
  * caller's `import.meta.url`), with the caller's own extension: the .ts file when the caller runs
- * from source, the compiled .js beside it in dist/ otherwise.
+ * from source, the compiled .js beside it in dist/ otherwise. A caller running from source gets
+ * the compiled .js of dist/ instead when it asked for it and dist/ is fresh (tests:
+ * `compiledCounterpart`).
  */
 export function entryModuleUrl(relative: string, base: string): URL {
   const ext = path.extname(fileURLToPath(base));
-  return new URL(relative.replace(/\.ts$/, ext), base);
+  const url = new URL(relative.replace(/\.ts$/, ext), base);
+  if (ext !== '.ts') return url;
+  // Tests: the compiled build's entry when it is fresh (compiled-build.ts).
+  const built = compiledCounterpart(fileURLToPath(url));
+  return built === null ? url : pathToFileURL(built);
 }
 
 /**
