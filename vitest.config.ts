@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     teardownTimeout: 10_000,
     maxWorkers: 2,
+    // Names any test that took more than a third of its timeout (none should).
+    reporters: ['default', './test/helpers/timeout-margin-reporter.ts'],
   },
 });
