@@ -43,7 +43,7 @@ export const BATCH_MAX_SLOTS = 8;
 export const BATCH_NEAR_WORDS = 64;
 export const SCAVENGE_BATCH = 4;
 /** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
-const LOST_RACE_HEADER_BIT = 1 << 30;
+export const LOST_RACE_HEADER_BIT = 1 << 30;
 
 export class Scavenger {
   private readonly heap: Heap;

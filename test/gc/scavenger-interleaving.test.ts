@@ -6,11 +6,11 @@
 import { describe, it, expect } from 'vitest';
 import { Simulator } from '../../src/experiments/simulator.ts';
 import { GcThreadContext } from '../../src/gc/gc-shared.ts';
-import { Scavenger } from '../../src/gc/scavenger.ts';
+import { LOST_RACE_HEADER_BIT, Scavenger } from '../../src/gc/scavenger.ts';
 import { resetToSpace } from '../../src/heap/spaces/semi-space.ts';
 import { C_AGE_MARK, META_WORDS, M_USED_WORDS } from '../../src/heap/heap.ts';
-import { PAGE_BITS, PAGE_WORDS, SPACE_OLD_POINTER } from '../../src/heap/layout.ts';
-import { addUsedWords, freeListAdd } from '../../src/heap/spaces/free-list.ts';
+import { PAGE_BITS, PAGE_WORDS } from '../../src/heap/layout.ts';
+import { pageWithFreeBlockAtEnd } from '../helpers/heap-layout.ts';
 
 describe('Scavenger, two thread contexts on one thread', () => {
   it('the thread that loses the forwarding CAS gives its copy back and uses the winner', async () => {
@@ -69,13 +69,8 @@ describe('Scavenger, two thread contexts on one thread', () => {
       m.prepareForGc();
       resetToSpace(heap);
       // Old pointer space: one page, used up but for a 4-word free block at its end.
-      heap.lock();
-      const page = heap.takePage(SPACE_OLD_POINTER);
-      heap.unlock();
+      const { page } = pageWithFreeBlockAtEnd(heap);
       const pageEnd = (page + 1) << PAGE_BITS;
-      heap.formatFiller(page << PAGE_BITS, PAGE_WORDS - 4);
-      addUsedWords(heap, page << PAGE_BITS, PAGE_WORDS - 4);
-      freeListAdd(heap, SPACE_OLD_POINTER, pageEnd - 4, 4);
       // Every young object is old enough to promote.
       heap.ctl[C_AGE_MARK] = heap.newEnd;
       const s = new Scavenger(new GcThreadContext(sim.shared, 0));
@@ -88,8 +83,8 @@ describe('Scavenger, two thread contexts on one thread', () => {
       expect(first).toBe(pageEnd - 4);
       expect(second).toBe(pageEnd);
       // Both copies lose (the CAS expects another header): the last is bumped back, the first,
-      // outside the LAB's area, becomes a filler. (Bit 30 of a header: the same kind, another map.)
-      const otherHeader = hx ^ (1 << 30);
+      // outside the LAB's area, becomes a filler.
+      const otherHeader = hx ^ LOST_RACE_HEADER_BIT;
       s.forward(ax, otherHeader, second);
       s.forward(ax, otherHeader, first);
       expect(mem[ax]).toBe(hx);

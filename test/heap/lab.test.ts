@@ -6,7 +6,8 @@
 import { describe, it, expect } from 'vitest';
 import { Heap, META_WORDS, M_USED_WORDS } from '../../src/heap/heap.ts';
 import { SPACE_OLD_POINTER, PAGE_WORDS, PAGE_BITS } from '../../src/heap/layout.ts';
-import { FREE_LIST_WORDS, addUsedWords, freeListAdd, freeListTake } from '../../src/heap/spaces/free-list.ts';
+import { FREE_LIST_WORDS, freeListTake } from '../../src/heap/spaces/free-list.ts';
+import { pageWithFreeBlockAtEnd } from '../helpers/heap-layout.ts';
 import { Lab, labAllocate, labFreeLast, retireLab } from '../../src/heap/spaces/paged-space.ts';
 
 const LAB_WORDS = 8192;
@@ -14,15 +15,7 @@ const LAB_WORDS = 8192;
 /** A heap whose old-pointer free list holds one 4-word block, at the very end of a page whose next page is the pool's next fresh one. */
 function heapWithBlockAtPageEnd(): { h: Heap; page: number; blockAt: number } {
   const h = Heap.create({ semiPages: 1, oldPages: 8, headroomPages: 1, maxHandles: 2048 }, FREE_LIST_WORDS);
-  h.lock();
-  const page = h.takePage(SPACE_OLD_POINTER);
-  h.unlock();
-  const start = page << PAGE_BITS;
-  const blockAt = start + PAGE_WORDS - 4;
-  h.formatFiller(start, PAGE_WORDS - 4);
-  addUsedWords(h, start, PAGE_WORDS - 4);
-  freeListAdd(h, SPACE_OLD_POINTER, blockAt, 4);
-  return { h, page, blockAt };
+  return { h, ...pageWithFreeBlockAtEnd(h) };
 }
 
 function usedWords(h: Heap, page: number): number {
