@@ -27,7 +27,7 @@ const BOOT = ENTRY.endsWith('.ts') ? fileURLToPath(new URL('./trial-worker-boot.
 function trialWorkerStart(): { file: string; argv: string[]; execArgv: string[] | undefined } {
   return BOOT === null
     ? { file: ENTRY, argv: [], execArgv: undefined }
-    : { file: BOOT, argv: [ENTRY], execArgv: entryExecArgv(ENTRY) };
+    : { file: BOOT, argv: [ENTRY], execArgv: entryExecArgv([ENTRY]) };
 }
 
 export interface TrialOutcome {

@@ -265,7 +265,7 @@ export class Scheduler {
     const helpers = this.threads - 1;
     const entry = workerEntryUrl();
     // A .ts participant module needs tsx in the helpers even when this scheduler is compiled.
-    const execArgv = entryExecArgv(entry) ?? entryExecArgv(opts.participantModule);
+    const execArgv = entryExecArgv([entry, opts.participantModule]);
     const workerData: HelperWorkerData = {
       control: this.cb.buffer,
       heartbeat: this.heartbeat.buffer,

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { entryExecArgv, entryModuleUrl } from '../../src/scheduler/module-url.ts';
+import { entryExecArgv, entryModuleUrl, withoutTsx } from '../../src/scheduler/module-url.ts';
 import { SOURCE_ROOT, compiledBuildIsFresh, compiledCounterpart } from '../../src/scheduler/compiled-build.ts';
 
 describe('entryModuleUrl', () => {
@@ -17,16 +17,21 @@ describe('entryModuleUrl', () => {
 });
 
 describe('entryExecArgv', () => {
-  it('inherits the execArgv for compiled JavaScript', () => {
-    expect(entryExecArgv(new URL('file:///p/dist/workers/gc-worker.js'))).toBeUndefined();
-    expect(entryExecArgv('/p/dist/src/experiments/trial-worker.js')).toBeUndefined();
+  const underTsx = ['--conditions', 'x', '--import', 'tsx', '--require=/n/tsx/dist/preflight.cjs'];
+
+  it('inherits for compiled JavaScript started from a process without tsx', () => {
+    expect(entryExecArgv([new URL('file:///p/dist/workers/gc-worker.js')], ['--conditions', 'x'])).toBeUndefined();
+    expect(entryExecArgv(['/p/dist/src/experiments/trial-worker.js'], [])).toBeUndefined();
   });
 
-  it('adds tsx for a .ts entry only when this process has not loaded it', () => {
-    const loaded = process.execArgv.some((a) => a.includes('tsx'));
-    const argv = entryExecArgv('file:///p/src/gc/participant.ts');
-    if (loaded) expect(argv).toBeUndefined();
-    else expect(argv?.slice(-2)).toEqual(['--import', 'tsx']);
+  it("drops tsx's loader for compiled JavaScript started from a process under tsx", () => {
+    expect(entryExecArgv([new URL('file:///p/dist/workers/gc-worker.js'), 'file:///p/dist/src/gc/participant.js'], underTsx)).toEqual(['--conditions', 'x']);
+    expect(withoutTsx(['--import', 'file:///n/tsx/dist/loader.mjs', '--import', 'other', '--import=tsx', '-r', 'tsx/cjs'])).toEqual(['--import', 'other']);
+  });
+
+  it('keeps tsx when any of the modules is .ts, and adds it when this process has not loaded it', () => {
+    expect(entryExecArgv(['file:///p/dist/workers/gc-worker.js', 'file:///p/test/helpers/participant.ts'], underTsx)).toBeUndefined();
+    expect(entryExecArgv(['file:///p/src/gc/participant.ts'], ['--conditions', 'x'])).toEqual(['--conditions', 'x', '--import', 'tsx']);
   });
 });
 
