@@ -7,7 +7,7 @@
  * source it is trial-worker.ts, and Node 20 cannot start a worker on a .ts file even under tsx:
  * the worker starts on trial-worker-boot.mjs, which installs tsx's ESM hooks in the worker and
  * imports the .ts entry as an ES module. The worker's execArgv carries tsx (inherited when the
- * parent runs under tsx: `tsx main.ts`, `node --import tsx`, vitest's execArgv; added as
+ * parent runs under tsx: `tsx main.ts`, `node --import tsx`; added as
  * `--import tsx` otherwise) for the Piscina helpers the trial starts, which inherit it.
  */
 import { Worker } from 'node:worker_threads';

@@ -6,7 +6,7 @@
  *
  * The child's entry is child.js beside this file in a compiled build (plain ESM), child.ts when
  * running from source: then `fork` passes this process's execArgv on, which carries tsx's loader
- * under `tsx` and vitest; when it does not, the child gets `--import` of tsx's loader added.
+ * under `tsx`; when it does not (vitest's test processes), the child gets `--import` of tsx's loader added.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';

@@ -42,8 +42,9 @@ export function withoutTsx(argv: readonly string[]): string[] {
  * The execArgv for a worker or child whose code is `entries` (URLs, hrefs or paths: its entry and
  * the modules it will import), started from a process with `parent` as its execArgv; undefined
  * means inherit `parent`.
- * - Any .ts among them: inherit when tsx is already loaded here (`tsx`, `node --import tsx`,
- *   vitest's execArgv), otherwise `parent` plus `--import tsx`, which .ts entries need on Node 20.
+ * - Any .ts among them: inherit when tsx is already loaded here (`tsx`, `node --import tsx`),
+ *   otherwise `parent` plus `--import tsx`, which .ts entries need on Node 20 (vitest's test
+ *   processes run without tsx: vitest transforms the sources itself).
  * - Only compiled JavaScript: `parent` without tsx's loader, which would otherwise load in every
  *   worker for nothing (`Simulator.create({ threads: 4 })` under tsx with compiled helpers took
  *   0.45-0.6 s with it and 0.17-0.25 s without).
