@@ -11,14 +11,14 @@ import { Marker } from './marker.ts';
 import { Evacuator } from './evacuator.ts';
 import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
-import { BYTES, IDLE_MS, OBJECTS, PREEMPTED_MS } from '../parallel/thread-stats.ts';
+import { BYTES, IDLE_MS, LOCKS_CONTENDED, OBJECTS, PREEMPTED_MS, RACES_LOST } from '../parallel/thread-stats.ts';
 import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 import { warmFreeListPathsOnce } from '../heap/spaces/free-list.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
-import { warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
+import { contendedLocks, warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
 import { warmTerminationPaths } from '../parallel/termination.ts';
 import { warmFirstRecords } from '../heap/remembered-set.ts';
 
@@ -101,6 +101,7 @@ export class Participant {
     marking.resetStats();
     stats.resetRow(t);
     const idleBefore = term.idleMs(t);
+    const locksBefore = contendedLocks();
     const clock = this.clock;
     let runQueueBefore = 0;
     stats.markStart(t);
@@ -113,6 +114,7 @@ export class Participant {
     }
     let objects = 0;
     let bytes = 0;
+    let racesLost = 0;
     switch (phase) {
       case PHASE_SCAVENGE: {
         const warmUp = this.shared.heap.ctl[C_WARMUP_PATHS] !== 0;
@@ -120,6 +122,7 @@ export class Participant {
         this.scavenger.run(warmUp);
         objects = this.scavenger.objects;
         bytes = (this.scavenger.copiedWords + this.scavenger.promotedWords) * 4;
+        racesLost = this.scavenger.racesLost;
         break;
       }
       case PHASE_MARK:
@@ -155,6 +158,8 @@ export class Participant {
     stats.set(t, IDLE_MS, term.idleMs(t) - idleBefore);
     stats.set(t, OBJECTS, objects);
     stats.set(t, BYTES, bytes);
+    stats.set(t, RACES_LOST, racesLost);
+    stats.set(t, LOCKS_CONTENDED, contendedLocks() - locksBefore);
     stats.addSteals(t, copied.stealsAttempted + marking.stealsAttempted, copied.stealsSucceeded + marking.stealsSucceeded);
     if (clock !== null) {
       clock.read();

@@ -101,6 +101,8 @@ export class PhaseClock {
         bytes: r.bytes,
         stealsAttempted: r.stealsAttempted,
         stealsSucceeded: r.stealsSucceeded,
+        racesLost: r.racesLost,
+        locksContended: r.locksContended,
       };
       if (r.preemptedMs >= 0) s.preemptedMs = r.preemptedMs;
       threads.push(s);

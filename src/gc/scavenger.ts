@@ -68,6 +68,8 @@ export class Scavenger {
   copiedWords = 0;
   promotedWords = 0;
   objects = 0;
+  /** Forwarding races lost: copies given back because another thread had forwarded the object. */
+  racesLost = 0;
 
   constructor(private readonly ctx: GcThreadContext) {
     this.heap = ctx.heap;
@@ -105,6 +107,7 @@ export class Scavenger {
     this.copiedWords = 0;
     this.promotedWords = 0;
     this.objects = 0;
+    this.racesLost = 0;
   }
 
   /** Gives back what is left of this thread's LABs (the end of `run`). */
@@ -336,6 +339,7 @@ export class Scavenger {
     } else {
       const old = this.heap.cas(this.heap.memBase, a, h, fwd);
       if (old !== h) {
+        this.racesLost++;
         this.undo(target, size, promoted, kind);
         return old;
       }

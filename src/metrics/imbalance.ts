@@ -84,6 +84,10 @@ export interface PhaseImbalance {
   stealsSucceeded: ImbalanceStats;
   /** Each thread's wait for a CPU (ThreadPhaseStats.preemptedMs); null when the run did not record it. */
   preemptedMs: ImbalanceStats | null;
+  /** Forwarding races each thread lost (ThreadPhaseStats.racesLost); null in records from before it existed. */
+  racesLost: ImbalanceStats | null;
+  /** Times each thread found a lock held (ThreadPhaseStats.locksContended); null in records from before it existed. */
+  locksContended: ImbalanceStats | null;
 }
 
 export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
@@ -99,5 +103,7 @@ export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
     stealsAttempted: col((s) => s.stealsAttempted),
     stealsSucceeded: col((s) => s.stealsSucceeded),
     preemptedMs: t.length > 0 && t.every((s) => s.preemptedMs !== undefined) ? col((s) => s.preemptedMs ?? 0) : null,
+    racesLost: t.length > 0 && t.every((s) => s.racesLost !== undefined) ? col((s) => s.racesLost ?? 0) : null,
+    locksContended: t.length > 0 && t.every((s) => s.locksContended !== undefined) ? col((s) => s.locksContended ?? 0) : null,
   };
 }

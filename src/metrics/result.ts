@@ -24,6 +24,18 @@ export interface ThreadPhaseStats {
   stealsAttempted: number;
   stealsSucceeded: number;
   /**
+   * Forwarding races this thread lost: it had copied an object that another thread had copied
+   * first, and gave its copy back (scavenges; 0 at threads = 1). Absent in records written before
+   * it existed.
+   */
+  racesLost?: number;
+  /**
+   * Times this thread found a lock word held by another thread (the heap's page pool and free
+   * lists, a worklist's published stacks) and took the lock's slow path: spun, or slept until
+   * woken. Absent in records written before it existed.
+   */
+  locksContended?: number;
+  /**
    * With option recordPreemption: how long the thread waited, runnable, for a CPU during the
    * phase (its run-queue wait: another thread had the core). Absent when not measured.
    */

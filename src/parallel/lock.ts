@@ -24,8 +24,13 @@ export function lockWord(a: Int32Array, i: number): void {
   lockSlow(a, i);
 }
 
-/** Times this thread took the slow path of `lockWord` (the warm-up reads it). */
+/** Times this thread took the slow path of `lockWord`: found the word held (the warm-up reads it). */
 let slowLocks = 0;
+
+/** How many times this thread has found a lock word held so far (per-phase deltas: thread-stats.ts). */
+export function contendedLocks(): number {
+  return slowLocks;
+}
 
 function lockSlow(a: Int32Array, i: number): void {
   slowLocks++;
@@ -84,9 +89,11 @@ export function warmContendedLock(a: Int32Array, i: number, count: number, threa
  */
 export function warmLockPaths(): number {
   const a = new Int32Array(new SharedArrayBuffer(4));
+  const counted = slowLocks;
   a[0] = CONTENDED;
   unlockWord(a, 0);
   lockSlow(a, 0); // the word is free: taken while spinning
   unlockWord(a, 0);
+  slowLocks = counted; // no other thread held it: not contention
   return a[0]; // FREE (0) again, for tests
 }

@@ -4,14 +4,19 @@
  * phase's end handshake orders the writes before the reads). Any thread; no V8 counterpart
  * (V8 keeps these in GCTracer scopes per task).
  *
- * Layout (Float64, one 64-byte row per thread, so rows never share a cache line):
+ * Layout (Float64, one 128-byte row per thread, so rows never share a cache line):
  *
- *   row t = words [8t, 8t + 8)
+ *   row t = words [16t, 16t + 16)
  *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
  *   | startMs | endMs | idleMs | objects | bytes | stealsAttempted | stealsSucceeded | preemptedMs |
  *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
+ *   | racesLost | locksContended | (unused)                                                      |
+ *   +-----------+----------------+---------------------------------------------------------------+
  *   startMs/endMs are `clockMs()`: one timeline across threads; 0 = did not take part.
  *   preemptedMs: the thread's run-queue wait over the phase (SchedClock); -1 = not measured.
+ *   racesLost: forwarding CASes this thread lost (the scavenger: another thread had copied the
+ *   object first, and this thread gave its copy back). locksContended: times it found a lock
+ *   word (the heap's page pool and free lists, a worklist's published stacks) held by another.
  */
 
 export const START_MS = 0;
@@ -22,7 +27,9 @@ export const BYTES = 4;
 export const STEALS_ATTEMPTED = 5;
 export const STEALS_SUCCEEDED = 6;
 export const PREEMPTED_MS = 7;
-const ROW = 8;
+export const RACES_LOST = 8;
+export const LOCKS_CONTENDED = 9;
+const ROW = 16;
 
 /** Epoch milliseconds with sub-microsecond resolution, comparable across threads. */
 export function clockMs(): number {
@@ -41,6 +48,8 @@ export interface ThreadStatsRow {
   stealsSucceeded: number;
   /** -1 when not measured. */
   preemptedMs: number;
+  racesLost: number;
+  locksContended: number;
 }
 
 export class ThreadStats {
@@ -112,6 +121,8 @@ export class ThreadStats {
       stealsAttempted: c[b + STEALS_ATTEMPTED],
       stealsSucceeded: c[b + STEALS_SUCCEEDED],
       preemptedMs: c[b + PREEMPTED_MS],
+      racesLost: c[b + RACES_LOST],
+      locksContended: c[b + LOCKS_CONTENDED],
     };
   }
 

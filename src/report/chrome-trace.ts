@@ -215,6 +215,8 @@ function addPhase(
       bytes: t.bytes,
       stealsAttempted: t.stealsAttempted,
       stealsSucceeded: t.stealsSucceeded,
+      ...(t.racesLost !== undefined ? { racesLost: t.racesLost } : {}),
+      ...(t.locksContended !== undefined ? { locksContended: t.locksContended } : {}),
       ...(t.preemptedMs !== undefined ? { preemptedMs: t.preemptedMs } : {}),
       ...(ph.pageFaults !== undefined ? { phasePageFaults: ph.pageFaults } : {}),
     });

@@ -267,6 +267,8 @@ export function g1Rows(ev: GCEvent): string[][] {
     const im = phaseImbalance(ph);
     rows.push(row(ph.name, 'busy (ms)', im.busyMs, true), row('', 'idle (ms)', im.idleMs, true), row('', 'objects', im.objects, false), row('', 'steals', im.stealsSucceeded, false));
     if (im.preemptedMs !== null) rows.push(row('', 'waited for a CPU (ms)', im.preemptedMs, true));
+    if (im.racesLost !== null) rows.push(row('', 'races lost', im.racesLost, false));
+    if (im.locksContended !== null) rows.push(row('', 'locks found held', im.locksContended, false));
   }
   return rows;
 }

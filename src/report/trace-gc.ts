@@ -292,13 +292,16 @@ function rowCount(s: ImbalanceStats): string {
  *       Steals Attempted: …
  *       Steals Succeeded: …
  *       Preempted (ms): …          (option recordPreemption only)
+ *       Races Lost: Min: 0, Avg: 0.5, Max: 1, Diff: 1, Sum: 1, Workers: 2
+ *       Locks Contended: Min: 0, Avg: 1.0, Max: 2, Diff: 2, Sum: 2, Workers: 2
  *       Allowed Workers: 2          (records with helperLimit)
  *       Page Faults: 4102           (option recordPageFaults only; the whole process's)
  * ```
  * The first row is busy time per thread (Sum = CPU work, Max ≈ the phase's wall time); Diff =
  * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase. Allowed
  * Workers is how many threads the phase's work let take part (the main thread and `helperLimit`
- * helpers), beside `Workers`, those that did.
+ * helpers), beside `Workers`, those that did. Races Lost counts the forwarding CASes a thread
+ * lost (its copy given back); Locks Contended the times it found a lock word held by another.
  */
 export function formatPhaseWorkers(ev: GCEvent): string[] {
   const out: string[] = [];
@@ -311,6 +314,8 @@ export function formatPhaseWorkers(ev: GCEvent): string[] {
     out.push(`      Steals Attempted: ${rowCount(im.stealsAttempted)}`);
     out.push(`      Steals Succeeded: ${rowCount(im.stealsSucceeded)}`);
     if (im.preemptedMs !== null) out.push(`      Preempted (ms): ${rowMs(im.preemptedMs)}`);
+    if (im.racesLost !== null) out.push(`      Races Lost: ${rowCount(im.racesLost)}`);
+    if (im.locksContended !== null) out.push(`      Locks Contended: ${rowCount(im.locksContended)}`);
     if (ph.helperLimit !== undefined) out.push(`      Allowed Workers: ${1 + ph.helperLimit}`);
     if (ph.pageFaults !== undefined) out.push(`      Page Faults: ${ph.pageFaults}`);
   }

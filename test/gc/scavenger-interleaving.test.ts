@@ -45,6 +45,8 @@ describe('Scavenger, two thread contexts on one thread', () => {
       expect(a.forward(addr, header, copyA)).toBe(fwdB);
       expect(a.objects).toBe(0);
       expect(b.objects).toBe(1);
+      expect(a.racesLost).toBe(1); // the phase's per-thread figure (ThreadPhaseStats.racesLost)
+      expect(b.racesLost).toBe(0);
       // The undo bumped A's LAB back: A's next copy lands where the lost one was.
       const vy = sim.heap.roots[y];
       expect(a.copy(vy >>> 1, mem[vy >>> 1])).toBe(copyA);

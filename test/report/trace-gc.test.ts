@@ -349,6 +349,16 @@ describe('formatPhaseWorkers', () => {
     expect(formatPhaseWorkers(ev).at(-1)).toBe('      Preempted (ms): Min: 0.0, Avg: 4.1, Max: 8.2, Diff: 8.2, Sum: 8.2, Workers: 2');
   });
 
+  it('adds the races each thread lost and the locks it found held, when the record has them', () => {
+    const rows = (extra: object[]) =>
+      formatPhaseWorkers(gcEvent({ parallel: [phase('scavenge.parallel', [threadStats(0, 0, 2, { busyMs: 2, ...extra[0] }), threadStats(1, 0, 2, { busyMs: 2, ...extra[1] })])] }));
+    expect(rows([{}, {}]).some((l) => l.includes('Races Lost') || l.includes('Locks Contended'))).toBe(false); // an older record
+    expect(rows([{ racesLost: 0, locksContended: 2 }, { racesLost: 3, locksContended: 0 }]).slice(-2)).toEqual([
+      '      Races Lost: Min: 0, Avg: 1.5, Max: 3, Diff: 3, Sum: 3, Workers: 2',
+      '      Locks Contended: Min: 0, Avg: 1.0, Max: 2, Diff: 2, Sum: 2, Workers: 2',
+    ]);
+  });
+
   it('says how many threads the phase\'s work let take part when the record has it', () => {
     const copy = phase('mc.evacuate.copy', [threadStats(0, 0, 3, { busyMs: 3 })]);
     copy.helperLimit = 0; // about 1 MB of pages: the main thread alone, as V8 would
