@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Mutator } from '../src/mutator/mutator.ts';
+import { compiledBuildIsFresh } from '../src/scheduler/compiled-build.ts';
 import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 
 export const FIELDS = 4;
@@ -45,22 +46,11 @@ export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layou
 
 type SimulatorModule = typeof import('../src/experiments/simulator.ts');
 
-/** Newest modification time under `dir` of files ending in `ext`. */
-function newestMtime(dir: string, ext: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p, ext));
-    else if (e.name.endsWith(ext)) t = Math.max(t, fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 /**
  * The compiled build (dist/, `npm run build`) of the checkout at `root`: its Simulator and the
  * graph builder's dependencies. Benchmarks measure it, as `gcsim run` runs it: helpers then load
  * the participant module with import(), not through tsx's CommonJS transform, whose getters on
- * every imported constant slow the hot loops 2-3x. `stale`: dist/ is older than src/.
+ * every imported constant slow the hot loops 2-3x. `stale`: dist/ is older than a file of src/ or workers/.
  */
 export async function loadCompiledBuild(root: string): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
   const DIST = path.join(root, 'dist');
@@ -69,7 +59,7 @@ export async function loadCompiledBuild(root: string): Promise<{ Simulator: Simu
   const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
   const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
   const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
-  const stale = newestMtime(path.join(root, 'src'), '.ts') > newestMtime(path.join(DIST, 'src'), '.js');
+  const stale = !compiledBuildIsFresh(root);
   return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
 }
 

@@ -3,7 +3,8 @@
  * dist/, what a user's `gcsim` runs) when dist/ is at least as new as every source file, since it
  * starts in half the time and its workers load plain JavaScript; otherwise the sources through tsx,
  * so a test never runs a build older than the code under test. `npm ci` builds dist/ (the
- * `prepare` script) and so does `.ci/run`; after editing src/, `npm run build` restores the fast path.
+ * `prepare` script), and so do `.ci/run` and, after an edit to src/, vitest's global setup
+ * (test/helpers/build-if-stale.ts).
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
