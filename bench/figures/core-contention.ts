@@ -1,6 +1,6 @@
 // A fact about the machine that bounds every two-thread speedup: how fast one thread runs while
-// the other core is busy too, against while it idles. No data is shared: each of two worker
-// threads runs a kernel on arrays of its own, alone (the other worker blocked in Atomics.wait) or
+// the other core is busy too, against while it idles. Each of two worker threads runs a kernel on
+// arrays of its own (but for bits-shared), alone (the other worker blocked in Atomics.wait) or
 // both at once, started together; the same fixed work each time, timed inside the worker.
 //   npx tsx bench/figures/core-contention.ts [repetitions=7] [--json]
 // Kernels, each a kind of work a collector phase is made of:
@@ -12,8 +12,13 @@
 //           stored plainly in each original: the copy of a scavenge without its graph
 //   evac-cas  the same with the forwarding word installed by Atomics.compareExchange: what a
 //           locked instruction per object costs when the other core is busy too (no line shared)
+//   bits    Atomics.or of a random bit of a 1 MB bitmap of the worker's own (the mark bitmap of a
+//           32 MB heap), as marking a random layout sets mark bits
+//   bits-shared  the same on one bitmap both workers set bits in: each line the other core set a
+//           bit in last must come over from its cache first. The only kernel that shares data
 // Per kernel: each worker's median time per unit of work alone and with both busy, and the bound
-// 2 x alone / both: the speedup at two threads of perfectly parallel work of that kind. Two cores
+// 2 x alone / both: the speedup at two threads of perfectly parallel work of that kind (for
+// bits-shared: of work whose threads set bits in one bitmap, as parallel marking's do). Two cores
 // that share nothing give 2.0; two hyperthreads of one core, or cores slowed by other tenants of
 // the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
 // rotating order, so drifts of the host hit all three alike.
@@ -28,7 +33,7 @@ if (!(Number.isInteger(reps) && reps > 0)) {
   process.exit(2);
 }
 
-const KERNELS = ['alu', 'l2', 'stream', 'chase', 'evac', 'evac-cas'] as const;
+const KERNELS = ['alu', 'l2', 'stream', 'chase', 'evac', 'evac-cas', 'bits', 'bits-shared'] as const;
 // control words: [1] kernel, [COMMAND + w] worker w's command sequence, [8] start flag, [9] workers
 // done; each worker's result (ns per unit) is in `times`
 const KERNEL = 1;
@@ -38,7 +43,7 @@ const DONE = 9;
 
 const body = `
 const { workerData } = require('node:worker_threads');
-const { ctl, times, id } = workerData;
+const { ctl, times, id, shared } = workerData;
 const alu = new Int32Array(1024);
 const l2 = new Int32Array(1 << 18);
 const src = new Int32Array(8 << 20);
@@ -51,14 +56,20 @@ const from = new Int32Array(new SharedArrayBuffer(OBJECTS * 24));
 const to = new Int32Array(OBJECTS * 6);
 for (let i = 0; i < from.length; i++) from[i] = i << 1;
 let sink = 0;
-// Each kernel does a fixed amount of work, its unit: one hash step, one word, one word copied, one miss.
+const BITMAP_WORDS = 1 << 18;
+const ownBits = new Int32Array(new SharedArrayBuffer(BITMAP_WORDS * 4));
+const sharedBits = new Int32Array(shared);
+// Each kernel does a fixed amount of work, its unit: one hash step, one word, one word copied, one miss, one object, one bit set.
 function runAlu() { let h = sink; for (let r = 0; r < 40; r++) for (let i = 0; i < 1 << 20; i++) { h = (Math.imul(h, 31) + alu[i & 1023] + i) | 0; alu[(h >>> 7) & 1023] = h; } sink = h; return 40 << 20; }
 function runL2() { let h = sink; for (let r = 0; r < 64; r++) for (let i = 0; i < l2.length; i++) { h = (h + l2[i]) | 0; l2[i] = h; } sink = h; return 64 * l2.length; }
 function runStream() { for (let r = 0; r < 2; r++) dst.set(src); sink ^= dst[12345]; return 2 * src.length; }
 function runChase() { let p = 0; for (let i = 0; i < CHASE_STEPS; i++) p = chase[p]; sink ^= p; return CHASE_STEPS; }
 function runEvac() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; from[o] = h ^ 1; } return OBJECTS; }
 function runEvacCas() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; if (Atomics.compareExchange(from, o, h, h ^ 1) !== h) sink++; } return OBJECTS; }
-const run = [runAlu, runL2, runStream, runChase, runEvac, runEvacCas];
+function setBits(bits) { let x = (sink | 1) ^ Math.imul(id + 1, 0x9e3779b9); for (let i = 0; i < 1 << 21; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; Atomics.or(bits, (x >>> 8) & (BITMAP_WORDS - 1), 1 << (x & 31)); } sink ^= x; return 1 << 21; }
+function runBits() { return setBits(ownBits); }
+function runBitsShared() { return setBits(sharedBits); }
+const run = [runAlu, runL2, runStream, runChase, runEvac, runEvacCas, runBits, runBitsShared];
 for (let k = 0; k < run.length; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
 ${commandLoopSource(
   COMMAND,
@@ -72,7 +83,8 @@ ${commandLoopSource(
 
 const ctl = new Int32Array(new SharedArrayBuffer(64));
 const times = new Float64Array(new SharedArrayBuffer(16));
-const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { ctl, times, id } }));
+const shared = new SharedArrayBuffer(4 << 18); // bits-shared's bitmap
+const workers = [0, 1].map((id) => new Worker(body, { eval: true, workerData: { ctl, times, id, shared } }));
 const commands = new WorkerCommands(ctl, COMMAND, DONE);
 await commands.waitDone(2);
 
