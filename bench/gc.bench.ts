@@ -25,12 +25,13 @@
  * scheme (`--balance`, src/parallel/work-distribution.ts), in the same rounds; by default the
  * default scheme only.
  *
- * `gcsim t=1 cas` (when thread counts include 1; `BENCH_GC_CAS=0` leaves it out): one thread
- * scavenging with option casForwarding, the CAS on every forwarding address that the threads of a
- * parallel scavenge use and V8's scavenger always uses, where one thread alone otherwise stores
- * it plainly. Speedups over it compare the same code at both thread counts, as V8's speedup
- * (`--single-threaded-gc` against the default) does; speedups over `t=1` include what the CAS
- * costs. Scavenges only (marking installs no forwarding addresses).
+ * `gcsim t=1 atomic` (when thread counts include 1; `BENCH_GC_CAS=0` leaves it out): one thread
+ * with the atomics the threads of a parallel phase use, and V8's collector uses at every thread
+ * count: option casForwarding, the CAS on every forwarding address of a scavenge, and option
+ * atomicMarking, the atomic or on every mark bit. One thread alone otherwise stores a forwarding
+ * address plainly and sets a mark bit with a plain or. Speedups over it compare the same code at
+ * both thread counts, as V8's speedup (`--single-threaded-gc` against the default) does; speedups
+ * over `t=1` include what the atomics cost.
  *
  * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
  * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
@@ -161,8 +162,8 @@ async function main(): Promise<void> {
   const scheme = (balance: string) => (balance === '' ? '' : `${balance} `);
   /** A gcsim configuration's name: build (when several), scheme (when given) and thread count. */
   const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${scheme(balance)}t=${t}`;
-  /** The one-thread configuration with the CAS on every forwarding address (option casForwarding). */
-  const casName = (b: { name: string }) => `gcsim ${b.name}t=1 cas`;
+  /** The one-thread configuration with the atomics of threads > 1 (options casForwarding and atomicMarking). */
+  const atomicName = (b: { name: string }) => `gcsim ${b.name}t=1 atomic`;
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
     for (const bal of BALANCES) {
@@ -171,9 +172,9 @@ async function main(): Promise<void> {
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }
     }
-    // (a build from before option casForwarding rejects it, and goes without)
-    const cas = WITH_CAS ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true }).catch(() => null) : null;
-    if (cas !== null) sims.set(casName(b), { sim: cas, deps: b.deps });
+    // (a build from before these options rejects them, and goes without)
+    const atomic = WITH_CAS ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true, atomicMarking: true }).catch(() => null) : null;
+    if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
   }
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
   const load0 = os.loadavg()[0];
@@ -199,7 +200,6 @@ async function main(): Promise<void> {
           // Rotate the order each round so no configuration always runs first.
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
-            if (w === 'mark' && c.endsWith(' cas')) continue; // marking forwards nothing
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
@@ -242,11 +242,11 @@ async function main(): Promise<void> {
         for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
       }
       for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
-      if (sims.has(casName(b))) for (const t of THREADS) if (t > 1) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 cas / t=${t})`, casName(b), g(t)]);
+      if (sims.has(atomicName(b))) for (const t of THREADS) if (t > 1) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 atomic / t=${t})`, atomicName(b), g(t)]);
     }
-    if (sims.has(casName(b))) {
-      pairs.push([`${casName(b)} / gcsim ${b.name}t=1 (what the CAS costs one thread)`, casName(b), gcsimName(b, BALANCES[0], 1)]);
-      if (WITH_V8) pairs.push([`${casName(b)} / v8 single-threaded`, casName(b), 'v8 single-threaded']);
+    if (sims.has(atomicName(b))) {
+      pairs.push([`${atomicName(b)} / gcsim ${b.name}t=1 (what the atomics cost one thread)`, atomicName(b), gcsimName(b, BALANCES[0], 1)]);
+      if (WITH_V8) pairs.push([`${atomicName(b)} / v8 single-threaded`, atomicName(b), 'v8 single-threaded']);
     }
   }
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);

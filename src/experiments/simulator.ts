@@ -79,6 +79,7 @@ export class Simulator {
       recordPageFaults: options.recordPageFaults,
       parallelScavenge: options.parallelScavenge,
       casForwarding: options.casForwarding,
+      atomicMarking: options.atomicMarking,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

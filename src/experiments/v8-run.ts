@@ -56,6 +56,7 @@ const FLAG_TRANSLATIONS: Partial<Record<keyof GcOptions, (o: GcOptions) => strin
   neverCompact: (o) => (o.neverCompact ? ['--never-compact'] : []),
   newSpacePages: () => [], // V8's new space is always made of pages
   casForwarding: () => [], // V8's scavenger always installs forwarding addresses with a CAS
+  atomicMarking: () => [], // V8's marking visitors always set mark bits atomically (MarkingState)
   allocationSitePretenuring: (o) => [o.allocationSitePretenuring ? '--allocation-site-pretenuring' : '--no-allocation-site-pretenuring'],
   heapGrowingFactor: (o) => [`--heap-growing-percent=${Math.round((o.heapGrowingFactor - 1) * 100)}`],
 };

@@ -60,6 +60,8 @@ export interface GcConfig {
   parallelScavenge?: boolean;
   /** True: forwarding addresses are CASed also when the main thread scavenges alone (option casForwarding). */
   casForwarding?: boolean;
+  /** True: mark bits are set atomically also when the main thread marks alone (option atomicMarking). */
+  atomicMarking?: boolean;
 }
 
 export interface GcBuffers {

@@ -33,7 +33,10 @@ export class Marker {
   private readonly live: Int32Array;
   objects = 0;
   markedWords = 0;
-  /** Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1). */
+  /**
+   * Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1),
+   * or with option atomicMarking, as V8's marking visitors always do.
+   */
   private readonly atomic: boolean;
   /** This thread's batch of popped objects (see the header). */
   private readonly batch = new Int32Array(MARK_BATCH);
@@ -45,7 +48,7 @@ export class Marker {
     this.mem = ctx.heap.mem;
     this.bits = ctx.heap.markBits;
     this.live = ctx.liveBytes;
-    this.atomic = ctx.shared.config.threads > 1;
+    this.atomic = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true;
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
     this.stopAwareWork = {

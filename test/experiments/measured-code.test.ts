@@ -14,7 +14,9 @@
  * above 4 GiB has a SharedArrayBuffer of its own and one `cas` shared by all such heaps
  * (`casInOwnBuffer`, src/heap/heap.ts). Negative controls: with `scratchHeap` returning
  * its options unchanged, the run at 2048 MB deoptimises there (2 in each of three runs); with a
- * closure per heap for `cas` (as before), the run at 4096 MB does (2 per run).
+ * closure per heap for `cas` (as before), the run at 4096 MB does (2 per run). The runs also set
+ * mark bits atomically at threads = 1 (option atomicMarking), so the marker's `setBit`, the
+ * bitmaps' memory's, is held to its one target too.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +56,7 @@ describe('the measured run starts with the code the warm-up optimised', () => {
 
   /** A run at `mb` MB prints no "wrong call target" after the measured run starts. */
   function oneTarget(mb: number): void {
-    const r = spawnSync(process.execPath, ['--trace-deopt', ...gcsimNodeArgs(), 'run', '--workload', 'fragmenter', '--param', 'rounds=1', '--threads', '1', '--cas-forwarding', '--max-old-space-size', String(mb)], {
+    const r = spawnSync(process.execPath, ['--trace-deopt', ...gcsimNodeArgs(), 'run', '--workload', 'fragmenter', '--param', 'rounds=1', '--threads', '1', '--cas-forwarding', '--atomic-marking', '--max-old-space-size', String(mb)], {
       encoding: 'utf8',
       timeout: 60_000,
       maxBuffer: 1 << 28,
@@ -65,6 +67,6 @@ describe('the measured run starts with the code the warm-up optimised', () => {
     expect(measured).toMatch(/^gcsim: the measured run starts/);
     expect(measured.split('\n').filter((l) => l.includes('wrong call target'))).toEqual([]);
   }
-  it('a 2048 MB old generation: the forwarding CAS keeps the one target the warm-up saw', () => oneTarget(2048), 120_000);
-  it.skipIf(!bigBufferPossible())('a 4096 MB old generation (a SharedArrayBuffer of its own): the forwarding CAS keeps one target', () => oneTarget(4096), 120_000);
+  it('a 2048 MB old generation: the forwarding CAS and the atomic mark bits keep the one target the warm-up saw', () => oneTarget(2048), 120_000);
+  it.skipIf(!bigBufferPossible())('a 4096 MB old generation (a SharedArrayBuffer of its own): the forwarding CAS and the atomic mark bits keep one target', () => oneTarget(4096), 120_000);
 });
