@@ -61,7 +61,7 @@ const SERIAL_PROMOTION = process.env.BENCH_GC_PROMOTE === 'serial';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
-const WITH_CAS = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
+const WITH_ATOMIC = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
 const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
 if (BALANCES.length === 0) BALANCES.push('');
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       }
     }
     // (a build from before these options rejects them, and goes without)
-    const atomic = WITH_CAS ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true, atomicMarking: true }).catch(() => null) : null;
+    const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true, atomicMarking: true }).catch(() => null) : null;
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
   }
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];

@@ -14,6 +14,7 @@ const N = 5_000;
 
 /** Builds N linked records in old space, then counts the mark-bitmap setBit calls of one major GC. */
 async function markOnce(opts: Partial<GcOptions>) {
+  // neverCompact: no evacuation, whose black allocation sets mark bits atomically at any thread count.
   return withSim({ threads: 1, concurrentMarking: false, neverCompact: true, ...opts }, (sim) => {
     const m = sim.mutator;
     const rec = m.maps.define('record', KIND_TAGGED);
