@@ -8,6 +8,8 @@
 //   l2      read-modify-write sweeps over 1 MB (L2)
 //   stream  copying 32 MB to another 32 MB: memory bandwidth, as evacuation
 //   chase   a random cyclic walk through 64 MB: one dependent cache miss per step, as a random layout
+//   chase8  eight walks of that cycle at once, each step of one independent of the other seven: up
+//           to eight misses in flight, as marking a random layout overlaps the misses of a batch
 //   evac    1M 6-word objects (24 MB) copied in order into another 24 MB, a forwarding word
 //           stored plainly in each original: the copy of a scavenge without its graph
 //   evac-cas  the same with the forwarding word installed by Atomics.compareExchange: what a
@@ -33,7 +35,7 @@ if (!(Number.isInteger(reps) && reps > 0)) {
   process.exit(2);
 }
 
-const KERNELS = ['alu', 'l2', 'stream', 'chase', 'evac', 'evac-cas', 'bits', 'bits-shared'] as const;
+const KERNELS = ['alu', 'l2', 'stream', 'chase', 'chase8', 'evac', 'evac-cas', 'bits', 'bits-shared'] as const;
 // control words: [1] kernel, [COMMAND + w] worker w's command sequence, [8] start flag, [9] workers
 // done; each worker's result (ns per unit) is in `times`
 const KERNEL = 1;
@@ -64,12 +66,21 @@ function runAlu() { let h = sink; for (let r = 0; r < 40; r++) for (let i = 0; i
 function runL2() { let h = sink; for (let r = 0; r < 64; r++) for (let i = 0; i < l2.length; i++) { h = (h + l2[i]) | 0; l2[i] = h; } sink = h; return 64 * l2.length; }
 function runStream() { for (let r = 0; r < 2; r++) dst.set(src); sink ^= dst[12345]; return 2 * src.length; }
 function runChase() { let p = 0; for (let i = 0; i < CHASE_STEPS; i++) p = chase[p]; sink ^= p; return CHASE_STEPS; }
+// chase8's walks start an eighth of the cycle apart, so they never meet.
+const starts = new Int32Array(8);
+for (let k = 1, p = 0; k < 8; k++) { for (let i = 0; i < CHASE_STEPS / 8; i++) p = chase[p]; starts[k] = p; }
+function runChase8() {
+  let p0 = starts[0], p1 = starts[1], p2 = starts[2], p3 = starts[3], p4 = starts[4], p5 = starts[5], p6 = starts[6], p7 = starts[7];
+  for (let i = 0; i < CHASE_STEPS / 8; i++) { p0 = chase[p0]; p1 = chase[p1]; p2 = chase[p2]; p3 = chase[p3]; p4 = chase[p4]; p5 = chase[p5]; p6 = chase[p6]; p7 = chase[p7]; }
+  sink ^= p0 ^ p1 ^ p2 ^ p3 ^ p4 ^ p5 ^ p6 ^ p7;
+  return CHASE_STEPS;
+}
 function runEvac() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; from[o] = h ^ 1; } return OBJECTS; }
 function runEvacCas() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; if (Atomics.compareExchange(from, o, h, h ^ 1) !== h) sink++; } return OBJECTS; }
 function setBits(bits) { let x = (sink | 1) ^ Math.imul(id + 1, 0x9e3779b9); for (let i = 0; i < 1 << 21; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; Atomics.or(bits, (x >>> 8) & (BITMAP_WORDS - 1), 1 << (x & 31)); } sink ^= x; return 1 << 21; }
 function runBits() { return setBits(ownBits); }
 function runBitsShared() { return setBits(sharedBits); }
-const run = [runAlu, runL2, runStream, runChase, runEvac, runEvacCas, runBits, runBitsShared];
+const run = [runAlu, runL2, runStream, runChase, runChase8, runEvac, runEvacCas, runBits, runBitsShared];
 for (let k = 0; k < run.length; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
 ${commandLoopSource(
   COMMAND,
