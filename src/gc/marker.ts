@@ -34,6 +34,14 @@ export class Marker {
   objects = 0;
   markedWords = 0;
   /**
+   * Mark-bit races this thread lost in the current phase: it found an object's bit clear, and
+   * another thread set it before this thread's atomic or did, so the other thread pushed the
+   * object (0 where bits are set with a plain or). Counted without a branch (`won ^ 1`): a branch
+   * that only a lost race took would have had no type feedback on a thread whose warm-up lost
+   * none, and would deoptimise the loop in a measured run.
+   */
+  racesLost = 0;
+  /**
    * Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1),
    * or with option atomicMarking, as V8's marking visitors always do.
    */
@@ -61,6 +69,7 @@ export class Marker {
   run(): void {
     this.objects = 0;
     this.markedWords = 0;
+    this.racesLost = 0;
     const items = this.ctx.items;
     const roots = this.heap.roots;
     const ctl = this.heap.ctl;
@@ -89,7 +98,9 @@ export class Marker {
     const m = 1 << (a & 31);
     if ((bits[i] & m) !== 0) return;
     if (this.atomic) {
-      if (this.heap.setBit(this.heap.markBase, a) === 0) return;
+      const won = this.heap.setBit(this.heap.markBase, a);
+      this.racesLost += won ^ 1;
+      if (won === 0) return;
     } else {
       bits[i] |= m;
     }
@@ -124,6 +135,7 @@ export class Marker {
   runConcurrent(markers: number): void {
     this.objects = 0;
     this.markedWords = 0;
+    this.racesLost = 0;
     if (this.ctx.threadId === 0 || this.ctx.threadId > markers) return;
     const local = this.ctx.markingLocal;
     const term = this.ctx.terminator;
@@ -257,6 +269,7 @@ export class Marker {
     const newEnd = heap.newEnd;
     const young = obj >= newStart && obj < newEnd;
     const oldHost = candidates && !young;
+    let lost = 0;
     for (let slot = from; slot < end; slot++) {
       const v = mem[slot];
       if ((v & 1) === 0) continue;
@@ -264,13 +277,16 @@ export class Marker {
       const i = a >>> 5;
       const m = 1 << (a & 31);
       if ((bits[i] & m) === 0) {
-        let won = true;
-        if (atomic) won = setBit(markBase, a) !== 0;
-        else bits[i] |= m;
-        if (won) local.push(a);
+        let won = 1;
+        if (atomic) {
+          won = setBit(markBase, a);
+          lost += won ^ 1;
+        } else bits[i] |= m;
+        if (won !== 0) local.push(a);
       }
       if (oldHost && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
+    this.racesLost += lost;
   }
 
   /**

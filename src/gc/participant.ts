@@ -129,6 +129,7 @@ export class Participant {
         this.marker.run();
         objects = this.marker.objects;
         bytes = this.marker.markedWords * 4;
+        racesLost = this.marker.racesLost;
         break;
       case PHASE_EVACUATE:
         if (arg === EVACUATE_MAIN_THREAD_ONLY && this.threadId !== 0) break;
@@ -151,6 +152,7 @@ export class Participant {
         this.marker.runConcurrent(arg);
         objects = this.marker.objects;
         bytes = this.marker.markedWords * 4;
+        racesLost = this.marker.racesLost;
         break;
       default:
         throw new Error(`unknown GC phase ${phase}`);

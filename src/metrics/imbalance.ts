@@ -84,7 +84,7 @@ export interface PhaseImbalance {
   stealsSucceeded: ImbalanceStats;
   /** Each thread's wait for a CPU (ThreadPhaseStats.preemptedMs); null when the run did not record it. */
   preemptedMs: ImbalanceStats | null;
-  /** Forwarding races each thread lost (ThreadPhaseStats.racesLost); null in records from before it existed. */
+  /** Races each thread lost, forwarding or mark bits (ThreadPhaseStats.racesLost); null in records from before it existed. */
   racesLost: ImbalanceStats | null;
   /** Times each thread found a lock held (ThreadPhaseStats.locksContended); null in records from before it existed. */
   locksContended: ImbalanceStats | null;

@@ -24,9 +24,11 @@ export interface ThreadPhaseStats {
   stealsAttempted: number;
   stealsSucceeded: number;
   /**
-   * Forwarding races this thread lost: it had copied an object that another thread had copied
-   * first, and gave its copy back (scavenges; 0 at threads = 1). Absent in records written before
-   * it existed.
+   * Races this thread lost. Scavenges: forwarding races (it had copied an object that another
+   * thread had copied first, and gave its copy back). Marking: mark bits it found clear that
+   * another thread set first, before its atomic or. 0 at threads = 1 (marking: unless option
+   * atomicMarking). Absent in records written before it existed; 0 for marking in records
+   * written before marking counted them.
    */
   racesLost?: number;
   /**
