@@ -1,4 +1,4 @@
-// Reproduces a figure of docs/performance.md: per-thread busy, idle, objects and steals of a full
+// Reproduces a figure of docs/performance.md: per-thread busy, idle, objects, steals and lost races of a full
 // mark of the bench graph (bench/graph.ts) at N threads, compiled build:
 //   npm run build && npx tsx bench/figures/mark-threads.ts [threads=2] [objects=1000000] [repetitions=4] [balance=steal]
 import path from 'node:path';
@@ -22,7 +22,7 @@ for (const layout of LAYOUTS) {
   for (let r = 0; r < reps; r++) {
     m.collect('major');
     const p = sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
-    const rows = p.threads.map((t) => `t${t.thread} starts +${(t.startMs - p.startMs).toFixed(2)} ms, busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms, ${t.objects} objects, steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
+    const rows = p.threads.map((t) => `t${t.thread} starts +${(t.startMs - p.startMs).toFixed(2)} ms, busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} ms, ${t.objects} objects, steals ${t.stealsSucceeded}/${t.stealsAttempted}, races lost ${t.racesLost ?? 0}`);
     console.log(`${layout}: mc.mark ${p.durationMs.toFixed(1)} ms | ${rows.join(' | ')}`);
   }
   await sim.close();
