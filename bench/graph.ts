@@ -31,6 +31,18 @@ export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layou
   const s = m.openScope();
   const h = new Int32Array(n);
   for (let i = 0; i < n; i++) h[i] = m.allocate(map, FIELDS);
+  const at = wireGraph(m, h, layout, rng);
+  m.setGlobal(GRAPH_GLOBAL, h[at[0]]);
+  m.closeScope(s);
+}
+
+/**
+ * Wires the objects of handles `h` (in allocation order, FIELDS slots each) into the graph of
+ * `layout` and returns where each tree node is: node p (children 3p+1..3p+3, node 0 the root) is
+ * `h[at[p]]`. Draws from `rng` in the same order as bench/v8-graph-child.mjs.
+ */
+export function wireGraph(m: Mutator, h: ArrayLike<number>, layout: Layout, rng: { int(n: number): number }): Int32Array {
+  const n = h.length;
   const at = layout === 'neighbouring' ? depthFirstOrder(n) : randomOrder(n, (k) => rng.int(k));
   for (let p = 0; p < n; p++) {
     const host = h[at[p]];
@@ -40,8 +52,36 @@ export function buildGraph(m: Mutator, deps: GraphDeps, n: number, layout: Layou
     }
     m.set(host, 3, h[layout === 'neighbouring' ? (at[p] + 1) % n : rng.int(n)]);
   }
-  m.setGlobal(GRAPH_GLOBAL, h[at[0]]);
+  return at;
+}
+
+/**
+ * Roots graphs that must each be one work item of a parallel phase (the island figures). `roots[k]`
+ * holds the handles of island k's roots, at most `chunk` - 1 (`chunk`: ROOT_CHUNK, the handles of
+ * one root item). Each island's roots go into an array object of their own, allocated like the
+ * islands (`tenured`), which outlives scope `s`; `s` is closed, the handle stack padded with null
+ * handles up to a chunk boundary, and each island's array and roots pushed, one chunk each. So the
+ * handle stack ends in [island 0's chunk | island 1's chunk | ...]. Returns the first handle of
+ * island 0's chunk; `m.closeScope(s)` drops them all again.
+ */
+export function rootIslandsInChunks(m: Mutator, deps: GraphDeps, s: number, roots: ArrayLike<number>[], chunk: number, tenured: boolean): number {
+  const holderMap = m.maps.define('Bench.IslandRoots', deps.kindTagged);
+  for (const [k, r] of roots.entries()) {
+    if (r.length > chunk - 1) throw new Error(`rootIslandsInChunks: ${r.length} roots do not fit one chunk of ${chunk} handles`);
+    const holder = m.allocate(holderMap, r.length, tenured);
+    for (let i = 0; i < r.length; i++) m.set(holder, i, r[i]);
+    m.setGlobal(`bench.island${k}`, holder);
+  }
   m.closeScope(s);
+  while ((m.handleCount - 1) % chunk !== 0) m.getGlobal('bench.none');
+  const first = m.handleCount;
+  for (const [k, r] of roots.entries()) {
+    const g = m.getGlobal(`bench.island${k}`);
+    for (let i = 0; i < r.length; i++) m.get(g, i);
+    for (let i = r.length + 1; i < chunk; i++) m.getGlobal('bench.none');
+    m.setGlobal(`bench.island${k}`, 0);
+  }
+  return first;
 }
 
 type SimulatorModule = typeof import('../src/experiments/simulator.ts');

@@ -1,0 +1,150 @@
+// Reproduces a figure of docs/performance.md: how much faster two threads can scavenge than one on
+// this machine when they share nothing, beside gcsim's own two-thread scavenge of the same objects,
+// from the compiled build:
+//   npm run build && npx tsx bench/figures/island-scavenge.ts [repetitions=9] [objects=1000000] [layouts=neighbouring,random]
+//
+// New space holds two islands: two graphs of the bench graph's shape and layout (bench/graph.ts),
+// N/2 objects each, with no edge between them, the first island allocated before the second. Each
+// island is rooted by one work item (4,095 of its tree's first nodes and the array that holds
+// them). Per round and layout, each configuration builds the islands afresh and scavenges them:
+// - `one`: one thread, forwarding with a plain store (gcsim's one-thread scavenger);
+// - `one cas`: one thread forwarding with the CAS the threads of a parallel scavenge need
+//   (`--cas-forwarding`): the same code as two threads run;
+// - `islands`: two threads with `--balance static` (no stealing), each scavenging the island of
+//   the root item it claimed: no object, no worklist segment and no LAB shared, the most two
+//   threads can get from this machine for this work. A scavenge in which one thread claimed both
+//   items (the other woke too late) is done again, up to five times, and counted;
+// - `steal`: two threads with gcsim's defaults, stealing across the islands.
+// Speedups are paired by round. Time per object is each thread's busy time less its waits for a core.
+// The main thread is pinned to CPU 0 and every helper to CPU 1 (taskset), so that a helper woken
+// onto the main thread's CPU does not hold it off for milliseconds; the one-thread scavenges then
+// run on CPU 0.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadCompiledBuild, rootIslandsInChunks, wireGraph } from '../graph.ts';
+import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { Simulator, deps } = await loadCompiledBuild(ROOT);
+const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
+const { ROOT_CHUNK } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'gc', 'work-items.js')).href)) as typeof import('../../src/gc/work-items.ts');
+const reps = Number(process.argv[2] ?? 9);
+const n = Number(process.argv[3] ?? 1_000_000);
+const layouts = (process.argv[4] ?? LAYOUTS.join(',')).split(',') as Layout[];
+if (!(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || layouts.some((l) => !LAYOUTS.includes(l))) {
+  console.error(`usage: island-scavenge.ts [repetitions>=1] [objects>=${4 * ROOT_CHUNK}] [layouts=${LAYOUTS.join(',')}]`);
+  process.exit(2);
+}
+// Started before any heap exists: it forks this process, after which every page of a heap would fault once.
+const idleSetter = IdlePolicySetter.start();
+const pinner = ThreadPinner.start();
+
+const KINDS = ['one', 'one cas', 'islands', 'steal'] as const;
+type Kind = (typeof KINDS)[number];
+const SIM_OPTIONS = {
+  one: { threads: 1 },
+  'one cas': { threads: 1, casForwarding: true },
+  // Every helper woken at the start, so that each thread is there to claim a root item.
+  islands: { threads: 2, balance: 'static', helperJoin: 'all' },
+  steal: { threads: 2 },
+} as const;
+type Sim = Awaited<ReturnType<typeof Simulator.create>>;
+interface Config {
+  kind: Kind;
+  sim: Sim;
+  /** Per layout and kept round: the scavenge's duration and its ns per object (weighted by objects). */
+  ms: Map<string, number>;
+  ns: Map<string, number>;
+  /** Island scavenges done again because one thread took both islands; rounds left out after RETRIES. */
+  redone: number;
+  dropped: number;
+}
+/** How many times an island scavenge in which one thread took both islands is done again. */
+const RETRIES = 5;
+const options = { ...graphSimOptions(n), recordPreemption: true };
+const configs: Config[] = [];
+for (const kind of KINDS) configs.push({ kind, sim: await Simulator.create({ ...options, ...SIM_OPTIONS[kind] }), ms: new Map(), ns: new Map(), redone: 0, dropped: 0 });
+try {
+  for (const layout of layouts) for (const c of configs) for (let i = 0; i < 2; i++) scavengeIslands(c.sim, layout); // warm-up
+  const host = await lowerHostThreads(configs.flatMap((c) => c.sim.collectorThreadIds()), 19, 'idle', idleSetter);
+  // The main thread on CPU 0, every helper on CPU 1: a helper woken onto the main thread's CPU
+  // held the main thread off it for 3-4 ms at the start of most two-thread scavenges.
+  const pins = configs.flatMap((c) => c.sim.collectorThreadIds().map((tid, i) => [tid, i === 0 ? 0 : 1] as const));
+  const pinned = await pinner.pin(pins);
+  console.log(`host threads lowered ${host.lowered}, SCHED_IDLE ${host.idle}; collector threads pinned ${pinned} of ${pins.length}`);
+  for (let r = 0; r < reps; r++) {
+    for (const layout of layouts) {
+      const line: string[] = [];
+      // Rotated each round, so no configuration always runs right after the same one.
+      for (let k = 0; k < configs.length; k++) {
+        const c = configs[(k + r) % configs.length];
+        // A scavenge in which one thread claimed both root items (the other woke too late) is
+        // done again, up to RETRIES times, and counted.
+        let p = scavengeIslands(c.sim, layout);
+        for (let retry = 0; c.kind === 'islands' && !splitEvenly(p) && retry < RETRIES; retry++) {
+          c.redone++;
+          p = scavengeIslands(c.sim, layout);
+        }
+        const split = p.threads.map((t) => t.objects);
+        if (c.kind === 'islands' && !splitEvenly(p)) {
+          c.dropped++;
+          line.push(`${c.kind}: one thread took both islands ${RETRIES + 1} times, left out`);
+          continue;
+        }
+        const ns = p.threads.map((t) => ((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / Math.max(1, t.objects));
+        const objects = split.reduce((x, y) => x + y, 0);
+        c.ms.set(`${layout} ${r}`, p.durationMs);
+        c.ns.set(`${layout} ${r}`, p.threads.reduce((x, t, i) => x + ns[i] * t.objects, 0) / objects);
+        line.push(`${c.kind}: ${p.durationMs.toFixed(1)} ms [${p.threads.map((t, i) => `t${t.thread} ${t.objects} obj ${ns[i].toFixed(0)} ns/obj pre ${(t.preemptedMs ?? 0).toFixed(2)}`).join('; ')}]`);
+      }
+      console.log(`round ${r + 1} ${layout}: ${line.join(' | ')}`);
+    }
+  }
+  console.log("\nmedian (min-max) over the rounds; ns per object: the threads' busy time less their waits for a core, over their objects");
+  for (const layout of layouts) {
+    const of = (kind: Kind) => configs.find((c) => c.kind === kind)!;
+    const rounds = (c: Config) => [...c.ms.keys()].filter((key) => key.startsWith(`${layout} `));
+    for (const c of configs) {
+      const keys = rounds(c);
+      const left = c.kind === 'islands' ? `; over the layouts ${c.redone} done again, ${c.dropped} rounds left out` : '';
+      console.log(`${layout}, ${c.kind}: ${median(keys.map((key) => c.ms.get(key)!)).toFixed(1)} ms, ${median(keys.map((key) => c.ns.get(key)!)).toFixed(0)} ns/obj (${keys.length} scavenges${left})`);
+    }
+    for (const two of [of('islands'), of('steal')]) {
+      for (const one of [of('one'), of('one cas')]) {
+        const keys = rounds(two).filter((key) => one.ms.has(key));
+        const speedup = keys.map((key) => one.ms.get(key)! / two.ms.get(key)!);
+        const cost = keys.map((key) => two.ns.get(key)! / one.ns.get(key)!);
+        console.log(`${layout}: ${one.kind} / ${two.kind}: speedup ${medianRange(speedup)}; ns per object, ${two.kind} over ${one.kind}: ${medianRange(cost)}`);
+      }
+    }
+  }
+} finally {
+  idleSetter.close();
+  pinner.close();
+  for (const c of configs) await c.sim.close();
+}
+
+/** Did each of the two threads scavenge one island (the other thread's share under 55%)? */
+function splitEvenly(p: ReturnType<typeof scavengeIslands>): boolean {
+  return p.threads.length === 2 && Math.min(...p.threads.map((t) => t.objects)) >= 0.45 * n;
+}
+
+/** Builds the two islands in new space, scavenges them, drops them; the scavenge's phase record. */
+function scavengeIslands(sim: Sim, layout: Layout) {
+  const m = sim.mutator;
+  m.collect('minor'); // new space empty: the last round's islands are garbage
+  const map = m.maps.define('Bench.IslandNode', deps.kindTagged);
+  const rng = deps.rng(1);
+  const s = m.openScope();
+  const roots: number[][] = [];
+  for (let k = 0; k < 2; k++) {
+    const h = new Int32Array(n >> 1);
+    for (let i = 0; i < h.length; i++) h[i] = m.allocate(map, FIELDS);
+    const tree = wireGraph(m, h, layout, rng);
+    roots.push(Array.from({ length: ROOT_CHUNK - 1 }, (_, i) => h[tree[i]]));
+  }
+  rootIslandsInChunks(m, deps, s, roots, ROOT_CHUNK, false);
+  m.collect('minor');
+  m.closeScope(s);
+  return sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'scavenge.parallel')!;
+}
