@@ -22,7 +22,6 @@
  * output included verbatim. `BENCH_TIME_MS` scales the time budget of suites built with
  * `benchOptions()`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Bench } from 'tinybench';
 
@@ -192,55 +191,26 @@ const TASKSET_LOOP = 'while read t c; do taskset -p -c "$c" "$t" >/dev/null 2>&1
 
 /**
  * Pins threads of this process to CPUs (the island figures: a helper woken onto the CPU its waker
- * runs on can hold the waker off its core for milliseconds). Through a shell started before the
- * process makes its heaps, as `IdlePolicySetter` (src/scheduler/host-threads.ts) does: a fork
- * later would make every page of a heap fault once. Linux with taskset; elsewhere it pins nothing.
+ * runs on can hold the waker off its core for milliseconds), through a `LineShell` of the build
+ * under measure (src/scheduler/host-threads.ts), started before the process makes its heaps, as
+ * `IdlePolicySetter` is. Linux with taskset; elsewhere it pins nothing.
  */
 export class ThreadPinner {
-  private child: ReturnType<typeof spawn> | null;
-  private constructor(child: ReturnType<typeof spawn> | null) {
-    this.child = child;
-  }
+  private constructor(private readonly shell: { send(lines: readonly string[]): Promise<void>; close(): void }) {}
 
-  static start(): ThreadPinner {
-    if (process.platform !== 'linux') return new ThreadPinner(null);
-    try {
-      const child = spawn('sh', ['-c', TASKSET_LOOP], { stdio: ['pipe', 'ignore', 'ignore'] });
-      const pinner = new ThreadPinner(child);
-      child.on('error', () => {
-        pinner.child = null;
-      });
-      child.stdin?.on('error', () => undefined);
-      child.unref();
-      return pinner;
-    } catch {
-      return new ThreadPinner(null);
-    }
+  /** `LineShell`: the class of the build's dist/src/scheduler/host-threads.js. */
+  static start(LineShell: { start(loop: string): { send(lines: readonly string[]): Promise<void>; close(): void } }): ThreadPinner {
+    return new ThreadPinner(LineShell.start(TASKSET_LOOP));
   }
 
   /** Pins each `[tid, cpu]` and waits until the shell has; then it exits. Returns how many took. */
   async pin(pairs: readonly (readonly [number, number])[]): Promise<number> {
-    const child = this.child;
-    this.child = null;
-    if (child === null || child.stdin === null || child.exitCode !== null) return 0;
-    const exited = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill();
-        resolve();
-      }, 5000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    child.stdin.end(pairs.map(([t, c]) => `${t} ${c}\n`).join(''));
-    await exited;
+    await this.shell.send(pairs.map(([t, c]) => `${t} ${c}`));
     return pairs.filter(([t, c]) => cpusAllowed(t) === String(c)).length;
   }
 
   close(): void {
-    this.child?.kill();
-    this.child = null;
+    this.shell.close();
   }
 }
 

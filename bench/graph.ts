@@ -55,6 +55,11 @@ export function wireGraph(m: Mutator, h: ArrayLike<number>, layout: Layout, rng:
   return at;
 }
 
+/** Did each of two threads take one of two equal islands of `n` objects in all (each at least 45%)? */
+export function oneIslandEach(threads: readonly { objects: number }[], n: number): boolean {
+  return threads.length === 2 && Math.min(...threads.map((t) => t.objects)) >= 0.45 * n;
+}
+
 /**
  * Roots graphs that must each be one work item of a parallel phase (the island figures). `roots[k]`
  * holds the handles of island k's roots, at most `chunk` - 1 (`chunk`: ROOT_CHUNK, the handles of

@@ -20,15 +20,15 @@
 // Compaction is off (quota 0), so the layout stays as built; the script checks it did.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FIELDS, graphSimOptions, loadCompiledBuild, rootIslandsInChunks, wireGraph } from '../graph.ts';
+import { FIELDS, graphSimOptions, loadCompiledBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
-const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
+const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 const { ROOT_CHUNK } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'gc', 'work-items.js')).href)) as typeof import('../../src/gc/work-items.ts');
 const idleSetter = IdlePolicySetter.start();
-const pinner = ThreadPinner.start();
+const pinner = ThreadPinner.start(LineShell);
 const reps = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 1_000_000);
 const blocks = (process.argv[4] ?? '8,256').split(',').map(Number);
@@ -90,12 +90,12 @@ try {
       // A mark in which one thread claimed both root items (the other woke too late) is done
       // again, up to RETRIES times, and counted.
       let p = mark(c);
-      for (let retry = 0; c.kind === 'static' && !splitEvenly(p) && retry < RETRIES; retry++) {
+      for (let retry = 0; c.kind === 'static' && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
         c.redone++;
         p = mark(c);
       }
       const split = p.threads.map((t) => t.objects);
-      if (c.kind === 'static' && !splitEvenly(p)) {
+      if (c.kind === 'static' && !oneIslandEach(p.threads, n)) {
         c.dropped++;
         line.push(`${name(c)}: one thread took both islands ${RETRIES + 1} times (${split.join('/')}), left out`);
         continue;
@@ -133,10 +133,6 @@ try {
   for (const c of configs) await c.sim.close();
 }
 
-/** Did each of the two threads mark one island (the other thread's share under 55%)? */
-function splitEvenly(p: ReturnType<typeof mark>): boolean {
-  return p.threads.length === 2 && Math.min(...p.threads.map((t) => t.objects)) >= 0.45 * n;
-}
 
 function name(c: Config): string {
   return `block ${c.block} ${c.kind}`;

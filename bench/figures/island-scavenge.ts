@@ -21,12 +21,12 @@
 // run on CPU 0.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadCompiledBuild, rootIslandsInChunks, wireGraph } from '../graph.ts';
+import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadCompiledBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
-const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
+const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 const { ROOT_CHUNK } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'gc', 'work-items.js')).href)) as typeof import('../../src/gc/work-items.ts');
 const reps = Number(process.argv[2] ?? 9);
 const n = Number(process.argv[3] ?? 1_000_000);
@@ -37,7 +37,7 @@ if (!(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || layouts.
 }
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
 const idleSetter = IdlePolicySetter.start();
-const pinner = ThreadPinner.start();
+const pinner = ThreadPinner.start(LineShell);
 
 const KINDS = ['one', 'one cas', 'islands', 'steal'] as const;
 type Kind = (typeof KINDS)[number];
@@ -81,12 +81,12 @@ try {
         // A scavenge in which one thread claimed both root items (the other woke too late) is
         // done again, up to RETRIES times, and counted.
         let p = scavengeIslands(c.sim, layout);
-        for (let retry = 0; c.kind === 'islands' && !splitEvenly(p) && retry < RETRIES; retry++) {
+        for (let retry = 0; c.kind === 'islands' && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
           c.redone++;
           p = scavengeIslands(c.sim, layout);
         }
         const split = p.threads.map((t) => t.objects);
-        if (c.kind === 'islands' && !splitEvenly(p)) {
+        if (c.kind === 'islands' && !oneIslandEach(p.threads, n)) {
           c.dropped++;
           line.push(`${c.kind}: one thread took both islands ${RETRIES + 1} times, left out`);
           continue;
@@ -124,10 +124,6 @@ try {
   for (const c of configs) await c.sim.close();
 }
 
-/** Did each of the two threads scavenge one island (the other thread's share under 55%)? */
-function splitEvenly(p: ReturnType<typeof scavengeIslands>): boolean {
-  return p.threads.length === 2 && Math.min(...p.threads.map((t) => t.objects)) >= 0.45 * n;
-}
 
 /** Builds the two islands in new space, scavenges them, drops them; the scavenge's phase record. */
 function scavengeIslands(sim: Sim, layout: Layout) {

@@ -70,40 +70,41 @@ export interface HostLowering {
 
 /** The shell that puts threads in SCHED_IDLE: one chrt per thread id read from its input. */
 const CHRT_LOOP = 'while read t; do chrt -i -p 0 "$t" 2>/dev/null; done';
-/** How long `IdlePolicySetter.apply` waits for the shell. */
-const APPLY_TIMEOUT_MS = 5000;
+/** How long `LineShell.send` waits for the shell. */
+const SEND_TIMEOUT_MS = 5000;
 
 /**
- * A shell started now that later puts threads in SCHED_IDLE (see the top of this file): start it
- * before the process makes its heaps, `apply` once the threads to lower are known.
+ * A shell started now that later runs `loop` over lines written to it, once: start it before the
+ * process makes its heaps (see the top of this file), `send` the lines when they are known. The
+ * forks of the commands it runs are the shell's. Linux; elsewhere, or if it cannot start, `send`
+ * does nothing.
  */
-export class IdlePolicySetter {
+export class LineShell {
   private child: ChildProcess | null;
 
   private constructor(child: ChildProcess | null) {
     this.child = child;
   }
 
-  /** Starts the shell (Linux; elsewhere, or if it cannot start, `apply` does nothing). */
-  static start(): IdlePolicySetter {
-    if (process.platform !== 'linux') return new IdlePolicySetter(null);
+  static start(loop: string): LineShell {
+    if (process.platform !== 'linux') return new LineShell(null);
     try {
-      const child = spawn('sh', ['-c', CHRT_LOOP], { stdio: ['pipe', 'ignore', 'ignore'] });
-      const setter = new IdlePolicySetter(child);
+      const child = spawn('sh', ['-c', loop], { stdio: ['pipe', 'ignore', 'ignore'] });
+      const shell = new LineShell(child);
       child.on('error', () => {
-        setter.child = null; // no shell: the nice value alone
+        shell.child = null; // no shell: nothing is run
       });
       child.stdin?.on('error', () => undefined);
-      if (child.pid === undefined) setter.child = null;
+      if (child.pid === undefined) shell.child = null;
       child.unref();
-      return setter;
+      return shell;
     } catch {
-      return new IdlePolicySetter(null);
+      return new LineShell(null);
     }
   }
 
-  /** Has the shell run chrt for `tids`, and waits until it has (or gave up); then it exits. */
-  async apply(tids: readonly number[]): Promise<void> {
+  /** Writes `lines` to the shell and waits until it has run them all (or gave up); then it exits. */
+  async send(lines: readonly string[]): Promise<void> {
     const child = this.child;
     this.child = null;
     if (child === null || child.exitCode !== null || child.signalCode !== null || child.stdin === null) return;
@@ -111,7 +112,7 @@ export class IdlePolicySetter {
       const timer = setTimeout(() => {
         child.kill();
         resolve();
-      }, APPLY_TIMEOUT_MS);
+      }, SEND_TIMEOUT_MS);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
@@ -121,14 +122,37 @@ export class IdlePolicySetter {
         resolve();
       });
     });
-    child.stdin.end(tids.map((t) => `${t}\n`).join(''));
+    child.stdin.end(lines.map((l) => `${l}\n`).join(''));
     await exited;
+  }
+
+  /** Stops the shell if `send` was not called (a run that failed before it). */
+  close(): void {
+    this.child?.kill();
+    this.child = null;
+  }
+}
+
+/**
+ * A shell started now that later puts threads in SCHED_IDLE (see the top of this file): start it
+ * before the process makes its heaps, `apply` once the threads to lower are known.
+ */
+export class IdlePolicySetter {
+  private constructor(private readonly shell: LineShell) {}
+
+  /** Starts the shell (Linux; elsewhere, or if it cannot start, `apply` does nothing). */
+  static start(): IdlePolicySetter {
+    return new IdlePolicySetter(LineShell.start(CHRT_LOOP));
+  }
+
+  /** Has the shell run chrt for `tids`, and waits until it has (or gave up); then it exits. */
+  apply(tids: readonly number[]): Promise<void> {
+    return this.shell.send(tids.map(String));
   }
 
   /** Stops the shell if `apply` was not called (a run that failed before it). */
   close(): void {
-    this.child?.kill();
-    this.child = null;
+    this.shell.close();
   }
 }
 
