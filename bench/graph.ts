@@ -78,6 +78,7 @@ export function rootIslandsInChunks(m: Mutator, deps: GraphDeps, s: number, root
     m.setGlobal(`bench.island${k}`, holder);
   }
   m.closeScope(s);
+  // Root items cover the handle stack in chunks from handle 1 (addRootItems).
   while ((m.handleCount - 1) % chunk !== 0) m.getGlobal('bench.none');
   const first = m.handleCount;
   for (const [k, r] of roots.entries()) {
