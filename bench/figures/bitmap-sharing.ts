@@ -1,4 +1,4 @@
-// Reproduces a figure of docs/performance.md ("The shared bitmap"): what sharing the mark bitmap's
+// Reproduces a figure of docs/performance.md ("The shared bitmap, measured in the marker"): what sharing the mark bitmap's
 // cache lines between two marking threads costs, measured in the marker itself, from the compiled build:
 //   npm run build && npx tsx bench/figures/bitmap-sharing.ts [repetitions=7] [objects=1000000] [blocks=8,256]
 //
@@ -27,15 +27,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
 const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 const { ROOT_CHUNK } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'gc', 'work-items.js')).href)) as typeof import('../../src/gc/work-items.ts');
-const idleSetter = IdlePolicySetter.start();
-const pinner = ThreadPinner.start(LineShell);
 const reps = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 1_000_000);
 const blocks = (process.argv[4] ?? '8,256').split(',').map(Number);
-if (!(reps >= 1) || !(n >= 4 * ROOT_CHUNK) || blocks.some((b) => !(b >= 1))) {
-  console.error('usage: bitmap-sharing.ts [repetitions>=1] [objects>=16384] [blocks=8,256]');
+if (!(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || blocks.some((b) => !(Number.isInteger(b) && b >= 1))) {
+  console.error(`usage: bitmap-sharing.ts [repetitions>=1] [objects>=${4 * ROOT_CHUNK}] [blocks=8,256]`);
   process.exit(2);
 }
+// Started before any heap exists: they fork this process, after which every page of a heap would fault once.
+const idleSetter = IdlePolicySetter.start();
+const pinner = ThreadPinner.start(LineShell);
 /** Root handles per island: one work item, the island's holder array among them. */
 const ROOTS = ROOT_CHUNK;
 const BITMAP_LINE_WORDS = 512; // a 64-byte line of the mark bitmap: one bit per 4-byte word
