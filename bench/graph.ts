@@ -110,6 +110,18 @@ export async function loadCompiledBuild(root: string): Promise<{ Simulator: Simu
 }
 
 /**
+ * What the island figures (bench/figures/bitmap-sharing.ts, island-scavenge.ts) load from the
+ * compiled build at `root`: `loadCompiledBuild`'s, the host-thread shells, and ROOT_CHUNK.
+ */
+export async function loadIslandBuild(root: string) {
+  const build = await loadCompiledBuild(root);
+  const dist = (file: string) => pathToFileURL(path.join(root, 'dist', 'src', file)).href;
+  const hostThreads = (await import(dist('scheduler/host-threads.js'))) as typeof import('../src/scheduler/host-threads.ts');
+  const { ROOT_CHUNK } = (await import(dist('gc/work-items.js'))) as typeof import('../src/gc/work-items.ts');
+  return { ...build, hostThreads, ROOT_CHUNK };
+}
+
+/**
  * Simulator sizes for the graph of `n` objects: new space holds it with room to spare (6 words of
  * 4 bytes an object), old space holds it promoted, and the handle stack its builder's handles.
  * Marking is stop-the-world, inside the timed pause.

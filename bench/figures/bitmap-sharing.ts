@@ -19,14 +19,13 @@
 // off for milliseconds; the one-thread marks then run on CPU 0.
 // Compaction is off (quota 0), so the layout stays as built; the script checks it did.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FIELDS, graphSimOptions, loadCompiledBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
+import { fileURLToPath } from 'node:url';
+import { FIELDS, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { Simulator, deps } = await loadCompiledBuild(ROOT);
-const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
-const { ROOT_CHUNK } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'gc', 'work-items.js')).href)) as typeof import('../../src/gc/work-items.ts');
+const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
+const { IdlePolicySetter, LineShell, lowerHostThreads } = hostThreads;
 const reps = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 1_000_000);
 const blocks = (process.argv[4] ?? '8,256').split(',').map(Number);
