@@ -1,28 +1,31 @@
 // Reproduces a figure of docs/performance.md: per-thread busy, idle, objects and steals of a
 // scavenge of the whole bench graph (bench/graph.ts) at one thread and at N, alternating, from
 // the compiled build, with each thread's busy ns per object beside the one-thread figure:
-//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]] [--plain-forwarding]
+//   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]] [--plain-forwarding] [--pin]
 // With several work-distribution schemes, one N-thread simulator each, all in the same rounds.
 // --plain-forwarding adds one more N-thread simulator whose measured scavenges install forwarding
 // addresses with a plain store instead of a CAS (the ForTesting switch TEST_PLAIN_FORWARDING):
 // what the CAS costs. Unsafe: two threads may both copy an object (the graph is thrown away after
-// each scavenge, and that simulator is used for nothing else).
+// each scavenge, and that simulator is used for nothing else). --pin pins the main thread to CPU 0
+// and helper k of each simulator to CPU k (mod the CPUs), as the island figures do.
 // As a measured run does, the process's other threads (V8's compilers and JS-heap GC workers) run
 // at nice 19 in SCHED_IDLE once the code is warm, so they do not take a core from a collector
 // thread in mid-phase; each thread's wait for a core is printed all the same (pre, ms) and left out
 // of its ns per object (the machine's own threads still take a core now and then: docs/performance.md).
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
-import { median } from '../bench-kit.ts';
+import { ThreadPinner, median } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
-const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
+const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
 const idleSetter = IdlePolicySetter.start();
-const args = process.argv.slice(2).filter((a) => a !== '--plain-forwarding');
+const pinner = process.argv.includes('--pin') ? ThreadPinner.start(LineShell) : null;
+const args = process.argv.slice(2).filter((a) => a !== '--plain-forwarding' && a !== '--pin');
 const threads = Number(args[0] ?? 2);
 const n = Number(args[1] ?? 1_000_000);
 const reps = Number(args[2] ?? 5);
@@ -42,7 +45,13 @@ try {
     }
     if (!lowered) {
       const host = await lowerHostThreads(sims.flatMap((sim) => sim.collectorThreadIds()), 19, 'idle', idleSetter);
-      console.log(`host threads lowered ${host.lowered}, SCHED_IDLE ${host.idle}`);
+      let pinned = '';
+      if (pinner !== null) {
+        const cpus = availableParallelism();
+        const pins = sims.flatMap((sim) => sim.collectorThreadIds().map((tid, k) => [tid, k % cpus] as const));
+        pinned = `; collector threads pinned ${await pinner.pin(pins)} of ${pins.length}`;
+      }
+      console.log(`host threads lowered ${host.lowered}, SCHED_IDLE ${host.idle}${pinned}`);
       lowered = true;
     }
     const speedups = sims.map(() => [] as number[]); // per simulator: threads = 1 over it, per round
@@ -63,6 +72,7 @@ try {
   }
 } finally {
   idleSetter.close();
+  pinner?.close();
   for (const sim of sims) await sim.close();
 }
 
