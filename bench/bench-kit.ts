@@ -24,6 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Bench } from 'tinybench';
+import type { LineShell } from '../src/scheduler/host-threads.ts';
 
 export interface TaskMeta {
   perItem?: { n: number; unit: string };
@@ -186,6 +187,14 @@ export class WorkerCommands {
   }
 }
 
+/**
+ * A thread's time per object in a parallel phase while it ran: its busy time less its waits for a
+ * core (`preemptedMs`, when recorded), in ns over its objects (at least one).
+ */
+export function busyNsPerObject(t: { busyMs: number; preemptedMs?: number; objects: number }): number {
+  return ((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / Math.max(1, t.objects);
+}
+
 /** The shell that pins threads: one taskset per "tid cpu" line read from its input. */
 const TASKSET_LOOP = 'while read t c; do taskset -p -c "$c" "$t" >/dev/null 2>&1; done';
 
@@ -196,11 +205,11 @@ const TASKSET_LOOP = 'while read t c; do taskset -p -c "$c" "$t" >/dev/null 2>&1
  * `IdlePolicySetter` is. Linux with taskset; elsewhere it pins nothing.
  */
 export class ThreadPinner {
-  private constructor(private readonly shell: { send(lines: readonly string[]): Promise<void>; close(): void }) {}
+  private constructor(private readonly shell: LineShell) {}
 
-  /** `LineShell`: the class of the build's dist/src/scheduler/host-threads.js. */
-  static start(LineShell: { start(loop: string): { send(lines: readonly string[]): Promise<void>; close(): void } }): ThreadPinner {
-    return new ThreadPinner(LineShell.start(TASKSET_LOOP));
+  /** `Shell`: `LineShell` of the build under measure (its dist/src/scheduler/host-threads.js). */
+  static start(Shell: typeof LineShell): ThreadPinner {
+    return new ThreadPinner(Shell.start(TASKSET_LOOP));
   }
 
   /** Pins each `[tid, cpu]` and waits until the shell has; then it exits. Returns how many took. */

@@ -21,7 +21,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIELDS, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
-import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
@@ -48,6 +48,8 @@ interface Config {
   block: number;
   kind: Kind;
   sim: Sim;
+  /** The first root handle (island A's holder) and the addresses of all 2 x ROOTS roots as built. */
+  firstRoot: number;
   rootAddrs: number[];
   /** Per kept round: the mark's duration, and its ns per object (the threads' mean). */
   ms: Map<number, number>;
@@ -71,9 +73,9 @@ const configs: Config[] = [];
 for (const block of blocks) {
   for (const kind of ['one', 'static', 'steal'] as const) {
     const sim = await Simulator.create({ ...options, ...SIM_OPTIONS[kind] });
-    const { rootAddrs, shared } = buildIslands(sim, block);
+    const { firstRoot, rootAddrs, shared } = buildIslands(sim, block);
     if (kind === 'one') console.log(`block ${block}: lines holding both islands: mark bitmap ${pct(shared.bitmap)}, objects ${pct(shared.object)}`);
-    configs.push({ block, kind, sim, rootAddrs, ms: new Map(), ns: new Map(), redone: 0, dropped: 0 });
+    configs.push({ block, kind, sim, firstRoot, rootAddrs, ms: new Map(), ns: new Map(), redone: 0, dropped: 0 });
   }
 }
 try {
@@ -100,7 +102,7 @@ try {
         line.push(`${name(c)}: one thread took both islands ${RETRIES + 1} times (${split.join('/')}), left out`);
         continue;
       }
-      const ns = p.threads.map((t) => ((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / Math.max(1, t.objects));
+      const ns = p.threads.map(busyNsPerObject);
       c.ms.set(r, p.durationMs);
       // Weighted by objects: a thread that marked few objects says little.
       c.ns.set(r, p.threads.reduce((x, t, i) => x + ns[i] * t.objects, 0) / p.threads.reduce((x, t) => x + t.objects, 0));
@@ -109,7 +111,7 @@ try {
     console.log(`round ${r + 1}: ${line.join(' | ')}`);
   }
   for (const c of configs) {
-    const moved = c.rootAddrs.some((a, i) => a !== c.sim.mutator.addressOf(i + firstRootHandle(c)));
+    const moved = c.rootAddrs.some((a, i) => a !== c.sim.mutator.addressOf(c.firstRoot + i));
     if (moved) throw new Error(`${name(c)}: an object moved; the layout is not the one built`);
   }
   console.log("\nmedian (min-max) over the rounds; ns per object: the threads' busy time less their waits for a core, over their objects");
@@ -145,11 +147,6 @@ function pct(x: number): string {
 function mark(c: Config) {
   c.sim.mutator.collect('major');
   return c.sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
-}
-
-/** The handle of island A's first root: the handles below it are null padding (see buildIslands). */
-function firstRootHandle(c: Config): number {
-  return c.sim.mutator.handleCount - 2 * ROOTS;
 }
 
 /**
@@ -201,7 +198,7 @@ function buildIslands(sim: Sim, block: number) {
   const first = rootIslandsInChunks(m, deps, s, roots, ROOT_CHUNK, true);
   const rootAddrs: number[] = [];
   for (let i = 0; i < 2 * ROOTS; i++) rootAddrs.push(m.addressOf(first + i));
-  return { rootAddrs, shared: { bitmap: sharedShare(bitmapLines), object: sharedShare(objectLines) } };
+  return { firstRoot: first, rootAddrs, shared: { bitmap: sharedShare(bitmapLines), object: sharedShare(objectLines) } };
 }
 
 function tally(lines: Map<number, number>, line: number, island: number): void {

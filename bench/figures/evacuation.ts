@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../../src/metrics/result.ts';
-import { median, medianRange } from '../bench-kit.ts';
+import { busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dashes = process.argv.indexOf('--');
@@ -63,7 +63,7 @@ function run(threads: number, extra: string[]): Figures {
     if (c.threads.every((t) => (t.preemptedMs ?? 0) < WAITED_MS)) unwaited.push(c.durationMs);
     faults.push(c.pageFaults ?? NaN);
     // Each thread's time per object copied while it ran: its busy time less its waits for a core.
-    for (const t of c.threads) if (t.objects > 0) ns.push(((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / t.objects);
+    for (const t of c.threads) if (t.objects > 0) ns.push(busyNsPerObject(t));
     const u = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
     if (u !== undefined) update.push(u.durationMs);
     for (const ph of [c, u]) {

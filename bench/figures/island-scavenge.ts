@@ -22,7 +22,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
-import { ThreadPinner, median, medianRange } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
@@ -90,7 +90,7 @@ try {
           line.push(`${c.kind}: one thread took both islands ${RETRIES + 1} times, left out`);
           continue;
         }
-        const ns = p.threads.map((t) => ((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / Math.max(1, t.objects));
+        const ns = p.threads.map(busyNsPerObject);
         const objects = split.reduce((x, y) => x + y, 0);
         c.ms.set(`${layout} ${r}`, p.durationMs);
         c.ns.set(`${layout} ${r}`, p.threads.reduce((x, t, i) => x + ns[i] * t.objects, 0) / objects);

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
-import { ThreadPinner, median } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
@@ -62,7 +62,7 @@ try {
         const p = scavengeGraph(sim, layout);
         if (k === 0) oneMs = p.durationMs;
         else speedups[k].push(oneMs / p.durationMs);
-        const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} pre ${(t.preemptedMs ?? 0).toFixed(2)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${(((t.busyMs - (t.preemptedMs ?? 0)) * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
+        const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} pre ${(t.preemptedMs ?? 0).toFixed(2)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${busyNsPerObject(t).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
         const woken = p.wokenAfterMs === undefined ? '' : `, helpers woken at +${p.wokenAfterMs.toFixed(2)}`;
         line.push(`${label(sim)}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults${woken} [${rows.join('; ')}]`);
       }

@@ -16,8 +16,9 @@
  *   preemptedMs: the thread's run-queue wait over the phase (SchedClock); -1 = not measured.
  *   racesLost: races this thread lost. The scavenger: forwarding CASes (another thread had
  *   copied the object first, and this thread gave its copy back). The marker: mark bits it found
- *   clear whose atomic or found them set (another thread set them first and pushed the object). locksContended: times it found a lock
- *   word (the heap's page pool and free lists, a worklist's published stacks) held by another.
+ *   clear whose atomic or found them set (another thread set them first and pushed the object).
+ *   locksContended: times it found a lock word (the heap's page pool and free lists, a
+ *   worklist's published stacks) held by another.
  */
 
 export const START_MS = 0;

@@ -301,7 +301,8 @@ function rowCount(s: ImbalanceStats): string {
  * Max − Min is the imbalance. Preempted is each thread's wait for a CPU during the phase. Allowed
  * Workers is how many threads the phase's work let take part (the main thread and `helperLimit`
  * helpers), beside `Workers`, those that did. Races Lost counts the races a thread lost: forwarding
- * CASes in a scavenge (its copy given back), mark bits another thread set first in marking; Locks Contended the times it found a lock word held by another.
+ * CASes in a scavenge (its copy given back), mark bits another thread set first in marking.
+ * Locks Contended counts the times it found a lock word held by another.
  */
 export function formatPhaseWorkers(ev: GCEvent): string[] {
   const out: string[] = [];
