@@ -10,21 +10,35 @@
  * so that their cache misses overlap instead of following one another (JavaScript has no
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
-import { type Addr, KIND_TAGGED, PAGE_BITS, makeHeader, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_FLAGS, M_PROGRESS, PAGE_EVACUATION_CANDIDATE, PAGE_LARGE_START } from '../heap/heap.ts';
-import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld } from '../heap/remembered-set.ts';
+import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IMPORT, makeHeader, tagPtr } from '../heap/layout.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT } from '../heap/heap.ts';
+import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
-import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from './gc-shared.ts';
+
+// Module-local aliases of what the per-object paths use: optimised code reads an imported (or
+// exported) binding through a cell with a hole check at every use (see src/gc/scavenger.ts).
+const KIND_TAGGED = KIND_TAGGED_IMPORT;
+const PAGE_BITS = PAGE_BITS_IMPORT;
+const C_MARKING_CANDIDATES = C_MARKING_CANDIDATES_IMPORT;
+const META_WORDS = META_WORDS_IMPORT;
+const M_FLAGS = M_FLAGS_IMPORT;
+const PAGE_EVACUATION_CANDIDATE = PAGE_EVACUATION_CANDIDATE_IMPORT;
+const PAGE_LARGE_START = PAGE_LARGE_START_IMPORT;
+const HEARTBEAT_MASK = HEARTBEAT_MASK_IMPORT;
+const recordOldToOld = recordOldToOldImport;
 
 /**
  * A large object's slots are scanned in chunks of this many, claimed with an atomic add on its
  * page's progress counter, so several threads can share one big array (V8's progress bar).
  */
-export const PROGRESS_BAR_CHUNK = 4096;
+const CHUNK = 4096;
+export const PROGRESS_BAR_CHUNK = CHUNK;
 
 /** Objects popped, and their length words loaded, before the first of them is visited. */
-export const MARK_BATCH = 8;
+const BATCH = 8;
+export const MARK_BATCH = BATCH;
 
 export class Marker {
   private readonly heap: Heap;
@@ -43,11 +57,12 @@ export class Marker {
   racesLost = 0;
   /**
    * Mark bits are set atomically (`Heap.setBit`) only when another thread can race (threads > 1),
-   * or with option atomicMarking, as V8's marking visitors always do.
+   * or with option atomicMarking, as V8's marking visitors always do. 1 or 0: optimised code tests
+   * a boolean field's truthiness in up to eleven instructions, a number in two.
    */
-  private readonly atomic: boolean;
+  private readonly atomic: number;
   /** This thread's batch of popped objects (see the header). */
-  private readonly batch = new Int32Array(MARK_BATCH);
+  private readonly batch = new Int32Array(BATCH);
   /** The batch's loaded length words, xored: kept so the compiler keeps the loads. */
   private touched = 0;
 
@@ -56,7 +71,7 @@ export class Marker {
     this.mem = ctx.heap.mem;
     this.bits = ctx.heap.markBits;
     this.live = ctx.liveBytes;
-    this.atomic = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true;
+    this.atomic = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true ? 1 : 0;
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
     this.stopAwareWork = {
@@ -97,7 +112,7 @@ export class Marker {
     const i = a >>> 5;
     const m = 1 << (a & 31);
     if ((bits[i] & m) !== 0) return;
-    if (this.atomic) {
+    if (this.atomic !== 0) {
       const won = this.heap.setBit(this.heap.markBase, a);
       this.racesLost += won ^ 1;
       if (won === 0) return;
@@ -117,7 +132,7 @@ export class Marker {
     const mem = this.mem;
     let touched = this.touched;
     let k = 0;
-    while (k < MARK_BATCH) {
+    while (k < BATCH) {
       const obj = local.pop();
       if (obj === 0) break;
       batch[k++] = obj;
@@ -186,11 +201,11 @@ export class Marker {
    * The thread that claims the first chunk counts the object.
    */
   private visitChunk(obj: Addr, len: number, tagged: boolean): void {
-    const first = Atomics.add(this.heap.pageMeta, (obj >>> PAGE_BITS) * META_WORDS + M_PROGRESS, PROGRESS_BAR_CHUNK);
+    const first = Atomics.add(this.heap.pageMeta, (obj >>> PAGE_BITS) * META_WORDS + M_PROGRESS, CHUNK);
     if (first === 0) this.count(obj, len);
     if (first >= len || !tagged) return;
-    if (first + PROGRESS_BAR_CHUNK < len) this.ctx.markingLocal.push(obj);
-    this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + PROGRESS_BAR_CHUNK), this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
+    if (first + CHUNK < len) this.ctx.markingLocal.push(obj);
+    this.visitSlots(obj, obj + 2 + first, obj + 2 + Math.min(len, first + CHUNK), this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
   }
 
   private count(obj: Addr, len: number): void {
@@ -237,7 +252,7 @@ export class Marker {
     const mem = this.mem;
     const len = mem[obj + 1];
     const tagged = ((mem[obj] >>> 1) & 3) === KIND_TAGGED;
-    if (len > PROGRESS_BAR_CHUNK && (this.heap.pageMeta[(obj >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_LARGE_START) !== 0) {
+    if (len > CHUNK && (this.heap.pageMeta[(obj >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_LARGE_START) !== 0) {
       this.visitChunk(obj, len, tagged);
       return;
     }
@@ -278,7 +293,7 @@ export class Marker {
       const m = 1 << (a & 31);
       if ((bits[i] & m) === 0) {
         let won = 1;
-        if (atomic) {
+        if (atomic !== 0) {
           won = setBit(markBase, a);
           lost += won ^ 1;
         } else bits[i] |= m;

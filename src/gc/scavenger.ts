@@ -6,30 +6,53 @@
  */
 import {
   type Addr,
-  KIND_RAW,
-  KIND_TAGGED,
-  PAGE_BITS,
-  PAGE_WORDS,
+  KIND_RAW as KIND_RAW_IMPORT,
+  KIND_TAGGED as KIND_TAGGED_IMPORT,
+  PAGE_BITS as PAGE_BITS_IMPORT,
+  PAGE_WORDS as PAGE_WORDS_IMPORT,
   SPACE_OLD_DATA,
   SPACE_OLD_POINTER,
-  headerKind,
+  headerKind as headerKindImport,
   makeHeader,
-  tagPtr,
+  tagPtr as tagPtrImport,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS, M_FLAGS, PAGE_EVACUATION_CANDIDATE, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
-import { isMarked, markBlack } from '../heap/marking-bitmap.ts';
-import { Lab, labAllocate, labFreeLast, retireLab } from '../heap/spaces/paged-space.ts';
-import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate } from '../heap/spaces/semi-space.ts';
-import { PAGE_ZERO_SCAVENGER_WORDS, onPageZero, recordOldToNew, recordOldToOld } from '../heap/remembered-set.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { isMarked as isMarkedImport, markBlack as markBlackImport } from '../heap/marking-bitmap.ts';
+import { Lab, labAllocate as labAllocateImport, labFreeLast as labFreeLastImport, retireLab } from '../heap/spaces/paged-space.ts';
+import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate as toSpaceAllocateImport } from '../heap/spaces/semi-space.ts';
+import { PAGE_ZERO_SCAVENGER_WORDS, onPageZero, recordOldToNew as recordOldToNewImport, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
-import { HEARTBEAT_MASK, type GcThreadContext } from './gc-shared.ts';
+import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from './gc-shared.ts';
+
+// Optimised code reads an imported binding (and an exported one) through a cell, with a check
+// for the uninitialised hole, at every use: five to eight instructions for a constant or a call.
+// A module-local const is a constant to it. So what the per-object paths use is aliased here
+// (`npx tsx bench/figures/instructions.ts` counts the instructions per object).
+const KIND_RAW = KIND_RAW_IMPORT;
+const KIND_TAGGED = KIND_TAGGED_IMPORT;
+const PAGE_BITS = PAGE_BITS_IMPORT;
+const PAGE_WORDS = PAGE_WORDS_IMPORT;
+const META_WORDS = META_WORDS_IMPORT;
+const M_FLAGS = M_FLAGS_IMPORT;
+const PAGE_EVACUATION_CANDIDATE = PAGE_EVACUATION_CANDIDATE_IMPORT;
+const HEARTBEAT_MASK = HEARTBEAT_MASK_IMPORT;
+const headerKind = headerKindImport;
+const tagPtr = tagPtrImport;
+const isMarked = isMarkedImport;
+const markBlack = markBlackImport;
+const labAllocate = labAllocateImport;
+const labFreeLast = labFreeLastImport;
+const toSpaceAllocate = toSpaceAllocateImport;
+const recordOldToNew = recordOldToNewImport;
+const recordOldToOld = recordOldToOldImport;
 
 /**
  * Objects up to this many words are copied by a plain loop, larger ones by copyWithin: the loop
  * wins at 4-8 words (15-20 against 23-37 ns), copyWithin from 16 (29 against 45 ns) and by 3-15x
  * from 64 (`npm run bench -- bodies`, "object copy").
  */
-export const COPY_LOOP_MAX_WORDS = 12;
+const COPY_LOOP_MAX = 12;
+export const COPY_LOOP_MAX_WORDS = COPY_LOOP_MAX;
 /**
  * Copied objects with at most this many slots are *far* when their first two targets lie more than
  * BATCH_NEAR_WORDS apart (four cache lines). Up to SCAVENGE_BATCH far objects are popped together
@@ -39,9 +62,12 @@ export const COPY_LOOP_MAX_WORDS = 12;
  * their loads hit anyway, and the batch would only cost its loop. Four objects, not eight: eight
  * gained less on the random graph (`npm run bench -- gc`, docs/performance.md).
  */
-export const BATCH_MAX_SLOTS = 8;
-export const BATCH_NEAR_WORDS = 64;
-export const SCAVENGE_BATCH = 4;
+const BATCH_SLOTS = 8;
+const NEAR_WORDS = 64;
+const BATCH = 4;
+export const BATCH_MAX_SLOTS = BATCH_SLOTS;
+export const BATCH_NEAR_WORDS = NEAR_WORDS;
+export const SCAVENGE_BATCH = BATCH;
 /** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
 export const LOST_RACE_HEADER_BIT = 1 << 30;
 
@@ -57,13 +83,17 @@ export class Scavenger {
   private ageMark = 0;
   private newStart = 0;
   private newEnd = 0;
-  private plainForwarding = false;
-  /** A major GC's marking is under way: copies keep the colour of their original. */
-  private marking = false;
+  /** 1: install forwarding addresses with a plain store (a number, not a boolean: see `marking`). */
+  private plainForwarding = 0;
+  /**
+   * 1 while a major GC's marking is under way: copies keep the colour of their original. A number:
+   * optimised code tests a boolean field's truthiness in up to eleven instructions, a number in two.
+   */
+  private marking = 0;
   private readonly labWords: number;
   /** The batched header loads' result, stored so the compiler keeps the loads. */
   touched = 0;
-  private readonly batch = new Int32Array(SCAVENGE_BATCH);
+  private readonly batch = new Int32Array(BATCH);
   // figures
   copiedWords = 0;
   promotedWords = 0;
@@ -102,8 +132,8 @@ export class Scavenger {
     // With one participant nothing races for the header (`GcShared.mainForwardsPlainly`). Only the
     // main thread knows (a helper's configuration is the one it started with, and
     // `setParallelScavenge` changes the main thread's); a helper scavenging means others do too.
-    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || (this.ctx.threadId === 0 && this.ctx.shared.mainForwardsPlainly);
-    this.marking = ctl[C_MARKING] !== 0;
+    this.plainForwarding = heap.testFlag(TEST_PLAIN_FORWARDING) || (this.ctx.threadId === 0 && this.ctx.shared.mainForwardsPlainly) ? 1 : 0;
+    this.marking = ctl[C_MARKING] !== 0 ? 1 : 0;
     this.copiedWords = 0;
     this.promotedWords = 0;
     this.objects = 0;
@@ -168,7 +198,7 @@ export class Scavenger {
         let v = mem[slot];
         let a = v >>> 1;
         if ((v & 1) !== 0 && a >= fromStart && a < fromEnd) {
-          v = this.evacuate(v);
+          v = this.evacuate(v) | 0;
           mem[slot] = v;
           a = v >>> 1;
         }
@@ -199,7 +229,7 @@ export class Scavenger {
               const v = mem[slot];
               if ((v & 1) !== 0) touch ^= mem[v >>> 1];
             }
-            if (k === SCAVENGE_BATCH) break;
+            if (k === BATCH) break;
             obj = local.pop();
             if (obj === 0) break;
             if (!this.isFar(obj)) {
@@ -232,9 +262,9 @@ export class Scavenger {
   /** A copied object of at most BATCH_MAX_SLOTS slots whose first two targets lie apart. */
   private isFar(obj: Addr): boolean {
     const mem = this.mem;
-    if (mem[obj + 1] > BATCH_MAX_SLOTS) return false;
+    if (mem[obj + 1] > BATCH_SLOTS) return false;
     const d = (mem[obj + 3] >>> 1) - (mem[obj + 2] >>> 1);
-    return d > BATCH_NEAR_WORDS || d < -BATCH_NEAR_WORDS;
+    return d > NEAR_WORDS || d < -NEAR_WORDS;
   }
 
   /**
@@ -255,7 +285,9 @@ export class Scavenger {
         const a = v >>> 1;
         if ((v & 1) === 0 || a < fromStart || a >= fromEnd) continue;
         const h = mem[a];
-        mem[slot] = (h & 1) !== 0 ? h : this.evacuate(v);
+        // `| 0`: a call's result is any number to optimised code; without it the store to the
+        // Int32Array goes through a double.
+        mem[slot] = ((h & 1) !== 0 ? h : this.evacuate(v)) | 0;
       }
       return;
     }
@@ -268,13 +300,13 @@ export class Scavenger {
       let a = v >>> 1;
       if (a >= fromStart && a < fromEnd) {
         const h = mem[a];
-        v = (h & 1) !== 0 ? h : this.evacuate(v);
+        v = ((h & 1) !== 0 ? h : this.evacuate(v)) | 0;
         mem[slot] = v;
         a = v >>> 1;
       }
       if (a >= newStart && a < newEnd) recordOldToNew(heap, slot);
       // A promoted copy may be black already (colour transfer) and never rescanned by marking.
-      else if (marking && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
+      else if (marking !== 0 && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
   }
 
@@ -318,8 +350,18 @@ export class Scavenger {
       return 0;
     }
     mem[target] = h;
-    if (size <= COPY_LOOP_MAX_WORDS) for (let i = 1; i < size; i++) mem[target + i] = mem[a + i];
-    else mem.copyWithin(target + 1, a + 1, a + size);
+    if (size <= COPY_LOOP_MAX) {
+      // Four words a round: optimised code checks the array's map, length and base again at the
+      // top of every round (a loop's interrupt check ends what it knows), not at each word.
+      let i = 1;
+      for (; i + 4 <= size; i += 4) {
+        mem[target + i] = mem[a + i];
+        mem[target + i + 1] = mem[a + i + 1];
+        mem[target + i + 2] = mem[a + i + 2];
+        mem[target + i + 3] = mem[a + i + 3];
+      }
+      for (; i < size; i++) mem[target + i] = mem[a + i];
+    } else mem.copyWithin(target + 1, a + 1, a + size);
     return target;
   }
 
@@ -333,7 +375,7 @@ export class Scavenger {
     const kind = headerKind(h);
     const promoted = target < this.newStart || target >= this.newEnd;
     const fwd = tagPtr(target);
-    if (this.plainForwarding) {
+    if (this.plainForwarding !== 0) {
       // One thread; or ForTesting: the race is left open, so two threads may both copy one object.
       mem[a] = fwd;
     } else {
@@ -345,7 +387,7 @@ export class Scavenger {
       }
     }
     this.objects++;
-    if (this.marking && isMarked(this.heap.markBits, a)) {
+    if (this.marking !== 0 && isMarked(this.heap.markBits, a)) {
       // Transfer the colour (V8: MarkingState::TransferColor), so a scavenge keeps marking's progress.
       markBlack(this.heap, target);
       if (promoted) this.ctx.liveBytes[target >>> PAGE_BITS] += size << 2;
@@ -373,7 +415,7 @@ export class Scavenger {
    * copies end as fillers or free LAB space. Needs a CAS: not at threads = 1 (plain forwarding).
    */
   private warmLostRace(): void {
-    if (this.plainForwarding) return;
+    if (this.plainForwarding !== 0) return;
     const heap = this.heap;
     const mem = this.mem;
     const size = 4;
@@ -423,7 +465,7 @@ export class Scavenger {
       mem[host] = makeHeader(0, KIND_TAGGED);
       mem[host + 1] = 1;
       mem[slot] = tagPtr(host + 8);
-      this.marking = true;
+      this.marking = 1;
       this.scanSlots(host);
       this.marking = marking;
       mem[host] = mem[host + 1] = mem[slot] = 0;
