@@ -42,7 +42,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild, type GraphDeps } from './graph.ts';
+import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
@@ -73,8 +73,7 @@ if (unknownBalance !== undefined) {
 const WORKS = ['scavenge', 'mark'] as const;
 type Work = (typeof WORKS)[number];
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
-/** V8 (Node 20 has no pointer compression) spends 56 bytes on each four-field object. */
-const V8_SEMI_MB = Math.max(16, Math.ceil(((N * 56) / 1048576) * 1.3));
+const V8_SEMI_MB = v8SemiSpaceMb(N);
 
 interface Sample {
   phaseMs: number;

@@ -7,9 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Bench, Task } from 'tinybench';
+import { runUnderPlainNode } from './plain-node.ts';
 import { benchMeta } from './bench-kit.ts';
 
 const DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -120,9 +121,10 @@ async function main(filters: string[]): Promise<void> {
     sections.push('', `## ${f}`, '');
     const t0 = performance.now();
     if (!/export\s+(?:async\s+)?(?:function|const|let)\s+suites\b/.test(text)) {
-      // Not (yet) following the convention: run it as a script and keep what it printed.
-      const r = spawnSync(process.execPath, [...process.execArgv, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      sections.push('Ran as a script (no `suites()` export):', '', '```', (r.stdout + r.stderr).trimEnd(), '```');
+      // Not (yet) following the convention: run it as a script, under plain node from the
+      // compiled build (bench/plain-node.ts says why), and keep what it printed.
+      const r = await runUnderPlainNode(file, [], true);
+      sections.push('Ran as a script (no `suites()` export), under plain node:', '', '```', r.output.trimEnd(), '```');
       if (r.status !== 0) sections.push('', `exit status ${r.status}`);
     } else {
       const mod = (await import(pathToFileURL(file).href)) as BenchModule;

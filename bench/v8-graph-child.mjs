@@ -11,8 +11,11 @@
  * WHAT = `mark`: the graph promoted to old space, then one full GC (gc()); `scavenge`: a fresh
  * graph in new space, then one minor GC (gc({ type: 'minor' })). The GC to measure is the first
  * nvp line after the `@measure` line printed on stdout; `@built N` comes before it, and any GC
- * between the two (a scavenge during the build) is reported by the parent as a failed run.
+ * between the two (a scavenge during the build) is reported by the parent as a failed run. The
+ * measured GC lies between calls of `os.loadavg()` and `os.freemem()`, where
+ * bench/figures/instructions.ts has callgrind start and stop counting.
  */
+import os from 'node:os';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { depthFirstOrder, randomOrder } from './graph-order.mjs';
@@ -57,12 +60,16 @@ if (what === 'mark') {
   gc(); // everything in old space, compacted
   process.stdout.write(`@built ${n}\n`);
   process.stdout.write('@measure\n');
+  os.loadavg(); // callgrind's marks around the measured GC (bench/figures/instructions.ts)
   gc();
+  os.freemem();
 } else {
   gc();
   globalThis.graph = build();
   process.stdout.write(`@built ${n}\n`);
   process.stdout.write('@measure\n');
+  os.loadavg();
   gc({ type: 'minor' });
+  os.freemem();
 }
 process.stdout.write('@end\n');

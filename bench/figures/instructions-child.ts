@@ -1,0 +1,40 @@
+// The gcsim half of bench/figures/instructions.ts, run (bundled, under plain node) inside
+// callgrind: builds the bench graph (bench/graph.ts) in the compiled build at BUILD, runs the
+// program of bench/gc.bench.ts three times on a smaller graph (so the collector's code is
+// optimised), then once more on N objects with the measured GC between `os.loadavg()` and
+// `os.freemem()`: callgrind zeroes its counts on entering uv_loadavg and dumps them on entering
+// uv_get_free_memory, so the dump holds that GC alone.
+//   node .instructions-child.bundle.mjs BUILD scavenge|mark neighbouring|random N
+import os from 'node:os';
+import { type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
+
+const [root, work, layout, nArg] = process.argv.slice(2);
+const n = Number(nArg);
+const { Simulator, deps } = await loadCompiledBuild(root);
+// Sweeping in the pause, as under V8's --single-threaded-gc: no helper sweeps while the main
+// thread runs, so nothing of the count depends on how valgrind schedules the threads.
+const sim = await Simulator.create({ threads: 1, ...graphSimOptions(n), concurrentSweeping: false });
+const m = sim.mutator;
+
+function round(size: number, measured: boolean): void {
+  dropGraph(m);
+  if (work === 'scavenge') {
+    m.collect('minor');
+    buildGraph(m, deps, size, layout as Layout);
+  } else {
+    m.collect('major');
+    buildGraph(m, deps, size, layout as Layout);
+    m.collect('minor');
+    m.collect('minor');
+    m.collect('major');
+  }
+  if (measured) os.loadavg();
+  m.collect(work === 'scavenge' ? 'minor' : 'major');
+  if (measured) os.freemem();
+}
+
+for (let i = 0; i < 3; i++) round(Math.min(n, 200_000), false);
+round(n, true);
+const ev = sim.gc.events[sim.gc.events.length - 1];
+process.stdout.write(`${JSON.stringify({ objects: n, pauseMs: ev.pauseMs })}\n`);
+await sim.close();
