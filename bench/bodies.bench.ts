@@ -72,6 +72,25 @@ function copyBench(): Bench {
       for (let a = 0; a < TOTAL; a += size) for (let i = 0; i < size; i++) mem[dst + a + i] = mem[a + i];
     });
     perItem(bench, loop, TOTAL / size, 'object');
+    if (size <= 16) {
+      // Scavenger.copy's loop: four words a round, the rest one by one
+      const round4 = `${size} words: loop, four a round`;
+      bench.add(round4, () => {
+        const dst = 1 << 20;
+        for (let a = 0; a < TOTAL; a += size) {
+          const t = dst + a;
+          let i = 0;
+          for (; i + 4 <= size; i += 4) {
+            mem[t + i] = mem[a + i];
+            mem[t + i + 1] = mem[a + i + 1];
+            mem[t + i + 2] = mem[a + i + 2];
+            mem[t + i + 3] = mem[a + i + 3];
+          }
+          for (; i < size; i++) mem[t + i] = mem[a + i];
+        }
+      });
+      perItem(bench, round4, TOTAL / size, 'object');
+    }
     const cw = `${size} words: copyWithin`;
     bench.add(cw, () => {
       const dst = 1 << 20;

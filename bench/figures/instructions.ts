@@ -3,7 +3,9 @@
 // both layouts), in gcsim at threads = 1 and in V8 with --single-threaded-gc, counted by
 // callgrind. A count does not depend on the machine's load or on the memory's speed, so it
 // compares builds, and gcsim with V8, where times on a shared machine are too noisy to.
-//   npm run build && npm run figure -- bench/figures/instructions.ts [objects=100000] [--builds DIR,DIR] [--jobs 2]
+//   npm run build && npm run figure -- bench/figures/instructions.ts [objects=100000] [--builds DIR,DIR] [--tsx] [--jobs 2]
+// --tsx adds each build run again in a process that loaded the child through tsx, as
+// `npx tsx bench/...` scripts ran (bench/plain-node.ts says why that costs).
 // Counted: the main thread's instructions from the call before the measured GC to the call after
 // it (callgrind --zero-before=uv_loadavg --dump-before=uv_get_free_memory; see
 // bench/figures/instructions-child.ts and bench/v8-graph-child.mjs), so the whole GC: gcsim's
@@ -34,12 +36,14 @@ const argv = process.argv.slice(2);
 let n = 100_000;
 let builds = [ROOT];
 let jobs = 2;
+let tsx = false;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--builds') builds = (argv[++i] ?? '').split(',').filter((d) => d !== '').map((d) => path.resolve(d));
   else if (a === '--jobs') jobs = Number(argv[++i]);
+  else if (a === '--tsx') tsx = true;
   else if (/^\d+$/.test(a)) n = Number(a);
-  else fail(`unknown argument '${a}' (usage: [objects=100000] [--builds DIR,DIR] [--jobs 2])`);
+  else fail(`unknown argument '${a}' (usage: [objects=100000] [--builds DIR,DIR] [--tsx] [--jobs 2])`);
 }
 if (!(n >= 1000 && n <= 2_000_000)) fail(`objects must be 1000..2000000, not ${n}`);
 if (!(Number.isInteger(jobs) && jobs >= 1)) fail('--jobs must be a positive integer');
@@ -60,7 +64,11 @@ interface Job {
 const list: Job[] = [];
 for (const work of WORKS) {
   for (const layout of LAYOUTS) {
-    for (const b of builds) list.push({ name: `gcsim ${builds.length > 1 ? path.basename(b) : ''}`.trim(), work, layout, args: [...NODE_FLAGS, child, b, work, layout, String(n)] });
+    for (const b of builds) {
+      const name = `gcsim ${builds.length > 1 ? path.basename(b) : ''}`.trim();
+      list.push({ name, work, layout, args: [...NODE_FLAGS, child, b, work, layout, String(n)] });
+      if (tsx) list.push({ name: `${name} under tsx`, work, layout, args: [...NODE_FLAGS, '--import', 'tsx', path.join(ROOT, 'bench', 'figures', 'instructions-child.ts'), b, work, layout, String(n)] });
+    }
     const semi = v8SemiSpaceMb(n);
     const v8 = ['--expose-gc', '--single-threaded-gc', `--min-semi-space-size=${semi}`, `--max-semi-space-size=${semi}`];
     list.push({ name: 'v8 single-threaded', work, layout, args: [...NODE_FLAGS, ...v8, path.join(ROOT, 'bench', 'v8-graph-child.mjs'), work, layout, String(n)] });

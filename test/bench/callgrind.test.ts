@@ -43,6 +43,6 @@ describe('bench/figures/instructions.ts arguments', () => {
   it('rejects a bad argument with one line and exit status 2, before any run', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/figures/instructions.ts'), '--frobnicate'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(["instructions.ts: unknown argument '--frobnicate' (usage: [objects=100000] [--builds DIR,DIR] [--jobs 2])"]);
+    expect(r.stderr.trim().split('\n')).toEqual(["instructions.ts: unknown argument '--frobnicate' (usage: [objects=100000] [--builds DIR,DIR] [--tsx] [--jobs 2])"]);
   });
 });
