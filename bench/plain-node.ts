@@ -8,7 +8,7 @@
  * a large file, and growing a wasm memory detaches its old ArrayBuffer. The first detach in an
  * isolate invalidates V8's ArrayBufferDetaching protector, and from then on optimised code checks
  * every typed array access for a detached buffer. gcsim's collector loops, run from dist/ but in
- * a process tsx had loaded bench/*.ts into, executed 9-15% more instructions per object (the
+ * a process tsx had loaded bench/*.ts into, executed 11-20% more instructions per object (the
  * protector stays intact under `gcsim` and in worker threads that load dist/ only); docs/performance.md,
  * "Instructions per object".
  *
