@@ -27,7 +27,7 @@ import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from '.
 // Optimised code reads an imported binding (and an exported one) through a cell, with a check
 // for the uninitialised hole, at every use: five to eight instructions for a constant or a call.
 // A module-local const is a constant to it. So what the per-object paths use is aliased here
-// (`npx tsx bench/figures/instructions.ts` counts the instructions per object).
+// (`npm run figure -- bench/figures/instructions.ts` counts the instructions per object).
 const KIND_RAW = KIND_RAW_IMPORT;
 const KIND_TAGGED = KIND_TAGGED_IMPORT;
 const PAGE_BITS = PAGE_BITS_IMPORT;
