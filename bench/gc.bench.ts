@@ -42,7 +42,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
+import { LAYOUTS, WORKS, type Layout, type Work, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
@@ -70,8 +70,6 @@ if (unknownBalance !== undefined) {
   process.stderr.write(`bench gc: unknown BENCH_GC_BALANCE scheme '${unknownBalance}' (one of ${WORK_DISTRIBUTION_NAMES.join(', ')})\n`);
   process.exit(2);
 }
-const WORKS = ['scavenge', 'mark'] as const;
-type Work = (typeof WORKS)[number];
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
 const V8_SEMI_MB = v8SemiSpaceMb(N);
 
@@ -88,23 +86,10 @@ function lastEvent(sim: Simulator, phase: string): Sample {
 /** One gcsim measurement: builds the graph (untimed) and returns the measured GC's figures. */
 function runGcsim(sim: Simulator, deps: GraphDeps, work: Work, layout: Layout, n: number): Sample {
   const m = sim.mutator;
-  dropGraph(m);
-  if (work === 'scavenge') {
-    m.collect('minor'); // empty new space (all dead): the copy below is the whole graph
-    buildGraph(m, deps, n, layout);
-    m.collect('minor');
-    return lastEvent(sim, 'scavenge.parallel');
-  }
-  m.collect('major'); // clear out earlier graphs
-  buildGraph(m, deps, n, layout);
   // (a build without setParallelScavenge, compared through BENCH_GC_BUILDS, promotes in parallel)
-  if (SERIAL_PROMOTION) sim.setParallelScavenge?.(false);
-  m.collect('minor');
-  m.collect('minor'); // survived twice: promoted, the graph is all in old space
-  if (SERIAL_PROMOTION) sim.setParallelScavenge?.(true);
-  m.collect('major'); // the first full GC after promotion may compact; measure the next one
-  m.collect('major');
-  return lastEvent(sim, 'mc.mark');
+  const promote = SERIAL_PROMOTION ? (on: boolean) => sim.setParallelScavenge?.(on) : undefined;
+  runGraphProgram(m, deps, work, layout, n, (kind) => m.collect(kind), promote);
+  return lastEvent(sim, work === 'scavenge' ? 'scavenge.parallel' : 'mc.mark');
 }
 
 /** Parses the `key=value` fields of the first `--trace-gc-nvp` line after `@measure`. */

@@ -142,6 +142,35 @@ export function v8SemiSpaceMb(n: number): number {
   return Math.max(16, Math.ceil(((n * 56) / 1048576) * 1.3));
 }
 
+/** What a measurement collects: the graph copied in new space, or marked in old space. */
+export const WORKS = ['scavenge', 'mark'] as const;
+export type Work = (typeof WORKS)[number];
+
+/**
+ * One measurement's program (bench/gc.bench.ts, bench/figures/instructions-child.ts): drops the
+ * last graph, builds one of `n` objects where `work` finds it, and has `measured` run the GC to
+ * measure: a minor GC of the graph in new space, or a major GC of it promoted to old space, after
+ * a first major GC (which may compact). `promoteInParallel`, if given, is called with false
+ * before the promoting scavenges and true after them (BENCH_GC_PROMOTE=serial).
+ */
+export function runGraphProgram(m: Mutator, deps: GraphDeps, work: Work, layout: Layout, n: number, measured: (kind: 'minor' | 'major') => void, promoteInParallel?: (on: boolean) => void): void {
+  dropGraph(m);
+  if (work === 'scavenge') {
+    m.collect('minor'); // empty new space (all dead): the copy measured is the whole graph
+    buildGraph(m, deps, n, layout);
+    measured('minor');
+    return;
+  }
+  m.collect('major'); // clear out earlier graphs
+  buildGraph(m, deps, n, layout);
+  promoteInParallel?.(false);
+  m.collect('minor');
+  m.collect('minor'); // survived twice: promoted, the graph is all in old space
+  promoteInParallel?.(true);
+  m.collect('major'); // the first full GC after promotion may compact; measure the next one
+  measured('major');
+}
+
 export function dropGraph(m: Mutator): void {
   m.setGlobal(GRAPH_GLOBAL, 0);
 }

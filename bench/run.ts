@@ -123,9 +123,13 @@ async function main(filters: string[]): Promise<void> {
     if (!/export\s+(?:async\s+)?(?:function|const|let)\s+suites\b/.test(text)) {
       // Not (yet) following the convention: run it as a script, under plain node from the
       // compiled build (bench/plain-node.ts says why), and keep what it printed.
-      const r = await runUnderPlainNode(file, [], true);
-      sections.push('Ran as a script (no `suites()` export), under plain node:', '', '```', r.output.trimEnd(), '```');
-      if (r.status !== 0) sections.push('', `exit status ${r.status}`);
+      try {
+        const r = await runUnderPlainNode(file, [], true);
+        sections.push('Ran as a script (no `suites()` export), under plain node:', '', '```', r.output.trimEnd(), '```');
+        if (r.status !== 0) sections.push('', `exit status ${r.status}`);
+      } catch (e) {
+        sections.push(`**failed:** ${e instanceof Error ? e.message : String(e)}`);
+      }
     } else {
       const mod = (await import(pathToFileURL(file).href)) as BenchModule;
       let benches: Bench[] = [];

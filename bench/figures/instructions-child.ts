@@ -6,7 +6,7 @@
 // uv_get_free_memory, so the dump holds that GC alone.
 //   node .instructions-child.bundle.mjs BUILD scavenge|mark neighbouring|random N
 import os from 'node:os';
-import { type Layout, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
+import { type Layout, type Work, graphSimOptions, loadCompiledBuild, runGraphProgram } from '../graph.ts';
 
 const [root, work, layout, nArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -17,20 +17,11 @@ const sim = await Simulator.create({ threads: 1, ...graphSimOptions(n), concurre
 const m = sim.mutator;
 
 function round(size: number, measured: boolean): void {
-  dropGraph(m);
-  if (work === 'scavenge') {
-    m.collect('minor');
-    buildGraph(m, deps, size, layout as Layout);
-  } else {
-    m.collect('major');
-    buildGraph(m, deps, size, layout as Layout);
-    m.collect('minor');
-    m.collect('minor');
-    m.collect('major');
-  }
-  if (measured) os.loadavg();
-  m.collect(work === 'scavenge' ? 'minor' : 'major');
-  if (measured) os.freemem();
+  runGraphProgram(m, deps, work as Work, layout as Layout, size, (kind) => {
+    if (measured) os.loadavg();
+    m.collect(kind);
+    if (measured) os.freemem();
+  });
 }
 
 for (let i = 0; i < 3; i++) round(Math.min(n, 200_000), false);

@@ -20,12 +20,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, v8SemiSpaceMb } from '../graph.ts';
+import { LAYOUTS, WORKS, v8SemiSpaceMb } from '../graph.ts';
 import { bundleForNode } from '../plain-node.ts';
 import { selfCosts } from '../callgrind.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WORKS = ['scavenge', 'mark'] as const;
 
 function fail(message: string): never {
   process.stderr.write(`instructions.ts: ${message}\n`);
@@ -48,6 +47,7 @@ for (let i = 0; i < argv.length; i++) {
 if (!(n >= 1000 && n <= 2_000_000)) fail(`objects must be 1000..2000000, not ${n}`);
 if (!(Number.isInteger(jobs) && jobs >= 1)) fail('--jobs must be a positive integer');
 if (builds.length === 0) fail('--builds names no directory');
+if (new Set(builds.map((b) => path.basename(b))).size !== builds.length) fail('--builds: two directories of one name (columns are named by it)');
 for (const b of builds) if (!fs.existsSync(path.join(b, 'dist', 'src', 'experiments', 'simulator.js'))) fail(`${b} has no compiled build: run \`npm run build\` there`);
 if (spawnSync('valgrind', ['--version']).status !== 0) fail('valgrind is not installed (Debian: apt-get install valgrind)');
 
