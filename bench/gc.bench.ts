@@ -47,6 +47,8 @@ import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
+import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
+import { type HostGc, hostGcWithin } from '../src/metrics/host-gc.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
@@ -76,11 +78,14 @@ const V8_SEMI_MB = v8SemiSpaceMb(N);
 interface Sample {
   phaseMs: number;
   pauseMs: number;
+  /** gcsim: the pause on the clock of `performance.timeOrigin + performance.now()`, to find host GCs in. */
+  fromMs?: number;
 }
 
 function lastEvent(sim: Simulator, phase: string): Sample {
   const ev = sim.gc.events[sim.gc.events.length - 1];
-  return { phaseMs: ev?.phasesMs[phase] ?? NaN, pauseMs: ev?.pauseMs ?? NaN };
+  if (ev === undefined) return { phaseMs: NaN, pauseMs: NaN };
+  return { phaseMs: ev.phasesMs[phase] ?? NaN, pauseMs: ev.pauseMs, fromMs: sim.originMs + ev.startMs };
 }
 
 /** One gcsim measurement: builds the graph (untimed) and returns the measured GC's figures. */
@@ -166,6 +171,9 @@ async function main(): Promise<void> {
   // samples[work][layout][config] = one Sample per round
   const samples = new Map<string, Sample[]>();
   const key = (w: Work, l: Layout, c: string) => `${w}|${l}|${c}`;
+  // V8 collecting this process's own JavaScript heap inside a measured gcsim pause is in its time.
+  const hostGcMonitor = HostGcMonitor.start();
+  let hostGcs: HostGc[] = [];
   try {
     // Warm-up: every participant's GC code optimised before the first measured round.
     for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
@@ -198,6 +206,7 @@ async function main(): Promise<void> {
   } finally {
     spawner.close();
     for (const { sim } of sims.values()) await sim.close();
+    hostGcs = await hostGcMonitor.stop();
   }
   const load1 = os.loadavg()[0];
 
@@ -250,7 +259,31 @@ async function main(): Promise<void> {
       lines.push(`| ${name} | ${cells.join(' | ')} |`);
     }
   }
+  lines.push('', hostGcLine(configs, samples, hostGcs));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Which configurations had a host GC (V8 collecting this process's heap) inside measured gcsim pauses. */
+function hostGcLine(configs: string[], samples: Map<string, Sample[]>, gcs: readonly HostGc[]): string {
+  const hit = new Map<string, { pauses: number; ms: number }>();
+  let measured = 0;
+  for (const [k, xs] of samples) {
+    const c = k.slice(k.lastIndexOf('|') + 1);
+    for (const s of xs) {
+      if (s.fromMs === undefined) continue;
+      measured++;
+      const h = hostGcWithin(gcs, s.fromMs, s.fromMs + s.pauseMs);
+      if (h === null) continue;
+      const t = hit.get(c) ?? { pauses: 0, ms: 0 };
+      t.pauses++;
+      t.ms += h.ms;
+      hit.set(c, t);
+    }
+  }
+  const head = `Host GCs (V8 collecting this process's own heap, main thread): ${gcs.length} during the rounds`;
+  if (hit.size === 0) return `${head}; none inside any of the ${measured} measured gcsim pauses.`;
+  const parts = configs.filter((c) => hit.has(c)).map((c) => `${c} ${hit.get(c)!.pauses} (${hit.get(c)!.ms.toFixed(1)} ms)`);
+  return `${head}; inside measured gcsim pauses, whose times include them: ${parts.join(', ')} of ${measured}.`;
 }
 
 await main();

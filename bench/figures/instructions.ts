@@ -76,13 +76,14 @@ for (const work of WORKS) {
 }
 
 /** Runs one job under callgrind; resolves to the main thread's instructions per object, the compilers' apart. */
-function count(job: Job, k: number): Promise<{ run: number; compiler: number }> {
+function count(job: Job, k: number): Promise<{ run: number; compiler: number; hostGcs: number }> {
   const out = path.join(tmp, `cg.${k}`);
   const vg = ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${out}`, '--zero-before=uv_loadavg', '--dump-before=uv_get_free_memory', process.execPath, ...job.args];
   return new Promise((resolve, reject) => {
     const p = spawn('valgrind', vg, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    p.stdout.resume();
+    let stdout = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     p.on('close', (status) => {
       // part 1 (the dump at uv_get_free_memory), thread 1 (the main thread)
@@ -90,12 +91,22 @@ function count(job: Job, k: number): Promise<{ run: number; compiler: number }> 
       if (status !== 0 || !fs.existsSync(dump)) return reject(new Error(`${job.name} ${job.work} ${job.layout}: exit ${status}, no dump: ${err.split('\n').filter((l) => !l.startsWith('==')).join(' ').slice(-300)}`));
       const c = selfCosts(fs.readFileSync(dump, 'utf8'));
       if (c === null) return reject(new Error(`${job.name} ${job.work} ${job.layout}: no summary line in ${dump}`));
-      resolve({ run: c.run / n, compiler: c.compiler / n });
+      resolve({ run: c.run / n, compiler: c.compiler / n, hostGcs: hostGcsOf(stdout) });
     });
   });
 }
 
-const results = new Map<string, { run: number; compiler: number }>();
+/** The gcsim child's count of host GCs inside its window (the last JSON line of its output); 0 for V8's child. */
+function hostGcsOf(stdout: string): number {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return Number((JSON.parse(line) as { hostGcs?: number }).hostGcs ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+const results = new Map<string, { run: number; compiler: number; hostGcs: number }>();
 const key = (j: { name: string; work: string; layout: string }) => `${j.name}|${j.work}|${j.layout}`;
 let next = 0;
 let failed: Error | null = null;
@@ -126,9 +137,13 @@ for (const work of WORKS) {
     const v8 = results.get(key({ name: 'v8 single-threaded', work, layout }))!.run;
     const cells = names.map((x) => {
       const r = results.get(key({ name: x, work, layout }))!;
-      return `${r.run.toFixed(0)}${r.compiler >= 0.5 ? ` (${r.compiler.toFixed(0)})` : ''}`;
+      return `${r.run.toFixed(0)}${r.compiler >= 0.5 ? ` (${r.compiler.toFixed(0)})` : ''}${r.hostGcs > 0 ? ' †' : ''}`;
     });
     const ratios = gcsims.map((g) => (results.get(key({ name: g, work, layout }))!.run / v8).toFixed(2));
     console.log(`| ${work} | ${layout} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
+}
+if ([...results.values()].some((r) => r.hostGcs > 0)) {
+  console.log('');
+  console.log("†: V8 collected this process's own heap (the simulator's JavaScript objects) inside the window; its instructions are in the count.");
 }

@@ -11,6 +11,7 @@ import { WORKLOADS } from '../workloads/index.ts';
 import { SEED_MAX, SEED_MIN, addOptionFlags, collectOptions, parseIntArg, parseParams } from './options-cli.ts';
 import { formatPhaseWorkers, formatTraceGc, formatTraceGcNvp, isolateAddress, MarkCompactMutatorUtilization } from '../report/trace-gc.ts';
 import type { GCEvent } from '../metrics/result.ts';
+import type { HostGcSummary } from '../metrics/host-gc.ts';
 import { UsageFailure, checkWritable } from './errors.ts';
 import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW } from '../gc/fault-injection.ts';
 import {
@@ -116,7 +117,8 @@ export function runCommand(): Command {
       `${result.workload.name} seed=${seed} threads=${String(result.config.threads)}: ${s.pauses.count} GCs, pause p50 ${f(s.pauses.p50)} p95 ${f(s.pauses.p95)} max ${f(s.pauses.max)} ms, ` +
         `GC ${f(s.gcMs)} of ${f(s.wallMs)} ms (${(100 * s.gcOverhead).toFixed(1)}%), digest ${result.digest}` +
         (result.verify.checks > 0 ? `, verified ${result.verify.checks} GCs: ${result.verify.errors.length} errors` : '') +
-        pageFaultsNote(result.events),
+        pageFaultsNote(result.events) +
+        hostGcNote(result.summary.hostGc),
     );
     const facts = result.workload.facts;
     if (facts?.nodes !== undefined) console.error(formatSnapshotFacts(facts, result.reachable));
@@ -139,6 +141,15 @@ export function formatSnapshotFacts(f: Record<string, number | string>, reachabl
     `reachable in the snapshot: ${f.snapshotReachableObjects} objects, ${mb(f.snapshotReachableBytes)} MB` +
     kept
   );
+}
+
+/**
+ * `, V8's own GC inside N pauses (X ms)` when host GCs (V8 collecting the simulator's JavaScript
+ * heap) fell inside pauses, else ''.
+ */
+export function hostGcNote(h: HostGcSummary | undefined): string {
+  if (h === undefined || h.pauses === 0) return '';
+  return `, V8's own GC inside ${h.pauses} pause${h.pauses === 1 ? '' : 's'} (${h.inPausesMs.toFixed(2)} ms)`;
 }
 
 /** `, page faults in pauses N (at most M in one)` when the run recorded them (--record-page-faults), else ''. */

@@ -12,6 +12,8 @@ import { HeapVerificationError } from '../gc/gc-controller.ts';
 import { OutOfMemoryError } from '../heap/out-of-memory.ts';
 import { heapDigest } from '../gc/digest.ts';
 import { summarizeRun } from '../metrics/summary.ts';
+import { attachHostGc } from '../metrics/host-gc.ts';
+import { HostGcMonitor } from './host-gc-monitor.ts';
 import type { GCEvent, RunError, RunResult, WarmupRecord } from '../metrics/result.ts';
 import { OptionError, resolveOptions, type GcOptions } from '../options.ts';
 import { WARMUP_ROUNDS, scratchHeap, warmUp } from './warmup.ts';
@@ -154,6 +156,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     spec.onEvent?.(ev);
     if (testFault !== 0) sim.heap.ctl[C_TEST_FAULT] = testFault;
   };
+  // The host's own GCs (V8 collecting the simulator's JavaScript objects) during the measured run.
+  const hostGcMonitor = HostGcMonitor.start();
   const t0 = performance.now();
   try {
     w.run(sim.mutator, new Rng(seed), params);
@@ -179,6 +183,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
   if (error === null && verifyErrors.length > 0) error = { kind: 'verify', message: verifyErrors[0] };
   await sim.close().catch(() => undefined);
   const events = gc.events.slice();
+  const hostGcs = await hostGcMonitor.stop();
+  const hostGc = attachHostGc(events, hostGcs, sim.originMs);
   return {
     schema: 'gcsim/result@1',
     engine: 'gcsim',
@@ -192,7 +198,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     hostThreadsIdle: host.idle,
     timeline: gc.tracer.timeline.slice(),
     heapSamples: gc.heapSamples.slice(),
-    summary: summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }),
+    summary: { ...summarizeRun(events, wallMs, { workUnits: sim.mutator.workUnits, allocatedBytes: sim.mutator.allocatedBytes, timeline: gc.tracer.timeline }), hostGc },
+    hostGcs: hostGcs.map((g) => ({ ...g, startMs: g.startMs - sim.originMs })),
     verify: { checks: gc.verifyChecks, errors: verifyErrors },
     digest,
     reachable,

@@ -59,3 +59,4 @@ export {
 } from './intervals.ts';
 export { GC_TYPES, summarizeRun, timelineFromEvents, utilizationTimeline, workPerGc, type SummaryExtra, type WorkPerGc } from './summary.ts';
 export { GcTracer, isMutatorStopped, mainThreadGcMs, type IntervalKind, type TimelineInterval } from './gc-tracer.ts';
+export { attachHostGc, hostGcKind, hostGcWithin, type HostGc, type HostGcInPause, type HostGcKind, type HostGcSummary } from './host-gc.ts';

@@ -6,6 +6,7 @@
  */
 
 import type { TimelineInterval } from './gc-tracer.ts';
+import type { HostGc, HostGcInPause, HostGcSummary } from './host-gc.ts';
 
 export type GCType = 'scavenge' | 'mark-compact';
 
@@ -125,6 +126,12 @@ export interface GCEvent {
    * when not measured.
    */
   pageFaults?: number;
+  /**
+   * Host GCs (V8 collecting the simulator's own JavaScript heap on the main thread) that fell
+   * inside this pause: its time includes them (metrics/host-gc.ts). Absent when none did, or in
+   * records written before it existed; `summary.hostGc` says whether the run watched for them.
+   */
+  hostGc?: HostGcInPause;
 }
 
 export interface PageMapEntry {
@@ -164,6 +171,8 @@ export interface RunSummary {
   /** Mutator work units completed per second of wall time. */
   mutatorThroughput: number;
   allocatedBytes: number;
+  /** Host GCs of the measured run and those inside pauses (absent: not watched, as with engine v8). */
+  hostGc?: HostGcSummary;
 }
 
 export interface RunError {
@@ -267,6 +276,12 @@ export interface RunResult {
   hostThreadsIdle?: number;
   /** The GC tracer's timeline: pauses, their sub-phases, main-thread steps, helpers' concurrent work. */
   timeline: TimelineInterval[];
+  /**
+   * The host's own GCs during the measured run (V8 collecting the simulator's JavaScript heap on
+   * the main thread), `startMs` counted from the start of the run as events' are. Absent for
+   * engine v8 and in records written before it existed.
+   */
+  hostGcs?: HostGc[];
   /** Heap size samples over time, for reports (one per GC start and end). */
   heapSamples: { tMs: number; usedBytes: number; committedBytes: number }[];
   summary: RunSummary;

@@ -28,6 +28,9 @@ export interface ChromeTrace {
   metadata: Record<string, unknown>;
 }
 
+/** Track id of the host GCs (`RunResult.hostGcs`): above any gcsim thread's. */
+export const HOST_GC_TID = 10_000;
+
 /** Track id of a gcsim thread: tid 0 is left to process-level events, so thread t is tid t + 1. */
 export function tidOf(thread: number): number {
   return thread + 1;
@@ -157,6 +160,7 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
         beforeBytes: ev.beforeBytes,
         afterBytes: ev.afterBytes,
         ...(ev.pageFaults !== undefined ? { pageFaults: ev.pageFaults } : {}),
+        ...(ev.hostGc !== undefined ? { hostGc: ev.hostGc } : {}),
       });
       for (const ph of ev.parallel) addPhase(ph, ev, addSlice);
     }
@@ -173,6 +177,13 @@ export function toChromeTrace(results: readonly { label: string; result: RunResu
       if (iv.barrierRecords !== undefined) {
         events.push({ ph: 'C', pid, tid: 0, ts: us(base + iv.startMs + iv.durationMs), name: 'marking barrier', args: { records: iv.barrierRecords } });
       }
+    }
+    // The host's own GCs (V8 collecting the simulator's heap on the main thread), on a track of
+    // their own: one may begin before a pause and end inside it.
+    if (result.hostGcs !== undefined && result.hostGcs.length > 0) {
+      events.push({ ph: 'M', pid, tid: HOST_GC_TID, name: 'thread_name', args: { name: 'host GC (V8, main thread)' } });
+      events.push({ ph: 'M', pid, tid: HOST_GC_TID, name: 'thread_sort_index', args: { sort_index: HOST_GC_TID } });
+      for (const g of result.hostGcs) addSlice(HOST_GC_TID, g.startMs, g.startMs + g.durationMs, `V8.GC (host, ${g.kind})`, { kind: g.kind });
     }
     nestSlices(slices);
     for (const s of slices) events.push(s.ev);

@@ -1,6 +1,6 @@
 import { runOne } from '../../src/experiments/run.ts';
 import { describe, expect, it } from 'vitest';
-import { checkTrace, phaseSliceName, tidOf, toChromeTrace, type TraceEvent } from '../../src/report/chrome-trace.ts';
+import { HOST_GC_TID, checkTrace, phaseSliceName, tidOf, toChromeTrace, type TraceEvent } from '../../src/report/chrome-trace.ts';
 import type { RunResult } from '../../src/metrics/result.ts';
 import { gcEvent, phase, runResult, threadStats } from '../metrics/fixtures.ts';
 
@@ -149,6 +149,25 @@ describe('toChromeTrace', () => {
     const s = byName(t.traceEvents, 'V8.GC_SCAVENGER_SCAVENGE_PARALLEL')[0];
     expect(s).toMatchObject({ ts: 10_500, dur: 1_500 });
     expect(s.args?.truncatedUs).toBe(500);
+  });
+
+  it('puts the host GCs on a track of their own, and notes one in the pause it fell in', () => {
+    const r = sampleRun();
+    // One inside the pause (10..12 ms), one starting before it and ending inside it.
+    r.hostGcs = [
+      { startMs: 9.5, durationMs: 1, kind: 'minor' },
+      { startMs: 11, durationMs: 0.5, kind: 'major' },
+    ];
+    r.events[0].hostGc = { count: 2, ms: 1, major: 1 };
+    const t = toChromeTrace([{ label: 'x', result: r }]);
+    expect(checkTrace(t)).toEqual([]);
+    const host = t.traceEvents.filter((e) => e.ph === 'X' && e.tid === HOST_GC_TID);
+    expect(host.map((e) => [e.name, e.ts, e.dur])).toEqual([
+      ['V8.GC (host, minor)', 9_500, 1_000],
+      ['V8.GC (host, major)', 11_000, 500],
+    ]);
+    expect(byName(t.traceEvents, 'thread_name').some((e) => e.tid === HOST_GC_TID)).toBe(true);
+    expect(byName(t.traceEvents, 'MinorGC')[0].args?.hostGc).toEqual({ count: 2, ms: 1, major: 1 });
   });
 
   it('marks a failed run', () => {
