@@ -72,24 +72,24 @@ function copyBench(): Bench {
       for (let a = 0; a < TOTAL; a += size) for (let i = 0; i < size; i++) mem[dst + a + i] = mem[a + i];
     });
     perItem(bench, loop, TOTAL / size, 'object');
-    if (size <= 16) {
-      // Scavenger.copy's loop: four words a round, the rest one by one
-      const round4 = `${size} words: loop, four a round`;
-      bench.add(round4, () => {
+    if (size <= COPY_LOOP_MAX_WORDS) {
+      // Scavenger.copy's straight-line code: no loop, one test of the size per word after the first
+      const straight = `${size} words: straight-line`;
+      bench.add(straight, () => {
         const dst = 1 << 20;
         for (let a = 0; a < TOTAL; a += size) {
           const t = dst + a;
-          let i = 0;
-          for (; i + 4 <= size; i += 4) {
-            mem[t + i] = mem[a + i];
-            mem[t + i + 1] = mem[a + i + 1];
-            mem[t + i + 2] = mem[a + i + 2];
-            mem[t + i + 3] = mem[a + i + 3];
-          }
-          for (; i < size; i++) mem[t + i] = mem[a + i];
+          mem[t] = mem[a];
+          if (size > 1) mem[t + 1] = mem[a + 1];
+          if (size > 2) mem[t + 2] = mem[a + 2];
+          if (size > 3) mem[t + 3] = mem[a + 3];
+          if (size > 4) mem[t + 4] = mem[a + 4];
+          if (size > 5) mem[t + 5] = mem[a + 5];
+          if (size > 6) mem[t + 6] = mem[a + 6];
+          if (size > 7) mem[t + 7] = mem[a + 7];
         }
       });
-      perItem(bench, round4, TOTAL / size, 'object');
+      perItem(bench, straight, TOTAL / size, 'object');
     }
     const cw = `${size} words: copyWithin`;
     bench.add(cw, () => {
