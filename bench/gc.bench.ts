@@ -9,7 +9,9 @@
  * gives medians over the rounds and the medians of per-round (paired) ratios.
  *
  * Figures are the main phase of the pause: gcsim's `scavenge.parallel` and `mc.mark` against
- * V8's `scavenge.parallel` and `mark` from `--trace-gc-nvp`; the whole pause beside them.
+ * V8's `scavenge.parallel` and `mark` from `--trace-gc-nvp`; the whole pause beside them. A gcsim
+ * pause that V8 collected this process's own heap in (a host GC, src/metrics/host-gc.ts) is left
+ * out of the medians and ratios, and the last line says which configurations had one.
  *
  * gcsim runs from the compiled build (dist/, `npm run build`), as `gcsim run` does: helpers load
  * the participant module with import(), not through tsx's CommonJS transform, whose getters on
@@ -48,7 +50,8 @@ import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
-import { type HostGc, hostGcWithin } from '../src/metrics/host-gc.ts';
+import type { HostGc } from '../src/metrics/host-gc.ts';
+import { type Sample, finiteMedian, markHostGcs, phaseOf } from './gc-samples.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
@@ -74,13 +77,6 @@ if (unknownBalance !== undefined) {
 }
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
 const V8_SEMI_MB = v8SemiSpaceMb(N);
-
-interface Sample {
-  phaseMs: number;
-  pauseMs: number;
-  /** gcsim: the pause on the clock of `performance.timeOrigin + performance.now()`, to find host GCs in. */
-  fromMs?: number;
-}
 
 function lastEvent(sim: Simulator, phase: string): Sample {
   const ev = sim.gc.events[sim.gc.events.length - 1];
@@ -209,6 +205,7 @@ async function main(): Promise<void> {
     hostGcs = await hostGcMonitor.stop();
   }
   const load1 = os.loadavg()[0];
+  const hostGcNote = markHostGcs(configs, samples, hostGcs);
 
   const lines: string[] = [];
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
@@ -220,7 +217,8 @@ async function main(): Promise<void> {
     for (const l of LAYOUTS) {
       const cells = configs.map((c) => {
         const xs = samples.get(key(w, l, c)) ?? [];
-        return xs.length === 0 ? '—' : `${ns(median(xs.map((s) => s.phaseMs)))} (${median(xs.map((s) => s.pauseMs)).toFixed(1)})`;
+        const kept = xs.filter((s) => s.hostGcMs === undefined);
+        return kept.length === 0 ? '—' : `${ns(finiteMedian(kept.map(phaseOf)))} (${median(kept.map((s) => s.pauseMs)).toFixed(1)})`;
       });
       lines.push(`| ${w} | ${l} | ${cells.join(' | ')} |`);
     }
@@ -253,37 +251,14 @@ async function main(): Promise<void> {
         LAYOUTS.map((l) => {
           const xa = samples.get(key(w, l, a)) ?? [];
           const xb = samples.get(key(w, l, b)) ?? [];
-          return ratioCell(xa.map((s, i) => s.phaseMs / (xb[i]?.phaseMs ?? NaN)));
+          return ratioCell(xa.map((s, i) => phaseOf(s) / (xb[i] === undefined ? NaN : phaseOf(xb[i]))));
         }),
       );
       lines.push(`| ${name} | ${cells.join(' | ')} |`);
     }
   }
-  lines.push('', hostGcLine(configs, samples, hostGcs));
+  lines.push('', hostGcNote);
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** Which configurations had a host GC (V8 collecting this process's heap) inside measured gcsim pauses. */
-function hostGcLine(configs: string[], samples: Map<string, Sample[]>, gcs: readonly HostGc[]): string {
-  const hit = new Map<string, { pauses: number; ms: number }>();
-  let measured = 0;
-  for (const [k, xs] of samples) {
-    const c = k.slice(k.lastIndexOf('|') + 1);
-    for (const s of xs) {
-      if (s.fromMs === undefined) continue;
-      measured++;
-      const h = hostGcWithin(gcs, s.fromMs, s.fromMs + s.pauseMs);
-      if (h === null) continue;
-      const t = hit.get(c) ?? { pauses: 0, ms: 0 };
-      t.pauses++;
-      t.ms += h.ms;
-      hit.set(c, t);
-    }
-  }
-  const head = `Host GCs (V8 collecting this process's own heap, main thread): ${gcs.length} during the rounds`;
-  if (hit.size === 0) return `${head}; none inside any of the ${measured} measured gcsim pauses.`;
-  const parts = configs.filter((c) => hit.has(c)).map((c) => `${c} ${hit.get(c)!.pauses} (${hit.get(c)!.ms.toFixed(1)} ms)`);
-  return `${head}; inside measured gcsim pauses, whose times include them: ${parts.join(', ')} of ${measured}.`;
 }
 
 await main();

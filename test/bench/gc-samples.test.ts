@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { type Sample, finiteMedian, markHostGcs, phaseOf } from '../../bench/gc-samples.ts';
+import type { HostGc } from '../../src/metrics/host-gc.ts';
+
+describe('bench gc: pauses with a host GC in them', () => {
+  it('leaves a gcsim pause a host GC fell in out of medians and ratios, and names its configuration', () => {
+    const a: Sample[] = [
+      { phaseMs: 40, pauseMs: 50, fromMs: 1000 },
+      { phaseMs: 90, pauseMs: 100, fromMs: 2000 }, // a host GC at 2050
+      { phaseMs: 42, pauseMs: 52, fromMs: 3000 },
+    ];
+    const b: Sample[] = [
+      { phaseMs: 20, pauseMs: 25, fromMs: 1100 },
+      { phaseMs: 21, pauseMs: 26, fromMs: 2200 },
+      { phaseMs: 22, pauseMs: 27, fromMs: 3100 },
+    ];
+    const v8: Sample[] = [{ phaseMs: 60, pauseMs: 70 }]; // V8's child: no window, never marked
+    const samples = new Map([
+      ['scavenge|neighbouring|gcsim t=1', a],
+      ['scavenge|neighbouring|gcsim t=2', b],
+      ['scavenge|neighbouring|v8 default', v8],
+    ]);
+    const gcs: HostGc[] = [
+      { startMs: 2050, durationMs: 4, kind: 'minor' },
+      { startMs: 2500, durationMs: 10, kind: 'major' }, // between pauses
+    ];
+    const line = markHostGcs(['gcsim t=1', 'gcsim t=2', 'v8 default'], samples, gcs);
+    expect(a.map((s) => s.hostGcMs)).toEqual([undefined, 4, undefined]);
+    expect(b.every((s) => s.hostGcMs === undefined)).toBe(true);
+    expect(finiteMedian(a.map(phaseOf))).toBe(41);
+    // The paired ratio of the round with the host GC is left out.
+    const ratios = a.map((s, i) => phaseOf(s) / phaseOf(b[i]));
+    expect(ratios.filter(Number.isFinite)).toEqual([2, 42 / 22]);
+    expect(line).toContain('2 during the rounds');
+    expect(line).toContain('gcsim t=1 1 (4.0 ms) of 6');
+    expect(line).not.toContain('gcsim t=2 ');
+  });
+
+  it('says so when no measured pause had one', () => {
+    const samples = new Map([['mark|random|gcsim t=1', [{ phaseMs: 1, pauseMs: 2, fromMs: 10 }]]]);
+    expect(markHostGcs(['gcsim t=1'], samples, [])).toBe("Host GCs (V8 collecting this process's own heap, main thread): 0 during the rounds; none inside any of the 1 measured gcsim pauses.");
+  });
+});
