@@ -286,6 +286,7 @@ export function summarizeSweep(s: SweepResults): SweepResults {
   if (failures.length > 0) warnings.push(`${failures.length} trial${failures.length === 1 ? '' : 's'} failed (see failures)`);
   warnings.push(...digestWarnings(s));
   warnings.push(...loadWarnings(s));
+  warnings.push(...hostGcWarnings(s));
   s.warnings = warnings;
   return s;
 }
@@ -334,4 +335,31 @@ export function loadWarnings(s: SweepResults): string[] {
   }
   if (busy === 0) return [];
   return [`${busy} of ${n} trials ran on a busy machine (load average up to ${maxLoad.toFixed(2)} on ${cpus} CPUs, or other processes using CPU): timings are noisier than usual`];
+}
+
+/**
+ * One warning when host GCs (V8 collecting the simulator's own JavaScript heap, metrics/host-gc.ts)
+ * fell inside measured pauses: those pauses' times include them. Per configuration: pauses hit,
+ * and the host GC ms inside them against all its pause ms.
+ */
+export function hostGcWarnings(s: SweepResults): string[] {
+  const parts: string[] = [];
+  let pauses = 0;
+  for (const c of s.configurations) {
+    let hit = 0;
+    let inPausesMs = 0;
+    let pauseMs = 0;
+    for (const t of c.trials) {
+      const h = t.status === 'ok' ? t.result?.summary.hostGc : undefined;
+      if (h === undefined || t.result === null) continue;
+      hit += h.pauses;
+      inPausesMs += h.inPausesMs;
+      pauseMs += t.result.summary.pauses.totalMs;
+    }
+    if (hit === 0) continue;
+    pauses += hit;
+    parts.push(`${c.label}: ${hit} (${inPausesMs.toFixed(1)} of ${pauseMs.toFixed(0)} pause ms)`);
+  }
+  if (pauses === 0) return [];
+  return [`V8's own GC of the simulator's heap fell inside ${pauses} measured pause${pauses === 1 ? '' : 's'}, whose times include it: ${parts.join('; ')}`];
 }

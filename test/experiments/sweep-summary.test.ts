@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { digestWarnings, representativeTrial, trialMetrics } from '../../src/experiments/sweep-summary.ts';
+import { digestWarnings, hostGcWarnings, representativeTrial, trialMetrics } from '../../src/experiments/sweep-summary.ts';
 import { headlineWarnings } from '../../src/report/tables.ts';
 import { parseSweepResults } from '../../src/experiments/sweep-results.ts';
 import { UsageError } from '../../src/experiments/run.ts';
 import { fakeRun, fakeSweep, standardSweep } from './sweep-fixtures.ts';
+
+describe('sweep warnings: host GCs in pauses', () => {
+  it('warns, per configuration, when V8 collected the simulator\'s heap inside measured pauses', () => {
+    const hit = fakeRun(2, [10, 20, 40, 12]);
+    hit.summary.hostGc = { count: 5, ms: 9, pauses: 2, inPausesMs: 3.5 };
+    const quiet = fakeRun(1, [10, 20, 40, 12]);
+    quiet.summary.hostGc = { count: 3, ms: 4, pauses: 0, inPausesMs: 0 };
+    const other = fakeRun(2, [10, 20, 40, 12]);
+    other.summary.hostGc = { count: 1, ms: 1, pauses: 0, inPausesMs: 0 };
+    const s = fakeSweep([[quiet, quiet], [hit, other]]);
+    const w = hostGcWarnings(s);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('inside 2 measured pauses');
+    expect(w[0]).toContain(`${s.configurations[1].label}: 2 (3.5 of 164 pause ms)`);
+    expect(w[0]).not.toContain(s.configurations[0].label);
+    expect(s.warnings).toContain(w[0]);
+    // Runs that did not watch (older records) and runs with none: no warning.
+    expect(hostGcWarnings(fakeSweep([[quiet, fakeRun(1, [10])], [fakeRun(2, [10]), fakeRun(2, [10])]]))).toEqual([]);
+  });
+});
 
 describe('sweep summaries', () => {
   it('flattens a run into per-type pause, per-phase, imbalance and steal metrics', () => {
