@@ -147,7 +147,7 @@ export function formatSnapshotFacts(f: Record<string, number | string>, reachabl
  * `, V8's own GC inside N pauses (X ms)` when host GCs (V8 collecting the simulator's JavaScript
  * heap) fell inside pauses, else ''.
  */
-export function hostGcNote(h: HostGcSummary | undefined): string {
+function hostGcNote(h: HostGcSummary | undefined): string {
   if (h === undefined || h.pauses === 0) return '';
   return `, V8's own GC inside ${h.pauses} pause${h.pauses === 1 ? '' : 's'} (${h.inPausesMs.toFixed(2)} ms)`;
 }

@@ -10,7 +10,6 @@ import { type HostGc, hostGcKind } from '../metrics/host-gc.ts';
 export class HostGcMonitor {
   private readonly gcs: HostGc[] = [];
   private readonly observer: PerformanceObserver;
-  private stopped = false;
 
   private constructor() {
     this.observer = new PerformanceObserver((list) => this.add(list.getEntries()));
@@ -22,19 +21,15 @@ export class HostGcMonitor {
     return new HostGcMonitor();
   }
 
-  /** The host GCs since `start()`, start times on the clock of `performance.timeOrigin + performance.now()`. Waits a turn of the event loop. */
-  async take(): Promise<HostGc[]> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (!this.stopped) this.add(this.observer.takeRecords());
-    return this.gcs.slice();
-  }
-
-  /** `take()`, then stops watching. */
+  /**
+   * The host GCs since `start()`, start times on the clock of `performance.timeOrigin +
+   * performance.now()`, and stops watching. Waits a turn of the event loop for Node's reports.
+   */
   async stop(): Promise<HostGc[]> {
-    const gcs = await this.take();
-    this.stopped = true;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.add(this.observer.takeRecords());
     this.observer.disconnect();
-    return gcs;
+    return this.gcs;
   }
 
   private add(entries: readonly PerformanceEntry[]): void {

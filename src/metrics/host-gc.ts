@@ -9,7 +9,10 @@ import type { GCEvent } from './result.ts';
 
 export type HostGcKind = 'minor' | 'major' | 'incremental' | 'weakcb' | 'other';
 
-/** One host GC: start in ms on the run's clock (`performance.timeOrigin + performance.now()`). */
+/**
+ * One host GC. `startMs` from `HostGcMonitor` is on the clock of `performance.timeOrigin +
+ * performance.now()`; in `RunResult.hostGcs` it counts from the start of the run, as events' do.
+ */
 export interface HostGc {
   startMs: number;
   durationMs: number;
