@@ -18,13 +18,19 @@
 // helper to CPU 1 (taskset), so that a helper woken onto the main thread's CPU does not hold it
 // off for milliseconds; the one-thread marks then run on CPU 0.
 // Compaction is off (quota 0), so the layout stays as built; the script checks it did.
+// Where no bitmap line holds both islands (blocks of 256), a fourth simulator, `plain`, marks as
+// `static` does but sets its mark bits with a plain or, as one thread does (the ForTesting switch
+// TEST_PLAIN_MARKING): the same code as the one-thread mark, on two threads that share nothing.
+// It is safe only there; each of its marks must find as many objects as the one-thread mark, and
+// its heap is verified at the end.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FIELDS, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
+const { TEST_PLAIN_MARKING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 const { IdlePolicySetter, LineShell, lowerHostThreads } = hostThreads;
 const reps = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 1_000_000);
@@ -42,8 +48,11 @@ const BITMAP_LINE_WORDS = 512; // a 64-byte line of the mark bitmap: one bit per
 const OBJECT_LINE_WORDS = 16;
 
 type Sim = Awaited<ReturnType<typeof Simulator.create>>;
-/** one: one thread; static: two, each marking the island of the root item it claimed; steal: two, gcsim's defaults. */
-type Kind = 'one' | 'static' | 'steal';
+/**
+ * one: one thread; static: two, each marking the island of the root item it claimed; plain: as
+ * static, with plain mark-bit sets (only where no bitmap line is shared); steal: two, gcsim's defaults.
+ */
+type Kind = 'one' | 'static' | 'plain' | 'steal';
 interface Config {
   block: number;
   kind: Kind;
@@ -67,14 +76,21 @@ const SIM_OPTIONS = {
   one: { threads: 1 },
   // Every helper woken at the start, so that each thread is there to claim a root item.
   static: { threads: 2, balance: 'static', helperJoin: 'all' },
+  plain: { threads: 2, balance: 'static', helperJoin: 'all' },
   steal: { threads: 2 },
 } as const;
 const configs: Config[] = [];
+/** Objects each block's one-thread mark found: every mark of the same block must find as many. */
+const marked = new Map<number, number>();
 for (const block of blocks) {
-  for (const kind of ['one', 'static', 'steal'] as const) {
+  for (const kind of ['one', 'static', 'plain', 'steal'] as const) {
     const sim = await Simulator.create({ ...options, ...SIM_OPTIONS[kind] });
     const { firstRoot, rootAddrs, shared } = buildIslands(sim, block);
     if (kind === 'one') console.log(`block ${block}: lines holding both islands: mark bitmap ${pct(shared.bitmap)}, objects ${pct(shared.object)}`);
+    if (kind === 'plain' && shared.bitmap !== 0) {
+      await sim.close();
+      continue;
+    }
     configs.push({ block, kind, sim, firstRoot, rootAddrs, ms: new Map(), ns: new Map(), redone: 0, dropped: 0 });
   }
 }
@@ -92,12 +108,13 @@ try {
       // A mark in which one thread claimed both root items (the other woke too late) is done
       // again, up to RETRIES times, and counted.
       let p = mark(c);
-      for (let retry = 0; c.kind === 'static' && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
+      const island = c.kind === 'static' || c.kind === 'plain';
+      for (let retry = 0; island && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
         c.redone++;
         p = mark(c);
       }
       const split = p.threads.map((t) => t.objects);
-      if (c.kind === 'static' && !oneIslandEach(p.threads, n)) {
+      if (island && !oneIslandEach(p.threads, n)) {
         c.dropped++;
         line.push(`${name(c)}: one thread took both islands ${RETRIES + 1} times (${split.join('/')}), left out`);
         continue;
@@ -113,6 +130,10 @@ try {
   for (const c of configs) {
     const moved = c.rootAddrs.some((a, i) => a !== c.sim.mutator.addressOf(c.firstRoot + i));
     if (moved) throw new Error(`${name(c)}: an object moved; the layout is not the one built`);
+    if (c.kind === 'plain') {
+      const errors = c.sim.verify();
+      if (errors.length > 0) throw new Error(`${name(c)}: the heap does not verify: ${errors[0]}`);
+    }
   }
   console.log("\nmedian (min-max) over the rounds; ns per object: the threads' busy time less their waits for a core, over their objects");
   for (const block of blocks) {
@@ -122,7 +143,7 @@ try {
       // Paired by round with the one-thread mark of the same round.
       const speedup = [...two.ms].map(([r, ms]) => one.ms.get(r)! / ms);
       const cost = [...two.ns].map(([r, ns]) => ns / one.ns.get(r)!);
-      const left = two.kind === 'static' ? `; ${two.redone} marks done again, ${two.dropped} rounds left out` : '';
+      const left = two.kind === 'static' || two.kind === 'plain' ? `; ${two.redone} marks done again, ${two.dropped} rounds left out` : '';
       console.log(
         `block ${block}, threads 2 ${two.kind}: ${median([...two.ms.values()]).toFixed(1)} ms, ${median([...two.ns.values()]).toFixed(0)} ns/obj (${two.ms.size} marks${left}); ` +
           `speedup ${medianRange(speedup)}; ns per object over one thread's ${medianRange(cost)}`,
@@ -145,8 +166,18 @@ function pct(x: number): string {
 }
 
 function mark(c: Config) {
-  c.sim.mutator.collect('major');
-  return c.sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
+  if (c.kind === 'plain') c.sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
+  try {
+    c.sim.mutator.collect('major');
+  } finally {
+    if (c.kind === 'plain') c.sim.setTestFlagsForTesting(0);
+  }
+  const p = c.sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
+  const objects = p.threads.reduce((x, t) => x + t.objects, 0);
+  if (c.kind === 'one' && !marked.has(c.block)) marked.set(c.block, objects);
+  const want = marked.get(c.block);
+  if (want !== undefined && objects !== want) throw new Error(`${name(c)}: marked ${objects} objects, one thread ${want}`);
+  return p;
 }
 
 /**

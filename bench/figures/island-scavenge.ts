@@ -14,19 +14,24 @@
 //   the root item it claimed: no object, no worklist segment and no LAB shared, the most two
 //   threads can get from this machine for this work. A scavenge in which one thread claimed both
 //   items (the other woke too late) is done again, up to five times, and counted;
+// - `islands plain`: as `islands`, forwarding with a plain store (the ForTesting switch
+//   TEST_PLAIN_FORWARDING, safe here because no object is reachable from both islands): the same
+//   code as `one`, on two threads that share nothing. Each of its scavenges must copy as many
+//   objects as `one`'s of the same layout;
 // - `steal`: two threads with gcsim's defaults, stealing across the islands.
 // Speedups are paired by round. Time per object is each thread's busy time less its waits for a core.
 // The main thread is pinned to CPU 0 and every helper to CPU 1 (taskset), so that a helper woken
 // onto the main thread's CPU does not hold it off for milliseconds; the one-thread scavenges then
 // run on CPU 0.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
 const { IdlePolicySetter, LineShell, lowerHostThreads } = hostThreads;
+const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 const reps = Number(process.argv[2] ?? 9);
 const n = Number(process.argv[3] ?? 1_000_000);
 const layouts = (process.argv[4] ?? LAYOUTS.join(',')).split(',') as Layout[];
@@ -38,13 +43,14 @@ if (!(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || layouts.
 const idleSetter = IdlePolicySetter.start();
 const pinner = ThreadPinner.start(LineShell);
 
-const KINDS = ['one', 'one cas', 'islands', 'steal'] as const;
+const KINDS = ['one', 'one cas', 'islands', 'islands plain', 'steal'] as const;
 type Kind = (typeof KINDS)[number];
 const SIM_OPTIONS = {
   one: { threads: 1 },
   'one cas': { threads: 1, casForwarding: true },
   // Every helper woken at the start, so that each thread is there to claim a root item.
   islands: { threads: 2, balance: 'static', helperJoin: 'all' },
+  'islands plain': { threads: 2, balance: 'static', helperJoin: 'all' },
   steal: { threads: 2 },
 } as const;
 type Sim = Awaited<ReturnType<typeof Simulator.create>>;
@@ -62,9 +68,11 @@ interface Config {
 const RETRIES = 5;
 const options = { ...graphSimOptions(n), recordPreemption: true };
 const configs: Config[] = [];
+/** Objects each layout's one-thread scavenge copied: every scavenge of the same layout must copy as many. */
+const copied = new Map<Layout, number>();
 for (const kind of KINDS) configs.push({ kind, sim: await Simulator.create({ ...options, ...SIM_OPTIONS[kind] }), ms: new Map(), ns: new Map(), redone: 0, dropped: 0 });
 try {
-  for (const layout of layouts) for (const c of configs) for (let i = 0; i < 2; i++) scavengeIslands(c.sim, layout); // warm-up
+  for (const layout of layouts) for (const c of configs) for (let i = 0; i < 2; i++) scavenge(c, layout); // warm-up
   const host = await lowerHostThreads(configs.flatMap((c) => c.sim.collectorThreadIds()), 19, 'idle', idleSetter);
   // The main thread on CPU 0, every helper on CPU 1: a helper woken onto the main thread's CPU
   // held the main thread off it for 3-4 ms at the start of most two-thread scavenges.
@@ -79,13 +87,14 @@ try {
         const c = configs[(k + r) % configs.length];
         // A scavenge in which one thread claimed both root items (the other woke too late) is
         // done again, up to RETRIES times, and counted.
-        let p = scavengeIslands(c.sim, layout);
-        for (let retry = 0; c.kind === 'islands' && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
+        const island = c.kind === 'islands' || c.kind === 'islands plain';
+        let p = scavenge(c, layout);
+        for (let retry = 0; island && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
           c.redone++;
-          p = scavengeIslands(c.sim, layout);
+          p = scavenge(c, layout);
         }
         const split = p.threads.map((t) => t.objects);
-        if (c.kind === 'islands' && !oneIslandEach(p.threads, n)) {
+        if (island && !oneIslandEach(p.threads, n)) {
           c.dropped++;
           line.push(`${c.kind}: one thread took both islands ${RETRIES + 1} times, left out`);
           continue;
@@ -105,10 +114,10 @@ try {
     const rounds = (c: Config) => [...c.ms.keys()].filter((key) => key.startsWith(`${layout} `));
     for (const c of configs) {
       const keys = rounds(c);
-      const left = c.kind === 'islands' ? `; over the layouts ${c.redone} done again, ${c.dropped} rounds left out` : '';
+      const left = c.kind === 'islands' || c.kind === 'islands plain' ? `; over the layouts ${c.redone} done again, ${c.dropped} rounds left out` : '';
       console.log(`${layout}, ${c.kind}: ${median(keys.map((key) => c.ms.get(key)!)).toFixed(1)} ms, ${median(keys.map((key) => c.ns.get(key)!)).toFixed(0)} ns/obj (${keys.length} scavenges${left})`);
     }
-    for (const two of [of('islands'), of('steal')]) {
+    for (const two of [of('islands'), of('islands plain'), of('steal')]) {
       for (const one of [of('one'), of('one cas')]) {
         const keys = rounds(two).filter((key) => one.ms.has(key));
         const speedup = keys.map((key) => one.ms.get(key)! / two.ms.get(key)!);
@@ -123,6 +132,22 @@ try {
   for (const c of configs) await c.sim.close();
 }
 
+
+/** `scavengeIslands` for configuration `c`, with its ForTesting switch; checks the objects copied. */
+function scavenge(c: Config, layout: Layout) {
+  if (c.kind === 'islands plain') c.sim.setTestFlagsForTesting(TEST_PLAIN_FORWARDING);
+  let p;
+  try {
+    p = scavengeIslands(c.sim, layout);
+  } finally {
+    if (c.kind === 'islands plain') c.sim.setTestFlagsForTesting(0);
+  }
+  const objects = p.threads.reduce((x, t) => x + t.objects, 0);
+  if (c.kind === 'one' && !copied.has(layout)) copied.set(layout, objects);
+  const want = copied.get(layout);
+  if (want !== undefined && objects !== want) throw new Error(`${c.kind}, ${layout}: copied ${objects} objects, one thread ${want}`);
+  return p;
+}
 
 /** Builds the two islands in new space, scavenges them, drops them; the scavenge's phase record. */
 function scavengeIslands(sim: Sim, layout: Layout) {

@@ -11,7 +11,7 @@
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
  */
 import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IMPORT, makeHeader, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_PLAIN_MARKING } from '../heap/heap.ts';
 import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
@@ -60,7 +60,9 @@ export class Marker {
    * or with option atomicMarking, as V8's marking visitors always do. 1 or 0: optimised code tests
    * a boolean field's truthiness in up to eleven instructions, a number in two.
    */
-  private readonly atomic: number;
+  private atomic: number;
+  /** `atomic` as the configuration sets it; `run` clears `atomic` under TEST_PLAIN_MARKING. */
+  private readonly atomicConfigured: number;
   /** This thread's batch of popped objects (see the header). */
   private readonly batch = new Int32Array(BATCH);
   /** The batch's loaded length words, xored: kept so the compiler keeps the loads. */
@@ -71,7 +73,8 @@ export class Marker {
     this.mem = ctx.heap.mem;
     this.bits = ctx.heap.markBits;
     this.live = ctx.liveBytes;
-    this.atomic = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true ? 1 : 0;
+    this.atomicConfigured = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true ? 1 : 0;
+    this.atomic = this.atomicConfigured;
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
     this.stopAwareWork = {
@@ -85,6 +88,7 @@ export class Marker {
     this.objects = 0;
     this.markedWords = 0;
     this.racesLost = 0;
+    this.atomic = this.heap.testFlag(TEST_PLAIN_MARKING) ? 0 : this.atomicConfigured;
     const items = this.ctx.items;
     const roots = this.heap.roots;
     const ctl = this.heap.ctl;

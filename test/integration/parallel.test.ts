@@ -6,7 +6,8 @@
 import { describe, it, expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
-import { TEST_PLAIN_FORWARDING } from '../../src/heap/heap.ts';
+import { TEST_PLAIN_FORWARDING, TEST_PLAIN_MARKING } from '../../src/heap/heap.ts';
+import { ROOT_CHUNK } from '../../src/gc/work-items.ts';
 import { PHASE_MARK, PHASE_SCAVENGE } from '../../src/gc/phases.ts';
 import { encodeTestFault, FAULT_EXIT, FAULT_HANG, FAULT_THROW } from '../../src/gc/fault-injection.ts';
 import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
@@ -108,6 +109,56 @@ describe('parallel scavenge stress', () => {
     expect(r.verify.errors).toEqual([]);
     expect(r.events.length).toBeGreaterThan(100);
     expect(r.events.filter((e) => e.type === 'mark-compact').length).toBeGreaterThan(2);
+  }, 180_000);
+});
+
+/**
+ * Major GCs in which every thread races for the mark bits of the same objects: ROOT_CHUNK small
+ * old objects (two words, 16 to a bitmap word) and COPIES more handles to each, so that every root
+ * item holds all of them in the same order and the threads that claim items mark the same bitmap
+ * words at the same time. After each GC the marked-object count must equal the first GC's (made
+ * with the atomic or) and, every `verifyEvery` GCs, the verifier must find no live object left
+ * unmarked. `flags` after the first GC (TEST_PLAIN_MARKING: the negative control).
+ */
+async function sharedRootsMarks(threads: number, gcs: number, flags: number, verifyEvery: number, stopAtFirst: boolean) {
+  const sim = await Simulator.create({ threads, maxSemiSpaceSize: 1, verifyHeap: false, helperJoin: 'all', concurrentMarking: false, compactionQuotaMb: 0 });
+  const m = sim.mutator;
+  const COPIES = 6;
+  let miscounts = 0;
+  let done = 0;
+  const errors: string[] = [];
+  try {
+    m.openScope();
+    while (m.handleCount % ROOT_CHUNK !== 0) m.allocate(m.arrayMap, 0, true);
+    const first = m.handleCount;
+    for (let i = 0; i < ROOT_CHUNK; i++) m.allocate(m.arrayMap, 0, true);
+    for (let r = 0; r < COPIES; r++) for (let i = 0; i < ROOT_CHUNK; i++) m.escape(m.openScope(), first + i);
+    const marked = () => sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'mc.mark')!.threads.reduce((x, t) => x + t.objects, 0);
+    m.collect('major');
+    const want = marked();
+    sim.setTestFlagsForTesting(flags);
+    for (; done < gcs && !(stopAtFirst && miscounts + errors.length > 0); done++) {
+      m.collect('major');
+      if (marked() !== want) miscounts++;
+      if (verifyEvery > 0 && done % verifyEvery === 0) errors.push(...sim.verify());
+    }
+  } finally {
+    await sim.close();
+  }
+  return { miscounts, errors, gcs: done };
+}
+
+describe('parallel mark stress', () => {
+  it('runs 300 major GCs on 4 threads racing for the same mark bits: every object marked once, verifier clean', async () => {
+    const r = await sharedRootsMarks(4, 300, 0, 10, false);
+    expect(r.gcs).toBe(300);
+    expect(r.miscounts).toBe(0);
+    expect(r.errors).toEqual([]);
+  }, 180_000);
+
+  it('negative control: with a plain or instead of the atomic one, the stress test miscounts or leaves a live object unmarked', async () => {
+    const r = await sharedRootsMarks(4, 2000, TEST_PLAIN_MARKING, 1, true);
+    expect(r.miscounts + r.errors.length).toBeGreaterThan(0);
   }, 180_000);
 });
 
