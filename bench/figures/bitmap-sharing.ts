@@ -1,10 +1,11 @@
 // Reproduces a figure of docs/performance.md ("The shared bitmap, measured in the marker"): what sharing the mark bitmap's
 // cache lines between two marking threads costs, measured in the marker itself, from the compiled build:
-//   npm run build && npx tsx bench/figures/bitmap-sharing.ts [repetitions=7] [objects=1000000] [blocks=8,256]
+//   npm run build && npx tsx bench/figures/bitmap-sharing.ts [repetitions=7] [objects=1000000] [blocks=8,256] [layout=random]
 //
 // The heap holds two islands, A and B: two random graphs of the bench graph's shape (bench/graph.ts:
 // a 3-ary tree placed at random plus one random edge per node, 6-word objects) with no edge between
-// them. They are allocated in old space in alternating blocks of `block` objects (A, B, A, B, ...),
+// them (`layout` neighbouring: each island the bench graph's neighbouring layout, depth-first in
+// its own allocation order, instead). They are allocated in old space in alternating blocks of `block` objects (A, B, A, B, ...),
 // so the layouts differ only in where each island's objects lie:
 // - block 8 (48 words, three whole cache lines): no object line holds both islands, but each
 //   64-byte line of the mark bitmap (the bits of 512 words) holds bits of both;
@@ -25,7 +26,7 @@
 // its heap is verified at the end.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FIELDS, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
+import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
 import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,8 +36,9 @@ const { IdlePolicySetter, LineShell, lowerHostThreads } = hostThreads;
 const reps = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 1_000_000);
 const blocks = (process.argv[4] ?? '8,256').split(',').map(Number);
-if (!(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || blocks.some((b) => !(Number.isInteger(b) && b >= 1))) {
-  console.error(`usage: bitmap-sharing.ts [repetitions>=1] [objects>=${4 * ROOT_CHUNK}] [blocks=8,256]`);
+const layout = (process.argv[5] ?? 'random') as Layout;
+if (!LAYOUTS.includes(layout) || !(Number.isInteger(reps) && reps >= 1) || !(n >= 4 * ROOT_CHUNK) || blocks.some((b) => !(Number.isInteger(b) && b >= 1))) {
+  console.error(`usage: bitmap-sharing.ts [repetitions>=1] [objects>=${4 * ROOT_CHUNK}] [blocks=8,256] [layout=${LAYOUTS.join('|')}]`);
   process.exit(2);
 }
 // Started before any heap exists: they fork this process, after which every page of a heap would fault once.
@@ -212,7 +214,7 @@ function buildIslands(sim: Sim, block: number) {
   }
   const roots = islands.map((at) => {
     const handles = Int32Array.from(at, (pos) => h[pos]);
-    const tree = wireGraph(m, handles, 'random', rng);
+    const tree = wireGraph(m, handles, layout, rng);
     return Array.from({ length: ROOTS - 1 }, (_, i) => handles[tree[i]]);
   });
   // Which island's bits (objects) each bitmap (object) line holds: -1 once it holds both.
