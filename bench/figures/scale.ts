@@ -71,6 +71,15 @@ for (const n of SIZES) {
           `(pause ${scav.pauseMs.toFixed(0)} ms), mark ${((mark.phasesMs['mc.mark'] * 1e6) / n).toFixed(0)} ns/object (pause ${mark.pauseMs.toFixed(0)} ms); ` +
           `build ${buildS.toFixed(1)} s; side tables ${((side / 2 ** 20) / heapGiB).toFixed(1)} MiB per GiB of heap`,
       );
+      // With threads > 1, each thread's share: where a phase falls short of the thread count, the
+      // split and the idle time say whether the threads lacked work or were slower per object.
+      if (THREADS > 1) {
+        for (const [e, name] of [[scav, 'scavenge.parallel'], [mark, 'mc.mark']] as const) {
+          const p = e.parallel.find((x) => x.name === name)!;
+          const rows = p.threads.map((t) => `t${t.thread} ${t.objects} objects, busy ${t.busyMs.toFixed(0)} idle ${t.idleMs.toFixed(0)} ms, steals ${t.stealsSucceeded}`);
+          console.log(`  ${name} ${p.durationMs.toFixed(0)} ms: ${rows.join(' | ')}`);
+        }
+      }
     }
   } finally {
     await sim.close();
