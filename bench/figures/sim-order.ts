@@ -12,7 +12,7 @@ const k = tlist.length;
 const rounds = Number(process.argv[3] ?? 7);
 const n = Number(process.argv[4] ?? 1_000_000);
 const rotate = process.argv[5] === '1';
-const sims = [];
+const sims: Awaited<ReturnType<typeof Simulator.create>>[] = [];
 for (let i = 0; i < k; i++) sims.push(await Simulator.create({ threads: tlist[i], ...graphSimOptions(n) }));
 const ns = new Map<string, number[]>();
 const run = (i: number, w: (typeof WORKS)[number], l: (typeof LAYOUTS)[number], size: number) => {

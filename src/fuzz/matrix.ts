@@ -55,7 +55,11 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     maxSemiSpaceSize = Math.max(0.5, maxSemiSpaceSize);
     helperJoin = 'all'; // every helper in every scavenge, not only in those that run long
     parallelScavenge = true;
-
+  }
+  if (nc === 'mark-bit') {
+    // Two markers must race for the bits of one bitmap word.
+    threads = Math.max(2, threads);
+    helperJoin = 'all';
   }
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
   if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';

@@ -53,6 +53,7 @@ const BOOST: Record<NegativeControl, Partial<Record<Motif, number>>> = {
   barrier: { hideSeek: 40, satbShadow: 6 },
   'remembered-set': { oldToYoung: 40 },
   'forwarding-cas': { share: 30 },
+  'mark-bit': { share: 30 },
 };
 
 /** Globals 0 and 1 hold the program's long-lived structures; motifs play with the others. */

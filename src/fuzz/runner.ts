@@ -7,7 +7,7 @@
 import { SPACE_CODE, SPACE_OLD_DATA, SPACE_OLD_POINTER } from '../heap/layout.ts';
 import { Simulator } from '../experiments/simulator.ts';
 import { HeapVerificationError, OutOfMemoryError } from '../gc/gc-controller.ts';
-import { META_WORDS, M_USED_WORDS, TEST_NO_MARKING_BARRIER, TEST_NO_REMEMBERED_SET, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { META_WORDS, M_USED_WORDS, TEST_NO_MARKING_BARRIER, TEST_NO_REMEMBERED_SET, TEST_PLAIN_FORWARDING, TEST_PLAIN_MARKING } from '../heap/heap.ts';
 import { Model } from './model.ts';
 import { DeadlineExceeded, Executor } from './executor.ts';
 import { FINDING_PRIORITY, type Finding, HeapChecker } from './checker.ts';
@@ -39,6 +39,7 @@ export const TEST_FLAG_OF: Record<NegativeControl, number> = {
   barrier: TEST_NO_MARKING_BARRIER,
   'remembered-set': TEST_NO_REMEMBERED_SET,
   'forwarding-cas': TEST_PLAIN_FORWARDING,
+  'mark-bit': TEST_PLAIN_MARKING,
 };
 
 /** A generous in-process deadline: a case is meant to take well under two seconds. */

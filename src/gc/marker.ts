@@ -61,7 +61,7 @@ export class Marker {
    * a boolean field's truthiness in up to eleven instructions, a number in two.
    */
   private atomic: number;
-  /** `atomic` as the configuration sets it; `run` clears `atomic` under TEST_PLAIN_MARKING. */
+  /** `atomic` as the configuration sets it; cleared under TEST_PLAIN_MARKING (`syncAtomic`). */
   private readonly atomicConfigured: number;
   /** This thread's batch of popped objects (see the header). */
   private readonly batch = new Int32Array(BATCH);
@@ -88,7 +88,7 @@ export class Marker {
     this.objects = 0;
     this.markedWords = 0;
     this.racesLost = 0;
-    this.atomic = this.heap.testFlag(TEST_PLAIN_MARKING) ? 0 : this.atomicConfigured;
+    this.syncAtomic();
     const items = this.ctx.items;
     const roots = this.heap.roots;
     const ctl = this.heap.ctl;
@@ -106,6 +106,11 @@ export class Marker {
       for (let r = from; r < to; r++) this.markValue(roots[r]);
     }
     this.drain();
+  }
+
+  /** ForTesting: under TEST_PLAIN_MARKING this marker sets bits with a plain or at any thread count. */
+  private syncAtomic(): void {
+    this.atomic = this.heap.testFlag(TEST_PLAIN_MARKING) ? 0 : this.atomicConfigured;
   }
 
   /** Marks the object `v` points to (if it is a pointer) and queues it if this thread won it. */
@@ -155,6 +160,7 @@ export class Marker {
     this.objects = 0;
     this.markedWords = 0;
     this.racesLost = 0;
+    this.syncAtomic();
     if (this.ctx.threadId === 0 || this.ctx.threadId > markers) return;
     const local = this.ctx.markingLocal;
     const term = this.ctx.terminator;
@@ -191,6 +197,7 @@ export class Marker {
    * marked or the worklist is empty. Returns true when no marking work is left that this thread can see.
    */
   step(budgetWords: number): boolean {
+    this.syncAtomic();
     const target = this.markedWords + budgetWords;
     const batch = this.batch;
     for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {

@@ -141,7 +141,8 @@ export const TEST_KEEP_STALE_FREE_LISTS = 16;
 /** Helpers decide whether to join a phase from their own copy of the GC config, not the terminator. */
 export const TEST_STALE_JOIN_MODE = 32;
 /**
- * Marking threads set mark bits with a plain or, as one thread alone does. Unsafe wherever two
+ * Markers (`Marker`: parallel, concurrent and incremental marking; not the mutator's barrier or
+ * black allocation) set mark bits with a plain or, as one thread alone does. Unsafe wherever two
  * threads can set bits of one bitmap word (a lost update unmarks a live object); for
  * measurements whose threads share no bitmap word (bench/figures/bitmap-sharing.ts).
  */
