@@ -149,8 +149,11 @@ describe('checker', () => {
 
 describe('negative controls', () => {
   // Each is caught at one of the first seeds (1-3 when written); 8 misses would mean the
-  // fuzzer cannot see the mechanism fail.
-  for (const nc of ['barrier', 'remembered-set', 'forwarding-cas', 'mark-bit'] as NegativeControl[]) {
+  // fuzzer cannot see the mechanism fail. Not 'mark-bit': a lost mark bit needs two markers
+  // setting bits of one word at the same moment, which a loaded machine rarely runs (caught at
+  // seed 2 alone, missed in 8 runs during the whole suite); test/integration/parallel.test.ts
+  // is its negative control.
+  for (const nc of ['barrier', 'remembered-set', 'forwarding-cas'] as NegativeControl[]) {
     it(`catches the ${nc} switched off within 8 runs`, async () => {
       const s = await runCampaign({
         startSeed: 1,
@@ -166,10 +169,8 @@ describe('negative controls', () => {
       });
       expect(s.failures.length, `${s.runs} runs`).toBe(1);
       // A lost object; without the marking barrier sometimes only the verifier's dangling pointer
-      // from floating garbage to a freed object; with a mark bit lost to a plain or, the object
-      // freed or a page's mark bits short of the live bytes marking counted (the checker's
-      // dangling verdict).
-      const expected = nc === 'forwarding-cas' ? ['duplicated'] : nc === 'barrier' || nc === 'mark-bit' ? ['lost', 'dangling'] : ['lost'];
+      // from floating garbage to a freed object.
+      const expected = nc === 'forwarding-cas' ? ['duplicated'] : nc === 'barrier' ? ['lost', 'dangling'] : ['lost'];
       expect(expected).toContain(s.failures[0].result.verdict);
     }, 60_000);
   }

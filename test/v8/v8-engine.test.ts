@@ -21,13 +21,15 @@ describe('engine v8 (gcsim v8, run --engine v8)', () => {
     expect(scavenges.reduce((a, e) => a + e.promotedBytes, 0)).toBeLessThan(200_000);
     expect(res.events.every((e, i) => i === 0 || e.startMs >= res.events[i - 1].startMs)).toBe(true);
     // The observer's durations: one per event, finer than nvp's 0.1 ms, and mostly near its
-    // pause (a thread preempted between the GC and its epilogue callback stretches one).
+    // pause (a thread preempted between the GC and its epilogue callback stretches one: on a
+    // quiet machine the median gap was 0.02-0.23 ms, on a loaded one 0.27). The bound catches a
+    // duration paired with the wrong GC or read in the wrong unit, not the machine's load.
     const observed = res.v8!.observedPauseMs;
     expect(observed).toHaveLength(res.events.length);
     expect(observed.some((d) => Math.round(d * 10) !== d * 10)).toBe(true);
     expect(observed.every((d) => d > 0)).toBe(true);
     const gaps = observed.map((d, i) => Math.abs(d - res.events[i].pauseMs)).sort((a, b) => a - b);
-    expect(gaps[(gaps.length - 1) >> 1]).toBeLessThan(0.25);
+    expect(gaps[(gaps.length - 1) >> 1]).toBeLessThan(1);
   });
 
   it('rejects a V8 flag neither node nor V8 knows before it starts anything', async () => {
