@@ -35,6 +35,11 @@
  * both thread counts, as V8's speedup (`--single-threaded-gc` against the default) does; speedups
  * over `t=1` include what the atomics cost.
  *
+ * `BENCH_GC_PLAIN_MARKING=1`: gcsim's markers set mark bits with a plain or at every thread
+ * count (the ForTesting switch TEST_PLAIN_MARKING). Unsafe at two threads, where a bit lost to the
+ * other thread's or leaves a live object unmarked; for measuring what the atomic or costs the
+ * two-thread mark, never for a result.
+ *
  * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
  * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
  * By default each promotes with all its threads, as V8 does, and at two threads the two
@@ -48,6 +53,7 @@ import { LAYOUTS, WORKS, type Layout, type Work, graphSimOptions, loadCompiledBu
 import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
+import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
 import type { HostGc } from '../src/metrics/host-gc.ts';
@@ -63,6 +69,7 @@ const CHILD = path.join(ROOT, 'bench', 'v8-graph-child.mjs');
 
 const N = Math.max(1000, Number(process.env.BENCH_GC_OBJECTS) || 1_000_000);
 const SERIAL_PROMOTION = process.env.BENCH_GC_PROMOTE === 'serial';
+const PLAIN_MARKING = process.env.BENCH_GC_PLAIN_MARKING === '1';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
@@ -154,11 +161,13 @@ async function main(): Promise<void> {
     for (const bal of BALANCES) {
       for (const t of THREADS) {
         const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...(bal === '' ? {} : { balance: bal }) });
+        if (PLAIN_MARKING) sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }
     }
     // (a build from before these options rejects them, and goes without)
     const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true, atomicMarking: true }).catch(() => null) : null;
+    if (PLAIN_MARKING) atomic?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
   }
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
@@ -209,6 +218,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
+  if (PLAIN_MARKING) lines.push("BENCH_GC_PLAIN_MARKING: gcsim's markers set mark bits with a plain or at every thread count (unsafe at two threads: a measure of what the atomic or costs, not a result).");
   lines.push(`gcsim's mark work: the graph promoted ${SERIAL_PROMOTION ? 'by the main thread alone at every thread count (BENCH_GC_PROMOTE=serial)' : 'by all the threads of each configuration'}.`);
   lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');
   lines.push(`| work | layout | ${configs.map((c) => `${c} ns/obj (pause ms)`).join(' | ')} |`);
