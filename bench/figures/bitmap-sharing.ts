@@ -55,6 +55,8 @@ type Sim = Awaited<ReturnType<typeof Simulator.create>>;
  * static, with plain mark-bit sets (only where no bitmap line is shared); steal: two, gcsim's defaults.
  */
 type Kind = 'one' | 'static' | 'plain' | 'steal';
+/** The two-thread configurations in which each thread marks one island. */
+const isIsland = (kind: Kind) => kind === 'static' || kind === 'plain';
 interface Config {
   block: number;
   kind: Kind;
@@ -110,7 +112,7 @@ try {
       // A mark in which one thread claimed both root items (the other woke too late) is done
       // again, up to RETRIES times, and counted.
       let p = mark(c);
-      const island = c.kind === 'static' || c.kind === 'plain';
+      const island = isIsland(c.kind);
       for (let retry = 0; island && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
         c.redone++;
         p = mark(c);
@@ -145,7 +147,7 @@ try {
       // Paired by round with the one-thread mark of the same round.
       const speedup = [...two.ms].map(([r, ms]) => one.ms.get(r)! / ms);
       const cost = [...two.ns].map(([r, ns]) => ns / one.ns.get(r)!);
-      const left = two.kind === 'static' || two.kind === 'plain' ? `; ${two.redone} marks done again, ${two.dropped} rounds left out` : '';
+      const left = isIsland(two.kind) ? `; ${two.redone} marks done again, ${two.dropped} rounds left out` : '';
       console.log(
         `block ${block}, threads 2 ${two.kind}: ${median([...two.ms.values()]).toFixed(1)} ms, ${median([...two.ns.values()]).toFixed(0)} ns/obj (${two.ms.size} marks${left}); ` +
           `speedup ${medianRange(speedup)}; ns per object over one thread's ${medianRange(cost)}`,

@@ -1,6 +1,6 @@
-// Reproduces a figure of docs/performance.md: how much faster two threads can scavenge than one on
-// this machine when they share nothing, beside gcsim's own two-thread scavenge of the same objects,
-// from the compiled build:
+// Reproduces a figure of docs/performance.md: how much faster two threads of one gcsim scavenge
+// are than one when they share nothing, beside gcsim's own two-thread scavenge of the same objects
+// (bench/figures/scavenge-pair.ts runs two simulators of their own instead), from the compiled build:
 //   npm run build && npx tsx bench/figures/island-scavenge.ts [repetitions=9] [objects=1000000] [layouts=neighbouring,random]
 //
 // New space holds two islands: two graphs of the bench graph's shape and layout (bench/graph.ts),
@@ -11,8 +11,7 @@
 // - `one cas`: one thread forwarding with the CAS the threads of a parallel scavenge need
 //   (`--cas-forwarding`): the same code as two threads run;
 // - `islands`: two threads with `--balance static` (no stealing), each scavenging the island of
-//   the root item it claimed: no object, no worklist segment and no LAB shared, the most two
-//   threads can get from this machine for this work. A scavenge in which one thread claimed both
+//   the root item it claimed: no object, no worklist segment and no LAB shared. A scavenge in which one thread claimed both
 //   items (the other woke too late) is done again, up to five times, and counted;
 // - `islands plain`: as `islands`, forwarding with a plain store (the ForTesting switch
 //   TEST_PLAIN_FORWARDING, safe here because no object is reachable from both islands): the same
@@ -45,6 +44,8 @@ const pinner = ThreadPinner.start(LineShell);
 
 const KINDS = ['one', 'one cas', 'islands', 'islands plain', 'steal'] as const;
 type Kind = (typeof KINDS)[number];
+/** The two-thread configurations in which each thread scavenges one island. */
+const isIsland = (kind: Kind) => kind === 'islands' || kind === 'islands plain';
 const SIM_OPTIONS = {
   one: { threads: 1 },
   'one cas': { threads: 1, casForwarding: true },
@@ -87,7 +88,7 @@ try {
         const c = configs[(k + r) % configs.length];
         // A scavenge in which one thread claimed both root items (the other woke too late) is
         // done again, up to RETRIES times, and counted.
-        const island = c.kind === 'islands' || c.kind === 'islands plain';
+        const island = isIsland(c.kind);
         let p = scavenge(c, layout);
         for (let retry = 0; island && !oneIslandEach(p.threads, n) && retry < RETRIES; retry++) {
           c.redone++;
@@ -114,7 +115,7 @@ try {
     const rounds = (c: Config) => [...c.ms.keys()].filter((key) => key.startsWith(`${layout} `));
     for (const c of configs) {
       const keys = rounds(c);
-      const left = c.kind === 'islands' || c.kind === 'islands plain' ? `; over the layouts ${c.redone} done again, ${c.dropped} rounds left out` : '';
+      const left = isIsland(c.kind) ? `; over the layouts ${c.redone} done again, ${c.dropped} rounds left out` : '';
       console.log(`${layout}, ${c.kind}: ${median(keys.map((key) => c.ms.get(key)!)).toFixed(1)} ms, ${median(keys.map((key) => c.ns.get(key)!)).toFixed(0)} ns/obj (${keys.length} scavenges${left})`);
     }
     for (const two of [of('islands'), of('islands plain'), of('steal')]) {
