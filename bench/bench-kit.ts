@@ -188,6 +188,20 @@ export class WorkerCommands {
 }
 
 /**
+ * Runs `collect` with the ForTesting switches `flags` set on `sim` (none when 0), and clears them
+ * after, whatever happens: a figure's unsafe configuration (a plain store or or where threads race).
+ */
+export function withTestFlags<T>(sim: { setTestFlagsForTesting(flags: number): void }, flags: number, collect: () => T): T {
+  if (flags === 0) return collect();
+  sim.setTestFlagsForTesting(flags);
+  try {
+    return collect();
+  } finally {
+    sim.setTestFlagsForTesting(0);
+  }
+}
+
+/**
  * A thread's time per object in a parallel phase while it ran: its busy time less its waits for a
  * core (`preemptedMs`, when recorded), in ns over its objects (at least one).
  */

@@ -27,7 +27,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
-import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median, medianRange, withTestFlags } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
@@ -170,12 +170,7 @@ function pct(x: number): string {
 }
 
 function mark(c: Config) {
-  if (c.kind === 'plain') c.sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
-  try {
-    c.sim.mutator.collect('major');
-  } finally {
-    if (c.kind === 'plain') c.sim.setTestFlagsForTesting(0);
-  }
+  withTestFlags(c.sim, c.kind === 'plain' ? TEST_PLAIN_MARKING : 0, () => c.sim.mutator.collect('major'));
   const p = c.sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'mc.mark')!;
   const objects = p.threads.reduce((x, t) => x + t.objects, 0);
   if (c.kind === 'one' && !marked.has(c.block)) marked.set(c.block, objects);

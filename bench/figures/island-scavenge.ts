@@ -25,7 +25,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FIELDS, LAYOUTS, type Layout, graphSimOptions, loadIslandBuild, oneIslandEach, rootIslandsInChunks, wireGraph } from '../graph.ts';
-import { ThreadPinner, busyNsPerObject, median, medianRange } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median, medianRange, withTestFlags } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps, hostThreads, ROOT_CHUNK } = await loadIslandBuild(ROOT);
@@ -136,13 +136,7 @@ try {
 
 /** `scavengeIslands` for configuration `c`, with its ForTesting switch; checks the objects copied. */
 function scavenge(c: Config, layout: Layout) {
-  if (c.kind === 'islands plain') c.sim.setTestFlagsForTesting(TEST_PLAIN_FORWARDING);
-  let p;
-  try {
-    p = scavengeIslands(c.sim, layout);
-  } finally {
-    if (c.kind === 'islands plain') c.sim.setTestFlagsForTesting(0);
-  }
+  const p = withTestFlags(c.sim, c.kind === 'islands plain' ? TEST_PLAIN_FORWARDING : 0, () => scavengeIslands(c.sim, layout));
   const objects = p.threads.reduce((x, t) => x + t.objects, 0);
   if (c.kind === 'one' && !copied.has(layout)) copied.set(layout, objects);
   const want = copied.get(layout);

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
-import { ThreadPinner, busyNsPerObject, median } from '../bench-kit.ts';
+import { ThreadPinner, busyNsPerObject, median, withTestFlags } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Simulator, deps } = await loadCompiledBuild(ROOT);
@@ -87,11 +87,6 @@ function scavengeGraph(sim: (typeof sims)[number], layout: (typeof LAYOUTS)[numb
   dropGraph(m);
   m.collect('minor');
   buildGraph(m, deps, n, layout);
-  if (sim === plain) sim.setTestFlagsForTesting(TEST_PLAIN_FORWARDING);
-  try {
-    m.collect('minor');
-  } finally {
-    if (sim === plain) sim.setTestFlagsForTesting(0);
-  }
+  withTestFlags(sim, sim === plain ? TEST_PLAIN_FORWARDING : 0, () => m.collect('minor'));
   return sim.gc.events.at(-1)!.parallel.find((x) => x.name === 'scavenge.parallel')!;
 }

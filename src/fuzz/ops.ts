@@ -58,8 +58,8 @@ export type Op =
 
 export type OpName = Op['op'];
 
-export type NegativeControl = 'barrier' | 'remembered-set' | 'forwarding-cas' | 'mark-bit';
-export const NEGATIVE_CONTROLS: readonly NegativeControl[] = ['barrier', 'remembered-set', 'forwarding-cas', 'mark-bit'];
+export const NEGATIVE_CONTROLS = ['barrier', 'remembered-set', 'forwarding-cas', 'mark-bit'] as const;
+export type NegativeControl = (typeof NEGATIVE_CONTROLS)[number];
 
 /** The collector options a case sets (the rest keep their defaults). */
 export type FuzzConfig = Partial<GcOptions>;
@@ -113,7 +113,7 @@ const CASE_FILE_SCHEMA = z.object({
   schema: z.literal(CASE_SCHEMA),
   seed,
   config: z.record(z.string(), z.unknown()),
-  negativeControl: z.enum(['barrier', 'remembered-set', 'forwarding-cas', 'mark-bit']).nullable(),
+  negativeControl: z.enum(NEGATIVE_CONTROLS).nullable(),
   ops: z.array(OP_SCHEMA),
 });
 
