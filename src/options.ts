@@ -33,6 +33,7 @@ export const OPTION_TABLE = {
   parallelScavenge: { kind: 'bool', default: true, doc: 'scavenge on all threads (V8 --parallel-scavenge); off: the main thread alone, as at threads = 1, so the young objects it promotes lie in the same order' },
   casForwarding: { kind: 'bool', default: false, doc: "install every scavenge forwarding address with a CAS, also when the main thread scavenges alone, as V8's scavenger always does (so a speedup over threads = 1 compares the same code); off: a plain store when no other thread scavenges" },
   atomicMarking: { kind: 'bool', default: false, doc: "set every mark bit with an atomic or, also when the main thread marks alone, as V8's marking visitors always do (so a marking speedup over threads = 1 compares the same code); off: a plain or when no other thread marks" },
+  parallelMarking: { kind: 'bool', default: true, doc: "mark in the stop-the-world pause on all threads (V8 --parallel-marking); off: the main thread alone, so a heap laid out by parallel scavenges can be marked by one thread (mark bits stay atomic at threads > 1)" },
   parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
   concurrentSweeping: { kind: 'bool', default: true, doc: 'sweep old pages on helpers after the pause (V8 --concurrent-sweeping)' },
   neverCompact: { kind: 'bool', default: false, doc: 'sweep every page, evacuate none (V8 --never-compact)' },

@@ -78,6 +78,7 @@ export class Simulator {
       recordPreemption: options.recordPreemption,
       recordPageFaults: options.recordPageFaults,
       parallelScavenge: options.parallelScavenge,
+      parallelMarking: options.parallelMarking,
       casForwarding: options.casForwarding,
       atomicMarking: options.atomicMarking,
     };
@@ -164,6 +165,15 @@ export class Simulator {
    */
   setParallelScavenge(on: boolean): void {
     this.shared.config.parallelScavenge = on;
+  }
+
+  /**
+   * Whether the next stop-the-world marks use the helpers (option parallelMarking), between GCs: a
+   * figure can mark a heap that parallel scavenges laid out with the main thread alone. Mark bits
+   * stay atomic at threads > 1, as they are for every marker there.
+   */
+  setParallelMarking(on: boolean): void {
+    this.shared.config.parallelMarking = on;
   }
 
   /**

@@ -51,6 +51,7 @@ const FLAG_TRANSLATIONS: Partial<Record<keyof GcOptions, (o: GcOptions) => strin
   concurrentMarkers: (o) => (o.concurrentMarkers < 0 ? [] : o.concurrentMarkers === 0 ? ['--no-concurrent-marking'] : [`--concurrent-marking-max-worker-num=${o.concurrentMarkers}`]),
   incrementalMarking: (o) => (o.incrementalMarking ? [] : ['--no-incremental-marking']),
   parallelScavenge: (o) => (o.parallelScavenge ? [] : ['--no-parallel-scavenge']),
+  parallelMarking: (o) => (o.parallelMarking ? [] : ['--no-parallel-marking']),
   parallelCompaction: (o) => (o.parallelCompaction ? [] : ['--no-parallel-compaction']),
   concurrentSweeping: (o) => (o.concurrentSweeping ? [] : ['--no-concurrent-sweeping']),
   neverCompact: (o) => (o.neverCompact ? ['--never-compact'] : []),

@@ -58,6 +58,8 @@ export interface GcConfig {
   recordPageFaults?: boolean;
   /** False: scavenges run on the main thread alone (option parallelScavenge). Default true. */
   parallelScavenge?: boolean;
+  /** False: stop-the-world marking runs on the main thread alone (option parallelMarking). Default true. */
+  parallelMarking?: boolean;
   /** True: forwarding addresses are CASed also when the main thread scavenges alone (option casForwarding). */
   casForwarding?: boolean;
   /** True: mark bits are set atomically also when the main thread marks alone (option atomicMarking). */
@@ -221,6 +223,11 @@ export class GcShared {
   /** Scavenges run on the main thread alone: one thread, or option parallelScavenge off. */
   get scavengeMainOnly(): boolean {
     return this.config.threads === 1 || this.config.parallelScavenge === false;
+  }
+
+  /** Stop-the-world marking runs on the main thread alone: one thread, or option parallelMarking off. */
+  get markMainOnly(): boolean {
+    return this.config.threads === 1 || this.config.parallelMarking === false;
   }
 
   /**

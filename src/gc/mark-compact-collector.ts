@@ -51,7 +51,7 @@ import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
-import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './phases.ts';
+import { EVACUATE_MAIN_THREAD_ONLY, MARK_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './phases.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { CompactionPolicyFn, PageFigures } from './compaction-policy.ts';
 import { addRootItems } from './scavenger-collector.ts';
@@ -127,12 +127,13 @@ export class MarkCompactCollector {
   /** Stop-the-world marking phase: roots from work items, closure on every participant. */
   markParallel(name: string): void {
     const shared = this.shared;
+    const mainOnly = shared.markMainOnly;
     this.clock.serial('mc.mark.roots', () => {
       shared.items.clear();
       addRootItems(this.heap, shared);
-      shared.resetTerminatorForPhase();
+      shared.resetTerminatorForPhase(mainOnly);
     });
-    this.clock.parallelPhase(PHASE_MARK, name);
+    this.clock.parallelPhase(PHASE_MARK, name, mainOnly && shared.config.threads > 1 ? MARK_MAIN_THREAD_ONLY : 0, mainOnly);
   }
 
   /**

@@ -26,6 +26,8 @@ export interface WorkDistributionLocal {
   hasVisibleWork(): boolean;
   /** Discards the local entries. */
   clear(): void;
+  /** The scheme, by tag (`workDistributionTag`): whose published segments `pop()` may take. */
+  steal: number;
   stealsAttempted: number;
   stealsSucceeded: number;
   resetStats(): void;
