@@ -10,7 +10,7 @@
  * (the tracer's timeline). It knows the mutator only through `MutatorGcHooks` and implements the
  * mutator's `MutatorCollector`.
  */
-import { C_GC_OUT_OF_MEMORY, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, type Heap } from '../heap/heap.ts';
+import { C_GC_OUT_OF_MEMORY, C_MARKING, C_NEW_FROM, C_NEW_TOP, C_ROOT_SP, TEST_KEEP_MARKER_LEFTOVERS, type Heap } from '../heap/heap.ts';
 import type { GCEvent, GCType, IncrementalMarkingStats } from '../metrics/result.ts';
 import type { GcTracer } from '../metrics/gc-tracer.ts';
 import type { GcShared } from './gc-shared.ts';
@@ -346,7 +346,13 @@ export class GcController implements MutatorCollector, TriggerActions {
   /** The finalization pause's marking: drain the barrier buffer, rescan the roots, finish in parallel. */
   private finalizeMarking(): IncrementalMarkingStats {
     const clock = this.clock;
-    clock.serial('mc.mark.finish_incremental', () => this.main.ctx.markingLocal.publish());
+    // The concurrent markers were stopped at the safepoint: what they left published goes to the
+    // main thread's stack, which the main thread always drains (under a scheme that never steals,
+    // a helper that did not join the pause would otherwise leave its stack untaken).
+    clock.serial('mc.mark.finish_incremental', () => {
+      this.main.ctx.markingLocal.publish();
+      if (!this.heap.testFlag(TEST_KEEP_MARKER_LEFTOVERS)) this.shared.marking.gatherPublished(0);
+    });
     this.markCompact.markParallel('mc.mark');
     let floating: number | null = null;
     if (this.opts.measureFloatingGarbage) floating = clock.serial('mc.mark.floating_garbage', () => floatingGarbageBytes(this.heap));

@@ -51,7 +51,7 @@ import { freeListReset } from '../heap/spaces/free-list.ts';
 import { flipSemispaces, resetToSpace, ZAP_VALUE } from '../heap/spaces/semi-space.ts';
 import type { PageMapEntry } from '../metrics/result.ts';
 import type { GcShared } from './gc-shared.ts';
-import { EVACUATE_MAIN_THREAD_ONLY, MARK_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './phases.ts';
+import { EVACUATE_MAIN_THREAD_ONLY, PHASE_EVACUATE, PHASE_MARK, PHASE_SWEEP, PHASE_UPDATE_POINTERS } from './phases.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { CompactionPolicyFn, PageFigures } from './compaction-policy.ts';
 import { addRootItems } from './scavenger-collector.ts';
@@ -133,7 +133,9 @@ export class MarkCompactCollector {
       addRootItems(this.heap, shared);
       shared.resetTerminatorForPhase(mainOnly);
     });
-    this.clock.parallelPhase(PHASE_MARK, name, mainOnly && shared.config.threads > 1 ? MARK_MAIN_THREAD_ONLY : 0, mainOnly);
+    // Alone, the main thread finds everything on its own stack: the finalization pause gathered the
+    // concurrent markers' leftovers there (`GcController.finalizeMarking`).
+    this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly);
   }
 
   /**

@@ -14,6 +14,7 @@ import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IM
 import { type Heap, C_BACKGROUND_STOP, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_PLAIN_MARKING } from '../heap/heap.ts';
 import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
+import { STEAL_NONE } from '../parallel/work-distribution.ts';
 import { ITEM_GLOBALS, ITEM_ROOTS, ROOT_CHUNK } from './work-items.ts';
 import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from './gc-shared.ts';
 
@@ -162,6 +163,18 @@ export class Marker {
     this.racesLost = 0;
     this.syncAtomic();
     if (this.ctx.threadId === 0 || this.ctx.threadId > markers) return;
+    // Under a scheme that never steals, the concurrent markers are dealt the main thread's
+    // segments (its root marking, barrier records and steps): no one else gives them any work.
+    const local = this.ctx.markingLocal;
+    local.dealer = local.steal === STEAL_NONE ? 0 : -1;
+    try {
+      this.drainConcurrent();
+    } finally {
+      local.dealer = -1;
+    }
+  }
+
+  private drainConcurrent(): void {
     const local = this.ctx.markingLocal;
     const term = this.ctx.terminator;
     const ctl = this.heap.ctl;

@@ -14,13 +14,12 @@ import { Sweeper } from './sweeper.ts';
 import { BYTES, IDLE_MS, LOCKS_CONTENDED, OBJECTS, PREEMPTED_MS, RACES_LOST } from '../parallel/thread-stats.ts';
 import { SchedClock } from '../parallel/sched-clock.ts';
 
-import { EVACUATE_MAIN_THREAD_ONLY, MARK_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
+import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
 import { C_WARMUP_CONTENDED_LOCKS, C_WARMUP_LOCK, C_WARMUP_PATHS, TEST_STALE_JOIN_MODE } from '../heap/heap.ts';
 import { warmFreeListPathsOnce } from '../heap/spaces/free-list.ts';
 import { warmWorklistPaths } from '../parallel/worklist.ts';
 import { contendedLocks, warmContendedLock, warmLockPaths } from '../parallel/lock.ts';
 import { warmTerminationPaths } from '../parallel/termination.ts';
-import { STEAL_SEGMENT } from '../parallel/work-distribution.ts';
 import { warmFirstRecords } from '../heap/remembered-set.ts';
 
 /** How long a participant takes the warm-up's shared lock word, per warm-up scavenge, at most. */
@@ -80,21 +79,6 @@ export class Participant {
    * the mode of the phase, in shared memory, since it may change between GCs. ForTesting
    * (TEST_STALE_JOIN_MODE): the mode this helper was built with, the negative control.
    */
-  /**
-   * The main thread's stop-the-world mark alone (MARK_MAIN_THREAD_ONLY): it takes whole segments
-   * from every thread's published stack for the phase, as a static scheme would not.
-   */
-  private markAlone(): void {
-    const local = this.ctx.markingLocal;
-    const scheme = local.steal;
-    local.steal = STEAL_SEGMENT;
-    try {
-      this.marker.run();
-    } finally {
-      local.steal = scheme;
-    }
-  }
-
   private mustJoin(): boolean {
     if (this.shared.heap.testFlag(TEST_STALE_JOIN_MODE)) return this.shared.config.helperJoin !== 'all';
     return this.shared.terminator.joining;
@@ -142,8 +126,7 @@ export class Participant {
         break;
       }
       case PHASE_MARK:
-        if (arg === MARK_MAIN_THREAD_ONLY) this.markAlone();
-        else this.marker.run();
+        this.marker.run();
         objects = this.marker.objects;
         bytes = this.marker.markedWords * 4;
         racesLost = this.marker.racesLost;

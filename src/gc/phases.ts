@@ -10,12 +10,6 @@ export const PHASE_UPDATE_POINTERS = 4;
 export const PHASE_SWEEP = 5;
 /** Argument of PHASE_EVACUATE: helpers take no item (--no-parallel-compaction). */
 export const EVACUATE_MAIN_THREAD_ONLY = 1;
-/**
- * Argument of PHASE_MARK: the main thread marks alone (--no-parallel-marking) and takes every
- * thread's published segments, whatever the work-distribution scheme: after concurrent marking,
- * the helpers' rows may hold work that no helper comes to take.
- */
-export const MARK_MAIN_THREAD_ONLY = 1;
 /** Background: helpers 1..arg mark while the mutator runs. */
 export const PHASE_CONCURRENT_MARK = 6;
 /** Background: helpers sweep the queued pages while the mutator runs. */

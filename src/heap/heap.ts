@@ -147,6 +147,12 @@ export const TEST_STALE_JOIN_MODE = 32;
  * measurements whose threads share no bitmap word (bench/figures/bitmap-sharing.ts).
  */
 export const TEST_PLAIN_MARKING = 64;
+/**
+ * The finalization pause leaves what the stopped concurrent markers published on their own stacks
+ * instead of gathering it on the main thread's (`Worklist.gatherPublished`): under a scheme that
+ * never steals, a helper that does not join the pause leaves it unmarked.
+ */
+export const TEST_KEEP_MARKER_LEFTOVERS = 128;
 
 export interface HeapBuffers {
   /**

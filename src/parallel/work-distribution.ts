@@ -28,6 +28,8 @@ export interface WorkDistributionLocal {
   clear(): void;
   /** The scheme, by tag (`workDistributionTag`): whose published segments `pop()` may take. */
   steal: number;
+  /** Under a scheme that never steals, the one thread whose published segments `pop()` may still take; -1 none. */
+  dealer: number;
   stealsAttempted: number;
   stealsSucceeded: number;
   resetStats(): void;

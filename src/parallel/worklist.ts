@@ -375,6 +375,25 @@ export class Worklist {
     Atomics.store(ctl, ENTRIES, entries);
   }
 
+  /**
+   * Moves every segment published by another thread onto thread `to`'s stack. Main thread, while
+   * no other thread uses the worklist (between phases): `to` is then the one owner pushing on its
+   * own stack, as the termination contract asks. The work of threads that will not come back for
+   * it (concurrent markers stopped for the finalization pause) becomes `to`'s to take or deal.
+   * Returns the segments moved.
+   */
+  gatherPublished(to: number): number {
+    let moved = 0;
+    for (let t = 0; t < this.threads; t++) {
+      if (t === to) continue;
+      for (let s = this.takeSegment(t); s !== NIL; s = this.takeSegment(t)) {
+        this.publishSegment(to, s, this.pool[s * this.strideWords + S_COUNT]);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
   /** Thread t's published stack is non-empty (approximate). */
   hasPublished(t: number): boolean {
     return Atomics.load(this.ctl, ROW0 + t * ROW_WORDS + R_TOP) !== NIL;
@@ -416,6 +435,11 @@ export class WorklistLocal implements WorkDistributionLocal {
   private spareSeg: number;
   /** Next thread to steal from: rotates so thieves spread over victims. */
   private victim: number;
+  /**
+   * Under a scheme that never steals: the thread whose published segments this view may still
+   * take (the dealer), or -1. Concurrent markers are dealt the main thread's segments this way.
+   */
+  dealer: number;
   /** [SLEEPERS, SEQ] of a terminator: publishing wakes sleeping peers (see `wakeOnPublish`). */
   private wake: Int32Array | null;
 
@@ -443,6 +467,7 @@ export class WorklistLocal implements WorkDistributionLocal {
     this.popPos = 0;
     this.spareSeg = NIL;
     this.victim = (threadId + 1) % worklist.threads;
+    this.dealer = NIL;
     this.wake = null;
   }
 
@@ -519,7 +544,8 @@ export class WorklistLocal implements WorkDistributionLocal {
    */
   hasVisibleWork(): boolean {
     if (!this.isLocalEmpty()) return true;
-    return this.stealFn !== null ? Atomics.load(this.ctl, ENTRIES) !== 0 : this.worklist.hasPublished(this.threadId);
+    if (this.stealFn !== null) return Atomics.load(this.ctl, ENTRIES) !== 0;
+    return this.worklist.hasPublished(this.threadId) || (this.dealer !== NIL && this.worklist.hasPublished(this.dealer));
   }
 
   /** Discards this view's private entries (keeps its segments for reuse). */
@@ -591,6 +617,8 @@ export class WorklistLocal implements WorkDistributionLocal {
     // 2. Take back one of our own published segments.
     const wl = this.worklist;
     let s = wl.takeSegment(this.threadId);
+    // 2b. Without stealing, a segment of the dealer's, if this view has one.
+    if (s === NIL && this.dealer !== NIL && this.stealFn === null) s = wl.takeSegment(this.dealer);
     // 3. Steal from another thread, as the scheme says: a chain of segments (see StealFn).
     const steal = this.stealFn;
     if (s === NIL && steal !== null && this.threads > 1) {

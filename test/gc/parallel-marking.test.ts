@@ -1,8 +1,8 @@
 /**
  * Option parallelMarking (V8 --parallel-marking). Off, the stop-the-world mark of every full GC
  * (a cycle's finalization after concurrent marking, or a whole mark) runs on the main thread
- * alone at any thread count, taking whatever the concurrent markers left published in their own
- * rows, whatever the work-distribution scheme; the other phases keep their helpers. So a figure
+ * alone at any thread count (what the concurrent markers left is gathered on its stack first:
+ * test/gc/static-concurrent-marking.test.ts); the other phases keep their helpers. So a figure
  * can mark, with one thread, a heap that parallel scavenges laid out (bench/figures/mark-speedup.ts).
  */
 import { describe, expect, it } from 'vitest';
