@@ -13,11 +13,18 @@ export interface Sample {
   fromMs?: number;
   /** gcsim: ms of host GCs (V8 collecting this process's heap) inside the pause, when there were any. */
   hostGcMs?: number;
+  /** gcsim: the longest wait of any thread for a core in the measured phase (option recordPreemption), where recorded. */
+  waitMs?: number;
+  /** Left out of medians and ratios for that wait (`BENCH_GC_WAITS=drop`, `dropLongWaits`). */
+  waited?: boolean;
 }
 
-/** The main phase's ms, or NaN for a pause a host GC fell in: such a sample is left out of medians and ratios. */
+/**
+ * The main phase's ms, or NaN for a pause a host GC fell in, or one left out for a thread's wait
+ * for a core: such a sample is left out of medians and ratios.
+ */
 export function phaseOf(s: Sample): number {
-  return s.hostGcMs === undefined ? s.phaseMs : NaN;
+  return s.hostGcMs === undefined && s.waited !== true ? s.phaseMs : NaN;
 }
 
 export function finiteMedian(xs: readonly number[]): number {
@@ -51,3 +58,35 @@ export function markHostGcs(configs: string[], samples: Map<string, Sample[]>, g
   return `${head}; inside measured gcsim pauses, left out of the medians and ratios above: ${parts.join(', ')} of ${measured}.`;
 }
 
+
+/** Waits of 1 ms or more for a core: each thread's, in the measured phase, counted per configuration. */
+const LONG_WAIT_MS = 1;
+
+/** Marks the gcsim samples in which a thread waited LONG_WAIT_MS or more for a core, which medians and ratios then leave out. */
+export function dropLongWaits(samples: Map<string, Sample[]>): void {
+  for (const xs of samples.values()) for (const s of xs) if (s.waitMs !== undefined && s.waitMs >= LONG_WAIT_MS) s.waited = true;
+}
+
+/**
+ * Says how many measured gcsim phases had a thread wait 1 ms or more for a core (runnable, not
+ * running: preempted by another thread of the machine), per configuration. By default those
+ * phases stay in the medians and ratios (V8's children cannot be measured the same way): the line
+ * says how much of the spread the machine may have added. `dropped`: they were left out.
+ */
+export function waitNote(configs: string[], samples: Map<string, Sample[]>, dropped = false): string {
+  const per = new Map<string, { long: number; of: number; maxMs: number }>();
+  for (const [k, xs] of samples) {
+    const c = k.slice(k.lastIndexOf('|') + 1);
+    for (const s of xs) {
+      if (s.waitMs === undefined) continue;
+      const t = per.get(c) ?? { long: 0, of: 0, maxMs: 0 };
+      t.of++;
+      if (s.waitMs >= LONG_WAIT_MS) t.long++;
+      t.maxMs = Math.max(t.maxMs, s.waitMs);
+      per.set(c, t);
+    }
+  }
+  if (per.size === 0) return 'Waits for a core: not recorded (no /proc/thread-self/schedstat).';
+  const parts = configs.filter((c) => per.has(c)).map((c) => `${c} ${per.get(c)!.long} of ${per.get(c)!.of} (longest ${per.get(c)!.maxMs.toFixed(1)} ms)`);
+  return `Waits for a core (measured gcsim phases in which a thread waited ${LONG_WAIT_MS} ms or more, ${dropped ? 'left out of the medians and ratios above (BENCH_GC_WAITS=drop)' : 'kept in the figures above'}): ${parts.join(', ')}.`;
+}

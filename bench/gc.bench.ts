@@ -11,7 +11,11 @@
  * Figures are the main phase of the pause: gcsim's `scavenge.parallel` and `mc.mark` against
  * V8's `scavenge.parallel` and `mark` from `--trace-gc-nvp`; the whole pause beside them. A gcsim
  * pause that V8 collected this process's own heap in (a host GC, src/metrics/host-gc.ts) is left
- * out of the medians and ratios, and the last line says which configurations had one.
+ * out of the medians and ratios, and the next line says which configurations had one. The last
+ * line counts the measured gcsim phases in which a thread waited 1 ms or more for a core (option
+ * recordPreemption, where Linux reports it); they stay in the figures, or with
+ * `BENCH_GC_WAITS=drop` are left out of them as host GCs are (V8's children are not watched, so
+ * that biases the gcsim/V8 ratios toward gcsim; the speedups compare gcsim with itself).
  *
  * gcsim runs from the compiled build (dist/, `npm run build`), as `gcsim run` does: helpers load
  * the participant module with import(), not through tsx's CommonJS transform, whose getters on
@@ -46,6 +50,7 @@
  * interleave the graph in old space: the layout marked at t=2 is then no longer the one named
  * (docs/performance.md, "The heap the scavenges leave").
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +62,7 @@ import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
 import type { HostGc } from '../src/metrics/host-gc.ts';
-import { type Sample, finiteMedian, markHostGcs, phaseOf } from './gc-samples.ts';
+import { type Sample, dropLongWaits, finiteMedian, markHostGcs, phaseOf, waitNote } from './gc-samples.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
@@ -83,12 +88,18 @@ if (unknownBalance !== undefined) {
   process.exit(2);
 }
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
+/** Each thread's wait for a core in the measured phase, where Linux reports it (option recordPreemption). */
+const WAITS = fs.existsSync('/proc/thread-self/schedstat') ? { recordPreemption: true } : {};
+/** `BENCH_GC_WAITS=drop`: gcsim phases in which a thread waited 1 ms or more for a core are left out of medians and ratios. */
+const DROP_WAITS = process.env.BENCH_GC_WAITS === 'drop';
 const V8_SEMI_MB = v8SemiSpaceMb(N);
 
 function lastEvent(sim: Simulator, phase: string): Sample {
   const ev = sim.gc.events[sim.gc.events.length - 1];
   if (ev === undefined) return { phaseMs: NaN, pauseMs: NaN };
-  return { phaseMs: ev.phasesMs[phase] ?? NaN, pauseMs: ev.pauseMs, fromMs: sim.originMs + ev.startMs };
+  const waits = ev.parallel.find((p) => p.name === phase)?.threads.map((t) => t.preemptedMs ?? NaN) ?? [];
+  const waitMs = waits.length > 0 && waits.every(Number.isFinite) ? Math.max(...waits) : undefined;
+  return { phaseMs: ev.phasesMs[phase] ?? NaN, pauseMs: ev.pauseMs, fromMs: sim.originMs + ev.startMs, waitMs };
 }
 
 /** One gcsim measurement: builds the graph (untimed) and returns the measured GC's figures. */
@@ -160,13 +171,13 @@ async function main(): Promise<void> {
   for (const b of builds) {
     for (const bal of BALANCES) {
       for (const t of THREADS) {
-        const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...(bal === '' ? {} : { balance: bal }) });
+        const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ...(bal === '' ? {} : { balance: bal }) });
         if (PLAIN_MARKING) sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }
     }
     // (a build from before these options rejects them, and goes without)
-    const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), casForwarding: true, atomicMarking: true }).catch(() => null) : null;
+    const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), ...WAITS, casForwarding: true, atomicMarking: true }).catch(() => null) : null;
     if (PLAIN_MARKING) atomic?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
   }
@@ -215,6 +226,7 @@ async function main(): Promise<void> {
   }
   const load1 = os.loadavg()[0];
   const hostGcNote = markHostGcs(configs, samples, hostGcs);
+  if (DROP_WAITS) dropLongWaits(samples);
 
   const lines: string[] = [];
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
@@ -227,7 +239,7 @@ async function main(): Promise<void> {
     for (const l of LAYOUTS) {
       const cells = configs.map((c) => {
         const xs = samples.get(key(w, l, c)) ?? [];
-        const kept = xs.filter((s) => s.hostGcMs === undefined);
+        const kept = xs.filter((s) => s.hostGcMs === undefined && s.waited !== true);
         return kept.length === 0 ? '—' : `${ns(finiteMedian(kept.map(phaseOf)))} (${median(kept.map((s) => s.pauseMs)).toFixed(1)})`;
       });
       lines.push(`| ${w} | ${l} | ${cells.join(' | ')} |`);
@@ -267,7 +279,7 @@ async function main(): Promise<void> {
       lines.push(`| ${name} | ${cells.join(' | ')} |`);
     }
   }
-  lines.push('', hostGcNote);
+  lines.push('', hostGcNote, waitNote(configs, samples, DROP_WAITS));
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Sample, finiteMedian, markHostGcs, phaseOf } from '../../bench/gc-samples.ts';
+import { type Sample, dropLongWaits, finiteMedian, markHostGcs, phaseOf, waitNote } from '../../bench/gc-samples.ts';
 import type { HostGc } from '../../src/metrics/host-gc.ts';
 
 describe('bench gc: pauses with a host GC in them', () => {
@@ -39,5 +39,27 @@ describe('bench gc: pauses with a host GC in them', () => {
   it('says so when no measured pause had one', () => {
     const samples = new Map([['mark|random|gcsim t=1', [{ phaseMs: 1, pauseMs: 2, fromMs: 10 }]]]);
     expect(markHostGcs(['gcsim t=1'], samples, [])).toBe("Host GCs (V8 collecting this process's own heap, main thread): 0 during the rounds; none inside any of the 1 measured gcsim pauses.");
+  });
+
+  it('counts the measured phases in which a thread waited 1 ms or more for a core, per configuration', () => {
+    const samples = new Map<string, Sample[]>([
+      ['mark|random|gcsim t=1', [{ phaseMs: 1, pauseMs: 2, waitMs: 0 }, { phaseMs: 1, pauseMs: 2, waitMs: 0.4 }]],
+      ['mark|neighbouring|gcsim t=1', [{ phaseMs: 1, pauseMs: 2, waitMs: 1.0 }]],
+      ['mark|random|gcsim t=2', [{ phaseMs: 1, pauseMs: 2, waitMs: 3.25 }, { phaseMs: 1, pauseMs: 2, waitMs: 0.99 }]],
+      ['mark|random|v8 default', [{ phaseMs: 1, pauseMs: 2 }]], // not recorded: not counted
+    ]);
+    const line = waitNote(['gcsim t=1', 'gcsim t=2', 'v8 default'], samples);
+    expect(line).toContain('gcsim t=1 1 of 3 (longest 1.0 ms), gcsim t=2 1 of 2 (longest 3.3 ms).');
+    expect(line).not.toContain('v8 default');
+    expect(waitNote(['v8 default'], new Map([['mark|random|v8 default', [{ phaseMs: 1, pauseMs: 2 }]]]))).toContain('not recorded');
+  });
+
+  it('BENCH_GC_WAITS=drop: a phase with a wait of 1 ms or more leaves the medians and ratios, the others stay', () => {
+    const xs: Sample[] = [{ phaseMs: 10, pauseMs: 11, waitMs: 1.5 }, { phaseMs: 20, pauseMs: 21, waitMs: 0.5 }, { phaseMs: 30, pauseMs: 31 }];
+    const samples = new Map([['scavenge|random|gcsim t=2', xs]]);
+    expect(xs.map(phaseOf)).toEqual([10, 20, 30]);
+    dropLongWaits(samples);
+    expect(xs.map(phaseOf)).toEqual([NaN, 20, 30]);
+    expect(waitNote(['gcsim t=2'], samples, true)).toContain('left out of the medians and ratios above (BENCH_GC_WAITS=drop)): gcsim t=2 1 of 2');
   });
 });
