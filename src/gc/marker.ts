@@ -241,6 +241,7 @@ export class Marker {
 
   /** Marks the roots (handles, globals) from the main thread, without a parallel phase. */
   markRoots(): void {
+    this.syncAtomic();
     const roots = this.heap.roots;
     const ctl = this.heap.ctl;
     const sp = ctl[C_ROOT_SP];
