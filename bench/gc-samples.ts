@@ -24,7 +24,12 @@ export interface Sample {
  * for a core: such a sample is left out of medians and ratios.
  */
 export function phaseOf(s: Sample): number {
-  return s.hostGcMs === undefined && s.waited !== true ? s.phaseMs : NaN;
+  return isKept(s) ? s.phaseMs : NaN;
+}
+
+/** Whether a sample counts in medians and ratios: no host GC in its pause, not left out for a wait. */
+export function isKept(s: Sample): boolean {
+  return s.hostGcMs === undefined && s.waited !== true;
 }
 
 export function finiteMedian(xs: readonly number[]): number {
@@ -57,7 +62,6 @@ export function markHostGcs(configs: string[], samples: Map<string, Sample[]>, g
   const parts = configs.filter((c) => hit.has(c)).map((c) => `${c} ${hit.get(c)!.pauses} (${hit.get(c)!.ms.toFixed(1)} ms)`);
   return `${head}; inside measured gcsim pauses, left out of the medians and ratios above: ${parts.join(', ')} of ${measured}.`;
 }
-
 
 /** Waits of 1 ms or more for a core: each thread's, in the measured phase, counted per configuration. */
 const LONG_WAIT_MS = 1;

@@ -50,7 +50,6 @@
  * interleave the graph in old space: the layout marked at t=2 is then no longer the one named
  * (docs/performance.md, "The heap the scavenges leave").
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +61,8 @@ import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
 import type { HostGc } from '../src/metrics/host-gc.ts';
-import { type Sample, dropLongWaits, finiteMedian, markHostGcs, phaseOf, waitNote } from './gc-samples.ts';
+import { type Sample, dropLongWaits, finiteMedian, isKept, markHostGcs, phaseOf, waitNote } from './gc-samples.ts';
+import { SchedClock } from '../src/parallel/sched-clock.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
 type Simulator = import('../src/experiments/simulator.ts').Simulator;
@@ -89,7 +89,7 @@ if (unknownBalance !== undefined) {
 }
 const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
 /** Each thread's wait for a core in the measured phase, where Linux reports it (option recordPreemption). */
-const WAITS = fs.existsSync('/proc/thread-self/schedstat') ? { recordPreemption: true } : {};
+const WAITS = SchedClock.available() ? { recordPreemption: true } : {};
 /** `BENCH_GC_WAITS=drop`: gcsim phases in which a thread waited 1 ms or more for a core are left out of medians and ratios. */
 const DROP_WAITS = process.env.BENCH_GC_WAITS === 'drop';
 const V8_SEMI_MB = v8SemiSpaceMb(N);
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     for (const l of LAYOUTS) {
       const cells = configs.map((c) => {
         const xs = samples.get(key(w, l, c)) ?? [];
-        const kept = xs.filter((s) => s.hostGcMs === undefined && s.waited !== true);
+        const kept = xs.filter(isKept);
         return kept.length === 0 ? '—' : `${ns(finiteMedian(kept.map(phaseOf)))} (${median(kept.map((s) => s.pauseMs)).toFixed(1)})`;
       });
       lines.push(`| ${w} | ${l} | ${cells.join(' | ')} |`);

@@ -2,7 +2,7 @@
 // bench/graph.ts, built, promoted by two scavenges, then marked by the second of two full GCs).
 // Reproduces a figure of docs/performance.md ("Where the two-thread mark's time goes"):
 //   npm run build && npx tsx bench/figures/mark-speedup.ts [threads=2] [objects=1000000] [rounds=7] [--serial-promotion]
-// Four simulators in one process, their marks alternating in every round, each on a graph built
+// Five simulators in one process, their marks alternating in every round, each on a graph built
 // for it the same way:
 //   t=1          one thread, mark bits set with a plain or
 //   t=1 atomic   one thread with the atomic or of a parallel mark (option atomicMarking)
