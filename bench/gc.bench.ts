@@ -39,6 +39,11 @@
  * both thread counts, as V8's speedup (`--single-threaded-gc` against the default) does; speedups
  * over `t=1` include what the atomics cost.
  *
+ * `gcsim t=2 owner` (for each thread count > 1 that is a power of two; `BENCH_GC_OWNER=0` leaves it
+ * out): option ownerMarking (with helperJoin all), where each marking thread sets the mark bits of
+ * its own chunks of the heap with a plain or and mails the targets it finds in others' chunks to
+ * their owner. Marks only: its scavenges are those of `t=2`.
+ *
  * `BENCH_GC_PLAIN_MARKING=1`: gcsim's markers set mark bits with a plain or at every thread
  * count (the ForTesting switch TEST_PLAIN_MARKING). Unsafe at two threads, where a bit lost to the
  * other thread's or leaves a live object unmarked; for measuring what the atomic or costs the
@@ -79,6 +84,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
 const WITH_ATOMIC = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
+/** Thread counts that also run with option ownerMarking (marks only). */
+const OWNER_THREADS = process.env.BENCH_GC_OWNER === '0' ? [] : THREADS.filter((t) => t > 1 && (t & (t - 1)) === 0);
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
 const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
 if (BALANCES.length === 0) BALANCES.push('');
@@ -167,6 +174,8 @@ async function main(): Promise<void> {
   const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${scheme(balance)}t=${t}`;
   /** The one-thread configuration with the atomics of threads > 1 (options casForwarding and atomicMarking). */
   const atomicName = (b: { name: string }) => `gcsim ${b.name}t=1 atomic`;
+  /** The configuration with option ownerMarking at `t` threads. */
+  const ownerName = (b: { name: string }, t: number) => `gcsim ${b.name}t=${t} owner`;
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
     for (const bal of BALANCES) {
@@ -180,7 +189,13 @@ async function main(): Promise<void> {
     const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), ...WAITS, casForwarding: true, atomicMarking: true }).catch(() => null) : null;
     if (PLAIN_MARKING) atomic?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
+    for (const t of OWNER_THREADS) {
+      const owner = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ownerMarking: true, helperJoin: 'all' }).catch(() => null);
+      if (PLAIN_MARKING) owner?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
+      if (owner !== null) sims.set(ownerName(b, t), { sim: owner, deps: b.deps });
+    }
   }
+  const ownerConfigs = new Set(builds.flatMap((b) => OWNER_THREADS.map((t) => ownerName(b, t))));
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
   const load0 = os.loadavg()[0];
   let host = { lowered: 0, idle: 0 };
@@ -193,6 +208,7 @@ async function main(): Promise<void> {
   try {
     // Warm-up: every participant's GC code optimised before the first measured round.
     for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
+    // (owner configurations measure marks only, but warm up every path as the others do)
     // One scavenge of the whole graph: the measured scavenges copy into the same semispace, whose
     // pages are then written once already (a first write faults, and V8's child showed none).
     for (const { sim, deps } of sims.values()) runGcsim(sim, deps, 'scavenge', 'neighbouring', N);
@@ -208,6 +224,7 @@ async function main(): Promise<void> {
           // Rotate the order each round so no configuration always runs first.
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
+            if (w === 'scavenge' && ownerConfigs.has(c)) continue;
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
@@ -256,6 +273,12 @@ async function main(): Promise<void> {
       }
       for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
       if (sims.has(atomicName(b))) for (const t of THREADS) if (t > 1) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 atomic / t=${t})`, atomicName(b), g(t)]);
+    }
+    for (const t of OWNER_THREADS) {
+      if (!sims.has(ownerName(b, t))) continue;
+      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with owner marking (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
+      pairs.push([`gcsim ${b.name}t=${t} / t=${t} owner (what owner marking saves)`, gcsimName(b, BALANCES[0], t), ownerName(b, t)]);
+      if (WITH_V8) pairs.push([`${ownerName(b, t)} / v8 default`, ownerName(b, t), 'v8 default']);
     }
     if (sims.has(atomicName(b))) {
       pairs.push([`${atomicName(b)} / gcsim ${b.name}t=1 (what the atomics cost one thread)`, atomicName(b), gcsimName(b, BALANCES[0], 1)]);

@@ -54,6 +54,7 @@ const configs: Config[] = [
   { name: `t=${threads}`, sim: await Simulator.create({ ...options, threads }), flags: 0, alone: false },
   { name: `t=${threads} plain`, sim: await Simulator.create({ ...options, threads }), flags: TEST_PLAIN_MARKING, alone: false },
   { name: `t=${threads} alone`, sim: await Simulator.create({ ...options, threads }), flags: 0, alone: true },
+  { name: `t=${threads} owner`, sim: await Simulator.create({ ...options, threads, ownerMarking: true, helperJoin: 'all' }), flags: 0, alone: false },
 ];
 
 /** One mark of the bench's program on `c`'s simulator: the `mc.mark` phase record. */
@@ -100,7 +101,9 @@ try {
         got.set(c.name, row);
         const lost = c.flags !== 0 && objects !== oneThreadObjects ? ` (${objects} objects against ${oneThreadObjects}: bits lost)` : '';
         const per = p.threads.map((t) => `${busyNsPerObject(t).toFixed(0)}`).join('/');
-        line.push(`${c.name} ${p.durationMs.toFixed(1)} ms, ns/obj ${per}${p.threads.length > 1 ? `, share ${(row.minShare * 100).toFixed(0)}%` : ''}${wait >= 0.05 ? `, wait ${wait.toFixed(1)}` : ''}${lost}`);
+        const mailed = p.threads.reduce((s, t) => s + (t.mailSent ?? 0), 0);
+        const mail = mailed > 0 ? `, mailed ${(mailed / objects).toFixed(2)} per object` : '';
+        line.push(`${c.name} ${p.durationMs.toFixed(1)} ms, ns/obj ${per}${p.threads.length > 1 ? `, share ${(row.minShare * 100).toFixed(0)}%` : ''}${mail}${wait >= 0.05 ? `, wait ${wait.toFixed(1)}` : ''}${lost}`);
       }
       const keep = waited < 1;
       if (keep) for (const [k, v] of got) kept.get(k)!.push(v);
@@ -108,7 +111,7 @@ try {
       console.log(`${layout} round ${r + 1}${keep ? '' : ' (left out: a thread waited for a core)'}: ${line.join(' | ')}`);
     }
     const med = (name: string, f: (x: Row) => number) => median(kept.get(name)!.map(f));
-    const [one, atomic, par, plain, alone] = configs.map((c) => c.name);
+    const [one, atomic, par, plain, alone, owner] = configs.map((c) => c.name);
     const ratio = (a: string, b: string) => {
       const xs = kept.get(a)!;
       const ys = kept.get(b)!;
@@ -117,6 +120,7 @@ try {
     console.log(`${layout}: ${kept.get(one)!.length} rounds kept, ${left} left out. Medians of paired ratios:`);
     console.log(`  speedup ${one} / ${par} ${ratio(one, par).toFixed(2)}; over the same code ${atomic} / ${par} ${ratio(atomic, par).toFixed(2)}; ${one} / ${plain} ${ratio(one, plain).toFixed(2)}`);
     console.log(`  the atomic or: one thread ${atomic} / ${one} ${ratio(atomic, one).toFixed(2)}, ${threads} threads ${par} / ${plain} ${ratio(par, plain).toFixed(2)}`);
+    console.log(`  owner marking: speedup ${one} / ${owner} ${ratio(one, owner).toFixed(2)}; ${par} / ${owner} ${ratio(par, owner).toFixed(2)}`);
     console.log(`  the heap: ${alone} / ${atomic} ${ratio(alone, atomic).toFixed(2)} (one thread, the same code, on the heap of t=${threads} and on its own)`);
     console.log(`  busy ns per object per thread: ${configs.map((c) => `${c.name} ${med(c.name, (x) => x.nsPerObject).toFixed(1)}`).join(', ')}; smallest share ${par} ${(med(par, (x) => x.minShare) * 100).toFixed(0)}%, ${plain} ${(med(plain, (x) => x.minShare) * 100).toFixed(0)}%`);
   }

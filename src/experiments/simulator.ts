@@ -81,6 +81,7 @@ export class Simulator {
       parallelMarking: options.parallelMarking,
       casForwarding: options.casForwarding,
       atomicMarking: options.atomicMarking,
+      ownerMarking: options.ownerMarking,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

@@ -1,6 +1,6 @@
 /**
  * The collector configurations the fuzzer draws from: threads 1-4, work balance, barrier, how
- * marking runs, sweeping, compaction, and small spaces so that a short program sees many GCs.
+ * marking runs (owner marking among them), sweeping, compaction, and small spaces so that a short program sees many GCs.
  * A case's configuration is the first thing drawn from its seed. A negative control narrows the
  * matrix to configurations where the mechanism it switches off matters.
  */
@@ -47,6 +47,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   const compactionFragmentationPercent: number = rng.pick(FRAGMENTATION_PERCENT);
   let helperJoin: 'dynamic' | 'all' = rng.chance(0.5) ? 'dynamic' : 'all';
   let parallelScavenge = rng.chance(0.8);
+  const ownerDrawn = rng.chance(0.4);
 
   let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
   if (nc === 'forwarding-cas') {
@@ -61,6 +62,8 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     threads = Math.max(2, threads);
     helperJoin = 'all';
   }
+  // Owner marking runs where the option allows it: every helper in every phase, threads 2 or 4.
+  const ownerMarking = ownerDrawn && helperJoin === 'all' && (threads === 2 || threads === 4);
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
   if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';
   return {
@@ -78,6 +81,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     compactionFragmentationPercent,
     helperJoin,
     parallelScavenge,
+    ownerMarking,
     stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
   };
 }
@@ -96,6 +100,7 @@ export function describeConfig(c: FuzzConfig): string {
     `helpers join ${c.helperJoin ?? 'dynamic'}`,
   ];
   if (c.parallelScavenge === false) parts.push('scavenges on the main thread');
+  if (c.ownerMarking === true) parts.push('owner marking');
   return parts.join(', ');
 }
 

@@ -6,6 +6,7 @@
  */
 import { Heap, type HeapBuffers } from '../heap/heap.ts';
 import { Worklist, WorklistLocal, type WorklistBuffers } from '../parallel/worklist.ts';
+import { Mailbox } from '../parallel/mailbox.ts';
 import type { WorkDistributionLocal } from '../parallel/work-distribution.ts';
 import { Terminator, type TerminatorBuffers } from '../parallel/termination.ts';
 import { ThreadStats } from '../parallel/thread-stats.ts';
@@ -64,6 +65,13 @@ export interface GcConfig {
   casForwarding?: boolean;
   /** True: mark bits are set atomically also when the main thread marks alone (option atomicMarking). */
   atomicMarking?: boolean;
+  /**
+   * True: a stop-the-world mark on several threads splits the heap among them, and each sets the
+   * mark bits of its part alone, with a plain or, mailed the targets found in the others' parts
+   * (option ownerMarking). Needs every thread in the phase from the start (helperJoin 'all') and
+   * a power-of-two thread count; otherwise marks set bits atomically, as V8 does.
+   */
+  ownerMarking?: boolean;
 }
 
 export interface GcBuffers {
@@ -74,6 +82,8 @@ export interface GcBuffers {
   sweepItems: SharedArrayBuffer;
   copied: WorklistBuffers;
   marking: WorklistBuffers;
+  /** Owner marking's mail: row t holds the targets sent to thread t (`Mailbox`). */
+  markMail: WorklistBuffers;
   terminator: TerminatorBuffers;
   stats: SharedArrayBuffer;
   heartbeat: SharedArrayBuffer;
@@ -99,6 +109,7 @@ class GcBufferSet implements GcBuffers {
     readonly sweepItems: SharedArrayBuffer,
     readonly copied: WorklistBuffers,
     readonly marking: WorklistBuffers,
+    readonly markMail: WorklistBuffers,
     readonly terminator: TerminatorBuffers,
     readonly stats: SharedArrayBuffer,
     readonly heartbeat: SharedArrayBuffer,
@@ -118,6 +129,7 @@ export class GcShared {
   readonly sweepItems: WorkItems;
   readonly copied: Worklist;
   readonly marking: Worklist;
+  readonly markMail: Worklist;
   readonly terminator: Terminator;
   readonly stats: ThreadStats;
   readonly heartbeat: Heartbeat;
@@ -139,6 +151,7 @@ export class GcShared {
     this.sweepItems = new WorkItems(buffers.sweepItems);
     this.copied = Worklist.attach(buffers.copied);
     this.marking = Worklist.attach(buffers.marking);
+    this.markMail = Worklist.attach(buffers.markMail);
     // The kept objects themselves, not new views: the scheduler's stall watch hangs off its heartbeat.
     this.heartbeat = keep?.heartbeat ?? Heartbeat.attach(buffers.heartbeat);
     this.terminator = Terminator.attach(buffers.terminator, { heartbeat: this.heartbeat });
@@ -161,6 +174,7 @@ export class GcShared {
       WorkItems.bufferFor(heap.totalPages),
       Worklist.create({ threads: t, segmentSize: 256 }).buffers,
       Worklist.create({ threads: t, segmentSize: 64 }).buffers,
+      Worklist.create({ threads: t, segmentSize: 256 }).buffers,
       Terminator.create({ threads: t }).buffers,
       keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
       keep !== null ? keep.heartbeat.buffer : Heartbeat.create(t).buffer,
@@ -231,6 +245,15 @@ export class GcShared {
   }
 
   /**
+   * The next stop-the-world mark splits the heap among its threads (option ownerMarking), as far
+   * as the run allows it: several threads, a power of two of them, all in the phase from the start.
+   */
+  get markOwned(): boolean {
+    const t = this.config.threads;
+    return this.config.ownerMarking === true && !this.markMainOnly && (t & (t - 1)) === 0 && this.helperJoin === 'all';
+  }
+
+  /**
    * The main thread scavenging alone installs forwarding addresses with a plain store (nothing
    * races for the header), unless option casForwarding keeps V8's CAS.
    */
@@ -245,6 +268,8 @@ export class GcThreadContext {
   readonly items: WorkItems;
   readonly copiedLocal: WorkDistributionLocal;
   readonly markingLocal: WorkDistributionLocal;
+  /** Owner marking's mail, this thread's view. */
+  readonly markMailbox: Mailbox;
   readonly terminator: Terminator;
   readonly labWords: number;
   /** This thread's row of the per-page live-bytes table. */
@@ -265,6 +290,8 @@ export class GcThreadContext {
     marking.wakeOnPublish(shared.terminator.wakeSignal);
     this.copiedLocal = copied;
     this.markingLocal = marking;
+    this.markMailbox = new Mailbox(shared.markMail, threadId);
+    this.markMailbox.wakeOnPublish(shared.terminator.wakeSignal);
     this.terminator = shared.terminator;
     this.labWords = cfg.labWords;
     const pages = shared.heap.totalPages;

@@ -19,6 +19,7 @@ import {
   SPACE_OLD_POINTER,
 } from '../heap/layout.ts';
 import {
+  C_MARK_OWNED,
   type Heap,
   C_GLOBALS_BASE,
   C_NEW_FROM,
@@ -122,20 +123,28 @@ export class MarkCompactCollector {
     for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);
     shared.marking.clear();
+    shared.markMail.clear();
   }
 
   /** Stop-the-world marking phase: roots from work items, closure on every participant. */
   markParallel(name: string): void {
     const shared = this.shared;
     const mainOnly = shared.markMainOnly;
+    const ctl = this.heap.ctl;
     this.clock.serial('mc.mark.roots', () => {
       shared.items.clear();
       addRootItems(this.heap, shared);
       shared.resetTerminatorForPhase(mainOnly);
+      ctl[C_MARK_OWNED] = shared.markOwned ? 1 : 0;
     });
     // Alone, the main thread finds everything on its own stack: the finalization pause gathered the
     // concurrent markers' leftovers there (`GcController.finalizeMarking`).
-    this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly);
+    try {
+      this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly);
+    } finally {
+      ctl[C_MARK_OWNED] = 0;
+    }
+    if (!shared.markMail.isEmpty()) throw new Error(`${name}: ${shared.markMail.size()} mailed mark targets were never received`);
   }
 
   /**

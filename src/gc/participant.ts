@@ -11,7 +11,7 @@ import { Marker } from './marker.ts';
 import { Evacuator } from './evacuator.ts';
 import { PointerUpdater } from './pointer-updater.ts';
 import { Sweeper } from './sweeper.ts';
-import { BYTES, IDLE_MS, LOCKS_CONTENDED, OBJECTS, PREEMPTED_MS, RACES_LOST } from '../parallel/thread-stats.ts';
+import { BYTES, IDLE_MS, LOCKS_CONTENDED, MAIL_SENT, OBJECTS, PREEMPTED_MS, RACES_LOST } from '../parallel/thread-stats.ts';
 import { SchedClock } from '../parallel/sched-clock.ts';
 
 import { EVACUATE_MAIN_THREAD_ONLY, PHASE_CONCURRENT_MARK, PHASE_EVACUATE, PHASE_MARK, PHASE_SCAVENGE, PHASE_SWEEP, PHASE_SWEEP_BACKGROUND, PHASE_UPDATE_POINTERS } from './phases.ts';
@@ -130,6 +130,7 @@ export class Participant {
         objects = this.marker.objects;
         bytes = this.marker.markedWords * 4;
         racesLost = this.marker.racesLost;
+        stats.set(t, MAIL_SENT, this.marker.mailSent);
         break;
       case PHASE_EVACUATE:
         if (arg === EVACUATE_MAIN_THREAD_ONLY && this.threadId !== 0) break;

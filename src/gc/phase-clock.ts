@@ -105,6 +105,7 @@ export class PhaseClock {
         locksContended: r.locksContended,
       };
       if (r.preemptedMs >= 0) s.preemptedMs = r.preemptedMs;
+      if (r.mailSent > 0) s.mailSent = r.mailSent;
       threads.push(s);
     }
     const rec: PhaseRecord = { name, startMs: start - this.originMs, durationMs, threads, helperLimit: this.runner.lastHelperLimit };

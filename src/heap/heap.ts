@@ -130,6 +130,11 @@ export const C_WARMUP_LOCK = 33;
 export const C_WARMUP_CONTENDED_LOCKS = 34;
 /** Warm-up only: the lock under which a participant runs a rare path on page 0 and undoes it (`onPageZero`). */
 export const C_WARMUP_RECORD_LOCK = 35;
+/**
+ * Nonzero while a stop-the-world mark splits the heap among its threads (option ownerMarking):
+ * written by the main thread before the phase, read by every marker when it starts.
+ */
+export const C_MARK_OWNED = 36;
 export const CTL_WORDS = 40;
 
 /** ForTesting switches, shared so that helper threads see them too. */
@@ -153,6 +158,11 @@ export const TEST_PLAIN_MARKING = 64;
  * never steals, a helper that does not join the pause leaves it unmarked.
  */
 export const TEST_KEEP_MARKER_LEFTOVERS = 128;
+/**
+ * Owner marking's terminator ignores undelivered mail: the mark ends once every thread is idle,
+ * with mark targets still published to a thread that will not take them (`Marker.ownedWork`).
+ */
+export const TEST_IGNORE_UNDELIVERED_MAIL = 256;
 
 export interface HeapBuffers {
   /**

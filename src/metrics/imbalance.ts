@@ -88,6 +88,8 @@ export interface PhaseImbalance {
   racesLost: ImbalanceStats | null;
   /** Times each thread found a lock held (ThreadPhaseStats.locksContended); null in records from before it existed. */
   locksContended: ImbalanceStats | null;
+  /** Mark targets each thread mailed to their owner (ThreadPhaseStats.mailSent, owner marking); null where no thread mailed any. */
+  mailSent: ImbalanceStats | null;
 }
 
 export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
@@ -105,5 +107,6 @@ export function phaseImbalance(phase: PhaseRecord): PhaseImbalance {
     preemptedMs: t.length > 0 && t.every((s) => s.preemptedMs !== undefined) ? col((s) => s.preemptedMs ?? 0) : null,
     racesLost: t.length > 0 && t.every((s) => s.racesLost !== undefined) ? col((s) => s.racesLost ?? 0) : null,
     locksContended: t.length > 0 && t.every((s) => s.locksContended !== undefined) ? col((s) => s.locksContended ?? 0) : null,
+    mailSent: t.some((s) => s.mailSent !== undefined) ? col((s) => s.mailSent ?? 0) : null,
   };
 }

@@ -39,6 +39,11 @@ export interface ThreadPhaseStats {
    */
   locksContended?: number;
   /**
+   * Owner marking (option ownerMarking), `mc.mark` only: mark targets this thread found in another
+   * thread's chunks and mailed to it. Absent where nothing was mailed.
+   */
+  mailSent?: number;
+  /**
    * With option recordPreemption: how long the thread waited, runnable, for a CPU during the
    * phase (its run-queue wait: another thread had the core). Absent when not measured.
    */

@@ -70,6 +70,13 @@ export interface TerminationWork {
   readonly threadId: number;
   /** Work this participant could pop now (approximate, cheap). */
   hasVisibleWork(): boolean;
+  /**
+   * Where participants also push work on each other's stacks (a `Mailbox`): work published and
+   * not yet taken by anyone. The phase does not end while there is some, even with every
+   * participant idle: its addressee sees it (`hasVisibleWork`) and goes back to work. A sender
+   * publishes before it offers termination, so once all are idle nothing more is sent.
+   */
+  undelivered?(): boolean;
 }
 
 export interface TerminatorBuffers {
@@ -173,7 +180,7 @@ export class Terminator {
     const tid = work.threadId;
     const s = Atomics.add(this.ctl, STATE, 1) + 1;
     let done: boolean;
-    if (this.tryFinish(s)) {
+    if (this.tryFinish(s, work)) {
       done = true;
     } else {
       const hb = this.heartbeat !== null ? this.heartbeat : getCurrentHeartbeat();
@@ -201,8 +208,10 @@ export class Terminator {
       // participant whose offer made the count whole may have lost its CAS to a joiner). Called
       // every round: a call that only that race reached had no type feedback on a thread whose
       // warm-up never met it, and deoptimised in a measured run.
-      if (this.tryFinish(s)) return true;
-      if (idleOf(s) === participantsOf(s)) continue;
+      if (this.tryFinish(s, work)) return true;
+      // All idle, yet not finished: a joiner won the race, or mail is undelivered, which its
+      // addressee sees as work below.
+      if (idleOf(s) === participantsOf(s) && !work.hasVisibleWork()) continue;
       if (work.hasVisibleWork()) {
         if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;
@@ -222,9 +231,14 @@ export class Terminator {
     }
   }
 
-  /** Ends the phase if `s` has every participant idle and STATE still reads it (nobody joined since). */
-  private tryFinish(s: number): boolean {
+  /**
+   * Ends the phase if `s` has every participant idle, no work is undelivered, and STATE still
+   * reads `s` (nobody joined or left since). Undelivered work read after `s` was: every send
+   * happened before its sender's offer, so before `s`.
+   */
+  private tryFinish(s: number, work: TerminationWork): boolean {
     if (idleOf(s) !== participantsOf(s)) return false;
+    if (work.undelivered !== undefined && work.undelivered()) return false;
     const ctl = this.ctl;
     if (Atomics.compareExchange(ctl, STATE, s, s | FINISHED) !== s) return false;
     Atomics.store(ctl, DONE, 1);

@@ -10,8 +10,8 @@
  *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
  *   | startMs | endMs | idleMs | objects | bytes | stealsAttempted | stealsSucceeded | preemptedMs |
  *   +---------+-------+--------+---------+-------+-----------------+-----------------+-------------+
- *   | racesLost | locksContended | (unused)                                                      |
- *   +-----------+----------------+---------------------------------------------------------------+
+ *   | racesLost | locksContended | mailSent | (unused)                                            |
+ *   +-----------+----------------+----------+-----------------------------------------------------+
  *   startMs/endMs are `clockMs()`: one timeline across threads; 0 = did not take part.
  *   preemptedMs: the thread's run-queue wait over the phase (SchedClock); -1 = not measured.
  *   racesLost: races this thread lost. The scavenger: forwarding CASes (another thread had
@@ -19,6 +19,7 @@
  *   clear whose atomic or found them set (another thread set them first and pushed the object).
  *   locksContended: times it found a lock word (the heap's page pool and free lists, a
  *   worklist's published stacks) held by another.
+ *   mailSent: owner marking (option ownerMarking): mark targets this thread mailed to their owners.
  */
 
 export const START_MS = 0;
@@ -31,6 +32,7 @@ export const STEALS_SUCCEEDED = 6;
 export const PREEMPTED_MS = 7;
 export const RACES_LOST = 8;
 export const LOCKS_CONTENDED = 9;
+export const MAIL_SENT = 10;
 const ROW = 16;
 
 /** Epoch milliseconds with sub-microsecond resolution, comparable across threads. */
@@ -52,6 +54,7 @@ export interface ThreadStatsRow {
   preemptedMs: number;
   racesLost: number;
   locksContended: number;
+  mailSent: number;
 }
 
 export class ThreadStats {
@@ -125,6 +128,7 @@ export class ThreadStats {
       preemptedMs: c[b + PREEMPTED_MS],
       racesLost: c[b + RACES_LOST],
       locksContended: c[b + LOCKS_CONTENDED],
+      mailSent: c[b + MAIL_SENT],
     };
   }
 

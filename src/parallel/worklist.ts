@@ -402,6 +402,11 @@ export class Worklist {
   segmentCount(s: number): number {
     return this.pool[s * this.strideWords + S_COUNT];
   }
+
+  /** Index in `pool` of segment `s`'s first entry (refresh the view first: `refreshPool`). */
+  entriesOf(s: number): number {
+    return s * this.strideWords + S_HDR;
+  }
 }
 
 /**

@@ -228,6 +228,7 @@ function addPhase(
       stealsSucceeded: t.stealsSucceeded,
       ...(t.racesLost !== undefined ? { racesLost: t.racesLost } : {}),
       ...(t.locksContended !== undefined ? { locksContended: t.locksContended } : {}),
+      ...(t.mailSent !== undefined ? { mailSent: t.mailSent } : {}),
       ...(t.preemptedMs !== undefined ? { preemptedMs: t.preemptedMs } : {}),
       ...(ph.pageFaults !== undefined ? { phasePageFaults: ph.pageFaults } : {}),
     });

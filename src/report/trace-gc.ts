@@ -317,6 +317,7 @@ export function formatPhaseWorkers(ev: GCEvent): string[] {
     if (im.preemptedMs !== null) out.push(`      Preempted (ms): ${rowMs(im.preemptedMs)}`);
     if (im.racesLost !== null) out.push(`      Races Lost: ${rowCount(im.racesLost)}`);
     if (im.locksContended !== null) out.push(`      Locks Contended: ${rowCount(im.locksContended)}`);
+    if (im.mailSent !== null) out.push(`      Mail Sent: ${rowCount(im.mailSent)}`);
     if (ph.helperLimit !== undefined) out.push(`      Allowed Workers: ${1 + ph.helperLimit}`);
     if (ph.pageFaults !== undefined) out.push(`      Page Faults: ${ph.pageFaults}`);
   }
