@@ -9,6 +9,10 @@
  * batches of MARK_BATCH, and the batch's length words are loaded before any of them is visited,
  * so that their cache misses overlap instead of following one another (JavaScript has no
  * prefetch; the loads stand in for Boehm's and MMTk's prefetch on pop).
+ *
+ * Owner marking (option ownerMarking, a stop-the-world mark only): each thread sets the bits of
+ * its own pages with a plain or and mails the targets it finds in other threads' pages to them
+ * (`drainOwned`, `visitSlotsOwned`; src/parallel/mailbox.ts).
  */
 import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IMPORT, makeHeader, tagPtr } from '../heap/layout.ts';
 import { type Heap, C_BACKGROUND_STOP, C_MARK_OWNED, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_IGNORE_UNDELIVERED_MAIL, TEST_PLAIN_MARKING } from '../heap/heap.ts';
@@ -79,10 +83,10 @@ export class Marker {
   private readonly atomicConfigured: number;
   /**
    * 1 while this thread marks in an owner-marking phase (C_MARK_OWNED): it sets only the bits of
-   * its own chunks, with a plain or, and mails every other target to the thread that owns it.
+   * its own pages, with a plain or, and mails every other target to the thread that owns it.
    */
   private owned = 0;
-  /** Threads - 1 (a power of two less one when `owned`): a chunk's owner is its index & this. */
+  /** Threads - 1 (a power of two less one when `owned`): a page's owner is its index & this. */
   private readonly ownerMask: number;
   private readonly mail: Mailbox;
   /** The marking worklist and this thread's mail, for the terminator of an owner-marking phase. */
@@ -165,7 +169,7 @@ export class Marker {
     else this.mail.send(owner, a);
   }
 
-  /** Marks `a`, in one of this thread's chunks, with a plain or; pushes it if its bit was clear. */
+  /** Marks `a`, in one of this thread's pages, with a plain or; pushes it if its bit was clear. */
   private markOwn(a: number): void {
     const bits = this.bits;
     const i = a >>> 5;
@@ -447,7 +451,7 @@ export class Marker {
   }
 
   /**
-   * `visitSlots` in an owner-marking phase: a target in one of this thread's chunks is marked with
+   * `visitSlots` in an owner-marking phase: a target in one of this thread's pages is marked with
    * a plain or and pushed if its bit was clear; any other is mailed, untested, to its owner (a
    * test would read a bitmap line the owner writes). Slots are recorded as `visitSlots` does.
    */
