@@ -2,7 +2,7 @@
 // bench/graph.ts, built, promoted by two scavenges, then marked by the second of two full GCs).
 // Reproduces a figure of docs/performance.md ("Where the two-thread mark's time goes"):
 //   npm run build && npx tsx bench/figures/mark-speedup.ts [threads=2] [objects=1000000] [rounds=7] [--serial-promotion]
-// Five simulators in one process, their marks alternating in every round, each on a graph built
+// Six simulators in one process, their marks alternating in every round, each on a graph built
 // for it the same way:
 //   t=1          one thread, mark bits set with a plain or
 //   t=1 atomic   one thread with the atomic or of a parallel mark (option atomicMarking)
@@ -13,6 +13,9 @@
 //   t=N alone    the heap of an N-thread simulator (promoted as t=N's is) marked by its main thread
 //                alone (`setParallelMarking(false)`, the atomic or): whether that heap is slower
 //                to mark in itself, or only for N markers at once
+//   t=N owner    N threads with option ownerMarking (and helperJoin all): each sets the bits of its
+//                own pages with a plain or and mails the others' targets to them; each round's line
+//                gives the targets mailed per object
 // --serial-promotion: every simulator promotes the graph with the main thread alone
 // (`setParallelScavenge`), so every thread count marks a heap laid out alike; by default each
 // promotes with all its threads, as `bench gc` does (BENCH_GC_PROMOTE=serial there).
