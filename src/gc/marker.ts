@@ -12,7 +12,7 @@
  *
  * Owner marking (option ownerMarking, a stop-the-world mark only): each thread sets the bits of
  * its own pages with a plain or and mails the targets it finds in other threads' pages to them
- * (`drainOwned`, `visitSlotsOwned`; src/parallel/mailbox.ts).
+ * (`drain`, `visitSlotsOwned`; src/parallel/mailbox.ts).
  */
 import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IMPORT, makeHeader, tagPtr } from '../heap/layout.ts';
 import { type Heap, C_BACKGROUND_STOP, C_MARK_OWNED, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_IGNORE_UNDELIVERED_MAIL, TEST_PLAIN_MARKING } from '../heap/heap.ts';
@@ -130,8 +130,7 @@ export class Marker {
     this.owned = this.heap.ctl[C_MARK_OWNED] !== 0 ? 1 : 0;
     try {
       this.markClaimedRoots();
-      if (this.owned !== 0) this.drainOwned();
-      else this.drain();
+      this.drain();
     } finally {
       this.owned = 0;
     }
@@ -193,35 +192,6 @@ export class Marker {
       mail.release(s);
     }
     return taken;
-  }
-
-  /**
-   * `drain` in an owner-marking phase: between batches of grey objects, and before going idle,
-   * this thread marks what others mailed it; it publishes its own mail before it goes idle, and
-   * whenever another thread is idle. The phase ends when every thread is idle and no mail is
-   * undelivered (`ownedWork`).
-   */
-  private drainOwned(): void {
-    const mail = this.mail;
-    const term = this.ctx.terminator;
-    const batch = this.batch;
-    for (;;) {
-      let n = 0;
-      for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {
-        for (let j = 0; j < k; j++) this.visit(batch[j]);
-        n += k;
-        if (n > HEARTBEAT_MASK) {
-          n = 0;
-          this.ctx.heartbeat();
-          this.receiveMail();
-          if (term.hasIdleParticipants()) mail.flush();
-        }
-      }
-      if (this.receiveMail() !== 0) continue;
-      mail.flush();
-      this.ctx.heartbeat();
-      if (term.offerTermination(this.ownedWork)) return;
-    }
   }
 
   /** ForTesting: under TEST_PLAIN_MARKING this marker sets bits with a plain or at any thread count. */
@@ -370,10 +340,20 @@ export class Marker {
     for (let r = gb; r < ge; r++) this.markValue(roots[r]);
   }
 
+  /**
+   * The transitive closure: pops batches of grey objects and visits them until termination. In
+   * an owner-marking phase this thread also marks what others mailed it, between batches and
+   * before it goes idle, and publishes its own mail before it goes idle and whenever another
+   * thread is idle; the phase then ends when every thread is idle and no mail is undelivered
+   * (`ownedWork`).
+   */
   drain(): void {
     const local = this.ctx.markingLocal;
+    const mail = this.mail;
     const term = this.ctx.terminator;
     const batch = this.batch;
+    const owned = this.owned;
+    const work = owned !== 0 ? this.ownedWork : local;
     for (;;) {
       let n = 0;
       for (let k = this.popBatch(); k !== 0; k = this.popBatch()) {
@@ -384,12 +364,21 @@ export class Marker {
         if (n > HEARTBEAT_MASK) {
           n = 0;
           this.ctx.heartbeat();
+          if (owned !== 0) {
+            this.receiveMail();
+            if (term.hasIdleParticipants()) mail.flush();
+          }
         }
       }
+      if (owned !== 0) {
+        if (this.receiveMail() !== 0) continue;
+        mail.flush();
+      }
       this.ctx.heartbeat();
-      if (term.offerTermination(local)) return;
+      if (term.offerTermination(work)) return;
     }
   }
+
 
   /** Counts a grey object and, if it has tagged slots, marks their targets. */
   visit(obj: Addr): void {
