@@ -210,8 +210,11 @@ export class Terminator {
       // warm-up never met it, and deoptimised in a measured run.
       if (this.tryFinish(s, work)) return true;
       // All idle, yet not finished: a joiner won the race, or mail is undelivered, which its
-      // addressee sees as work below.
-      if (idleOf(s) === participantsOf(s) && !work.hasVisibleWork()) continue;
+      // addressee sees as work below (the others wait for it to leave; an abort still reaches them).
+      if (idleOf(s) === participantsOf(s) && !work.hasVisibleWork()) {
+        if (hb !== null) hb.checkpoint();
+        continue;
+      }
       if (work.hasVisibleWork()) {
         if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;
