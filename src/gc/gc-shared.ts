@@ -66,9 +66,9 @@ export interface GcConfig {
   /** True: mark bits are set atomically also when the main thread marks alone (option atomicMarking). */
   atomicMarking?: boolean;
   /**
-   * True: a stop-the-world mark on several threads splits the heap among them, and each sets the
-   * mark bits of its part alone, with a plain or, mailed the targets found in the others' parts
-   * (option ownerMarking). Needs every thread in the phase from the start (helperJoin 'all') and
+   * True: a stop-the-world mark on several threads deals the heap's pages among them; each sets
+   * the mark bits of its own pages alone, with a plain or, and the others mail it the targets they
+   * find there (option ownerMarking). Needs every thread in the phase from the start (helperJoin 'all') and
    * a power-of-two thread count; otherwise marks set bits atomically, as V8 does.
    */
   ownerMarking?: boolean;
