@@ -359,6 +359,13 @@ describe('formatPhaseWorkers', () => {
     ]);
   });
 
+  it('adds the mark targets each thread mailed, where one did (owner marking)', () => {
+    const rows = (extra: object[]) =>
+      formatPhaseWorkers(gcEvent({ parallel: [phase('mc.mark', [threadStats(0, 0, 2, { busyMs: 2, ...extra[0] }), threadStats(1, 0, 2, { busyMs: 2, ...extra[1] })])] }));
+    expect(rows([{}, {}]).some((l) => l.includes('Mail Sent'))).toBe(false);
+    expect(rows([{ mailSent: 40 }, {}]).at(-1)).toBe('      Mail Sent: Min: 0, Avg: 20.0, Max: 40, Diff: 40, Sum: 40, Workers: 2');
+  });
+
   it('says how many threads the phase\'s work let take part when the record has it', () => {
     const copy = phase('mc.evacuate.copy', [threadStats(0, 0, 3, { busyMs: 3 })]);
     copy.helperLimit = 0; // about 1 MB of pages: the main thread alone, as V8 would
