@@ -41,7 +41,7 @@
  *
  * `gcsim t=2 owner` (for each thread count > 1 that is a power of two; `BENCH_GC_OWNER=0` leaves it
  * out): option ownerMarking (with helperJoin all), where each marking thread sets the mark bits of
- * its own chunks of the heap with a plain or and mails the targets it finds in others' chunks to
+ * its own pages of the heap with a plain or and mails the targets it finds in others' pages to
  * their owner. Marks only: its scavenges are those of `t=2`.
  *
  * `BENCH_GC_PLAIN_MARKING=1`: gcsim's markers set mark bits with a plain or at every thread
@@ -208,7 +208,6 @@ async function main(): Promise<void> {
   try {
     // Warm-up: every participant's GC code optimised before the first measured round.
     for (const { sim, deps } of sims.values()) for (const w of WORKS) for (const l of LAYOUTS) runGcsim(sim, deps, w, l, Math.min(N, 200_000));
-    // (owner configurations measure marks only, but warm up every path as the others do)
     // One scavenge of the whole graph: the measured scavenges copy into the same semispace, whose
     // pages are then written once already (a first write faults, and V8's child showed none).
     for (const { sim, deps } of sims.values()) runGcsim(sim, deps, 'scavenge', 'neighbouring', N);

@@ -40,7 +40,7 @@ export interface ThreadPhaseStats {
   locksContended?: number;
   /**
    * Owner marking (option ownerMarking), `mc.mark` only: mark targets this thread found in another
-   * thread's chunks and mailed to it. Absent where nothing was mailed.
+   * thread's pages and mailed to it. Absent where nothing was mailed.
    */
   mailSent?: number;
   /**

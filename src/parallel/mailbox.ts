@@ -26,9 +26,8 @@ export class Mailbox {
   private readonly start: Int32Array;
   /** [SLEEPERS, SEQ] of a terminator: publishing mail wakes sleeping peers. */
   private wake: Int32Array | null = null;
-  /** Entries this thread sent and received in the current phase. */
+  /** Entries this thread published to others in the current phase. */
   sent = 0;
-  received = 0;
 
   constructor(worklist: Worklist, threadId: number) {
     if (!Number.isInteger(threadId) || threadId < 0 || threadId >= worklist.threads) {
@@ -121,17 +120,10 @@ export class Mailbox {
   }
 
   release(s: number): void {
-    this.received += this.worklist.segmentCount(s);
     this.worklist.freeSegment(s);
-  }
-
-  /** Discards the mail this thread has not published (keeps its segments for reuse). */
-  clear(): void {
-    this.pos.set(this.start);
   }
 
   resetStats(): void {
     this.sent = 0;
-    this.received = 0;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Option ownerMarking: a stop-the-world mark on several threads splits the heap among them in
- * chunks; each thread sets the mark bits of its own chunks with a plain or and mails every other
+ * Option ownerMarking: a stop-the-world mark on several threads deals the heap's pages to them;
+ * each thread sets the mark bits of its own pages with a plain or and mails every other
  * target to its owner (src/parallel/mailbox.ts). The marked heap must be the one a single thread
  * marks, at every thread count, under both work-distribution schemes, with incremental and
  * concurrent marking (whose finalization pause is such a mark) and without.
