@@ -40,9 +40,15 @@
  * over `t=1` include what the atomics cost.
  *
  * `gcsim t=2 owner` (for each thread count > 1 that is a power of two; `BENCH_GC_OWNER=0` leaves it
- * out): option ownerMarking (with helperJoin all), where each marking thread sets the mark bits of
- * its own pages of the heap with a plain or and mails the targets it finds in others' pages to
- * their owner. Marks only: its scavenges are those of `t=2`.
+ * out): options ownerScavenging and ownerMarking (with helperJoin all). Each scavenging thread
+ * copies the objects of its own from-space pages, forwarding them with a plain store, and mails
+ * the slots it finds pointing into others' pages to their owner; each marking thread sets the
+ * mark bits of its own pages with a plain or and mails the targets it finds in others' pages to
+ * their owner.
+ *
+ * `BENCH_GC_WORKS=scavenge` (or `mark`): that work only. `BENCH_GC_TRACE_THREADS=1`: each measured
+ * gcsim phase's threads on stderr (start offset, busy, idle, wait for a core, objects, busy ns per
+ * object, mail sent), to see which thread a slow round lost its time in.
  *
  * `BENCH_GC_PLAIN_MARKING=1`: gcsim's markers set mark bits with a plain or at every thread
  * count (the ForTesting switch TEST_PLAIN_MARKING). Unsafe at two threads, where a bit lost to the
@@ -58,7 +64,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, WORKS, type Layout, type Work, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
+import { LAYOUTS, WORKS as ALL_WORKS, type Layout, type Work, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
@@ -84,7 +90,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
 const WITH_ATOMIC = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
-/** Thread counts that also run with option ownerMarking (marks only). */
+/** Thread counts that also run with options ownerMarking and ownerScavenging. */
 const OWNER_THREADS = process.env.BENCH_GC_OWNER === '0' ? [] : THREADS.filter((t) => t > 1 && (t & (t - 1)) === 0);
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
 const BALANCES = (process.env.BENCH_GC_BALANCE ?? '').split(',').filter((b) => b !== '') as (WorkDistributionName | '')[];
@@ -99,6 +105,12 @@ const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
 const WAITS = SchedClock.available() ? { recordPreemption: true } : {};
 /** `BENCH_GC_WAITS=drop`: gcsim phases in which a thread waited 1 ms or more for a core are left out of medians and ratios. */
 const DROP_WAITS = process.env.BENCH_GC_WAITS === 'drop';
+/** `BENCH_GC_WORKS=scavenge` or `mark`: measure one work only (both by default). */
+const WORKS = (process.env.BENCH_GC_WORKS ?? ALL_WORKS.join(',')).split(',') as Work[];
+if (WORKS.length === 0 || WORKS.some((w) => !ALL_WORKS.includes(w))) {
+  console.error(`bench gc: BENCH_GC_WORKS must list ${ALL_WORKS.join(' and/or ')}, comma-separated`);
+  process.exit(2);
+}
 const V8_SEMI_MB = v8SemiSpaceMb(N);
 
 function lastEvent(sim: Simulator, phase: string): Sample {
@@ -106,6 +118,10 @@ function lastEvent(sim: Simulator, phase: string): Sample {
   if (ev === undefined) return { phaseMs: NaN, pauseMs: NaN };
   const waits = ev.parallel.find((p) => p.name === phase)?.threads.map((t) => t.preemptedMs ?? NaN) ?? [];
   const waitMs = waits.length > 0 && waits.every(Number.isFinite) ? Math.max(...waits) : undefined;
+  if (process.env.BENCH_GC_TRACE_THREADS === '1') {
+    const p = ev.parallel.find((x) => x.name === phase);
+    if (p !== undefined) console.error(`trace t=${sim.options.threads}${sim.options.ownerScavenging === true ? ' owner' : ''} ${phase} ${p.durationMs.toFixed(1)} ms woken +${(p.wokenAfterMs ?? 0).toFixed(2)} ` + p.threads.map((t) => `[t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} idle ${t.idleMs.toFixed(1)} pre ${(t.preemptedMs ?? 0).toFixed(2)} ${t.objects} obj ${((t.busyMs * 1e6) / Math.max(1, t.objects)).toFixed(0)} ns mail ${t.mailSent ?? 0}]`).join(' '));
+  }
   return { phaseMs: ev.phasesMs[phase] ?? NaN, pauseMs: ev.pauseMs, fromMs: sim.originMs + ev.startMs, waitMs };
 }
 
@@ -174,7 +190,7 @@ async function main(): Promise<void> {
   const gcsimName = (b: { name: string }, balance: string, t: number) => `gcsim ${b.name}${scheme(balance)}t=${t}`;
   /** The one-thread configuration with the atomics of threads > 1 (options casForwarding and atomicMarking). */
   const atomicName = (b: { name: string }) => `gcsim ${b.name}t=1 atomic`;
-  /** The configuration with option ownerMarking at `t` threads. */
+  /** The configuration with options ownerMarking and ownerScavenging at `t` threads. */
   const ownerName = (b: { name: string }, t: number) => `gcsim ${b.name}t=${t} owner`;
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
@@ -190,12 +206,11 @@ async function main(): Promise<void> {
     if (PLAIN_MARKING) atomic?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
     for (const t of OWNER_THREADS) {
-      const owner = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ownerMarking: true, helperJoin: 'all' }).catch(() => null);
+      const owner = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ownerMarking: true, ownerScavenging: true, helperJoin: 'all' }).catch(() => null);
       if (PLAIN_MARKING) owner?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
       if (owner !== null) sims.set(ownerName(b, t), { sim: owner, deps: b.deps });
     }
   }
-  const ownerConfigs = new Set(builds.flatMap((b) => OWNER_THREADS.map((t) => ownerName(b, t))));
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
   const load0 = os.loadavg()[0];
   let host = { lowered: 0, idle: 0 };
@@ -223,7 +238,6 @@ async function main(): Promise<void> {
           // Rotate the order each round so no configuration always runs first.
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
-            if (w === 'scavenge' && ownerConfigs.has(c)) continue;
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
@@ -275,8 +289,8 @@ async function main(): Promise<void> {
     }
     for (const t of OWNER_THREADS) {
       if (!sims.has(ownerName(b, t))) continue;
-      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with owner marking (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
-      pairs.push([`gcsim ${b.name}t=${t} / t=${t} owner (what owner marking saves)`, gcsimName(b, BALANCES[0], t), ownerName(b, t)]);
+      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with owner marking and scavenging (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
+      pairs.push([`gcsim ${b.name}t=${t} / t=${t} owner (what owner marking and scavenging save)`, gcsimName(b, BALANCES[0], t), ownerName(b, t)]);
       if (WITH_V8) pairs.push([`${ownerName(b, t)} / v8 default`, ownerName(b, t), 'v8 default']);
     }
     if (sims.has(atomicName(b))) {

@@ -25,7 +25,8 @@ const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFi
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
 const idleSetter = IdlePolicySetter.start();
 const pinner = process.argv.includes('--pin') ? ThreadPinner.start(LineShell) : null;
-const args = process.argv.slice(2).filter((a) => a !== '--plain-forwarding' && a !== '--pin');
+const args = process.argv.slice(2).filter((a) => a !== '--plain-forwarding' && a !== '--pin' && a !== '--owner');
+const OWNER = process.argv.includes('--owner');
 const threads = Number(args[0] ?? 2);
 const n = Number(args[1] ?? 1_000_000);
 const reps = Number(args[2] ?? 5);
@@ -34,6 +35,7 @@ const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'd
 const options = { ...graphSimOptions(n), recordPageFaults: true, recordPreemption: true };
 const sims = [await Simulator.create({ ...options, threads: 1 })];
 for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
+if (OWNER) for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance, helperJoin: 'all', ownerScavenging: true }));
 const plain = process.argv.includes('--plain-forwarding') ? await Simulator.create({ ...options, threads }) : null;
 if (plain !== null) sims.push(plain);
 try {
@@ -62,7 +64,7 @@ try {
         const p = scavengeGraph(sim, layout);
         if (k === 0) oneMs = p.durationMs;
         else speedups[k].push(oneMs / p.durationMs);
-        const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} pre ${(t.preemptedMs ?? 0).toFixed(2)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${busyNsPerObject(t).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}`);
+        const rows = p.threads.map((t) => `t${t.thread} +${(t.startMs - p.startMs).toFixed(2)} busy ${t.busyMs.toFixed(1)} pre ${(t.preemptedMs ?? 0).toFixed(2)} idle ${t.idleMs.toFixed(1)} ms ${t.objects} obj ${busyNsPerObject(t).toFixed(0)} ns/obj steals ${t.stealsSucceeded}/${t.stealsAttempted}${t.mailSent !== undefined ? ` mailed ${t.mailSent}` : ''}`);
         const woken = p.wokenAfterMs === undefined ? '' : `, helpers woken at +${p.wokenAfterMs.toFixed(2)}`;
         line.push(`${label(sim)}: ${p.durationMs.toFixed(1)} ms, ${p.pageFaults} faults${woken} [${rows.join('; ')}]`);
       }
@@ -79,7 +81,7 @@ try {
 /** A simulator's name in the lines: its thread count, its scheme when several are compared, and plain forwarding. */
 function label(sim: (typeof sims)[number]): string {
   const scheme = balances.length > 1 && sim.options.threads > 1 ? ` ${sim.options.balance}` : '';
-  return `threads ${sim.options.threads}${scheme}${sim === plain ? ' plain forwarding' : ''}`;
+  return `threads ${sim.options.threads}${scheme}${sim === plain ? ' plain forwarding' : ''}${sim.options.ownerScavenging ? ' owner' : ''}`;
 }
 
 function scavengeGraph(sim: (typeof sims)[number], layout: (typeof LAYOUTS)[number]) {

@@ -82,6 +82,7 @@ export class Simulator {
       casForwarding: options.casForwarding,
       atomicMarking: options.atomicMarking,
       ownerMarking: options.ownerMarking,
+      ownerScavenging: options.ownerScavenging,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

@@ -47,7 +47,9 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   const compactionFragmentationPercent: number = rng.pick(FRAGMENTATION_PERCENT);
   let helperJoin: 'dynamic' | 'all' = rng.chance(0.5) ? 'dynamic' : 'all';
   let parallelScavenge = rng.chance(0.8);
-  const ownerDrawn = rng.chance(0.4);
+  // One draw, laid out so that owner marking falls where `chance(0.4)` put it before owner
+  // scavenging existed (a seed keeps its configuration but for the new option).
+  const owner = rng.weighted({ marking: 15, both: 25, scavenging: 15, none: 45 });
 
   let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
   if (nc === 'forwarding-cas') {
@@ -62,8 +64,10 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     threads = Math.max(2, threads);
     helperJoin = 'all';
   }
-  // Owner marking runs where the option allows it: every helper in every phase, threads 2 or 4.
-  const ownerMarking = ownerDrawn && helperJoin === 'all' && (threads === 2 || threads === 4);
+  // Owner marking and scavenging run where the options allow them: every helper in every phase, threads 2 or 4.
+  const ownerAllowed = helperJoin === 'all' && (threads === 2 || threads === 4);
+  const ownerMarking = ownerAllowed && (owner === 'marking' || owner === 'both');
+  const ownerScavenging = ownerAllowed && (owner === 'scavenging' || owner === 'both');
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
   if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';
   return {
@@ -82,6 +86,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     helperJoin,
     parallelScavenge,
     ownerMarking,
+    ownerScavenging,
     stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
   };
 }
@@ -101,6 +106,7 @@ export function describeConfig(c: FuzzConfig): string {
   ];
   if (c.parallelScavenge === false) parts.push('scavenges on the main thread');
   if (c.ownerMarking === true) parts.push('owner marking');
+  if (c.ownerScavenging === true) parts.push('owner scavenging');
   return parts.join(', ');
 }
 

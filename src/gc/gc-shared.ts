@@ -72,6 +72,13 @@ export interface GcConfig {
    * a power-of-two thread count; otherwise marks set bits atomically, as V8 does.
    */
   ownerMarking?: boolean;
+  /**
+   * True: a scavenge on several threads deals from-space's pages among them; each copies and
+   * forwards the objects of its own pages alone, with a plain store, and the others mail it the
+   * slots they find pointing there (option ownerScavenging). The same conditions as ownerMarking;
+   * otherwise scavenges CAS every forwarding address, as V8 does.
+   */
+  ownerScavenging?: boolean;
 }
 
 export interface GcBuffers {
@@ -82,8 +89,8 @@ export interface GcBuffers {
   sweepItems: SharedArrayBuffer;
   copied: WorklistBuffers;
   marking: WorklistBuffers;
-  /** Owner marking's mail: row t holds the targets sent to thread t (`Mailbox`). */
-  markMail: WorklistBuffers;
+  /** The mail of owner marking and owner scavenging: row t holds what was sent to thread t (`Mailbox`). */
+  mail: WorklistBuffers;
   terminator: TerminatorBuffers;
   stats: SharedArrayBuffer;
   heartbeat: SharedArrayBuffer;
@@ -109,7 +116,7 @@ class GcBufferSet implements GcBuffers {
     readonly sweepItems: SharedArrayBuffer,
     readonly copied: WorklistBuffers,
     readonly marking: WorklistBuffers,
-    readonly markMail: WorklistBuffers,
+    readonly mail: WorklistBuffers,
     readonly terminator: TerminatorBuffers,
     readonly stats: SharedArrayBuffer,
     readonly heartbeat: SharedArrayBuffer,
@@ -129,7 +136,7 @@ export class GcShared {
   readonly sweepItems: WorkItems;
   readonly copied: Worklist;
   readonly marking: Worklist;
-  readonly markMail: Worklist;
+  readonly mail: Worklist;
   readonly terminator: Terminator;
   readonly stats: ThreadStats;
   readonly heartbeat: Heartbeat;
@@ -151,7 +158,7 @@ export class GcShared {
     this.sweepItems = new WorkItems(buffers.sweepItems);
     this.copied = Worklist.attach(buffers.copied);
     this.marking = Worklist.attach(buffers.marking);
-    this.markMail = Worklist.attach(buffers.markMail);
+    this.mail = Worklist.attach(buffers.mail);
     // The kept objects themselves, not new views: the scheduler's stall watch hangs off its heartbeat.
     this.heartbeat = keep?.heartbeat ?? Heartbeat.attach(buffers.heartbeat);
     this.terminator = Terminator.attach(buffers.terminator, { heartbeat: this.heartbeat });
@@ -254,6 +261,15 @@ export class GcShared {
   }
 
   /**
+   * The next scavenge splits from-space among its threads (option ownerScavenging), as far as the
+   * run allows it: several threads, a power of two of them, all in the phase from the start.
+   */
+  get scavengeOwned(): boolean {
+    const t = this.config.threads;
+    return this.config.ownerScavenging === true && !this.scavengeMainOnly && (t & (t - 1)) === 0 && this.helperJoin === 'all';
+  }
+
+  /**
    * The main thread scavenging alone installs forwarding addresses with a plain store (nothing
    * races for the header), unless option casForwarding keeps V8's CAS.
    */
@@ -268,8 +284,8 @@ export class GcThreadContext {
   readonly items: WorkItems;
   readonly copiedLocal: WorkDistributionLocal;
   readonly markingLocal: WorkDistributionLocal;
-  /** Owner marking's mail, this thread's view. */
-  readonly markMailbox: Mailbox;
+  /** The mail of owner marking and owner scavenging, this thread's view. */
+  readonly mailbox: Mailbox;
   readonly terminator: Terminator;
   readonly labWords: number;
   /** This thread's row of the per-page live-bytes table. */
@@ -290,8 +306,8 @@ export class GcThreadContext {
     marking.wakeOnPublish(shared.terminator.wakeSignal);
     this.copiedLocal = copied;
     this.markingLocal = marking;
-    this.markMailbox = new Mailbox(shared.markMail, threadId);
-    this.markMailbox.wakeOnPublish(shared.terminator.wakeSignal);
+    this.mailbox = new Mailbox(shared.mail, threadId);
+    this.mailbox.wakeOnPublish(shared.terminator.wakeSignal);
     this.terminator = shared.terminator;
     this.labWords = cfg.labWords;
     const pages = shared.heap.totalPages;

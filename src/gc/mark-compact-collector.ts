@@ -123,7 +123,7 @@ export class MarkCompactCollector {
     for (const p of heap.pagesOf(SPACE_LO)) heap.pageMeta[p * META_WORDS + M_PROGRESS] = 0;
     shared.threadLive.fill(0);
     shared.marking.clear();
-    shared.markMail.clear();
+    shared.mail.clear();
   }
 
   /** Stop-the-world marking phase: roots from work items, closure on every participant. */
@@ -144,7 +144,7 @@ export class MarkCompactCollector {
     } finally {
       ctl[C_MARK_OWNED] = 0;
     }
-    if (!shared.markMail.isEmpty()) throw new Error(`${name}: ${shared.markMail.size()} mailed mark targets were never received`);
+    if (!shared.mail.isEmpty()) throw new Error(`${name}: ${shared.mail.size()} mailed mark targets were never received`);
   }
 
   /**

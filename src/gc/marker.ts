@@ -106,7 +106,7 @@ export class Marker {
     this.ownerMask = ctx.shared.config.threads - 1;
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
-    const mail = ctx.markMailbox;
+    const mail = ctx.mailbox;
     this.mail = mail;
     const heap = ctx.heap;
     this.ownedWork = {

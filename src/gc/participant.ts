@@ -123,6 +123,7 @@ export class Participant {
         objects = this.scavenger.objects;
         bytes = (this.scavenger.copiedWords + this.scavenger.promotedWords) * 4;
         racesLost = this.scavenger.racesLost;
+        stats.set(t, MAIL_SENT, this.scavenger.mailSent);
         break;
       }
       case PHASE_MARK:

@@ -3,7 +3,7 @@
  * the pages with OLD_TO_NEW slots into work items, runs the scavenge phase on every participant,
  * then flips the semispaces and moves the age mark. V8: scavenger.cc (ScavengerCollector).
  */
-import { type Heap, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS, M_RS_COUNT, M_SPACE } from '../heap/heap.ts';
+import { type Heap, C_GLOBALS_COUNT, C_ROOT_SP, C_SCAVENGE_OWNED, META_WORDS, M_RS_COUNT, M_SPACE } from '../heap/heap.ts';
 import { SPACE_FREE } from '../heap/layout.ts';
 import { flipSemispaces, resetToSpace } from '../heap/spaces/semi-space.ts';
 import type { GcShared } from './gc-shared.ts';
@@ -31,9 +31,17 @@ export class ScavengerCollector {
       addRememberedSetItems(heap, shared);
       resetToSpace(heap);
       shared.copied.clear();
+      shared.mail.clear();
       shared.resetTerminatorForPhase(mainOnly);
+      heap.ctl[C_SCAVENGE_OWNED] = shared.scavengeOwned ? 1 : 0;
     });
-    this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel', 0, mainOnly);
+    try {
+      this.clock.parallelPhase(PHASE_SCAVENGE, 'scavenge.parallel', 0, mainOnly);
+    } finally {
+      heap.ctl[C_SCAVENGE_OWNED] = 0;
+    }
+    // A slot mailed and never received would still point into from-space, which the flip frees.
+    if (!shared.mail.isEmpty()) throw new Error(`scavenge.parallel: ${shared.mail.size()} mailed slots were never received`);
     if (beforeFlip !== null) this.clock.serial('scavenge.update_marking_worklist', beforeFlip);
     this.clock.serial('scavenge.finalize', () => flipSemispaces(heap, shared.config.zap));
   }

@@ -3,6 +3,12 @@
  * live young objects into its own to-space or old-space LABs, installs forwarding addresses with
  * a CAS on the header word (the loser undoes its copy), and drains the copied-object worklist with
  * stealing. Runs the same on the main thread and in helpers. V8: scavenger.cc (Scavenger).
+ *
+ * Owner scavenging (option ownerScavenging): from-space's pages are dealt to the threads round
+ * robin, and only a page's owner copies its objects, forwarding them with a plain store. A thread
+ * that finds a slot pointing to an unforwarded object of another thread's page mails the slot
+ * (a root as -(index + 1)) to the owner, which copies the object and updates the slot
+ * (`scanSlotsOwned`, `receiveMail`; src/parallel/mailbox.ts). Copied objects are still stolen.
  */
 import {
   type Addr,
@@ -16,13 +22,16 @@ import {
   makeHeader,
   tagPtr as tagPtrImport,
 } from '../heap/layout.ts';
-import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_WARMUP_LOST_RACES, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
+import { type Heap, C_AGE_MARK, C_GC_OUT_OF_MEMORY, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_MARKING, C_NEW_FROM, C_ROOT_SP, C_SCAVENGE_OWNED, C_WARMUP_LOST_RACES, TEST_IGNORE_UNDELIVERED_MAIL, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, TEST_PLAIN_FORWARDING } from '../heap/heap.ts';
 import { isMarked as isMarkedImport, markBlack as markBlackImport } from '../heap/marking-bitmap.ts';
 import { Lab, labAllocate as labAllocateImport, labFreeLast as labFreeLastImport, retireLab } from '../heap/spaces/paged-space.ts';
 import { newToSpaceLab, retireToSpaceLab, toSpaceAllocate as toSpaceAllocateImport } from '../heap/spaces/semi-space.ts';
 import { PAGE_ZERO_SCAVENGER_WORDS, onPageZero, recordOldToNew as recordOldToNewImport, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from './work-items.ts';
 import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from './gc-shared.ts';
+import type { Mailbox } from '../parallel/mailbox.ts';
+import type { TerminationWork } from '../parallel/termination.ts';
+import { STEAL_NONE } from '../parallel/work-distribution.ts';
 
 // Optimised code reads an imported binding (and an exported one) through a cell, with a check
 // for the uninitialised hole, at every use: five to eight instructions for a constant or a call.
@@ -73,6 +82,16 @@ export const SCAVENGE_BATCH = BATCH;
 /** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
 export const LOST_RACE_HEADER_BIT = 1 << 30;
 
+/**
+ * Owner scavenging: how long a thread with no work of its own and no mail waits before it steals.
+ * A stolen object was copied by its owner, so its slots point mostly into the owner's pages and
+ * would go back to it as mail: stealing at once mailed 0.1-0.5 slots per object of the
+ * neighbouring graph (`npx tsx bench/figures/scavenge-threads.ts 2 1000000 5 steal --owner`)
+ * against under 0.001 without stealing, where a thread slower than the other left it idle
+ * for a quarter of the phase. Mail usually comes within this delay.
+ */
+const OWNED_STEAL_DELAY_MS = 0.2;
+
 export class Scavenger {
   private readonly heap: Heap;
   private readonly mem: Int32Array;
@@ -93,6 +112,21 @@ export class Scavenger {
    */
   private marking = 0;
   private readonly labWords: number;
+  /**
+   * 1 while this thread scavenges in an owner-scavenging phase (C_SCAVENGE_OWNED): it copies only
+   * the objects of its own from-space pages and mails the slots that point into others'.
+   */
+  private owned = 0;
+  /** Threads - 1 (a power of two less one when `owned`): a page's owner is its index & this. */
+  private readonly ownerMask: number;
+  private readonly threadId: number;
+  private readonly mail: Mailbox;
+  /** The copied-object worklist and this thread's mail, for the terminator of an owned phase. */
+  private readonly ownedWork: TerminationWork;
+  /** Owned phase: the work-distribution scheme, which steals only after OWNED_STEAL_DELAY_MS without work or mail. */
+  private ownedSteal = STEAL_NONE;
+  /** Owned phase: when this thread last ran out of work and mail (performance.now()). */
+  private idleSince = 0;
   /** The batched header loads' result, stored so the compiler keeps the loads. */
   touched = 0;
   private readonly batch = new Int32Array(BATCH);
@@ -104,21 +138,49 @@ export class Scavenger {
   racesLost = 0;
 
   constructor(private readonly ctx: GcThreadContext) {
-    this.heap = ctx.heap;
-    this.mem = ctx.heap.mem;
+    const heap = ctx.heap;
+    this.heap = heap;
+    this.mem = heap.mem;
     this.labWords = ctx.labWords;
+    this.ownerMask = ctx.shared.config.threads - 1;
+    this.threadId = ctx.threadId;
+    const mail = ctx.mailbox;
+    const local = ctx.copiedLocal;
+    this.mail = mail;
+    this.ownedWork = {
+      threadId: ctx.threadId,
+      hasVisibleWork: () => local.hasVisibleWork() || mail.hasMail() || this.stealDue(),
+      undelivered: () => mail.undelivered() && !heap.testFlag(TEST_IGNORE_UNDELIVERED_MAIL),
+    };
+  }
+
+  /** Owned phase: this thread has waited OWNED_STEAL_DELAY_MS for work or mail, and others have published work. */
+  private stealDue(): boolean {
+    return this.ownedSteal !== STEAL_NONE && performance.now() - this.idleSince >= OWNED_STEAL_DELAY_MS && !this.ctx.shared.copied.isEmpty();
+  }
+
+  /** Owner scavenging: slots this thread mailed to the owners of their targets in the current phase. */
+  get mailSent(): number {
+    return this.mail.sent;
   }
 
   /** The whole phase for this participant; `warmUp` in the warm-up program (see `warmLostRace`). */
   run(warmUp = false): void {
     this.prepare();
     if (warmUp) this.warmLostRace();
-    const items = this.ctx.items;
-    for (let i = items.claim(); i >= 0; i = items.claim()) {
-      this.processItem(items, i);
-      this.ctx.heartbeat();
+    this.owned = this.heap.ctl[C_SCAVENGE_OWNED] !== 0 ? 1 : 0;
+    // Only the owner forwards an object of its pages: nothing races for the header.
+    if (this.owned !== 0) this.plainForwarding = 1;
+    try {
+      const items = this.ctx.items;
+      for (let i = items.claim(); i >= 0; i = items.claim()) {
+        this.processItem(items, i);
+        this.ctx.heartbeat();
+      }
+      this.drain();
+    } finally {
+      this.owned = 0;
     }
-    this.drain();
     this.finish();
   }
 
@@ -140,6 +202,7 @@ export class Scavenger {
     this.promotedWords = 0;
     this.objects = 0;
     this.racesLost = 0;
+    this.mail.resetStats();
   }
 
   /** Gives back what is left of this thread's LABs (the end of `run`). */
@@ -156,20 +219,31 @@ export class Scavenger {
     if (kind === ITEM_ROOTS) {
       const from = items.arg(i);
       const to = Math.min(from + ROOT_CHUNK, this.heap.ctl[C_ROOT_SP]);
-      for (let r = from; r < to; r++) {
-        const v = roots[r];
-        if ((v & 1) !== 0 && this.isFrom(v >>> 1)) roots[r] = this.evacuate(v);
-      }
+      for (let r = from; r < to; r++) this.scavengeRoot(roots, r);
     } else if (kind === ITEM_GLOBALS) {
       const base = this.heap.ctl[C_GLOBALS_BASE];
       const end = base + this.heap.ctl[C_GLOBALS_COUNT];
-      for (let r = base; r < end; r++) {
-        const v = roots[r];
-        if ((v & 1) !== 0 && this.isFrom(v >>> 1)) roots[r] = this.evacuate(v);
-      }
+      for (let r = base; r < end; r++) this.scavengeRoot(roots, r);
     } else if (kind === ITEM_PAGE) {
-      this.processRememberedSetPage(items.arg(i));
+      if (this.owned !== 0) this.processRememberedSetPageOwned(items.arg(i));
+      else this.processRememberedSetPage(items.arg(i));
     }
+  }
+
+  /** Root `r`: evacuates its target, or in an owned phase mails it as -(r + 1) to the target's owner. */
+  private scavengeRoot(roots: Int32Array, r: number): void {
+    const v = roots[r];
+    if ((v & 1) === 0 || !this.isFrom(v >>> 1)) return;
+    if (this.owned === 0) {
+      roots[r] = this.evacuate(v);
+      return;
+    }
+    const a = v >>> 1;
+    const h = this.mem[a];
+    const owner = (a >>> PAGE_BITS) & this.ownerMask;
+    if ((h & 1) !== 0) roots[r] = h;
+    else if (owner === this.threadId) roots[r] = this.evacuate(v);
+    else this.mail.send(owner, -(r + 1));
   }
 
   /**
@@ -210,14 +284,92 @@ export class Scavenger {
     }
   }
 
+  /** `processRememberedSetPage` in an owned phase: a slot into another thread's page is mailed to it, and keeps its bit. */
+  private processRememberedSetPageOwned(page: number): void {
+    const heap = this.heap;
+    const rs = heap.rsBits;
+    const rsBase = heap.rsBase;
+    const clearBits = heap.clearBits;
+    const mem = this.mem;
+    const fromStart = this.fromStart;
+    const fromEnd = this.fromEnd;
+    const newStart = this.newStart;
+    const newEnd = this.newEnd;
+    const mask = this.ownerMask;
+    const self = this.threadId;
+    const w0 = (page << PAGE_BITS) >>> 5;
+    const w1 = w0 + (PAGE_WORDS >>> 5);
+    for (let w = w0; w < w1; w++) {
+      let bits = rs[w];
+      if (bits === 0) continue;
+      let remove = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const slot = (w << 5) + (31 - Math.clz32(low));
+        let v = mem[slot];
+        let a = v >>> 1;
+        if ((v & 1) !== 0 && a >= fromStart && a < fromEnd) {
+          const h = mem[a];
+          if ((h & 1) !== 0) v = h;
+          else {
+            const owner = (a >>> PAGE_BITS) & mask;
+            if (owner !== self) {
+              this.mail.send(owner, slot); // the owner updates it, and keeps or clears its bit
+              continue;
+            }
+            v = this.evacuate(v) | 0;
+          }
+          mem[slot] = v;
+          a = v >>> 1;
+        }
+        if ((v & 1) === 0 || a < newStart || a >= newEnd) remove |= low;
+      }
+      if (remove !== 0) clearBits(rsBase, w, remove);
+    }
+  }
+
+  /**
+   * Scans copied objects until termination. In an owned phase this thread also updates the
+   * slots others mailed it, every HEARTBEAT_MASK objects and before it goes idle, and publishes
+   * its own mail before it goes idle and whenever another thread is idle; the phase then ends
+   * when every thread is idle and no mail is undelivered (`ownedWork`).
+   */
   private drain(): void {
     const local = this.ctx.copiedLocal;
     const term = this.ctx.terminator;
+    const owned = this.owned;
+    const mail = this.mail;
+    const work = owned !== 0 ? this.ownedWork : local;
+    const scheme = local.steal;
+    // An owned phase pops without stealing, but for the first pop after a steal came due.
+    if (owned !== 0) {
+      this.ownedSteal = scheme;
+      this.idleSince = performance.now();
+      local.steal = STEAL_NONE;
+    }
+    try {
+      this.drainLoop(local, term, work, owned, mail, scheme);
+    } finally {
+      local.steal = scheme;
+      this.ownedSteal = STEAL_NONE;
+    }
+  }
+
+  private drainLoop(local: GcThreadContext['copiedLocal'], term: GcThreadContext['terminator'], work: TerminationWork, owned: number, mail: Mailbox, scheme: number): void {
     const batch = this.batch;
     const mem = this.mem;
     for (;;) {
       let n = 0;
       let obj = local.pop();
+      if (obj === 0 && owned !== 0) {
+        if (this.receiveMail() !== 0) obj = local.pop();
+        else if (this.stealDue()) {
+          local.steal = scheme;
+          obj = local.pop();
+          local.steal = STEAL_NONE;
+        }
+      }
       while (obj !== 0) {
         if (this.isFar(obj)) {
           // Pop more far objects (up to SCAVENGE_BATCH; a near one ends the batch and is scanned
@@ -240,24 +392,78 @@ export class Scavenger {
             }
           }
           this.touched = touch;
-          for (let j = 0; j < k; j++) this.scanSlots(batch[j]);
-          n += k;
-          if (near !== 0) {
-            this.scanSlots(near);
-            n++;
+          if (owned !== 0) {
+            for (let j = 0; j < k; j++) this.scanSlotsOwned(batch[j]);
+            if (near !== 0) this.scanSlotsOwned(near);
+          } else {
+            for (let j = 0; j < k; j++) this.scanSlots(batch[j]);
+            if (near !== 0) this.scanSlots(near);
           }
+          n += near !== 0 ? k + 1 : k;
         } else {
-          this.scanSlots(obj);
+          if (owned !== 0) this.scanSlotsOwned(obj);
+          else this.scanSlots(obj);
           n++;
         }
         if (n > HEARTBEAT_MASK) {
           n = 0;
           this.ctx.heartbeat(); // the lazy wake; alive for the stall watch
+          if (owned !== 0) {
+            this.receiveMail();
+            if (term.hasIdleParticipants()) mail.flush();
+          }
         }
         obj = local.pop();
       }
+      if (owned !== 0) {
+        if (this.receiveMail() !== 0) continue;
+        mail.flush();
+        this.idleSince = performance.now();
+      }
       this.ctx.heartbeat();
-      if (term.offerTermination(local)) return;
+      if (term.offerTermination(work)) return;
+    }
+  }
+
+  /** Updates the slots (and roots, as -(index + 1)) mailed to this thread; returns how many it took. */
+  private receiveMail(): number {
+    const mail = this.mail;
+    const wl = mail.worklist;
+    let taken = 0;
+    for (let s = mail.take(); s !== -1; s = mail.take()) {
+      const pool = mail.view();
+      const first = wl.entriesOf(s);
+      const end = first + wl.segmentCount(s);
+      for (let k = first; k < end; k++) this.updateMailed(pool[k]);
+      taken += end - first;
+      mail.release(s);
+    }
+    return taken;
+  }
+
+  /**
+   * A slot (or root) mailed to this thread: its target lies in one of this thread's pages. Copies
+   * it if no one has yet and updates the slot; a slot of an old object then keeps or loses its
+   * OLD_TO_NEW bit (or is recorded), as `scanSlots` and `processRememberedSetPage` would have.
+   */
+  private updateMailed(e: number): void {
+    if (e < 0) {
+      const roots = this.heap.roots;
+      const r = -e - 1;
+      roots[r] = this.evacuate(roots[r]);
+      return;
+    }
+    const mem = this.mem;
+    const v = this.evacuate(mem[e]) | 0;
+    mem[e] = v;
+    if (e >= this.newStart && e < this.newEnd) return;
+    const heap = this.heap;
+    const a = v >>> 1;
+    if (a >= this.newStart && a < this.newEnd) recordOldToNew(heap, e);
+    else {
+      // A remembered slot whose target was promoted leaves the set (its bit is 0 if the slot is a promoted copy's).
+      heap.clearBits(heap.rsBase, e >>> 5, 1 << (e & 31));
+      if (this.marking !== 0 && (heap.pageMeta[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, e);
     }
   }
 
@@ -308,6 +514,47 @@ export class Scavenger {
       }
       if (a >= newStart && a < newEnd) recordOldToNew(heap, slot);
       // A promoted copy may be black already (colour transfer) and never rescanned by marking.
+      else if (marking !== 0 && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
+    }
+  }
+
+  /**
+   * `scanSlots` in an owned phase: a slot pointing to an unforwarded object of another thread's
+   * page is mailed to that thread, which updates (and records) it; the rest as `scanSlots`.
+   */
+  private scanSlotsOwned(obj: Addr): void {
+    const mem = this.mem;
+    const fromStart = this.fromStart;
+    const fromEnd = this.fromEnd;
+    const newStart = this.newStart;
+    const newEnd = this.newEnd;
+    const mask = this.ownerMask;
+    const self = this.threadId;
+    const end = obj + 2 + mem[obj + 1];
+    const young = obj >= newStart && obj < newEnd ? 1 : 0;
+    const heap = this.heap;
+    const pm = heap.pageMeta;
+    const marking = this.marking;
+    for (let slot = obj + 2; slot < end; slot++) {
+      let v = mem[slot];
+      if ((v & 1) === 0) continue;
+      let a = v >>> 1;
+      if (a >= fromStart && a < fromEnd) {
+        const h = mem[a];
+        if ((h & 1) !== 0) v = h;
+        else {
+          const owner = (a >>> PAGE_BITS) & mask;
+          if (owner !== self) {
+            this.mail.send(owner, slot);
+            continue;
+          }
+          v = this.evacuate(v) | 0;
+        }
+        mem[slot] = v;
+        a = v >>> 1;
+      }
+      if (young !== 0) continue;
+      if (a >= newStart && a < newEnd) recordOldToNew(heap, slot);
       else if (marking !== 0 && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
   }

@@ -135,6 +135,11 @@ export const C_WARMUP_RECORD_LOCK = 35;
  * written by the main thread before the phase, read by every marker when it starts.
  */
 export const C_MARK_OWNED = 36;
+/**
+ * Nonzero while a scavenge splits from-space among its threads (option ownerScavenging): written
+ * by the main thread before the phase, read by every scavenger when it starts.
+ */
+export const C_SCAVENGE_OWNED = 37;
 export const CTL_WORDS = 40;
 
 /** ForTesting switches, shared so that helper threads see them too. */

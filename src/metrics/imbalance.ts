@@ -88,7 +88,7 @@ export interface PhaseImbalance {
   racesLost: ImbalanceStats | null;
   /** Times each thread found a lock held (ThreadPhaseStats.locksContended); null in records from before it existed. */
   locksContended: ImbalanceStats | null;
-  /** Mark targets each thread mailed to their owner (ThreadPhaseStats.mailSent, owner marking); null where no thread mailed any. */
+  /** Mark targets or slots each thread mailed to their owner (ThreadPhaseStats.mailSent, owner marking or scavenging); null where no thread mailed any. */
   mailSent: ImbalanceStats | null;
 }
 

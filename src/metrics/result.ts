@@ -39,8 +39,10 @@ export interface ThreadPhaseStats {
    */
   locksContended?: number;
   /**
-   * Owner marking (option ownerMarking), `mc.mark` only: mark targets this thread found in another
-   * thread's pages and mailed to it. Absent where nothing was mailed.
+   * Owner marking (option ownerMarking), `mc.mark`: mark targets this thread found in another
+   * thread's pages and mailed to it; owner scavenging (option ownerScavenging), `scavenge.parallel`:
+   * slots this thread found pointing into another thread's from-space pages and mailed to it.
+   * Absent where nothing was mailed.
    */
   mailSent?: number;
   /**

@@ -19,7 +19,8 @@
  *   clear whose atomic or found them set (another thread set them first and pushed the object).
  *   locksContended: times it found a lock word (the heap's page pool and free lists, a
  *   worklist's published stacks) held by another.
- *   mailSent: owner marking (option ownerMarking): mark targets this thread mailed to their owners.
+ *   mailSent: owner marking (option ownerMarking): mark targets this thread mailed to their owners;
+ *     owner scavenging (option ownerScavenging): slots it mailed to the owners of their targets.
  */
 
 export const START_MS = 0;

@@ -269,7 +269,7 @@ export function g1Rows(ev: GCEvent): string[][] {
     if (im.preemptedMs !== null) rows.push(row('', 'waited for a CPU (ms)', im.preemptedMs, true));
     if (im.racesLost !== null) rows.push(row('', 'races lost', im.racesLost, false));
     if (im.locksContended !== null) rows.push(row('', 'locks found held', im.locksContended, false));
-    if (im.mailSent !== null) rows.push(row('', 'targets mailed', im.mailSent, false));
+    if (im.mailSent !== null) rows.push(row('', ph.name.startsWith('scavenge') ? 'slots mailed' : 'targets mailed', im.mailSent, false));
   }
   return rows;
 }
