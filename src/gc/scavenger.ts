@@ -31,7 +31,7 @@ import { ITEM_GLOBALS, ITEM_PAGE, ITEM_ROOTS, ROOT_CHUNK, type WorkItems } from 
 import { HEARTBEAT_MASK as HEARTBEAT_MASK_IMPORT, type GcThreadContext } from './gc-shared.ts';
 import type { Mailbox } from '../parallel/mailbox.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
-import { STEAL_NONE } from '../parallel/work-distribution.ts';
+import { DelayedSteal } from '../parallel/delayed-steal.ts';
 
 // Optimised code reads an imported binding (and an exported one) through a cell, with a check
 // for the uninitialised hole, at every use: five to eight instructions for a constant or a call.
@@ -82,16 +82,6 @@ export const SCAVENGE_BATCH = BATCH;
 /** A header bit above the kind bits: a header with it flipped is never the object's own (warm-up). */
 export const LOST_RACE_HEADER_BIT = 1 << 30;
 
-/**
- * Owner scavenging: how long a thread with no work of its own and no mail waits before it steals.
- * A stolen object was copied by its owner, so its slots point mostly into the owner's pages and
- * would go back to it as mail: stealing at once mailed 0.1-0.5 slots per object of the
- * neighbouring graph (`npx tsx bench/figures/scavenge-threads.ts 2 1000000 5 steal --owner`)
- * against under 0.001 without stealing, where a thread slower than the other left it idle
- * for a quarter of the phase. Mail usually comes within this delay.
- */
-const OWNED_STEAL_DELAY_MS = 0.2;
-
 export class Scavenger {
   private readonly heap: Heap;
   private readonly mem: Int32Array;
@@ -123,10 +113,8 @@ export class Scavenger {
   private readonly mail: Mailbox;
   /** The copied-object worklist and this thread's mail, for the terminator of an owned phase. */
   private readonly ownedWork: TerminationWork;
-  /** Owned phase: the work-distribution scheme, which steals only after OWNED_STEAL_DELAY_MS without work or mail. */
-  private ownedSteal = STEAL_NONE;
-  /** Owned phase: when this thread last ran out of work and mail (performance.now()). */
-  private idleSince = 0;
+  /** Owned phase: steals only after a while without work or mail (src/parallel/delayed-steal.ts). */
+  private readonly steal: DelayedSteal;
   /** The batched header loads' result, stored so the compiler keeps the loads. */
   touched = 0;
   private readonly batch = new Int32Array(BATCH);
@@ -147,17 +135,15 @@ export class Scavenger {
     const mail = ctx.mailbox;
     const local = ctx.copiedLocal;
     this.mail = mail;
+    const steal = new DelayedSteal(local, ctx.shared.copied);
+    this.steal = steal;
     this.ownedWork = {
       threadId: ctx.threadId,
-      hasVisibleWork: () => local.hasVisibleWork() || mail.hasMail() || this.stealDue(),
+      hasVisibleWork: () => local.hasVisibleWork() || mail.hasMail() || steal.due(),
       undelivered: () => mail.undelivered() && !heap.testFlag(TEST_IGNORE_UNDELIVERED_MAIL),
     };
   }
 
-  /** Owned phase: this thread has waited OWNED_STEAL_DELAY_MS for work or mail, and others have published work. */
-  private stealDue(): boolean {
-    return this.ownedSteal !== STEAL_NONE && performance.now() - this.idleSince >= OWNED_STEAL_DELAY_MS && !this.ctx.shared.copied.isEmpty();
-  }
 
   /** Owner scavenging: slots this thread mailed to the owners of their targets in the current phase. */
   get mailSent(): number {
@@ -170,7 +156,10 @@ export class Scavenger {
     if (warmUp) this.warmLostRace();
     this.owned = this.heap.ctl[C_SCAVENGE_OWNED] !== 0 ? 1 : 0;
     // Only the owner forwards an object of its pages: nothing races for the header.
-    if (this.owned !== 0) this.plainForwarding = 1;
+    if (this.owned !== 0) {
+      this.plainForwarding = 1;
+      this.steal.begin();
+    }
     try {
       const items = this.ctx.items;
       for (let i = items.claim(); i >= 0; i = items.claim()) {
@@ -180,6 +169,7 @@ export class Scavenger {
       this.drain();
     } finally {
       this.owned = 0;
+      this.steal.end();
     }
     this.finish();
   }
@@ -332,31 +322,17 @@ export class Scavenger {
   /**
    * Scans copied objects until termination. In an owned phase this thread also updates the
    * slots others mailed it, every HEARTBEAT_MASK objects and before it goes idle, and publishes
-   * its own mail before it goes idle and whenever another thread is idle; the phase then ends
-   * when every thread is idle and no mail is undelivered (`ownedWork`).
+   * its own mail before it goes idle and whenever another thread is idle; it steals only once a
+   * steal is due (`DelayedSteal`). The phase then ends when every thread is idle and no mail is
+   * undelivered (`ownedWork`).
    */
   private drain(): void {
     const local = this.ctx.copiedLocal;
     const term = this.ctx.terminator;
     const owned = this.owned;
     const mail = this.mail;
+    const steal = this.steal;
     const work = owned !== 0 ? this.ownedWork : local;
-    const scheme = local.steal;
-    // An owned phase pops without stealing, but for the first pop after a steal came due.
-    if (owned !== 0) {
-      this.ownedSteal = scheme;
-      this.idleSince = performance.now();
-      local.steal = STEAL_NONE;
-    }
-    try {
-      this.drainLoop(local, term, work, owned, mail, scheme);
-    } finally {
-      local.steal = scheme;
-      this.ownedSteal = STEAL_NONE;
-    }
-  }
-
-  private drainLoop(local: GcThreadContext['copiedLocal'], term: GcThreadContext['terminator'], work: TerminationWork, owned: number, mail: Mailbox, scheme: number): void {
     const batch = this.batch;
     const mem = this.mem;
     for (;;) {
@@ -364,11 +340,7 @@ export class Scavenger {
       let obj = local.pop();
       if (obj === 0 && owned !== 0) {
         if (this.receiveMail() !== 0) obj = local.pop();
-        else if (this.stealDue()) {
-          local.steal = scheme;
-          obj = local.pop();
-          local.steal = STEAL_NONE;
-        }
+        else if (steal.due()) obj = steal.pop();
       }
       while (obj !== 0) {
         if (this.isFar(obj)) {
@@ -418,7 +390,7 @@ export class Scavenger {
       if (owned !== 0) {
         if (this.receiveMail() !== 0) continue;
         mail.flush();
-        this.idleSince = performance.now();
+        steal.idle();
       }
       this.ctx.heartbeat();
       if (term.offerTermination(work)) return;
