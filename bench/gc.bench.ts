@@ -44,7 +44,8 @@
  * copies the objects of its own from-space pages, forwarding them with a plain store, and mails
  * the slots it finds pointing into others' pages to their owner; each marking thread sets the
  * mark bits of its own pages with a plain or and mails the targets it finds in others' pages to
- * their owner.
+ * their owner. Its mark work's graph is promoted with V8's scavenge, as `t=2`'s is, so both mark
+ * the same kind of heap.
  *
  * `BENCH_GC_WORKS=scavenge` (or `mark`): that work only. `BENCH_GC_TRACE_THREADS=1`: each measured
  * gcsim phase's threads on stderr (start offset, busy, idle, wait for a core, objects, busy ns per
@@ -130,7 +131,15 @@ function runGcsim(sim: Simulator, deps: GraphDeps, work: Work, layout: Layout, n
   const m = sim.mutator;
   // (a build without setParallelScavenge, compared through BENCH_GC_BUILDS, promotes in parallel)
   const promote = SERIAL_PROMOTION ? (on: boolean) => sim.setParallelScavenge?.(on) : undefined;
-  runGraphProgram(m, deps, work, layout, n, (kind) => m.collect(kind), promote);
+  // The owner configuration promotes the mark work's graph with V8's scavenge, as `t=N` does, so
+  // that owner marking marks the same kind of heap (owner scavenging lays it out otherwise).
+  const ownerScavenging = work === 'mark' && sim.options.ownerScavenging === true;
+  if (ownerScavenging) sim.setOwnerScavenging?.(false);
+  try {
+    runGraphProgram(m, deps, work, layout, n, (kind) => m.collect(kind), promote);
+  } finally {
+    if (ownerScavenging) sim.setOwnerScavenging?.(true);
+  }
   return lastEvent(sim, work === 'scavenge' ? 'scavenge.parallel' : 'mc.mark');
 }
 

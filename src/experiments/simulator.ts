@@ -170,6 +170,16 @@ export class Simulator {
   }
 
   /**
+   * Whether the next scavenges split from-space among their threads (option ownerScavenging, where
+   * the run allows it), between GCs: a bench can promote a graph with V8's scavenge and mark it
+   * with owner marking, so that it marks the heap the default configuration marks. Only the main
+   * thread's configuration changes: the helpers learn it from the control block at each scavenge.
+   */
+  setOwnerScavenging(on: boolean): void {
+    this.shared.config.ownerScavenging = on;
+  }
+
+  /**
    * Whether the next stop-the-world marks use the helpers (option parallelMarking), between GCs: a
    * figure can mark a heap that parallel scavenges laid out with the main thread alone. Mark bits
    * stay atomic at threads > 1, as they are for every marker there.

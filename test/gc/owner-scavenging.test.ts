@@ -120,6 +120,20 @@ describe('option ownerScavenging', () => {
     expect(caught, `not caught in ${attempts} tries`).toMatch(/mailed slots were never received/);
   }, 120_000);
 
+  it('is switched off and on between GCs by Simulator.setOwnerScavenging (the helpers follow)', async () => {
+    await withSim({ ...GRAPH_OPTIONS, threads: 2, helperJoin: 'all', ownerScavenging: true, verifyHeap: true }, (sim) => {
+      sim.setOwnerScavenging(false);
+      const off = scavengeRandomGraph(sim, 1, 0);
+      sim.setOwnerScavenging(true);
+      const on = scavengeRandomGraph(sim, 2, 0);
+      expect(off.error).toBeNull();
+      expect(on.error).toBeNull();
+      expect(off.mailed).toBe(0);
+      expect(on.mailed).toBeGreaterThan(N / 10);
+      expect(on.errors).toEqual([]);
+    });
+  }, 60_000);
+
   it('is refused with one clear line where it cannot run', () => {
     expect(() => resolveOptions({ ownerScavenging: true, threads: 3, helperJoin: 'all' })).toThrow(OptionError);
     expect(() => resolveOptions({ ownerScavenging: true, threads: 2 })).toThrow(/--owner-scavenging needs --helper-join all/);
