@@ -215,8 +215,7 @@ export class Scavenger {
       const end = base + this.heap.ctl[C_GLOBALS_COUNT];
       for (let r = base; r < end; r++) this.scavengeRoot(roots, r);
     } else if (kind === ITEM_PAGE) {
-      if (this.owned !== 0) this.processRememberedSetPageOwned(items.arg(i));
-      else this.processRememberedSetPage(items.arg(i));
+      this.processRememberedSetPage(items.arg(i));
     }
   }
 
@@ -239,7 +238,8 @@ export class Scavenger {
   /**
    * Visits every OLD_TO_NEW slot of a page: KEEP if it still points into new space, else REMOVE.
    * The removals of a bitmap word are gathered and cleared with one atomic and (another thread
-   * may be recording a promoted object's slot into the same word).
+   * may be recording a promoted object's slot into the same word). In an owned phase a slot into
+   * another thread's unforwarded object is mailed to it and keeps its bit.
    */
   private processRememberedSetPage(page: number): void {
     const heap = this.heap;
@@ -251,6 +251,7 @@ export class Scavenger {
     const fromEnd = this.fromEnd;
     const newStart = this.newStart;
     const newEnd = this.newEnd;
+    const owned = this.owned;
     const w0 = (page << PAGE_BITS) >>> 5;
     const w1 = w0 + (PAGE_WORDS >>> 5);
     for (let w = w0; w < w1; w++) {
@@ -264,52 +265,16 @@ export class Scavenger {
         let v = mem[slot];
         let a = v >>> 1;
         if ((v & 1) !== 0 && a >= fromStart && a < fromEnd) {
-          v = this.evacuate(v) | 0;
-          mem[slot] = v;
-          a = v >>> 1;
-        }
-        if ((v & 1) === 0 || a < newStart || a >= newEnd) remove |= low;
-      }
-      if (remove !== 0) clearBits(rsBase, w, remove);
-    }
-  }
-
-  /** `processRememberedSetPage` in an owned phase: a slot into another thread's page is mailed to it, and keeps its bit. */
-  private processRememberedSetPageOwned(page: number): void {
-    const heap = this.heap;
-    const rs = heap.rsBits;
-    const rsBase = heap.rsBase;
-    const clearBits = heap.clearBits;
-    const mem = this.mem;
-    const fromStart = this.fromStart;
-    const fromEnd = this.fromEnd;
-    const newStart = this.newStart;
-    const newEnd = this.newEnd;
-    const mask = this.ownerMask;
-    const self = this.threadId;
-    const w0 = (page << PAGE_BITS) >>> 5;
-    const w1 = w0 + (PAGE_WORDS >>> 5);
-    for (let w = w0; w < w1; w++) {
-      let bits = rs[w];
-      if (bits === 0) continue;
-      let remove = 0;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        const slot = (w << 5) + (31 - Math.clz32(low));
-        let v = mem[slot];
-        let a = v >>> 1;
-        if ((v & 1) !== 0 && a >= fromStart && a < fromEnd) {
-          const h = mem[a];
-          if ((h & 1) !== 0) v = h;
-          else {
-            const owner = (a >>> PAGE_BITS) & mask;
-            if (owner !== self) {
-              this.mail.send(owner, slot); // the owner updates it, and keeps or clears its bit
+          if (owned !== 0) {
+            // An unforwarded object of another thread's page: its owner updates the slot, and
+            // keeps or clears its bit.
+            const owner = (a >>> PAGE_BITS) & this.ownerMask;
+            if (owner !== this.threadId && (mem[a] & 1) === 0) {
+              this.mail.send(owner, slot);
               continue;
             }
-            v = this.evacuate(v) | 0;
           }
+          v = this.evacuate(v) | 0;
           mem[slot] = v;
           a = v >>> 1;
         }

@@ -6,7 +6,6 @@
  * concurrent marking (whose finalization pause is such a mark) and without.
  */
 import { describe, expect, it } from 'vitest';
-import { runOne } from '../../src/experiments/run.ts';
 import { resolveOptions, OptionError } from '../../src/options.ts';
 import { KIND_TAGGED } from '../../src/heap/layout.ts';
 import { TEST_IGNORE_UNDELIVERED_MAIL } from '../../src/heap/heap.ts';
@@ -14,7 +13,7 @@ import { heapDigest } from '../../src/gc/digest.ts';
 import { Rng } from '../../src/workloads/rng.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
 import { allVerifyErrors, withSim } from '../helpers/sim.ts';
-import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { expectOwnedWorkloadsMatchOneThread } from '../helpers/owner.ts';
 
 /** Records of four slots in old space, linked at random: about 1.2 MB, five pages to deal out. */
 const N = 50_000;
@@ -45,8 +44,6 @@ function collectRandomGraph(sim: Simulator, seed: number, flags: number) {
 
 const GRAPH_OPTIONS = { incrementalMarking: false, neverCompact: true, maxOldSpaceSize: 64, initialOldSpaceSize: 32, jitWarmup: false } as const;
 
-const WORKLOADS = ['splay', 'gcbench', 'fragmenter', 'hide-and-seek'] as const;
-
 describe('option ownerMarking', () => {
   it.each([
     [2, 'steal', true],
@@ -55,26 +52,7 @@ describe('option ownerMarking', () => {
     [4, 'steal', false],
     [2, 'static', false],
   ] as const)('at threads = %i (%s, incremental marking %s): every workload marks the heap one thread marks, verifier clean', async (threads, balance, incrementalMarking) => {
-    let marks = 0;
-    let mailed = 0;
-    for (const workload of WORKLOADS) {
-      const params = SMALL[workload];
-      const common = { ...SMALL_HEAP, ...NO_WARMUP, verifyHeap: true, incrementalMarking };
-      const base = await runOne({ workload, seed: 3, params, options: { ...common, threads: 1 } });
-      const owned = await runOne({ workload, seed: 3, params, options: { ...common, threads, balance, helperJoin: 'all', ownerMarking: true } });
-      expect(base.error).toBeNull();
-      expect(owned.error).toBeNull();
-      expect(owned.verify.errors).toEqual([]);
-      expect(owned.digest, workload).toBe(base.digest);
-      for (const p of owned.events.flatMap((e) => e.parallel.filter((q) => q.name === 'mc.mark'))) {
-        marks++;
-        expect(p.threads.length).toBe(threads);
-        mailed += p.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0);
-      }
-    }
-    // The marks split the heap: targets went by mail.
-    expect(marks).toBeGreaterThan(0);
-    expect(mailed).toBeGreaterThan(0);
+    await expectOwnedWorkloadsMatchOneThread('mc.mark', threads, { balance, incrementalMarking, ownerMarking: true });
   }, 120_000);
 
   it.each([2, 4])('at threads = %i marks a random graph of several pages as one thread does, over five seeds, mailing targets', async (threads) => {

@@ -6,7 +6,6 @@
  * work-distribution schemes, with scavenges during incremental marking and without.
  */
 import { describe, expect, it } from 'vitest';
-import { runOne } from '../../src/experiments/run.ts';
 import { resolveOptions, OptionError } from '../../src/options.ts';
 import { KIND_TAGGED } from '../../src/heap/layout.ts';
 import { TEST_IGNORE_UNDELIVERED_MAIL } from '../../src/heap/heap.ts';
@@ -14,7 +13,7 @@ import { heapDigest } from '../../src/gc/digest.ts';
 import { Rng } from '../../src/workloads/rng.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
 import { allVerifyErrors, withSim } from '../helpers/sim.ts';
-import { NO_WARMUP, SMALL, SMALL_HEAP } from '../helpers/small.ts';
+import { expectOwnedWorkloadsMatchOneThread } from '../helpers/owner.ts';
 
 /** Young records of four slots linked at random: about 1.2 MB, five pages of from-space to deal out. */
 const N = 50_000;
@@ -61,8 +60,6 @@ function scavengeRandomGraph(sim: Simulator, seed: number, flags: number) {
 
 const GRAPH_OPTIONS = { incrementalMarking: false, concurrentMarking: false, maxSemiSpaceSize: 4, maxOldSpaceSize: 64, initialOldSpaceSize: 32, jitWarmup: false } as const;
 
-const WORKLOADS = ['splay', 'gcbench', 'fragmenter', 'hide-and-seek'] as const;
-
 describe('option ownerScavenging', () => {
   it.each([
     [2, 'steal', true],
@@ -71,26 +68,7 @@ describe('option ownerScavenging', () => {
     [4, 'steal', false],
     [2, 'static', false],
   ] as const)('at threads = %i (%s, incremental marking %s): every workload leaves the heap one thread leaves, verifier clean', async (threads, balance, incrementalMarking) => {
-    let scavenges = 0;
-    let mailed = 0;
-    for (const workload of WORKLOADS) {
-      const params = SMALL[workload];
-      // Four pages of from-space, so that every thread owns some.
-      const common = { ...SMALL_HEAP, maxSemiSpaceSize: 1, ...NO_WARMUP, verifyHeap: true, incrementalMarking };
-      const base = await runOne({ workload, seed: 3, params, options: { ...common, threads: 1 } });
-      const owned = await runOne({ workload, seed: 3, params, options: { ...common, threads, balance, helperJoin: 'all', ownerScavenging: true } });
-      expect(base.error).toBeNull();
-      expect(owned.error).toBeNull();
-      expect(owned.verify.errors).toEqual([]);
-      expect(owned.digest, workload).toBe(base.digest);
-      for (const p of owned.events.flatMap((e) => e.parallel.filter((q) => q.name === 'scavenge.parallel'))) {
-        scavenges++;
-        expect(p.threads.length).toBe(threads);
-        mailed += p.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0);
-      }
-    }
-    expect(scavenges).toBeGreaterThan(0);
-    expect(mailed).toBeGreaterThan(0);
+    await expectOwnedWorkloadsMatchOneThread('scavenge.parallel', threads, { balance, incrementalMarking, ownerScavenging: true });
   }, 120_000);
 
   it.each([2, 4])('at threads = %i scavenges and promotes a random young graph as one thread does, over five seeds, mailing slots', async (threads) => {
