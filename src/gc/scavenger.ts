@@ -8,7 +8,8 @@
  * robin, and only a page's owner copies its objects, forwarding them with a plain store. A thread
  * that finds a slot pointing to an unforwarded object of another thread's page mails the slot
  * (a root as -(index + 1)) to the owner, which copies the object and updates the slot
- * (`scanSlotsOwned`, `receiveMail`; src/parallel/mailbox.ts). Copied objects are still stolen.
+ * (`scanSlotsOwned`, `receiveMail`; src/parallel/mailbox.ts). Copied objects are still stolen,
+ * but only after a wait without work or mail (src/parallel/delayed-steal.ts).
  */
 import {
   type Addr,
@@ -143,7 +144,6 @@ export class Scavenger {
       undelivered: () => mail.undelivered() && !heap.testFlag(TEST_IGNORE_UNDELIVERED_MAIL),
     };
   }
-
 
   /** Owner scavenging: slots this thread mailed to the owners of their targets in the current phase. */
   get mailSent(): number {
