@@ -47,6 +47,10 @@
  * their owner. Its mark work's graph is promoted with V8's scavenge, as `t=2`'s is, so both mark
  * the same kind of heap.
  *
+ * `gcsim t=2 bitmaps` (for each thread count from 2 to 4; `BENCH_GC_BITMAPS=0` leaves it out):
+ * option threadMarkBitmaps, where each helper of a mark sets bits in a bitmap of its own with a
+ * plain or after testing every thread's, merged into the heap's after the phase. Marks only.
+ *
  * `BENCH_GC_WORKS=scavenge` (or `mark`): that work only. `BENCH_GC_TRACE_THREADS=1`: each measured
  * gcsim phase's threads on stderr (start offset, busy, idle, wait for a core, objects, busy ns per
  * object, mail sent), to see which thread a slow round lost its time in.
@@ -91,6 +95,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_GC_ROUNDS) || 5);
 const THREADS = (process.env.BENCH_GC_THREADS ?? '1,2').split(',').map(Number);
 const WITH_V8 = process.env.BENCH_GC_V8 !== '0';
 const WITH_ATOMIC = process.env.BENCH_GC_CAS !== '0' && THREADS.includes(1);
+/** Thread counts (2 to 4) that also mark with option threadMarkBitmaps (`BENCH_GC_BITMAPS=0` leaves them out). */
+const BITMAP_THREADS = process.env.BENCH_GC_BITMAPS === '0' ? [] : THREADS.filter((t) => t > 1 && t <= 4);
 /** Thread counts that also run with options ownerMarking and ownerScavenging. */
 const OWNER_THREADS = process.env.BENCH_GC_OWNER === '0' ? [] : THREADS.filter((t) => t > 1 && (t & (t - 1)) === 0);
 /** Work-distribution schemes (`--balance`) each gcsim configuration runs with; '' = the default. */
@@ -201,6 +207,8 @@ async function main(): Promise<void> {
   const atomicName = (b: { name: string }) => `gcsim ${b.name}t=1 atomic`;
   /** The configuration with options ownerMarking and ownerScavenging at `t` threads. */
   const ownerName = (b: { name: string }, t: number) => `gcsim ${b.name}t=${t} owner`;
+  /** The configuration with option threadMarkBitmaps at `t` threads (marks only). */
+  const bitmapsName = (b: { name: string }, t: number) => `gcsim ${b.name}t=${t} bitmaps`;
   const sims = new Map<string, { sim: Simulator; deps: GraphDeps }>();
   for (const b of builds) {
     for (const bal of BALANCES) {
@@ -219,7 +227,12 @@ async function main(): Promise<void> {
       if (PLAIN_MARKING) owner?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
       if (owner !== null) sims.set(ownerName(b, t), { sim: owner, deps: b.deps });
     }
+    for (const t of BITMAP_THREADS) {
+      const bitmaps = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, threadMarkBitmaps: true }).catch(() => null);
+      if (bitmaps !== null) sims.set(bitmapsName(b, t), { sim: bitmaps, deps: b.deps });
+    }
   }
+  const marksOnly = new Set(builds.flatMap((b) => BITMAP_THREADS.map((t) => bitmapsName(b, t))));
   const configs = [...sims.keys(), ...(WITH_V8 ? V8_MODES : [])];
   const load0 = os.loadavg()[0];
   let host = { lowered: 0, idle: 0 };
@@ -247,6 +260,7 @@ async function main(): Promise<void> {
           // Rotate the order each round so no configuration always runs first.
           for (let i = 0; i < configs.length; i++) {
             const c = configs[(i + round) % configs.length];
+            if (w === 'scavenge' && marksOnly.has(c)) continue;
             let s: Sample;
             const g = sims.get(c);
             if (g !== undefined) s = runGcsim(g.sim, g.deps, w, l, N);
@@ -301,6 +315,12 @@ async function main(): Promise<void> {
       if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with owner marking and scavenging (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
       pairs.push([`gcsim ${b.name}t=${t} / t=${t} owner (what owner marking and scavenging save)`, gcsimName(b, BALANCES[0], t), ownerName(b, t)]);
       if (WITH_V8) pairs.push([`${ownerName(b, t)} / v8 default`, ownerName(b, t), 'v8 default']);
+    }
+    for (const t of BITMAP_THREADS) {
+      if (!sims.has(bitmapsName(b, t))) continue;
+      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with thread mark bitmaps (t=1 / t=${t} bitmaps)`, gcsimName(b, BALANCES[0], 1), bitmapsName(b, t)]);
+      pairs.push([`gcsim ${b.name}t=${t} / t=${t} bitmaps (what thread mark bitmaps save)`, gcsimName(b, BALANCES[0], t), bitmapsName(b, t)]);
+      if (WITH_V8) pairs.push([`${bitmapsName(b, t)} / v8 default`, bitmapsName(b, t), 'v8 default']);
     }
     if (sims.has(atomicName(b))) {
       pairs.push([`${atomicName(b)} / gcsim ${b.name}t=1 (what the atomics cost one thread)`, atomicName(b), gcsimName(b, BALANCES[0], 1)]);

@@ -83,6 +83,7 @@ export class Simulator {
       atomicMarking: options.atomicMarking,
       ownerMarking: options.ownerMarking,
       ownerScavenging: options.ownerScavenging,
+      threadMarkBitmaps: options.threadMarkBitmaps,
     };
     let runner: PhaseRunner;
     let shared: GcShared;

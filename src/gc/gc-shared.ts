@@ -79,6 +79,13 @@ export interface GcConfig {
    * otherwise scavenges CAS every forwarding address, as V8 does.
    */
   ownerScavenging?: boolean;
+  /**
+   * True: a stop-the-world mark on several threads (at most 4) gives each helper a mark bitmap of
+   * its own (`GcBuffers.threadMarkBits`); each thread tests every bitmap and sets bits in its own
+   * with a plain or, and the main thread merges the helpers' bitmaps into the heap's after the
+   * phase (option threadMarkBitmaps).
+   */
+  threadMarkBitmaps?: boolean;
 }
 
 export interface GcBuffers {
@@ -94,6 +101,8 @@ export interface GcBuffers {
   terminator: TerminatorBuffers;
   stats: SharedArrayBuffer;
   heartbeat: SharedArrayBuffer;
+  /** Option threadMarkBitmaps: (threads - 1) mark bitmaps of the heap's size, helper t's at t - 1; else null. */
+  threadMarkBits: SharedArrayBuffer | null;
   /** threads x totalPages Int32: live bytes each marking thread found per page. */
   threadLive: SharedArrayBuffer;
 }
@@ -121,6 +130,7 @@ class GcBufferSet implements GcBuffers {
     readonly stats: SharedArrayBuffer,
     readonly heartbeat: SharedArrayBuffer,
     readonly threadLive: SharedArrayBuffer,
+    readonly threadMarkBits: SharedArrayBuffer | null,
   ) {}
 }
 
@@ -186,6 +196,7 @@ export class GcShared {
       keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
       keep !== null ? keep.heartbeat.buffer : Heartbeat.create(t).buffer,
       new SharedArrayBuffer(t * heap.totalPages * 4),
+      config.threadMarkBitmaps === true && t > 1 ? new SharedArrayBuffer((t - 1) * heap.markBits.length * 4) : null,
     );
     return new GcShared(buffers, heap, keep);
   }
@@ -255,6 +266,22 @@ export class GcShared {
    * The next stop-the-world mark splits the heap among its threads (option ownerMarking), as far
    * as the run allows it: several threads, a power of two of them, all in the phase from the start.
    */
+  /**
+   * The next stop-the-world mark gives each helper a mark bitmap of its own (option
+   * threadMarkBitmaps), as far as the run allows it: several threads, the bitmaps made.
+   */
+  get markThreadBitmaps(): boolean {
+    return this.config.threadMarkBitmaps === true && !this.markMainOnly && this.buffers.threadMarkBits !== null;
+  }
+
+  /** Thread t's mark bitmap under option threadMarkBitmaps: the heap's for the main thread, its own for a helper. */
+  threadMarkBitmap(t: number): Int32Array {
+    const n = this.heap.markBits.length;
+    const b = this.buffers.threadMarkBits;
+    if (t === 0 || b === null) return this.heap.markBits;
+    return new Int32Array(b, (t - 1) * n * 4, n);
+  }
+
   get markOwned(): boolean {
     const t = this.config.threads;
     return this.config.ownerMarking === true && !this.markMainOnly && (t & (t - 1)) === 0 && this.helperJoin === 'all';

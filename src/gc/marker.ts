@@ -15,7 +15,7 @@
  * (`drain`, `visitSlotsOwned`; src/parallel/mailbox.ts).
  */
 import { type Addr, KIND_TAGGED as KIND_TAGGED_IMPORT, PAGE_BITS as PAGE_BITS_IMPORT, makeHeader, tagPtr } from '../heap/layout.ts';
-import { type Heap, C_BACKGROUND_STOP, C_MARK_OWNED, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_IGNORE_UNDELIVERED_MAIL, TEST_PLAIN_MARKING } from '../heap/heap.ts';
+import { type Heap, C_BACKGROUND_STOP, C_MARK_OWNED, C_MARK_THREAD_BITMAPS, C_MARKING_CANDIDATES as C_MARKING_CANDIDATES_IMPORT, C_GLOBALS_BASE, C_GLOBALS_COUNT, C_ROOT_SP, META_WORDS as META_WORDS_IMPORT, M_FLAGS as M_FLAGS_IMPORT, M_PROGRESS, PAGE_EVACUATION_CANDIDATE as PAGE_EVACUATION_CANDIDATE_IMPORT, PAGE_LARGE_START as PAGE_LARGE_START_IMPORT, TEST_IGNORE_UNDELIVERED_MAIL, TEST_PLAIN_MARKING } from '../heap/heap.ts';
 import { PAGE_ZERO_MARKER_WORDS, onPageZero, recordOldToOld as recordOldToOldImport } from '../heap/remembered-set.ts';
 import type { TerminationWork } from '../parallel/termination.ts';
 import type { Mailbox } from '../parallel/mailbox.ts';
@@ -92,6 +92,15 @@ export class Marker {
   /** The marking worklist and this thread's mail, for the terminator of an owner-marking phase. */
   private readonly ownedWork: TerminationWork;
   /** This thread's batch of popped objects (see the header). */
+  /**
+   * 1 while this thread marks with a bitmap of its own (C_MARK_THREAD_BITMAPS): it tests every
+   * thread's bitmap and sets bits in its own alone, with a plain or.
+   */
+  private split = 0;
+  /** Option threadMarkBitmaps: this thread's bitmap (the heap's for the main thread). */
+  private readonly ownBits: Int32Array;
+  /** Every thread's bitmap, the last repeated up to four (a second test of the same word is a cache hit). */
+  private readonly splitBits: Int32Array[];
   private readonly batch = new Int32Array(BATCH);
   /** The batch's loaded length words, xored: kept so the compiler keeps the loads. */
   private touched = 0;
@@ -104,6 +113,11 @@ export class Marker {
     this.atomicConfigured = ctx.shared.config.threads > 1 || ctx.shared.config.atomicMarking === true ? 1 : 0;
     this.atomic = this.atomicConfigured;
     this.ownerMask = ctx.shared.config.threads - 1;
+    const splitBits: Int32Array[] = [];
+    const threads = ctx.shared.config.threads;
+    for (let t = 0; t < 4; t++) splitBits.push(ctx.shared.threadMarkBitmap(Math.min(t, threads - 1)));
+    this.splitBits = splitBits;
+    this.ownBits = ctx.shared.threadMarkBitmap(ctx.threadId);
     const ctl = ctx.heap.ctl;
     const local = ctx.markingLocal;
     const mail = ctx.mailbox;
@@ -128,11 +142,13 @@ export class Marker {
     this.syncAtomic();
     this.mail.resetStats();
     this.owned = this.heap.ctl[C_MARK_OWNED] !== 0 ? 1 : 0;
+    this.split = this.heap.ctl[C_MARK_THREAD_BITMAPS] !== 0 ? 1 : 0;
     try {
       this.markClaimedRoots();
       this.drain();
     } finally {
       this.owned = 0;
+      this.split = 0;
     }
   }
 
@@ -153,6 +169,8 @@ export class Marker {
       }
       if (this.owned !== 0) {
         for (let r = from; r < to; r++) this.markValueOwned(roots[r]);
+      } else if (this.split !== 0) {
+        for (let r = from; r < to; r++) this.markValueSplit(roots[r]);
       } else {
         for (let r = from; r < to; r++) this.markValue(roots[r]);
       }
@@ -166,6 +184,18 @@ export class Marker {
     const owner = (a >>> OWNER_BITS) & this.ownerMask;
     if (owner === this.ctx.threadId) this.markOwn(a);
     else this.mail.send(owner, a);
+  }
+
+  /** `markValue` with a bitmap of this thread's own: marks the target unless some thread's bitmap has it. */
+  private markValueSplit(v: number): void {
+    if ((v & 1) === 0) return;
+    const a = v >>> 1;
+    const i = a >>> 5;
+    const m = 1 << (a & 31);
+    const b = this.splitBits;
+    if (((b[0][i] | b[1][i] | b[2][i] | b[3][i]) & m) !== 0) return;
+    this.ownBits[i] |= m;
+    this.ctx.markingLocal.push(a);
   }
 
   /** Marks `a`, in one of this thread's pages, with a plain or; pushes it if its bit was clear. */
@@ -318,6 +348,7 @@ export class Marker {
     const end = obj + 2 + Math.min(len, first + CHUNK);
     const candidates = this.heap.ctl[C_MARKING_CANDIDATES] !== 0;
     if (this.owned !== 0) this.visitSlotsOwned(obj, from, end, candidates);
+    else if (this.split !== 0) this.visitSlotsSplit(obj, from, end, candidates);
     else this.visitSlots(obj, from, end, candidates);
   }
 
@@ -392,6 +423,7 @@ export class Marker {
     this.count(obj, len);
     if (!tagged) return;
     if (this.owned !== 0) this.visitSlotsOwned(obj, obj + 2, obj + 2 + len, this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
+    else if (this.split !== 0) this.visitSlotsSplit(obj, obj + 2, obj + 2 + len, this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
     else this.visitSlots(obj, obj + 2, obj + 2 + len, this.heap.ctl[C_MARKING_CANDIDATES] !== 0);
   }
 
@@ -437,6 +469,41 @@ export class Marker {
       if (oldHost && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
     }
     this.racesLost += lost;
+  }
+
+  /**
+   * `visitSlots` with a bitmap of this thread's own (option threadMarkBitmaps): a target no
+   * thread's bitmap has is marked in this thread's with a plain or and pushed. Two threads may
+   * both mark one object between test and set; both then visit it, and the merge after the phase
+   * counts its live bytes once (`MarkCompactCollector.mergeThreadMarkBitmaps`).
+   */
+  private visitSlotsSplit(obj: Addr, from: Addr, end: Addr, candidates: boolean): void {
+    const mem = this.mem;
+    const b = this.splitBits;
+    const b0 = b[0];
+    const b1 = b[1];
+    const b2 = b[2];
+    const b3 = b[3];
+    const own = this.ownBits;
+    const local = this.ctx.markingLocal;
+    const heap = this.heap;
+    const pm = heap.pageMeta;
+    const newStart = heap.newStart;
+    const newEnd = heap.newEnd;
+    const young = obj >= newStart && obj < newEnd;
+    const oldHost = candidates && !young;
+    for (let slot = from; slot < end; slot++) {
+      const v = mem[slot];
+      if ((v & 1) === 0) continue;
+      const a = v >>> 1;
+      const i = a >>> 5;
+      const m = 1 << (a & 31);
+      if (((b0[i] | b1[i] | b2[i] | b3[i]) & m) === 0) {
+        own[i] |= m;
+        local.push(a);
+      }
+      if (oldHost && (pm[(a >>> PAGE_BITS) * META_WORDS + M_FLAGS] & PAGE_EVACUATION_CANDIDATE) !== 0) recordOldToOld(heap, slot);
+    }
   }
 
   /**

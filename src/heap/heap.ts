@@ -140,6 +140,11 @@ export const C_MARK_OWNED = 36;
  * by the main thread before the phase, read by every scavenger when it starts.
  */
 export const C_SCAVENGE_OWNED = 37;
+/**
+ * Nonzero while a stop-the-world mark gives each helper a mark bitmap of its own (option
+ * threadMarkBitmaps): written by the main thread before the phase, read by every marker.
+ */
+export const C_MARK_THREAD_BITMAPS = 38;
 export const CTL_WORDS = 40;
 
 /** ForTesting switches, shared so that helper threads see them too. */
@@ -168,6 +173,11 @@ export const TEST_KEEP_MARKER_LEFTOVERS = 128;
  * with mark targets still published to a thread that will not take them (`Marker.ownedWork`).
  */
 export const TEST_IGNORE_UNDELIVERED_MAIL = 256;
+/**
+ * Option threadMarkBitmaps: the helpers' mark bitmaps are not merged into the heap's after a
+ * mark, so what only helpers marked looks unmarked (`MarkCompactCollector.mergeThreadMarkBitmaps`).
+ */
+export const TEST_SKIP_MARK_BITMAP_MERGE = 512;
 
 export interface HeapBuffers {
   /**

@@ -7,40 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, OptionError } from '../../src/options.ts';
-import { KIND_TAGGED } from '../../src/heap/layout.ts';
 import { TEST_IGNORE_UNDELIVERED_MAIL } from '../../src/heap/heap.ts';
-import { heapDigest } from '../../src/gc/digest.ts';
-import { Rng } from '../../src/workloads/rng.ts';
-import type { Simulator } from '../../src/experiments/simulator.ts';
-import { allVerifyErrors, withSim } from '../helpers/sim.ts';
-import { expectOwnedWorkloadsMatchOneThread } from '../helpers/owner.ts';
-
-/** Records of four slots in old space, linked at random: about 1.2 MB, five pages to deal out. */
-const N = 50_000;
-
-/** Builds the random graph of `seed`, then one full stop-the-world GC with `flags` set; its figures. */
-function collectRandomGraph(sim: Simulator, seed: number, flags: number) {
-  const m = sim.mutator;
-  const rec = m.maps.define('record', KIND_TAGGED);
-  const rng = new Rng(seed);
-  const s = m.openScope();
-  const h: number[] = [];
-  for (let i = 0; i < N; i++) h.push(m.allocate(rec, 4, true));
-  for (let i = 0; i < N; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(N)]);
-  m.setGlobal('root', h[0]);
-  for (let i = 1; i < N; i += 97) m.setGlobal(`r${i}`, h[i]);
-  m.closeScope(s);
-  sim.setTestFlagsForTesting(flags);
-  try {
-    m.collect('major');
-  } catch (e) {
-    return { error: String(e), digest: '', errors: [] as string[], mailed: 0 };
-  } finally {
-    sim.setTestFlagsForTesting(0);
-  }
-  const mark = sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'mc.mark')!;
-  return { error: null, digest: heapDigest(sim.heap).digest, errors: allVerifyErrors(sim), mailed: mark.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0) };
-}
+import { withSim } from '../helpers/sim.ts';
+import { N, collectRandomGraph, expectOwnedWorkloadsMatchOneThread } from '../helpers/owner.ts';
 
 const GRAPH_OPTIONS = { incrementalMarking: false, neverCompact: true, maxOldSpaceSize: 64, initialOldSpaceSize: 32, jitWarmup: false } as const;
 
