@@ -48,8 +48,8 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   let helperJoin: 'dynamic' | 'all' = rng.chance(0.5) ? 'dynamic' : 'all';
   let parallelScavenge = rng.chance(0.8);
   // One draw, laid out so that owner marking falls where `chance(0.4)` put it before owner
-  // scavenging existed (a seed keeps its configuration but for the new option).
-  const owner = rng.weighted({ marking: 15, both: 25, scavenging: 15, none: 45 });
+  // scavenging and thread mark bitmaps existed (a seed keeps its configuration but for the new options).
+  const owner = rng.weighted({ marking: 15, both: 25, scavenging: 15, bitmaps: 15, none: 30 });
 
   let threads = Math.min(threadsDrawn, Math.max(1, opts.threadsMax));
   if (nc === 'forwarding-cas') {
@@ -68,6 +68,8 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
   const ownerAllowed = helperJoin === 'all' && (threads === 2 || threads === 4);
   const ownerMarking = ownerAllowed && (owner === 'marking' || owner === 'both');
   const ownerScavenging = ownerAllowed && (owner === 'scavenging' || owner === 'both');
+  // Thread mark bitmaps run at 2 to 4 threads, whatever the join mode (at one thread the option does nothing).
+  const threadMarkBitmaps = owner === 'bitmaps';
   // Without marking while the mutator runs there is nothing for a marking barrier to do.
   if (nc === 'barrier' && marking === 'stop-the-world') marking = 'incremental';
   return {
@@ -87,6 +89,7 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     parallelScavenge,
     ownerMarking,
     ownerScavenging,
+    threadMarkBitmaps,
     stallTimeoutMs: FUZZ_STALL_TIMEOUT_MS,
   };
 }
@@ -107,6 +110,7 @@ export function describeConfig(c: FuzzConfig): string {
   if (c.parallelScavenge === false) parts.push('scavenges on the main thread');
   if (c.ownerMarking === true) parts.push('owner marking');
   if (c.ownerScavenging === true) parts.push('owner scavenging');
+  if (c.threadMarkBitmaps === true) parts.push('thread mark bitmaps');
   return parts.join(', ');
 }
 
