@@ -271,7 +271,7 @@ export class GcShared {
    * threadMarkBitmaps), as far as the run allows it: several threads, the bitmaps made.
    */
   get markThreadBitmaps(): boolean {
-    return this.config.threadMarkBitmaps === true && !this.markMainOnly && this.buffers.threadMarkBits !== null;
+    return this.buffers.threadMarkBits !== null && !this.markMainOnly; // made only with the option, at threads > 1
   }
 
   /** Thread t's mark bitmap under option threadMarkBitmaps: the heap's for the main thread, its own for a helper. */

@@ -25,6 +25,7 @@ export class DelayedSteal {
   constructor(
     private readonly local: WorkDistributionLocal,
     private readonly shared: Worklist,
+    private readonly delayMs = OWNED_STEAL_DELAY_MS,
   ) {}
 
   /** The start of an owned phase: this thread's pops stop stealing. */
@@ -50,7 +51,7 @@ export class DelayedSteal {
 
   /** The delay has passed since `idle()` and another thread has published work. */
   due(): boolean {
-    return this.scheme !== STEAL_NONE && performance.now() - this.idleSince >= OWNED_STEAL_DELAY_MS && !this.shared.isEmpty();
+    return this.scheme !== STEAL_NONE && performance.now() - this.idleSince >= this.delayMs && !this.shared.isEmpty();
   }
 
   /** One pop under the view's own scheme (it may steal); 0 if it found nothing. */

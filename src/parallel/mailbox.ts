@@ -50,7 +50,7 @@ export class Mailbox {
     this.wake = signal;
   }
 
-  /** Sends the positive int32 `v` to thread `to` (not this thread). Private until its segment is published. */
+  /** Sends the int32 `v` to thread `to` (not this thread). Private until its segment is published. */
   send(to: number, v: number): void {
     const p = this.pos[to];
     if (p !== this.end[to]) {

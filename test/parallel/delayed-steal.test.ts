@@ -8,13 +8,16 @@ import { Worklist, WorklistLocal } from '../../src/parallel/worklist.ts';
 import { STEAL_NONE, STEAL_SEGMENT } from '../../src/parallel/work-distribution.ts';
 import { DelayedSteal, OWNED_STEAL_DELAY_MS } from '../../src/parallel/delayed-steal.ts';
 
-function setup() {
+/** A delay no test waits out: `due()` right after `idle()` stays false however slow the machine. */
+const LONG_MS = 60_000;
+
+function setup(delayMs = OWNED_STEAL_DELAY_MS) {
   const wl = Worklist.create({ threads: 2, segmentSize: 4 });
   const victim = new WorklistLocal(wl, 0);
   const thief = new WorklistLocal(wl, 1);
   for (let v = 1; v <= 8; v++) victim.push(v);
   victim.publish();
-  return { wl, victim, thief, steal: new DelayedSteal(thief, wl) };
+  return { wl, victim, thief, steal: new DelayedSteal(thief, wl, delayMs) };
 }
 
 function waitMs(ms: number): void {
@@ -39,17 +42,27 @@ describe('DelayedSteal', () => {
   });
 
   it('comes due only after the delay since the view went idle, and then one pop steals', () => {
+    const slow = setup(LONG_MS);
+    slow.steal.begin();
+    slow.steal.idle();
+    expect(slow.steal.due()).toBe(false); // the delay has not passed
+    slow.steal.end();
     const { thief, steal } = setup();
     steal.begin();
     steal.idle();
-    expect(steal.due()).toBe(false);
     waitMs(OWNED_STEAL_DELAY_MS * 2);
     expect(steal.due()).toBe(true);
     const v = steal.pop();
     expect(v).toBeGreaterThan(0);
     expect(thief.steal).toBe(STEAL_NONE); // only that pop stole
-    steal.idle();
-    expect(steal.due()).toBe(false); // idle again: the delay starts over
+    // A delay that has passed since `begin()` but not since the next `idle()`: it starts over.
+    const again = setup(300);
+    again.steal.begin();
+    waitMs(350);
+    expect(again.steal.due()).toBe(true);
+    again.steal.idle();
+    expect(again.steal.due()).toBe(false);
+    again.steal.end();
     steal.end();
   });
 
