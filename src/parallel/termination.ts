@@ -209,12 +209,11 @@ export class Terminator {
       // every round: a call that only that race reached had no type feedback on a thread whose
       // warm-up never met it, and deoptimised in a measured run.
       if (this.tryFinish(s, work)) return true;
-      // All idle, yet not finished: a joiner won the race, or mail is undelivered, which its
-      // addressee sees as work below (the others wait for it to leave; an abort still reaches them).
-      if (idleOf(s) === participantsOf(s) && !work.hasVisibleWork()) {
-        if (hb !== null) hb.checkpoint();
-        continue;
-      }
+      // All idle, yet not finished (a joiner won the race, or mail is undelivered, which its
+      // addressee sees as work below): the others wait for it like any idle participant, spinning
+      // a little and then sleeping. Never spin on: the addressee may be held up inside V8 by one
+      // of the host's threads, and with the host lowered to SCHED_IDLE (scheduler/host-threads.ts)
+      // that thread gets no core while every collector thread spins.
       if (work.hasVisibleWork()) {
         if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;

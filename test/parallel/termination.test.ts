@@ -84,6 +84,45 @@ describe('Terminator', () => {
     expect(term.offerTermination(work(1, () => true))).toBe(false);
   });
 
+  // Every participant idle with mail undelivered: all wait for the addressee to leave. They must
+  // sleep as any idle participant does, not spin: the addressee can be held up inside V8 by a
+  // host thread that gets a core only when the collector's threads leave one free (SCHED_IDLE,
+  // scheduler/host-threads.ts); spinning, four threads per process on two cores starved it and
+  // the phase stalled. Here thread 0 is the last to go idle while thread 1 (whose wait runs
+  // thread 0's offer) holds the undelivered mail; thread 0 must reach the sleep, seen as SLEEPERS.
+  it('with every participant idle and mail undelivered, waits by sleeping, not by spinning', () => {
+    const term = Terminator.create({ threads: 2 });
+    const sleepers = term.wakeSignal; // [SLEEPERS, SEQ]
+    let undelivered = true;
+    let rounds = 0;
+    let sawSleeper = false;
+    let inner: boolean | null = null;
+    const outer = term.offerTermination({
+      threadId: 1,
+      hasVisibleWork: () => {
+        if (inner === null) {
+          inner = term.offerTermination({
+            threadId: 0,
+            undelivered: () => undelivered,
+            hasVisibleWork: () => {
+              if (Atomics.load(sleepers, 0) !== 0) sawSleeper = true;
+              // The mail is received (the addressee's part, played here) once thread 0 slept,
+              // or after rounds enough to show it never does.
+              if (sawSleeper || ++rounds === 100_000) undelivered = false;
+              return false;
+            },
+          });
+        }
+        return false;
+      },
+      undelivered: () => undelivered,
+    });
+    expect(sawSleeper, `thread 0 spun ${rounds} rounds without sleeping`).toBe(true);
+    expect(inner).toBe(true);
+    expect(outer).toBe(true);
+    expect(term.isDone()).toBe(true);
+  });
+
   it('treats a WorklistLocal with private entries as having work', () => {
     const wl = Worklist.create({ threads: 2 });
     const a = new WorklistLocal(wl, 0);
