@@ -163,6 +163,8 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     w.run(sim.mutator, new Rng(seed), params);
   } catch (e) {
     error = classifyError(e);
+    // An injected hang is not the host's doing.
+    if (testFault === 0) error.message += stallHint(e, host);
   }
   const wallMs = performance.now() - t0;
   const facts = w.facts?.(); // now: the workload's figures are of this run
@@ -210,6 +212,19 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
 /** With GCSIM_MARK_MEASURED=1, writes `line` to stdout at once, in order with V8's own trace lines. */
 function markForTraces(line: string): void {
   if (process.env.GCSIM_MARK_MEASURED === '1') writeSync(1, `${line}\n`);
+}
+
+/**
+ * What to add to a stalled phase's fault when the process's other threads were lowered: a thread
+ * in SCHED_IDLE (or at nice 19) gets no core while other processes keep every core busy, and a
+ * collector thread can wait inside V8 for one of them (docs/parallel.md §3). '' otherwise.
+ */
+export function stallHint(e: unknown, host: HostLowering): string {
+  if (!(e instanceof Error) || e.name !== 'GCThreadError') return '';
+  const kind = (e as { kind?: string }).kind;
+  if ((kind !== 'stalled' && kind !== 'no-progress') || host.lowered === 0) return '';
+  const how = host.idle > 0 ? 'in SCHED_IDLE' : 'at a high nice value';
+  return ` (this process's other threads were ${how}: if other processes kept every core busy, they starved and can hold a collector thread up; run with --host-nice 0 beside other processes)`;
 }
 
 export function classifyError(e: unknown): RunError {

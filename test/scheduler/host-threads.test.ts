@@ -12,7 +12,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IdlePolicySetter, SCHED_IDLE, kernelThreadId, schedPolicyOf } from '../../src/scheduler/host-threads.ts';
 import { Simulator } from '../../src/experiments/simulator.ts';
-import { Scheduler } from '../../src/scheduler/scheduler.ts';
+import { GCThreadError, Scheduler, type GCThreadFaultKind } from '../../src/scheduler/scheduler.ts';
+import { stallHint } from '../../src/experiments/run.ts';
 import { SMALL_HEAP } from '../helpers/small.ts';
 import { gcsimNodeArgs } from '../helpers/cli.ts';
 import type { RunResult } from '../../src/metrics/result.ts';
@@ -108,4 +109,15 @@ describe.skipIf(!linux)('host threads (Linux)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('stallHint', () => {
+  const stall = (kind: GCThreadFaultKind) => new GCThreadError(-1, 'scavenge.parallel', kind, 'gc phase scavenge.parallel made no progress');
+  it('names the lowered host threads in a stalled phase, and nothing otherwise', () => {
+    expect(stallHint(stall('no-progress'), { lowered: 11, idle: 11 })).toMatch(/in SCHED_IDLE: if other processes kept every core busy, .* --host-nice 0/);
+    expect(stallHint(stall('stalled'), { lowered: 11, idle: 0 })).toMatch(/at a high nice value/);
+    expect(stallHint(stall('no-progress'), { lowered: 0, idle: 0 })).toBe('');
+    expect(stallHint(stall('threw'), { lowered: 11, idle: 11 })).toBe('');
+    expect(stallHint(new Error('other'), { lowered: 11, idle: 11 })).toBe('');
+  });
 });
