@@ -87,8 +87,8 @@ describe('Terminator', () => {
   // Every participant idle with mail undelivered: all wait for the addressee to leave. They must
   // sleep as any idle participant does, not spin: the addressee can be held up inside V8 by a
   // host thread that gets a core only when the collector's threads leave one free (SCHED_IDLE,
-  // scheduler/host-threads.ts); spinning, four threads per process on two cores starved it and
-  // the phase stalled. Here thread 0 is the last to go idle while thread 1 (whose wait runs
+  // scheduler/host-threads.ts); spinning, two processes of four collector threads each on two
+  // cores stalled owned scavenges for the watchdog's 1 s. Here thread 0 is the last to go idle while thread 1 (whose wait runs
   // thread 0's offer) holds the undelivered mail; thread 0 must reach the sleep, seen as SLEEPERS.
   it('with every participant idle and mail undelivered, waits by sleeping, not by spinning', () => {
     const term = Terminator.create({ threads: 2 });
