@@ -36,11 +36,16 @@ const JOINING = 2;
 const SLEEPERS = 3;
 const SEQ = 4;
 const IDLE_MS_BYTE_OFFSET = 64;
-/** STATE: idle count in bits 0-13, participants in bits 14-27, FINISHED in bit 28. */
+/** STATE: idle count in bits 0-13, participants in bits 14-27, FINISHED in bit 28, FINISHING in bit 29. */
 const P_SHIFT = 14;
 const FIELD = (1 << P_SHIFT) - 1;
 const ONE_PARTICIPANT = 1 << P_SHIFT;
 const FINISHED = 1 << 28;
+/**
+ * Set by the participant about to finish a phase with mail while it checks for undelivered mail
+ * a second time: nobody leaves or joins meanwhile, so the count it saw cannot change under it.
+ */
+const FINISHING = 1 << 29;
 /** The most participants a phase can have (the STATE field's width). */
 export const MAX_PARTICIPANTS = FIELD;
 
@@ -165,6 +170,7 @@ export class Terminator {
     for (;;) {
       const s = Atomics.load(ctl, STATE);
       if ((s & FINISHED) !== 0) return false;
+      if ((s & FINISHING) !== 0) continue; // decided in a moment
       if (participantsOf(s) === MAX_PARTICIPANTS) throw new RangeError('Terminator: too many participants');
       if (Atomics.compareExchange(ctl, STATE, s, s + ONE_PARTICIPANT) === s) return true;
     }
@@ -214,7 +220,7 @@ export class Terminator {
       // a little and then sleeping. Never spin on: the addressee may be held up inside V8 by one
       // of the host's threads, and with the host lowered to SCHED_IDLE (scheduler/host-threads.ts)
       // that thread gets no core while every collector thread spins.
-      if (work.hasVisibleWork()) {
+      if ((s & FINISHING) === 0 && work.hasVisibleWork()) {
         if (Atomics.compareExchange(ctl, STATE, s, s - 1) === s) return false;
         continue;
       }
@@ -236,13 +242,26 @@ export class Terminator {
   /**
    * Ends the phase if `s` has every participant idle, no work is undelivered, and STATE still
    * reads `s` (nobody joined or left since). Undelivered work read after `s` was: every send
-   * happened before its sender's offer, so before `s`.
+   * happened before its sender's offer, so before `s`. With mail one more step is needed: the
+   * addressee of mail may leave and come back between our read of `s` and the CAS (STATE reads
+   * `s` again, ABA), having received that mail and sent new mail in between, after our check. So
+   * where work can be undelivered the CAS sets FINISHING, which keeps everyone from leaving or
+   * joining; the check is made again, now on a count that cannot change; and the phase finishes,
+   * or STATE goes back to `s` and the mail's addressee takes it.
    */
   private tryFinish(s: number, work: TerminationWork): boolean {
-    if (idleOf(s) !== participantsOf(s)) return false;
-    if (work.undelivered !== undefined && work.undelivered()) return false;
+    if ((s & FINISHING) !== 0 || idleOf(s) !== participantsOf(s)) return false;
+    const mail = work.undelivered;
+    if (mail !== undefined && mail.call(work)) return false;
     const ctl = this.ctl;
-    if (Atomics.compareExchange(ctl, STATE, s, s | FINISHED) !== s) return false;
+    if (mail !== undefined) {
+      if (Atomics.compareExchange(ctl, STATE, s, s | FINISHING) !== s) return false;
+      if (mail.call(work)) {
+        Atomics.store(ctl, STATE, s);
+        return false;
+      }
+      Atomics.store(ctl, STATE, s | FINISHED);
+    } else if (Atomics.compareExchange(ctl, STATE, s, s | FINISHED) !== s) return false;
     Atomics.store(ctl, DONE, 1);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);
@@ -276,7 +295,8 @@ export class Terminator {
 /**
  * Warm-up only: runs the termination protocol's paths on a private two-row instance, on the
  * calling thread (`threadId`, whose heartbeat row it marks waiting and then not, as a real offer
- * does): an offer that finishes the phase, and one that waits, finds work visible and leaves.
+ * does): an offer that finishes the phase, one that waits, finds work visible and leaves, and one
+ * that finishes a phase with mail.
  * A thread that is never the last to go idle in the warm-up (a helper at threads = 4 on two
  * cores) otherwise first finishes a phase in a measured one, where code compiled without that
  * path's type feedback deoptimised. Returns whether both offers answered as they should (tests).
@@ -286,5 +306,8 @@ export function warmTerminationPaths(threadId: number): boolean {
   const finished = t.offerTermination({ threadId, hasVisibleWork: () => false });
   t.reset(2);
   const left = !t.offerTermination({ threadId, hasVisibleWork: () => true });
-  return finished && left && t.participants === 2;
+  // With mail (owner phases): the finish through FINISHING.
+  t.reset(1);
+  const finishedWithMail = t.offerTermination({ threadId, hasVisibleWork: () => false, undelivered: () => false });
+  return finished && left && finishedWithMail && t.participants === 1;
 }

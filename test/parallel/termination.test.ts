@@ -123,6 +123,44 @@ describe('Terminator', () => {
     expect(term.isDone()).toBe(true);
   });
 
+  // The ABA of termination with mail: thread 0 finds every participant idle and no mail
+  // undelivered; before its CAS, thread 1 (the addressee of the last mail) leaves, receives it,
+  // sends new mail to another thread and goes idle again, so STATE reads as before. A CAS on
+  // that value alone ends the phase with the new mail unreceived (seen once in 120 runs of
+  // `bench/figures/owner-stress.ts` two at a time: "1 mailed slots were never received").
+  it('does not finish a phase with mail sent between its check for undelivered mail and its CAS', () => {
+    const term = Terminator.create({ threads: 2 });
+    const state = term.ctl; // word 0: STATE
+    Atomics.add(state, 0, 1); // thread 1 idle, waiting
+    let mail = false;
+    let checks = 0;
+    let finishedWithMail: boolean | null = null;
+    const done = term.offerTermination({
+      threadId: 0,
+      hasVisibleWork: () => false,
+      undelivered: () => {
+        checks++;
+        if (checks === 1) {
+          // Thread 1 leaves, receives, sends new mail, comes back: all after this check read 0.
+          Atomics.sub(state, 0, 1);
+          mail = true;
+          Atomics.add(state, 0, 1);
+          return false;
+        }
+        if (mail) {
+          mail = false; // its addressee takes it (which it would do, leaving and coming back)
+          return true;
+        }
+        return false;
+      },
+    });
+    finishedWithMail = done && mail;
+    expect(done).toBe(true);
+    expect(finishedWithMail, 'finished with the new mail undelivered').toBe(false);
+    expect(checks).toBeGreaterThanOrEqual(3);
+    expect(term.isDone()).toBe(true);
+  });
+
   it('treats a WorklistLocal with private entries as having work', () => {
     const wl = Worklist.create({ threads: 2 });
     const a = new WorklistLocal(wl, 0);
