@@ -263,10 +263,6 @@ export class GcShared {
   }
 
   /**
-   * The next stop-the-world mark splits the heap among its threads (option ownerMarking), as far
-   * as the run allows it: several threads, a power of two of them, all in the phase from the start.
-   */
-  /**
    * The next stop-the-world mark gives each helper a mark bitmap of its own (option
    * threadMarkBitmaps), as far as the run allows it: several threads, the bitmaps made.
    */
@@ -282,6 +278,10 @@ export class GcShared {
     return new Int32Array(b, (t - 1) * n * 4, n);
   }
 
+  /**
+   * The next stop-the-world mark splits the heap among its threads (option ownerMarking), as far
+   * as the run allows it: several threads, a power of two of them, all in the phase from the start.
+   */
   get markOwned(): boolean {
     const t = this.config.threads;
     return this.config.ownerMarking === true && !this.markMainOnly && (t & (t - 1)) === 0 && this.helperJoin === 'all';

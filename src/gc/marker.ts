@@ -91,7 +91,6 @@ export class Marker {
   private readonly mail: Mailbox;
   /** The marking worklist and this thread's mail, for the terminator of an owner-marking phase. */
   private readonly ownedWork: TerminationWork;
-  /** This thread's batch of popped objects (see the header). */
   /**
    * 1 while this thread marks with a bitmap of its own (C_MARK_THREAD_BITMAPS): it tests every
    * thread's bitmap and sets bits in its own alone, with a plain or.
@@ -101,6 +100,7 @@ export class Marker {
   private readonly ownBits: Int32Array;
   /** Every thread's bitmap, the last repeated up to four (a second test of the same word is a cache hit). */
   private readonly splitBits: Int32Array[];
+  /** This thread's batch of popped objects (see the header). */
   private readonly batch = new Int32Array(BATCH);
   /** The batch's loaded length words, xored: kept so the compiler keeps the loads. */
   private touched = 0;

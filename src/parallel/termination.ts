@@ -299,7 +299,7 @@ export class Terminator {
  * that finishes a phase with mail.
  * A thread that is never the last to go idle in the warm-up (a helper at threads = 4 on two
  * cores) otherwise first finishes a phase in a measured one, where code compiled without that
- * path's type feedback deoptimised. Returns whether both offers answered as they should (tests).
+ * path's type feedback deoptimised. Returns whether the three offers answered as they should (tests).
  */
 export function warmTerminationPaths(threadId: number): boolean {
   const t = Terminator.create({ threads: Math.max(2, threadId + 1), participants: 1 });
