@@ -72,6 +72,27 @@ export function dropLongWaits(samples: Map<string, Sample[]>): void {
 }
 
 /**
+ * The same samples with every phase in which a thread waited LONG_WAIT_MS or more for a core left
+ * out (copies; `samples` is not changed), or null when no such phase was recorded: the speedups
+ * of the same rounds without the phases the machine took a core from.
+ */
+export function withoutLongWaits(samples: Map<string, Sample[]>): Map<string, Sample[]> | null {
+  const out = new Map<string, Sample[]>();
+  let any = false;
+  for (const [k, xs] of samples) {
+    out.set(
+      k,
+      xs.map((s) => {
+        const long = s.waitMs !== undefined && s.waitMs >= LONG_WAIT_MS;
+        any ||= long && isKept(s);
+        return long ? { ...s, waited: true } : { ...s };
+      }),
+    );
+  }
+  return any ? out : null;
+}
+
+/**
  * Says how many measured gcsim phases had a thread wait 1 ms or more for a core (runnable, not
  * running: preempted by another thread of the machine), per configuration. By default those
  * phases stay in the medians and ratios (V8's children cannot be measured the same way): the line

@@ -15,7 +15,8 @@
  * line counts the measured gcsim phases in which a thread waited 1 ms or more for a core (option
  * recordPreemption, where Linux reports it); they stay in the figures, or with
  * `BENCH_GC_WAITS=drop` are left out of them as host GCs are (V8's children are not watched, so
- * that biases the gcsim/V8 ratios toward gcsim; the speedups compare gcsim with itself).
+ * that biases the gcsim/V8 ratios toward gcsim; the speedups compare gcsim with itself). Without
+ * it, the speedups are printed a second time from the same rounds with those phases left out.
  *
  * gcsim runs from the compiled build (dist/, `npm run build`), as `gcsim run` does: helpers load
  * the participant module with import(), not through tsx's CommonJS transform, whose getters on
@@ -77,7 +78,7 @@ import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
 import { ChildSpawner } from '../src/experiments/child-spawner.ts';
 import { HostGcMonitor } from '../src/experiments/host-gc-monitor.ts';
 import type { HostGc } from '../src/metrics/host-gc.ts';
-import { type Sample, dropLongWaits, finiteMedian, isKept, markHostGcs, phaseOf, waitNote } from './gc-samples.ts';
+import { type Sample, dropLongWaits, finiteMedian, isKept, markHostGcs, phaseOf, waitNote, withoutLongWaits } from './gc-samples.ts';
 import { SchedClock } from '../src/parallel/sched-clock.ts';
 import { WORK_DISTRIBUTION_NAMES, type WorkDistributionName } from '../src/parallel/work-distribution.ts';
 
@@ -329,20 +330,32 @@ async function main(): Promise<void> {
   }
   if (WITH_V8) pairs.push(['v8 speedup (single / default)', 'v8 single-threaded', 'v8 default']);
   for (const bal of BALANCES) for (let i = 1; i < builds.length; i++) for (const t of THREADS) pairs.push([`${builds[i].name}/ ${builds[0].name}at ${scheme(bal)}t=${t}`, gcsimName(builds[i], bal, t), gcsimName(builds[0], bal, t)]);
-  if (pairs.length > 0) {
-    lines.push('', 'Paired ratios of the main phase: median over rounds [its 95% interval, percentile bootstrap] (range).', '');
+  /** The table of paired ratios `rows` over `from`. */
+  const ratioTable = (rows: [string, string, string][], from: Map<string, Sample[]>) => {
     lines.push(`| ratio | ${WORKS.flatMap((w) => LAYOUTS.map((l) => `${w} ${l}`)).join(' | ')} |`);
     lines.push(`| --- | ${WORKS.flatMap(() => LAYOUTS.map(() => '---:')).join(' | ')} |`);
-    for (const [name, a, b] of pairs) {
+    for (const [name, a, b] of rows) {
       const cells = WORKS.flatMap((w) =>
         LAYOUTS.map((l) => {
-          const xa = samples.get(key(w, l, a)) ?? [];
-          const xb = samples.get(key(w, l, b)) ?? [];
+          const xa = from.get(key(w, l, a)) ?? [];
+          const xb = from.get(key(w, l, b)) ?? [];
           return ratioCell(xa.map((s, i) => phaseOf(s) / (xb[i] === undefined ? NaN : phaseOf(xb[i]))));
         }),
       );
       lines.push(`| ${name} | ${cells.join(' | ')} |`);
     }
+  };
+  if (pairs.length > 0) {
+    lines.push('', 'Paired ratios of the main phase: median over rounds [its 95% interval, percentile bootstrap] (range).', '');
+    ratioTable(pairs, samples);
+  }
+  // The speedups of the same rounds once more, without the phases in which the machine took a
+  // core from a thread: one run shows how much of the spread that was, paired by round.
+  const speedups = pairs.filter(([name]) => name.includes('speedup') && !name.startsWith('v8'));
+  const calm = DROP_WAITS ? null : withoutLongWaits(samples);
+  if (speedups.length > 0 && calm !== null) {
+    lines.push('', 'The speedups of the same rounds, leaving out every phase in which a thread waited 1 ms or more for a core (a round with such a phase in either configuration drops out of that ratio; `BENCH_GC_WAITS=drop` leaves them out of every figure):', '');
+    ratioTable(speedups, calm);
   }
   lines.push('', hostGcNote, waitNote(configs, samples, DROP_WAITS));
   process.stdout.write(lines.join('\n') + '\n');

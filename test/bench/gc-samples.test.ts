@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Sample, dropLongWaits, finiteMedian, markHostGcs, phaseOf, waitNote } from '../../bench/gc-samples.ts';
+import { type Sample, dropLongWaits, finiteMedian, markHostGcs, phaseOf, waitNote, withoutLongWaits } from '../../bench/gc-samples.ts';
 import type { HostGc } from '../../src/metrics/host-gc.ts';
 
 describe('bench gc: pauses with a host GC in them', () => {
@@ -61,5 +61,23 @@ describe('bench gc: pauses with a host GC in them', () => {
     dropLongWaits(samples);
     expect(xs.map(phaseOf)).toEqual([NaN, 20, 30]);
     expect(waitNote(['gcsim t=2'], samples, true)).toContain('left out of the medians and ratios above (BENCH_GC_WAITS=drop)): gcsim t=2 1 of 2');
+  });
+
+  it('the speedups once more without long waits: copies with those phases left out, the samples kept as they were', () => {
+    const t1: Sample[] = [{ phaseMs: 40, pauseMs: 41, waitMs: 0 }, { phaseMs: 40, pauseMs: 41, waitMs: 0 }, { phaseMs: 40, pauseMs: 41, waitMs: 0, hostGcMs: 2 }];
+    const t2: Sample[] = [{ phaseMs: 30, pauseMs: 31, waitMs: 4 }, { phaseMs: 20, pauseMs: 21, waitMs: 0.2 }, { phaseMs: 20, pauseMs: 21, waitMs: 0.1 }];
+    const samples = new Map([
+      ['mark|random|gcsim t=1', t1],
+      ['mark|random|gcsim t=2', t2],
+    ]);
+    const calm = withoutLongWaits(samples)!;
+    const ratios = (m: Map<string, Sample[]>) => m.get('mark|random|gcsim t=1')!.map((s, i) => phaseOf(s) / phaseOf(m.get('mark|random|gcsim t=2')![i]));
+    // All rounds but the host GC's count as they are; without waits, the round with the 4 ms wait drops out too.
+    expect(ratios(samples).filter(Number.isFinite)).toEqual([40 / 30, 2]);
+    expect(ratios(calm).filter(Number.isFinite)).toEqual([2]);
+    expect(t2[0].waited).toBeUndefined();
+    // Nothing to leave out (no long wait, or only in a phase already out): null, nothing printed twice.
+    expect(withoutLongWaits(new Map([['mark|random|gcsim t=2', [t2[1], t2[2]]]]))).toBeNull();
+    expect(withoutLongWaits(new Map([['mark|random|gcsim t=2', [{ phaseMs: 1, pauseMs: 2, waitMs: 3, hostGcMs: 1 }]]]))).toBeNull();
   });
 });
