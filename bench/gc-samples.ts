@@ -66,9 +66,14 @@ export function markHostGcs(configs: string[], samples: Map<string, Sample[]>, g
 /** Waits of 1 ms or more for a core: each thread's, in the measured phase, counted per configuration. */
 const LONG_WAIT_MS = 1;
 
+/** Did a thread wait LONG_WAIT_MS or more for a core in this sample's phase? */
+function longWait(s: Sample): boolean {
+  return s.waitMs !== undefined && s.waitMs >= LONG_WAIT_MS;
+}
+
 /** Marks the gcsim samples in which a thread waited LONG_WAIT_MS or more for a core, which medians and ratios then leave out. */
 export function dropLongWaits(samples: Map<string, Sample[]>): void {
-  for (const xs of samples.values()) for (const s of xs) if (s.waitMs !== undefined && s.waitMs >= LONG_WAIT_MS) s.waited = true;
+  for (const xs of samples.values()) for (const s of xs) if (longWait(s)) s.waited = true;
 }
 
 /**
@@ -83,7 +88,7 @@ export function withoutLongWaits(samples: Map<string, Sample[]>): Map<string, Sa
     out.set(
       k,
       xs.map((s) => {
-        const long = s.waitMs !== undefined && s.waitMs >= LONG_WAIT_MS;
+        const long = longWait(s);
         any ||= long && isKept(s);
         return long ? { ...s, waited: true } : { ...s };
       }),
