@@ -8,6 +8,7 @@
 // Each round runs both workloads once, with seeds 3-7 in turn. The host's threads are lowered as in
 // any measured run (--host-nice 19, SCHED_IDLE) unless GCSIM_HOST_NICE says otherwise. Prints
 // one line per failed run, then the count; exit status 1 if any run failed.
+import os from 'node:os';
 import { runOne } from '../../src/experiments/run.ts';
 
 const args = process.argv.slice(2);
@@ -27,10 +28,11 @@ const failed = new Map<string, number>();
 let runs = 0;
 const t0 = performance.now();
 for (let k = 0; k < rounds; k++) {
+  const seed = 3 + (k % 5);
   for (const workload of Object.keys(PARAMS)) {
     const r = await runOne({
       workload,
-      seed: 3 + (k % 5),
+      seed,
       params: PARAMS[workload],
       options: { maxSemiSpaceSize: 1, initialOldSpaceSize: 1, jitWarmup: false, verifyHeap: true, incrementalMarking: !marking, threads, helperJoin: 'all', ownerScavenging: true, ownerMarking: marking },
     });
@@ -38,10 +40,10 @@ for (let k = 0; k < rounds; k++) {
     if (r.error === null) continue;
     const phase = /phase ([a-z_.]+)/.exec(r.error.message)?.[1] ?? r.error.kind;
     failed.set(phase, (failed.get(phase) ?? 0) + 1);
-    console.log(`${workload} seed ${3 + (k % 5)}: ${r.error.kind}: ${r.error.message}`);
+    console.log(`${workload} seed ${seed}: ${r.error.kind}: ${r.error.message}`);
   }
 }
 const bad = [...failed.values()].reduce((a, b) => a + b, 0);
 const byPhase = [...failed].map(([p, n]) => `${p} ${n}`).join(', ');
-console.log(`owner-stress: ${bad} of ${runs} runs failed${bad > 0 ? ` (${byPhase})` : ''} in ${((performance.now() - t0) / 1000).toFixed(0)} s, threads ${threads}${marking ? ', owner marking too' : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+console.log(`owner-stress: ${bad} of ${runs} runs failed${bad > 0 ? ` (${byPhase})` : ''} in ${((performance.now() - t0) / 1000).toFixed(0)} s, threads ${threads}${marking ? ', owner marking too' : ''}, load ${os.loadavg()[0].toFixed(2)}`);
 process.exit(bad > 0 ? 1 : 0);

@@ -220,17 +220,22 @@ function markForTraces(line: string): void {
  * collector thread can wait inside V8 for one of them (docs/parallel.md §3). '' otherwise.
  */
 export function stallHint(e: unknown, host: HostLowering): string {
-  if (!(e instanceof Error) || e.name !== 'GCThreadError') return '';
-  const kind = (e as { kind?: string }).kind;
+  if (!isGcThreadError(e)) return '';
+  const kind = e.kind;
   if ((kind !== 'stalled' && kind !== 'no-progress') || host.lowered === 0) return '';
   const how = host.idle > 0 ? 'in SCHED_IDLE' : 'at a high nice value';
   return ` (this process's other threads were ${how}: if other processes kept every core busy, they starved and can hold a collector thread up; run with --host-nice 0 beside other processes)`;
+}
+
+/** A collector thread's fault (scheduler.ts's GCThreadError, known by name: it may come from another copy of the module). */
+function isGcThreadError(e: unknown): e is Error & { kind?: string } {
+  return e instanceof Error && (e.name === 'GCThreadError' || e.constructor.name === 'GCThreadError');
 }
 
 export function classifyError(e: unknown): RunError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof OutOfMemoryError) return { kind: 'oom', message };
   if (e instanceof HeapVerificationError) return { kind: 'verify', message };
-  if (e instanceof Error && (e.name === 'GCThreadError' || e.constructor.name === 'GCThreadError')) return { kind: 'fault', message };
+  if (isGcThreadError(e)) return { kind: 'fault', message };
   return { kind: 'error', message };
 }
