@@ -61,6 +61,15 @@
  * other thread's or leaves a live object unmarked; for measuring what the atomic or costs the
  * two-thread mark, never for a result.
  *
+ * Each gcsim configuration is warmed as `gcsim run` warms its measured run (option jitWarmup):
+ * the warm-up program (src/experiments/warmup.ts) runs on a scratch simulator with the same
+ * options, whose every thread meets the collector's rare paths there (a lost forwarding race, a
+ * steal, a contended lock), and the measured simulator takes over its helpers with their optimised
+ * code. Then each work and layout runs once at 200k objects. With the latter alone
+ * (`BENCH_GC_JIT_WARMUP=0`, and for a build without the warm-up), collector code deoptimised
+ * and was compiled again in the first measured rounds, at two threads only (a steal or a lost
+ * race first met there), taking a core from the phase for the compile.
+ *
  * `BENCH_GC_PROMOTE=serial`: the mark work's graph is promoted by the main thread alone at every
  * thread count (`Simulator.setParallelScavenge`), so every thread count marks the same heap.
  * By default each promotes with all its threads, as V8 does, and at two threads the two
@@ -70,7 +79,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYOUTS, WORKS as ALL_WORKS, type Layout, type Work, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
+import { LAYOUTS, WORKS as ALL_WORKS, type Layout, type Work, createWarmed, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
 import { median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
@@ -120,6 +129,8 @@ if (WORKS.length === 0 || WORKS.some((w) => !ALL_WORKS.includes(w))) {
   process.exit(2);
 }
 const V8_SEMI_MB = v8SemiSpaceMb(N);
+/** `BENCH_GC_JIT_WARMUP=0`: no warm-up program before the bench's own warm-up rounds (see the header). */
+const JIT_WARMUP = process.env.BENCH_GC_JIT_WARMUP !== '0';
 
 function lastEvent(sim: Simulator, phase: string): Sample {
   const ev = sim.gc.events[sim.gc.events.length - 1];
@@ -214,22 +225,22 @@ async function main(): Promise<void> {
   for (const b of builds) {
     for (const bal of BALANCES) {
       for (const t of THREADS) {
-        const sim = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ...(bal === '' ? {} : { balance: bal }) });
+        const sim = (await createWarmed(b, { threads: t, ...graphSimOptions(N), ...WAITS, ...(bal === '' ? {} : { balance: bal }) }, JIT_WARMUP))!;
         if (PLAIN_MARKING) sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }
     }
     // (a build from before these options rejects them, and goes without)
-    const atomic = WITH_ATOMIC ? await b.Simulator.create({ threads: 1, ...graphSimOptions(N), ...WAITS, casForwarding: true, atomicMarking: true }).catch(() => null) : null;
+    const atomic = WITH_ATOMIC ? await createWarmed(b, { threads: 1, ...graphSimOptions(N), ...WAITS, casForwarding: true, atomicMarking: true }, JIT_WARMUP, true) : null;
     if (PLAIN_MARKING) atomic?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
     if (atomic !== null) sims.set(atomicName(b), { sim: atomic, deps: b.deps });
     for (const t of OWNER_THREADS) {
-      const owner = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, ownerMarking: true, ownerScavenging: true, helperJoin: 'all' }).catch(() => null);
+      const owner = await createWarmed(b, { threads: t, ...graphSimOptions(N), ...WAITS, ownerMarking: true, ownerScavenging: true, helperJoin: 'all' }, JIT_WARMUP, true);
       if (PLAIN_MARKING) owner?.setTestFlagsForTesting(TEST_PLAIN_MARKING);
       if (owner !== null) sims.set(ownerName(b, t), { sim: owner, deps: b.deps });
     }
     for (const t of BITMAP_THREADS) {
-      const bitmaps = await b.Simulator.create({ threads: t, ...graphSimOptions(N), ...WAITS, threadMarkBitmaps: true }).catch(() => null);
+      const bitmaps = await createWarmed(b, { threads: t, ...graphSimOptions(N), ...WAITS, threadMarkBitmaps: true }, JIT_WARMUP, true);
       if (bitmaps !== null) sims.set(bitmapsName(b, t), { sim: bitmaps, deps: b.deps });
     }
   }

@@ -92,21 +92,75 @@ export function rootIslandsInChunks(m: Mutator, deps: GraphDeps, s: number, root
 
 type SimulatorModule = typeof import('../src/experiments/simulator.ts');
 
+interface WarmupModule {
+  warmUp: typeof import('../src/experiments/warmup.ts').warmUp;
+  scratchHeap: typeof import('../src/experiments/warmup.ts').scratchHeap;
+  resolveOptions: typeof import('../src/options.ts').resolveOptions;
+}
+
+/** What `loadCompiledBuild` returns. */
+export interface CompiledBuild {
+  Simulator: SimulatorModule['Simulator'];
+  deps: GraphDeps;
+  /** dist/ is older than a file of src/ or workers/. */
+  stale: boolean;
+  /** The build's JIT warm-up (src/experiments/warmup.ts), or null for a build from before it. */
+  warmup: WarmupModule | null;
+}
+
 /**
  * The compiled build (dist/, `npm run build`) of the checkout at `root`: its Simulator and the
  * graph builder's dependencies. Benchmarks measure it, as `gcsim run` runs it: helpers then load
  * the participant module with import(), not through tsx's CommonJS transform, whose getters on
- * every imported constant slow the hot loops 2-3x. `stale`: dist/ is older than a file of src/ or workers/.
+ * every imported constant slow the hot loops 2-3x.
  */
-export async function loadCompiledBuild(root: string): Promise<{ Simulator: SimulatorModule['Simulator']; deps: GraphDeps; stale: boolean }> {
+export async function loadCompiledBuild(root: string): Promise<CompiledBuild> {
   const DIST = path.join(root, 'dist');
   const simJs = path.join(DIST, 'src', 'experiments', 'simulator.js');
   if (!fs.existsSync(simJs)) throw new Error(`bench gc measures the compiled build: run \`npm run build\` in ${root} first`);
-  const sim = (await import(pathToFileURL(simJs).href)) as SimulatorModule;
-  const layout = (await import(pathToFileURL(path.join(DIST, 'src', 'heap', 'layout.js')).href)) as { KIND_TAGGED: number };
-  const rngMod = (await import(pathToFileURL(path.join(DIST, 'src', 'workloads', 'rng.js')).href)) as { Rng: new (seed: number) => { int(n: number): number } };
+  const dist = (file: string) => pathToFileURL(path.join(DIST, 'src', file)).href;
+  const sim = (await import(dist('experiments/simulator.js'))) as SimulatorModule;
+  const layout = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
+  const rngMod = (await import(dist('workloads/rng.js'))) as { Rng: new (seed: number) => { int(n: number): number } };
   const stale = !compiledBuildIsFresh(root);
-  return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale };
+  let warmup: WarmupModule | null = null;
+  try {
+    const w = (await import(dist('experiments/warmup.js'))) as Partial<WarmupModule>;
+    const o = (await import(dist('options.js'))) as Partial<WarmupModule>;
+    if (typeof w.warmUp === 'function' && typeof w.scratchHeap === 'function' && typeof o.resolveOptions === 'function') warmup = { warmUp: w.warmUp, scratchHeap: w.scratchHeap, resolveOptions: o.resolveOptions };
+  } catch {
+    // a build without them
+  }
+  return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale, warmup };
+}
+
+/**
+ * A simulator of `build` with `options`, warmed as `gcsim run` warms its measured one (option
+ * jitWarmup, src/experiments/run.ts): the warm-up program runs on a scratch simulator with the same
+ * options (sized by `scratchHeap`, every helper in every phase), where every thread meets the
+ * collector's rare paths (a lost forwarding race, a steal, a contended lock), and the new simulator
+ * takes over its helpers with their optimised code. A plain simulator when `warm` is false or the
+ * build has no warm-up. `optional`: null for options the build rejects (a build from before
+ * them); a failure of the warm-up itself is thrown either way.
+ */
+export async function createWarmed(build: CompiledBuild, options: Record<string, unknown>, warm: boolean, optional = false): Promise<import('../src/experiments/simulator.ts').Simulator | null> {
+  const warmup = warm ? build.warmup : null;
+  if (warmup === null) return optional ? build.Simulator.create(options).catch(() => null) : build.Simulator.create(options);
+  let resolved: ReturnType<WarmupModule['resolveOptions']>;
+  try {
+    resolved = warmup.resolveOptions(options);
+  } catch (e) {
+    if (optional) return null;
+    throw e;
+  }
+  const plan = warmup.scratchHeap(resolved);
+  const scratch = await build.Simulator.create({ ...plan.options, helperJoin: 'all', preTouch: false }, { keepRoomBytes: plan.keepRoomBytes });
+  try {
+    warmup.warmUp(scratch, undefined, undefined, resolved.helperJoin);
+    return await build.Simulator.create(options, { reuseHelpersOf: scratch });
+  } finally {
+    await scratch.close();
+  }
 }
 
 /**
