@@ -3,7 +3,8 @@
 // Reproduces a figure of docs/performance.md ("Where the two-thread mark's time goes"):
 //   npm run build && npx tsx bench/figures/mark-speedup.ts [threads=2] [objects=1000000] [rounds=7] [--serial-promotion]
 // Six simulators in one process, their marks alternating in every round, each on a graph built
-// for it the same way:
+// for it the same way and each warmed as `gcsim run` warms a measured run (`createWarmed`,
+// bench/graph.ts):
 //   t=1          one thread, mark bits set with a plain or
 //   t=1 atomic   one thread with the atomic or of a parallel mark (option atomicMarking)
 //   t=N          N threads (the atomic or)
@@ -25,11 +26,14 @@
 // out) and its share of the objects.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYOUTS, graphSimOptions, loadCompiledBuild, runGraphProgram } from '../graph.ts';
+import { LAYOUTS, createWarmed, graphSimOptions, loadCompiledBuild, runGraphProgram } from '../graph.ts';
 import { busyNsPerObject, median, withTestFlags } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { Simulator, deps } = await loadCompiledBuild(ROOT);
+const build = await loadCompiledBuild(ROOT);
+const { deps } = build;
+/** A simulator warmed as `gcsim run` warms a measured run (bench/graph.ts, `createWarmed`). */
+const warmed = async (o: Record<string, unknown>) => (await createWarmed(build, o, true))!;
 const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 const { TEST_PLAIN_MARKING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
@@ -46,18 +50,18 @@ if (!(Number.isInteger(threads) && threads >= 2 && threads <= 16 && Number.isInt
 
 interface Config {
   name: string;
-  sim: Awaited<ReturnType<typeof Simulator.create>>;
+  sim: Awaited<ReturnType<typeof warmed>>;
   flags: number;
   alone: boolean;
 }
 const options = { ...graphSimOptions(n), recordPreemption: true };
 const configs: Config[] = [
-  { name: 't=1', sim: await Simulator.create({ ...options, threads: 1 }), flags: 0, alone: false },
-  { name: 't=1 atomic', sim: await Simulator.create({ ...options, threads: 1, atomicMarking: true }), flags: 0, alone: false },
-  { name: `t=${threads}`, sim: await Simulator.create({ ...options, threads }), flags: 0, alone: false },
-  { name: `t=${threads} plain`, sim: await Simulator.create({ ...options, threads }), flags: TEST_PLAIN_MARKING, alone: false },
-  { name: `t=${threads} alone`, sim: await Simulator.create({ ...options, threads }), flags: 0, alone: true },
-  { name: `t=${threads} owner`, sim: await Simulator.create({ ...options, threads, ownerMarking: true, helperJoin: 'all' }), flags: 0, alone: false },
+  { name: 't=1', sim: await warmed({ ...options, threads: 1 }), flags: 0, alone: false },
+  { name: 't=1 atomic', sim: await warmed({ ...options, threads: 1, atomicMarking: true }), flags: 0, alone: false },
+  { name: `t=${threads}`, sim: await warmed({ ...options, threads }), flags: 0, alone: false },
+  { name: `t=${threads} plain`, sim: await warmed({ ...options, threads }), flags: TEST_PLAIN_MARKING, alone: false },
+  { name: `t=${threads} alone`, sim: await warmed({ ...options, threads }), flags: 0, alone: true },
+  { name: `t=${threads} owner`, sim: await warmed({ ...options, threads, ownerMarking: true, helperJoin: 'all' }), flags: 0, alone: false },
 ];
 
 /** One mark of the bench's program on `c`'s simulator: the `mc.mark` phase record. */

@@ -3,6 +3,7 @@
 // the compiled build, with each thread's busy ns per object beside the one-thread figure:
 //   npm run build && npx tsx bench/figures/scavenge-threads.ts [threads=2] [objects=1000000] [repetitions=5] [balance=steal[,balance...]] [--plain-forwarding] [--pin]
 // With several work-distribution schemes, one N-thread simulator each, all in the same rounds.
+// Each simulator is warmed as `gcsim run` warms a measured run (`createWarmed`, bench/graph.ts).
 // --plain-forwarding adds one more N-thread simulator whose measured scavenges install forwarding
 // addresses with a plain store instead of a CAS (the ForTesting switch TEST_PLAIN_FORWARDING):
 // what the CAS costs. Unsafe: two threads may both copy an object (the graph is thrown away after
@@ -15,12 +16,15 @@
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYOUTS, buildGraph, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
+import { LAYOUTS, buildGraph, createWarmed, dropGraph, graphSimOptions, loadCompiledBuild } from '../graph.ts';
 import type { WorkDistributionName } from '../../src/parallel/work-distribution.ts';
 import { ThreadPinner, busyNsPerObject, median, withTestFlags } from '../bench-kit.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { Simulator, deps } = await loadCompiledBuild(ROOT);
+const build = await loadCompiledBuild(ROOT);
+const { deps } = build;
+/** A simulator warmed as `gcsim run` warms a measured run (bench/graph.ts, `createWarmed`). */
+const warmed = async (o: Record<string, unknown>) => (await createWarmed(build, o, true))!;
 const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
 const idleSetter = IdlePolicySetter.start();
@@ -33,10 +37,10 @@ const reps = Number(args[2] ?? 5);
 const balances = (args[3] ?? 'steal').split(',') as WorkDistributionName[];
 const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 const options = { ...graphSimOptions(n), recordPageFaults: true, recordPreemption: true };
-const sims = [await Simulator.create({ ...options, threads: 1 })];
-for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance }));
-if (OWNER) for (const balance of balances) sims.push(await Simulator.create({ ...options, threads, balance, helperJoin: 'all', ownerScavenging: true }));
-const plain = process.argv.includes('--plain-forwarding') ? await Simulator.create({ ...options, threads }) : null;
+const sims = [await warmed({ ...options, threads: 1 })];
+for (const balance of balances) sims.push(await warmed({ ...options, threads, balance }));
+if (OWNER) for (const balance of balances) sims.push(await warmed({ ...options, threads, balance, helperJoin: 'all', ownerScavenging: true }));
+const plain = process.argv.includes('--plain-forwarding') ? await warmed({ ...options, threads }) : null;
 if (plain !== null) sims.push(plain);
 try {
   let lowered = false;
