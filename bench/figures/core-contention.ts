@@ -18,9 +18,13 @@
 //           32 MB heap), as marking a random layout sets mark bits
 //   bits-shared  the same on one bitmap both workers set bits in: each line the other core set a
 //           bit in last must come over from its cache first. The only kernel that shares data
+//   bits-grouped  bits-shared's bits, each worker holding them first in 1,024 buckets of 64, one
+//           per KB of the bitmap (16 cache lines), and setting a bucket's when it fills (the rest at
+//           the end): about four bits per line each time a line comes over. Shares data too
 // Per kernel: each worker's median time per unit of work alone and with both busy, and the bound
 // 2 x alone / both: the speedup at two threads of perfectly parallel work of that kind (for
-// bits-shared: of work whose threads set bits in one bitmap, as parallel marking's do). Two cores
+// bits-shared: of work whose threads set bits in one bitmap, as parallel marking's do; for
+// bits-grouped, of the same work grouped by where in the bitmap it lands). Two cores
 // that share nothing give 2.0; two hyperthreads of one core, or cores slowed by other tenants of
 // the host when both are busy, less. Repetitions alternate alone-0, alone-1 and both, in a
 // rotating order, so drifts of the host hit all three alike.
@@ -35,7 +39,7 @@ if (!(Number.isInteger(reps) && reps > 0)) {
   process.exit(2);
 }
 
-const KERNELS = ['alu', 'l2', 'stream', 'chase', 'chase8', 'evac', 'evac-cas', 'bits', 'bits-shared'] as const;
+const KERNELS = ['alu', 'l2', 'stream', 'chase', 'chase8', 'evac', 'evac-cas', 'bits', 'bits-shared', 'bits-grouped'] as const;
 // control words: [1] kernel, [COMMAND + w] worker w's command sequence, [8] start flag, [9] workers
 // done; each worker's result (ns per unit) is in `times`
 const KERNEL = 1;
@@ -78,9 +82,29 @@ function runChase8() {
 function runEvac() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; from[o] = h ^ 1; } return OBJECTS; }
 function runEvacCas() { for (let o = 0, t = 0; o < from.length; o += 6, t += 6) { const h = from[o]; to[t] = h; for (let i = 1; i < 6; i++) to[t + i] = from[o + i]; if (Atomics.compareExchange(from, o, h, h ^ 1) !== h) sink++; } return OBJECTS; }
 function setBits(bits) { let x = (sink | 1) ^ Math.imul(id + 1, 0x9e3779b9); for (let i = 0; i < 1 << 21; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; Atomics.or(bits, (x >>> 8) & (BITMAP_WORDS - 1), 1 << (x & 31)); } sink ^= x; return 1 << 21; }
+// bits-grouped: bucket b holds words b * 256 .. b * 256 + 255 of the bitmap; an entry is a word
+// index and a bit, packed as word * 32 + bit
+const bucketed = new Int32Array(1024 * 64);
+const fill = new Int32Array(1024);
+function setBucket(bits, first, n) { for (let j = first; j < first + n; j++) { const e = bucketed[j]; Atomics.or(bits, e >>> 5, 1 << (e & 31)); } }
+function setBitsGrouped(bits) {
+  let x = (sink | 1) ^ Math.imul(id + 1, 0x9e3779b9);
+  for (let i = 0; i < 1 << 21; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    const w = (x >>> 8) & (BITMAP_WORDS - 1);
+    const b = w >>> 8;
+    const c = fill[b];
+    bucketed[(b << 6) + c] = (w << 5) | (x & 31);
+    if (c === 63) { fill[b] = 0; setBucket(bits, b << 6, 64); } else fill[b] = c + 1;
+  }
+  for (let b = 0; b < 1024; b++) { setBucket(bits, b << 6, fill[b]); fill[b] = 0; }
+  sink ^= x;
+  return 1 << 21;
+}
 function runBits() { return setBits(ownBits); }
 function runBitsShared() { return setBits(sharedBits); }
-const run = [runAlu, runL2, runStream, runChase, runChase8, runEvac, runEvacCas, runBits, runBitsShared];
+function runBitsGrouped() { return setBitsGrouped(sharedBits); }
+const run = [runAlu, runL2, runStream, runChase, runChase8, runEvac, runEvacCas, runBits, runBitsShared, runBitsGrouped];
 for (let k = 0; k < run.length; k++) for (let r = 0; r < 3; r++) run[k](); // optimised before any timing
 ${commandLoopSource(
   COMMAND,
