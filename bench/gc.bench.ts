@@ -312,6 +312,12 @@ async function main(): Promise<void> {
   }
   // Paired ratios: per round, then the median (and range) over rounds.
   const pairs: [string, string, string][] = [];
+  /** gcsim's speedup rows, printed again from the phases in which no thread waited for a core. */
+  const speedups: [string, string, string][] = [];
+  const speedup = (row: [string, string, string]) => {
+    pairs.push(row);
+    speedups.push(row);
+  };
   for (const b of builds) {
     for (const bal of BALANCES) {
       const g = (t: number) => gcsimName(b, bal, t);
@@ -319,18 +325,18 @@ async function main(): Promise<void> {
         for (const t of THREADS) pairs.push([`${g(t)} / v8 single-threaded`, g(t), 'v8 single-threaded']);
         for (const t of THREADS) if (t > 1) pairs.push([`${g(t)} / v8 default`, g(t), 'v8 default']);
       }
-      for (const t of THREADS) if (t > 1 && THREADS.includes(1)) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
-      if (sims.has(atomicName(b))) for (const t of THREADS) if (t > 1) pairs.push([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 atomic / t=${t})`, atomicName(b), g(t)]);
+      for (const t of THREADS) if (t > 1 && THREADS.includes(1)) speedup([`gcsim ${b.name}${scheme(bal)}speedup (t=1 / t=${t})`, g(1), g(t)]);
+      if (sims.has(atomicName(b))) for (const t of THREADS) if (t > 1) speedup([`gcsim ${b.name}${scheme(bal)}speedup over the same code (t=1 atomic / t=${t})`, atomicName(b), g(t)]);
     }
     for (const t of OWNER_THREADS) {
       if (!sims.has(ownerName(b, t))) continue;
-      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with owner marking and scavenging (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
+      if (THREADS.includes(1)) speedup([`gcsim ${b.name}speedup with owner marking and scavenging (t=1 / t=${t} owner)`, gcsimName(b, BALANCES[0], 1), ownerName(b, t)]);
       pairs.push([`gcsim ${b.name}t=${t} / t=${t} owner (what owner marking and scavenging save)`, gcsimName(b, BALANCES[0], t), ownerName(b, t)]);
       if (WITH_V8) pairs.push([`${ownerName(b, t)} / v8 default`, ownerName(b, t), 'v8 default']);
     }
     for (const t of BITMAP_THREADS) {
       if (!sims.has(bitmapsName(b, t))) continue;
-      if (THREADS.includes(1)) pairs.push([`gcsim ${b.name}speedup with thread mark bitmaps (t=1 / t=${t} bitmaps)`, gcsimName(b, BALANCES[0], 1), bitmapsName(b, t)]);
+      if (THREADS.includes(1)) speedup([`gcsim ${b.name}speedup with thread mark bitmaps (t=1 / t=${t} bitmaps)`, gcsimName(b, BALANCES[0], 1), bitmapsName(b, t)]);
       pairs.push([`gcsim ${b.name}t=${t} / t=${t} bitmaps (what thread mark bitmaps save)`, gcsimName(b, BALANCES[0], t), bitmapsName(b, t)]);
       if (WITH_V8) pairs.push([`${bitmapsName(b, t)} / v8 default`, bitmapsName(b, t), 'v8 default']);
     }
@@ -362,7 +368,6 @@ async function main(): Promise<void> {
   }
   // The speedups of the same rounds once more, without the phases in which the machine took a
   // core from a thread: one run shows how much of the spread that was, paired by round.
-  const speedups = pairs.filter(([name]) => name.includes('speedup') && !name.startsWith('v8'));
   const calm = DROP_WAITS ? null : withoutLongWaits(samples);
   if (speedups.length > 0 && calm !== null) {
     lines.push('', 'The speedups of the same rounds, leaving out every phase in which a thread waited 1 ms or more for a core (a round with such a phase in either configuration drops out of that ratio; `BENCH_GC_WAITS=drop` leaves them out of every figure):', '');
