@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   for (const b of builds) {
     for (const bal of BALANCES) {
       for (const t of THREADS) {
-        const sim = (await createWarmed(b, { threads: t, ...graphSimOptions(N), ...WAITS, ...(bal === '' ? {} : { balance: bal }) }, JIT_WARMUP))!;
+        const sim = await createWarmed(b, { threads: t, ...graphSimOptions(N), ...WAITS, ...(bal === '' ? {} : { balance: bal }) }, JIT_WARMUP);
         if (PLAIN_MARKING) sim.setTestFlagsForTesting(TEST_PLAIN_MARKING);
         sims.set(gcsimName(b, bal, t), { sim, deps: b.deps });
       }

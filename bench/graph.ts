@@ -91,6 +91,7 @@ export function rootIslandsInChunks(m: Mutator, deps: GraphDeps, s: number, root
 }
 
 type SimulatorModule = typeof import('../src/experiments/simulator.ts');
+type Simulator = import('../src/experiments/simulator.ts').Simulator;
 
 interface WarmupModule {
   warmUp: typeof import('../src/experiments/warmup.ts').warmUp;
@@ -123,13 +124,12 @@ export async function loadCompiledBuild(root: string): Promise<CompiledBuild> {
   const layout = (await import(dist('heap/layout.js'))) as { KIND_TAGGED: number };
   const rngMod = (await import(dist('workloads/rng.js'))) as { Rng: new (seed: number) => { int(n: number): number } };
   const stale = !compiledBuildIsFresh(root);
+  // A build from before the warm-up program has no warmup.js; a broken one fails here, loudly.
   let warmup: WarmupModule | null = null;
-  try {
-    const w = (await import(dist('experiments/warmup.js'))) as Partial<WarmupModule>;
-    const o = (await import(dist('options.js'))) as Partial<WarmupModule>;
-    if (typeof w.warmUp === 'function' && typeof w.scratchHeap === 'function' && typeof o.resolveOptions === 'function') warmup = { warmUp: w.warmUp, scratchHeap: w.scratchHeap, resolveOptions: o.resolveOptions };
-  } catch {
-    // a build without them
+  if (fs.existsSync(path.join(DIST, 'src', 'experiments', 'warmup.js'))) {
+    const w = (await import(dist('experiments/warmup.js'))) as typeof import('../src/experiments/warmup.ts');
+    const o = (await import(dist('options.js'))) as typeof import('../src/options.ts');
+    warmup = { warmUp: w.warmUp, scratchHeap: w.scratchHeap, resolveOptions: o.resolveOptions };
   }
   return { Simulator: sim.Simulator, deps: { kindTagged: layout.KIND_TAGGED, rng: (s) => new rngMod.Rng(s) }, stale, warmup };
 }
@@ -141,9 +141,13 @@ export async function loadCompiledBuild(root: string): Promise<CompiledBuild> {
  * collector's rare paths (a lost forwarding race, a steal, a contended lock), and the new simulator
  * takes over its helpers with their optimised code. A plain simulator when `warm` is false or the
  * build has no warm-up. `optional`: null for options the build rejects (a build from before
- * them); a failure of the warm-up itself is thrown either way.
+ * them); a failure of the warm-up itself is thrown either way. The steps are run.ts's, written
+ * here from the build's own warmUp and scratchHeap, so that `BENCH_GC_BUILDS` warms an older
+ * checkout as it warms this one.
  */
-export async function createWarmed(build: CompiledBuild, options: Record<string, unknown>, warm: boolean, optional = false): Promise<import('../src/experiments/simulator.ts').Simulator | null> {
+export async function createWarmed(build: CompiledBuild, options: Record<string, unknown>, warm: boolean): Promise<Simulator>;
+export async function createWarmed(build: CompiledBuild, options: Record<string, unknown>, warm: boolean, optional: true): Promise<Simulator | null>;
+export async function createWarmed(build: CompiledBuild, options: Record<string, unknown>, warm: boolean, optional = false): Promise<Simulator | null> {
   const warmup = warm ? build.warmup : null;
   if (warmup === null) return optional ? build.Simulator.create(options).catch(() => null) : build.Simulator.create(options);
   let resolved: ReturnType<WarmupModule['resolveOptions']>;

@@ -32,8 +32,6 @@ import { busyNsPerObject, median, withTestFlags } from '../bench-kit.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const build = await loadCompiledBuild(ROOT);
 const { deps } = build;
-/** A simulator warmed as `gcsim run` warms a measured run (bench/graph.ts, `createWarmed`). */
-const warmed = async (o: Record<string, unknown>) => (await createWarmed(build, o, true))!;
 const { IdlePolicySetter, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 const { TEST_PLAIN_MARKING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
@@ -50,18 +48,18 @@ if (!(Number.isInteger(threads) && threads >= 2 && threads <= 16 && Number.isInt
 
 interface Config {
   name: string;
-  sim: Awaited<ReturnType<typeof warmed>>;
+  sim: Awaited<ReturnType<typeof build.Simulator.create>>;
   flags: number;
   alone: boolean;
 }
 const options = { ...graphSimOptions(n), recordPreemption: true };
 const configs: Config[] = [
-  { name: 't=1', sim: await warmed({ ...options, threads: 1 }), flags: 0, alone: false },
-  { name: 't=1 atomic', sim: await warmed({ ...options, threads: 1, atomicMarking: true }), flags: 0, alone: false },
-  { name: `t=${threads}`, sim: await warmed({ ...options, threads }), flags: 0, alone: false },
-  { name: `t=${threads} plain`, sim: await warmed({ ...options, threads }), flags: TEST_PLAIN_MARKING, alone: false },
-  { name: `t=${threads} alone`, sim: await warmed({ ...options, threads }), flags: 0, alone: true },
-  { name: `t=${threads} owner`, sim: await warmed({ ...options, threads, ownerMarking: true, helperJoin: 'all' }), flags: 0, alone: false },
+  { name: 't=1', sim: await createWarmed(build, { ...options, threads: 1 }, true), flags: 0, alone: false },
+  { name: 't=1 atomic', sim: await createWarmed(build, { ...options, threads: 1, atomicMarking: true }, true), flags: 0, alone: false },
+  { name: `t=${threads}`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: false },
+  { name: `t=${threads} plain`, sim: await createWarmed(build, { ...options, threads }, true), flags: TEST_PLAIN_MARKING, alone: false },
+  { name: `t=${threads} alone`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: true },
+  { name: `t=${threads} owner`, sim: await createWarmed(build, { ...options, threads, ownerMarking: true, helperJoin: 'all' }, true), flags: 0, alone: false },
 ];
 
 /** One mark of the bench's program on `c`'s simulator: the `mc.mark` phase record. */

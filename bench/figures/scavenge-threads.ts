@@ -23,8 +23,6 @@ import { ThreadPinner, busyNsPerObject, median, withTestFlags } from '../bench-k
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const build = await loadCompiledBuild(ROOT);
 const { deps } = build;
-/** A simulator warmed as `gcsim run` warms a measured run (bench/graph.ts, `createWarmed`). */
-const warmed = async (o: Record<string, unknown>) => (await createWarmed(build, o, true))!;
 const { IdlePolicySetter, LineShell, lowerHostThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'scheduler', 'host-threads.js')).href)) as typeof import('../../src/scheduler/host-threads.ts');
 // Started before any heap exists: it forks this process, after which every page of a heap would fault once.
 const idleSetter = IdlePolicySetter.start();
@@ -37,10 +35,10 @@ const reps = Number(args[2] ?? 5);
 const balances = (args[3] ?? 'steal').split(',') as WorkDistributionName[];
 const { TEST_PLAIN_FORWARDING } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap', 'heap.js')).href)) as typeof import('../../src/heap/heap.ts');
 const options = { ...graphSimOptions(n), recordPageFaults: true, recordPreemption: true };
-const sims = [await warmed({ ...options, threads: 1 })];
-for (const balance of balances) sims.push(await warmed({ ...options, threads, balance }));
-if (OWNER) for (const balance of balances) sims.push(await warmed({ ...options, threads, balance, helperJoin: 'all', ownerScavenging: true }));
-const plain = process.argv.includes('--plain-forwarding') ? await warmed({ ...options, threads }) : null;
+const sims = [await createWarmed(build, { ...options, threads: 1 }, true)];
+for (const balance of balances) sims.push(await createWarmed(build, { ...options, threads, balance }, true));
+if (OWNER) for (const balance of balances) sims.push(await createWarmed(build, { ...options, threads, balance, helperJoin: 'all', ownerScavenging: true }, true));
+const plain = process.argv.includes('--plain-forwarding') ? await createWarmed(build, { ...options, threads }, true) : null;
 if (plain !== null) sims.push(plain);
 try {
   let lowered = false;
