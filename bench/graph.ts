@@ -186,10 +186,13 @@ export async function loadIslandBuild(root: string) {
  */
 export function graphSimOptions(n: number) {
   const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
+  // Old space at most the option's bound (4 GiB, V8's pointer-compression cage): from 10M
+  // objects on, 16 semispaces would pass it, and the graph promoted needs far less.
+  const oldMb = Math.min(4096, 16 * semiMb);
   return {
     maxSemiSpaceSize: semiMb,
-    initialOldSpaceSize: 4 * semiMb,
-    maxOldSpaceSize: 16 * semiMb,
+    initialOldSpaceSize: Math.min(oldMb, 4 * semiMb),
+    maxOldSpaceSize: oldMb,
     maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(n + 4096))),
     concurrentMarking: false,
   };
