@@ -9,14 +9,14 @@
 // mark-compacts, the second of which evacuates its ~16 MB) on every simulator in turn, from the
 // compiled build, after the JIT warm-up of all of them; one more round first, untimed, grows each
 // heap to size. Per compaction and thread: busy ns per object copied in `mc.evacuate.copy` and
-// per slot updated in `mc.evacuate.update_pointers`, and any wait for a core of 0.5 ms or more
-// (--record-preemption). The host's threads are lowered as in a measured run (SCHED_IDLE),
+// per slot updated in `mc.evacuate.update_pointers`, its waits for a core taken out, and any such
+// wait of 0.5 ms or more (--record-preemption). The host's threads are lowered as in a measured run (SCHED_IDLE),
 // keeping every simulator's collector threads.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { loadCompiledBuild } from '../graph.ts';
-import { median } from '../bench-kit.ts';
+import { busyNsPerObject, median } from '../bench-kit.ts';
 import type { Workload } from '../../src/workloads/workload.ts';
 import type { PhaseRecord, ThreadPhaseStats } from '../../src/metrics/result.ts';
 
@@ -59,9 +59,9 @@ function round(sim: Sim, seed: number): Phases | null {
   return null;
 }
 
-const nsPer = (t: ThreadPhaseStats, n: number) => (t.busyMs * 1e6) / Math.max(1, n);
-const perObject = (t: ThreadPhaseStats) => nsPer(t, t.objects);
-const perSlot = (t: ThreadPhaseStats) => nsPer(t, t.bytes / 4); // bytes: 4 per slot updated
+// Busy time less the waits for a core, per object copied and per slot updated (4 bytes each).
+const perObject = (t: ThreadPhaseStats) => busyNsPerObject(t);
+const perSlot = (t: ThreadPhaseStats) => busyNsPerObject({ ...t, objects: t.bytes / 4 });
 
 // The shell that runs chrt starts before any heap exists: starting a child forks this process,
 // after which every page of every heap would fault once on its next write (as in a measured run).
