@@ -22,7 +22,7 @@
  * output included verbatim. `BENCH_TIME_MS` scales the time budget of suites built with
  * `benchOptions()`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Bench } from 'tinybench';
 import type { LineShell } from '../src/scheduler/host-threads.ts';
 
@@ -244,4 +244,47 @@ function cpusAllowed(tid: number): string {
   } catch {
     return '';
   }
+}
+
+/** A data or unified cache of the first CPU, as Linux's sysfs describes it. */
+export interface CpuCache {
+  level: number;
+  bytes: number;
+  /** How many CPUs share it (`shared_cpu_list`). */
+  sharedBy: number;
+}
+
+/**
+ * The data and unified caches of CPU 0, smallest level first, from `root`
+ * (`/sys/devices/system/cpu/cpu0/cache`); none where there is no such directory (not Linux).
+ * Whether a graph fits in them decides much of what a speedup shows (docs/performance.md, "A
+ * host whose caches hold the graph").
+ */
+export function cpuCaches(root = '/sys/devices/system/cpu/cpu0/cache'): CpuCache[] {
+  const out: CpuCache[] = [];
+  for (let i = 0; existsSync(`${root}/index${i}`); i++) {
+    const read = (f: string) => readFileSync(`${root}/index${i}/${f}`, 'utf8').trim();
+    try {
+      if (read('type') === 'Instruction') continue;
+      const size = /^(\d+)([KMG]?)$/.exec(read('size'));
+      if (size === null) continue;
+      const bytes = Number(size[1]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[size[2] as '' | 'K' | 'M' | 'G'];
+      const sharedBy = read('shared_cpu_list')
+        .split(',')
+        .reduce((n, r) => {
+          const [a, b] = r.split('-').map(Number);
+          return n + (b === undefined ? 1 : b - a + 1);
+        }, 0);
+      out.push({ level: Number(read('level')), bytes, sharedBy });
+    } catch {
+      // a cache the kernel describes only in part: left out
+    }
+  }
+  return out.sort((a, b) => a.level - b.level);
+}
+
+/** `L1 48 KB, L2 2 MB, L3 260 MB shared by 2`: the caches of `cpuCaches`, or '' if none. */
+export function describeCaches(caches: readonly CpuCache[] = cpuCaches()): string {
+  const size = (b: number) => (b >= 1024 ** 2 ? `${+(b / 1024 ** 2).toFixed(1)} MB` : `${+(b / 1024).toFixed(1)} KB`);
+  return caches.map((c) => `L${c.level} ${size(c.bytes)}${c.sharedBy > 1 ? ` shared by ${c.sharedBy}` : ''}`).join(', ');
 }

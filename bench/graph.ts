@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Mutator } from '../src/mutator/mutator.ts';
 import { compiledBuildIsFresh } from '../src/scheduler/compiled-build.ts';
 import { depthFirstOrder, randomOrder } from './graph-order.mjs';
+import { type CpuCache, describeCaches } from './bench-kit.ts';
 
 export const FIELDS = 4;
 export const LAYOUTS = ['neighbouring', 'random'] as const;
@@ -196,6 +197,20 @@ export function graphSimOptions(n: number) {
     maxHandles: Math.min(1 << 26, 2 ** Math.ceil(Math.log2(n + 4096))),
     concurrentMarking: false,
   };
+}
+
+/**
+ * One line for a report: what the graph of `n` objects takes in gcsim's heap (6 words of 4 bytes
+ * each) and in V8's (56 bytes each: Node 20 has no pointer compression), and whether gcsim's
+ * fits in the largest of `caches`. A heap the caches hold makes each object cheap and whatever
+ * two threads share weigh more (docs/performance.md, "A host whose caches hold the graph").
+ */
+export function graphAgainstCaches(n: number, caches: readonly CpuCache[]): string {
+  const mb = (bytes: number) => `${+(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
+  const gcsimBytes = n * 6 * 4;
+  const last = caches.at(-1);
+  const fit = last === undefined ? '' : `; the largest cache here is ${describeCaches([last])}, which gcsim's ${gcsimBytes <= last.bytes ? 'fits in' : 'does not fit in'}`;
+  return `The graph takes ${mb(gcsimBytes)} in gcsim's heap and ${mb(n * 56)} in V8's${fit}.`;
 }
 
 /** V8's semi-space (MB) for the graph of `n` objects in new space: Node 20 has no pointer compression, and spends 56 bytes on each four-field object. */

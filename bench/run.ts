@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Bench, Task } from 'tinybench';
 import { runUnderPlainNode } from './plain-node.ts';
-import { benchMeta } from './bench-kit.ts';
+import { benchMeta, describeCaches } from './bench-kit.ts';
 
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(DIR, 'results.md');
@@ -105,10 +105,11 @@ async function main(filters: string[]): Promise<void> {
     return;
   }
   const cpus = os.cpus();
+  const caches = describeCaches();
   const sections: string[] = [
     '# gcsim benchmarks',
     '',
-    `${new Date().toISOString()}, commit ${gitCommit()}, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${os.platform()} ${os.arch()}, load average ${os
+    `${new Date().toISOString()}, commit ${gitCommit()}, node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}${caches === '' ? '' : ` (${caches})`}, ${os.platform()} ${os.arch()}, load average ${os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')} at start.`,
