@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Mutator } from '../src/mutator/mutator.ts';
+import { OPTION_TABLE } from '../src/options.ts';
 import { compiledBuildIsFresh } from '../src/scheduler/compiled-build.ts';
 import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 import { type CpuCache, describeCaches } from './bench-kit.ts';
@@ -189,7 +190,7 @@ export function graphSimOptions(n: number) {
   const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
   // Old space at most the option's bound (4 GiB, V8's pointer-compression cage): from 10M
   // objects on, 16 semispaces would pass it, and the graph promoted needs far less.
-  const oldMb = Math.min(4096, 16 * semiMb);
+  const oldMb = Math.min(OPTION_TABLE.maxOldSpaceSize.max, 16 * semiMb);
   return {
     maxSemiSpaceSize: semiMb,
     initialOldSpaceSize: Math.min(oldMb, 4 * semiMb),

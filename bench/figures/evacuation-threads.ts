@@ -10,8 +10,8 @@
 // compiled build, after the JIT warm-up of all of them; one more round first, untimed, grows each
 // heap to size. Per compaction and thread: busy ns per object copied in `mc.evacuate.copy` and
 // per slot updated in `mc.evacuate.update_pointers`, its waits for a core taken out, and any such
-// wait of 0.5 ms or more (--record-preemption). The host's threads are lowered as in a measured run (SCHED_IDLE),
-// keeping every simulator's collector threads.
+// wait of 0.5 ms or more (--record-preemption). The host's threads are lowered as in a measured
+// run (SCHED_IDLE), keeping every simulator's collector threads.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -60,7 +60,7 @@ function round(sim: Sim, seed: number): Phases | null {
 }
 
 // Busy time less the waits for a core, per object copied and per slot updated (4 bytes each).
-const perObject = (t: ThreadPhaseStats) => busyNsPerObject(t);
+const perObject: (t: ThreadPhaseStats) => number = busyNsPerObject;
 const perSlot = (t: ThreadPhaseStats) => busyNsPerObject({ ...t, objects: t.bytes / 4 });
 
 // The shell that runs chrt starts before any heap exists: starting a child forks this process,
