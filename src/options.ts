@@ -34,7 +34,7 @@ export const OPTION_TABLE = {
   casForwarding: { kind: 'bool', default: false, doc: "install every scavenge forwarding address with a CAS, also when the main thread scavenges alone, as V8's scavenger always does (so a speedup over threads = 1 compares the same code); off: a plain store when no other thread scavenges" },
   atomicMarking: { kind: 'bool', default: false, doc: "set every mark bit with an atomic or, also when the main thread marks alone, as V8's marking visitors always do (so a marking speedup over threads = 1 compares the same code); off: a plain or when no other thread marks" },
   parallelMarking: { kind: 'bool', default: true, doc: "mark in the stop-the-world pause on all threads (V8 --parallel-marking); off: the main thread alone, so a heap laid out by parallel scavenges can be marked by one thread (mark bits stay atomic at threads > 1)" },
-  ownerMarking: { kind: 'bool', default: false, doc: "a stop-the-world mark on several threads deals the heap's 256 KB pages to them round robin; each thread sets the bits of its own pages alone, with a plain or, and mails the targets it finds in others' pages to their owner (Oancea et al., ISMM 2009; not V8: its markers set bits atomically); needs --helper-join all and threads a power of two" },
+  ownerMarking: { kind: 'bool', default: false, doc: "a stop-the-world mark on several threads deals the heap's 256 KB pages to them round robin; each thread sets the bits of its own pages alone, with a plain or, and mails the targets it finds in others' pages to their owner (Oancea et al., ISMM 2009; not V8: its markers set bits atomically); needs threads a power of two; its marks wake every helper from their start, under either --helper-join" },
   threadMarkBitmaps: { kind: 'bool', default: false, doc: "a stop-the-world mark on several threads gives each helper a mark bitmap of its own: a thread tests every thread's bitmap and sets bits in its own alone, with a plain or; the helpers' bitmaps are merged into the heap's after the mark, and an object two threads both marked has its live bytes counted once (not V8: its markers share one bitmap and set bits atomically); threads 2 to 4, not with --owner-marking" },
   ownerScavenging: { kind: 'bool', default: false, doc: "a scavenge on several threads deals from-space's 256 KB pages to them round robin; each thread copies the objects of its own pages alone and forwards them with a plain store, and mails the slots it finds pointing into others' pages to their owner, who updates them (not V8: its scavenger CASes every forwarding address); needs --helper-join all and threads a power of two" },
   parallelCompaction: { kind: 'bool', default: true, doc: 'evacuate candidate pages on all threads (V8 --parallel-compaction)' },
@@ -98,10 +98,12 @@ export function resolveOptions(partial: Partial<Record<string, unknown>> = {}): 
   if (!Number.isInteger(o.maxSemiSpaceSize * 4)) throw new OptionError(`bad value ${o.maxSemiSpaceSize} for --max-semi-space-size: a multiple of 0.25 MB (one page)`);
   if (o.threadMarkBitmaps && o.threads > 4) throw new OptionError(`bad value ${o.threads} for --threads with --thread-mark-bitmaps: at most 4`);
   if (o.threadMarkBitmaps && o.ownerMarking && o.threads > 1) throw new OptionError('--thread-mark-bitmaps and --owner-marking are two ways of sharing the mark: choose one');
-  for (const [on, flag, phase] of [[o.ownerMarking, '--owner-marking', 'a mark'], [o.ownerScavenging, '--owner-scavenging', 'a scavenge']] as const) {
+  for (const [on, flag] of [[o.ownerMarking, '--owner-marking'], [o.ownerScavenging, '--owner-scavenging']] as const) {
     if (on && o.threads > 1 && (o.threads & (o.threads - 1)) !== 0) throw new OptionError(`bad value ${o.threads} for --threads with ${flag}: a power of two (1, 2, 4, 8 or 16)`);
-    if (on && o.threads > 1 && o.helperJoin !== 'all') throw new OptionError(`${flag} needs --helper-join all: every thread must take part in ${phase} from its start`);
   }
+  // An owned mark wakes every helper from its start whatever the join mode; scavenges are many
+  // and short, and an owned one would make every one of them pay that wake.
+  if (o.ownerScavenging && o.threads > 1 && o.helperJoin !== 'all') throw new OptionError('--owner-scavenging needs --helper-join all: every thread must take part in a scavenge from its start');
   if (o.concurrentMarkers >= o.threads) throw new OptionError(`bad value ${o.concurrentMarkers} for --concurrent-markers: at most threads - 1 = ${o.threads - 1}`);
   if (o.initialOldSpaceSize > o.maxOldSpaceSize) o.initialOldSpaceSize = o.maxOldSpaceSize;
   return o;

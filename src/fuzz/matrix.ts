@@ -64,10 +64,12 @@ export function drawConfig(rng: FuzzRng, opts: MatrixOptions): FuzzConfig {
     threads = Math.max(2, threads);
     helperJoin = 'all';
   }
-  // Owner marking and scavenging run where the options allow them: every helper in every phase, threads 2 or 4.
-  const ownerAllowed = helperJoin === 'all' && (threads === 2 || threads === 4);
-  const ownerMarking = ownerAllowed && (owner === 'marking' || owner === 'both');
-  const ownerScavenging = ownerAllowed && (owner === 'scavenging' || owner === 'both');
+  // Owner marking and scavenging run where the options allow them: threads 2 or 4; owner
+  // scavenging with every helper in every phase (owner marking's marks wake every helper in
+  // either join mode).
+  const ownerThreads = threads === 2 || threads === 4;
+  const ownerMarking = ownerThreads && (owner === 'marking' || owner === 'both');
+  const ownerScavenging = ownerThreads && helperJoin === 'all' && (owner === 'scavenging' || owner === 'both');
   // Thread mark bitmaps run at 2 to 4 threads, whatever the join mode (at one thread the option does nothing).
   const threadMarkBitmaps = owner === 'bitmaps';
   // Without marking while the mutator runs there is nothing for a marking barrier to do.

@@ -245,10 +245,12 @@ export class GcShared {
    * Before a stop-the-world phase with termination (scavenge, marking): the main thread takes
    * part from the start; under 'dynamic' join each helper counts itself in when it arrives
    * (`Terminator.join`), so a phase the main thread finishes alone does not wait for them.
+   * `joinAll`: every helper is counted from the start whatever the mode (the phase runs with
+   * `PhaseRunner.run`'s joinAll).
    */
-  resetTerminatorForPhase(mainOnly = false): void {
+  resetTerminatorForPhase(mainOnly = false, joinAll = false): void {
     if (mainOnly) this.terminator.reset(1, false); // the main thread alone, no one joins
-    else if (this.helperJoin === 'all') this.terminator.reset(this.config.threads, false);
+    else if (joinAll || this.helperJoin === 'all') this.terminator.reset(this.config.threads, false);
     else this.terminator.reset(1, true);
   }
 
@@ -280,11 +282,13 @@ export class GcShared {
 
   /**
    * The next stop-the-world mark splits the heap among its threads (option ownerMarking), as far
-   * as the run allows it: several threads, a power of two of them, all in the phase from the start.
+   * as the run allows it: several threads, a power of two of them. Such a mark runs with every
+   * helper from its start whatever the helper-join mode (`MarkCompactCollector.markParallel`):
+   * a page's owner must be there to take its mail.
    */
   get markOwned(): boolean {
     const t = this.config.threads;
-    return this.config.ownerMarking === true && !this.markMainOnly && (t & (t - 1)) === 0 && this.helperJoin === 'all';
+    return this.config.ownerMarking === true && !this.markMainOnly && (t & (t - 1)) === 0;
   }
 
   /**

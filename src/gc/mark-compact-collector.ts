@@ -22,6 +22,7 @@ import {
   C_MARK_OWNED,
   C_MARK_THREAD_BITMAPS,
   TEST_SKIP_MARK_BITMAP_MERGE,
+  TEST_OWNED_MARK_DYNAMIC_JOIN,
   PAGE_LARGE_START,
   type Heap,
   C_GLOBALS_BASE,
@@ -134,10 +135,13 @@ export class MarkCompactCollector {
     const shared = this.shared;
     const mainOnly = shared.markMainOnly;
     const ctl = this.heap.ctl;
+    // An owned mark deals the heap's pages to every thread, so every helper takes part from its
+    // start, also under the 'dynamic' join of the other phases.
+    const owned = shared.markOwned && !this.heap.testFlag(TEST_OWNED_MARK_DYNAMIC_JOIN);
     this.clock.serial('mc.mark.roots', () => {
       shared.items.clear();
       addRootItems(this.heap, shared);
-      shared.resetTerminatorForPhase(mainOnly);
+      shared.resetTerminatorForPhase(mainOnly, owned);
       ctl[C_MARK_OWNED] = shared.markOwned ? 1 : 0;
       ctl[C_MARK_THREAD_BITMAPS] = shared.markThreadBitmaps ? 1 : 0;
     });
@@ -145,7 +149,7 @@ export class MarkCompactCollector {
     // Alone, the main thread finds everything on its own stack: the finalization pause gathered the
     // concurrent markers' leftovers there (`GcController.finalizeMarking`).
     try {
-      this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly);
+      this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly, owned);
     } finally {
       ctl[C_MARK_OWNED] = 0;
       ctl[C_MARK_THREAD_BITMAPS] = 0;

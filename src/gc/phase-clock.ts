@@ -76,11 +76,11 @@ export class PhaseClock {
    * Runs `phase` on the participants and records the share of each thread that took part (the
    * main thread, and the helpers that joined before it had finished: see `HelperJoin`).
    */
-  parallelPhase(phase: number, name: string, arg = 0, mainOnly = false): PhaseRecord {
+  parallelPhase(phase: number, name: string, arg = 0, mainOnly = false, joinAll = false): PhaseRecord {
     const faults0 = this.pageFaultMark();
     const start = nowMs();
     const t0 = performance.now();
-    this.runner.run(phase, arg, name, () => this.main.runPhase(phase, arg), mainOnly);
+    this.runner.run(phase, arg, name, () => this.main.runPhase(phase, arg), mainOnly, joinAll);
     const durationMs = performance.now() - t0;
     const faults = this.pageFaultsSince(faults0);
     this.phasesMs[name] = (this.phasesMs[name] ?? 0) + durationMs;

@@ -8,9 +8,11 @@ export interface PhaseRunner {
   readonly threads: number;
   /**
    * Runs `phase` on every participant; `mainBody` is the main thread's share. `mainOnly`: the
-   * main thread alone runs it, as at threads = 1 (no helper is woken).
+   * main thread alone runs it, as at threads = 1 (no helper is woken). `joinAll`: every helper
+   * takes part from the start, whatever the helper-join mode (owner marking deals the heap to
+   * every thread).
    */
-  run(phase: number, arg: number, name: string, mainBody: () => void, mainOnly?: boolean): void;
+  run(phase: number, arg: number, name: string, mainBody: () => void, mainOnly?: boolean, joinAll?: boolean): void;
   /** Microseconds from the start of the last phase until every helper was running it. */
   readonly lastWakeUs: number;
   /** Helpers the last phase let join: what its work wanted when they were woken; 0 if none was woken. */

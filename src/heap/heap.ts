@@ -178,6 +178,12 @@ export const TEST_IGNORE_UNDELIVERED_MAIL = 256;
  * mark, so what only helpers marked looks unmarked (`MarkCompactCollector.mergeThreadMarkBitmaps`).
  */
 export const TEST_SKIP_MARK_BITMAP_MERGE = 512;
+/**
+ * Option ownerMarking under the 'dynamic' helper join: an owned mark joins its helpers as other
+ * phases do (lazily, and only those that arrive before the main thread has finished), instead of
+ * every helper from the start (`MarkCompactCollector.markParallel`).
+ */
+export const TEST_OWNED_MARK_DYNAMIC_JOIN = 1024;
 
 export interface HeapBuffers {
   /**

@@ -169,6 +169,8 @@ export class Scheduler {
   readonly stallTimeoutMs: number;
   /** Who takes part in the next phases (may be changed between phases). */
   helperJoin: HelperJoin;
+  /** Who takes part in the current foreground phase: `helperJoin`, or 'all' for a phase run with `joinAll`. */
+  private phaseJoin: HelperJoin = 'all';
   /**
    * Under the lazy wake ('dynamic' join): the owner of the phases' shared work, asked how many
    * helpers the work of phase `phase` that a helper could take now (unclaimed items, published
@@ -372,11 +374,14 @@ export class Scheduler {
   /**
    * Synchronous (the mutator is blocked inside an allocation): wakes the helpers, runs mainBody()
    * as participant 0, then waits for every helper to finish. With `mainOnly`, mainBody() alone
-   * runs, as at threads = 1. Throws GCThreadError on a helper fault (and from then on refuses
-   * phases); rethrows mainBody's own error once helpers stopped.
+   * runs, as at threads = 1; with `joinAll`, every helper takes part from the start whatever
+   * `helperJoin` says (a phase whose work is dealt to every thread: owner marking). Throws
+   * GCThreadError on a helper fault (and from then on refuses phases); rethrows mainBody's own
+   * error once helpers stopped.
    */
-  runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false): void {
+  runPhase(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false, joinAll = false): void {
     this.checkUsable(phaseName);
+    this.phaseJoin = joinAll ? 'all' : this.helperJoin;
     setCurrentHeartbeat(this.heartbeat);
     this.awaitAnswers(phaseName);
     this.stats.reset();
@@ -406,8 +411,8 @@ export class Scheduler {
   }
 
   /** `runPhase` under the name the collectors' PhaseRunner interface uses. */
-  run(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false): void {
-    this.runPhase(phase, arg, phaseName, mainBody, mainOnly);
+  run(phase: number, arg: number, phaseName: string, mainBody: () => void, mainOnly = false, joinAll = false): void {
+    this.runPhase(phase, arg, phaseName, mainBody, mainOnly, joinAll);
   }
 
   /** Concurrent phases: helpers run `phase` while the main thread returns at once (no-op if threads = 1). */
@@ -470,7 +475,7 @@ export class Scheduler {
     this.launchMs = clockMs();
     this.launchPerfMs = performance.now();
     this.wokenPerfMs = -1;
-    if (state === 'phase' && this.helperJoin === 'dynamic' && this.lazyWakeMs > 0) hb.onMainBeat = this.wakeIfLong;
+    if (state === 'phase' && this.phaseJoin === 'dynamic' && this.lazyWakeMs > 0) hb.onMainBeat = this.wakeIfLong;
     else this.wake();
   }
 
@@ -530,7 +535,7 @@ export class Scheduler {
     hb.onMainBeat = NO_MAIN_BEAT;
     let target = helpers;
     if (this.wokenPerfMs < 0) target = 0;
-    else if (this.state === 'phase' && this.helperJoin === 'dynamic') target = Atomics.or(w, JOIN, JOIN_CLOSED) & JOIN_COUNT;
+    else if (this.state === 'phase' && this.phaseJoin === 'dynamic') target = Atomics.or(w, JOIN, JOIN_CLOSED) & JOIN_COUNT;
     let d = Atomics.load(w, DONE);
     if (d !== target && this.mainSpinMs > 0) d = spinWhileEqual(w, DONE, d, this.mainSpinMs);
     for (;;) {

@@ -109,13 +109,15 @@ describe('gcsim CLI', () => {
       expect(res.error.kind).toBe('fault');
     }
     // Owner marking and owner scavenging: a helper that fails while its peers wait, idle, on mail it will never take.
-    for (const [fault, message, option] of [
-      ['1:mark:throw', /^gcsim: fault: gc helper thread 1 failed in phase mc\.mark: injected fault$/m, '--owner-marking'],
+    for (const [fault, message, ...option] of [
+      ['1:mark:throw', /^gcsim: fault: gc helper thread 1 failed in phase mc\.mark: injected fault$/m, '--owner-marking', '--helper-join', 'all'],
+      ['1:mark:hang', /^gcsim: fault: gc helper thread 1 stalled in phase mc\.mark: no heartbeat for 1000 ms$/m, '--owner-marking', '--helper-join', 'all'],
+      ['1:scavenge:throw', /^gcsim: fault: gc helper thread 1 failed in phase scavenge\.parallel: injected fault$/m, '--owner-scavenging', '--helper-join', 'all'],
+      ['1:scavenge:hang', /^gcsim: fault: gc helper thread 1 stalled in phase scavenge\.parallel: no heartbeat for 1000 ms$/m, '--owner-scavenging', '--helper-join', 'all'],
+      // Owner marking under the default dynamic join: its marks still take every helper from the start.
       ['1:mark:hang', /^gcsim: fault: gc helper thread 1 stalled in phase mc\.mark: no heartbeat for 1000 ms$/m, '--owner-marking'],
-      ['1:scavenge:throw', /^gcsim: fault: gc helper thread 1 failed in phase scavenge\.parallel: injected fault$/m, '--owner-scavenging'],
-      ['1:scavenge:hang', /^gcsim: fault: gc helper thread 1 stalled in phase scavenge\.parallel: no heartbeat for 1000 ms$/m, '--owner-scavenging'],
     ] as const) {
-      const r = gcsim('run', '--workload', 'splay', '--threads', '2', '--no-concurrent-marking', '--helper-join', 'all', option, '--no-warmup', '--inject-fault', fault);
+      const r = gcsim('run', '--workload', 'splay', '--threads', '2', '--no-concurrent-marking', ...option, '--no-warmup', '--inject-fault', fault);
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.split('\n').filter((l) => l.startsWith('gcsim:'))).toHaveLength(1);

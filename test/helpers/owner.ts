@@ -16,9 +16,9 @@ import { NO_WARMUP, SMALL, SMALL_HEAP } from './small.ts';
 const WORKLOADS = ['splay', 'gcbench', 'fragmenter', 'hide-and-seek'] as const;
 
 /**
- * Every small workload, run with `options` at `threads` threads, leaves the heap one thread
- * leaves, with the verifier clean and every `phase` run by all the threads; with `mail`, some
- * work went by mail.
+ * Every small workload, run with `options` at `threads` threads (every helper in every phase
+ * unless `options` says otherwise), leaves the heap one thread leaves, with the verifier clean
+ * and every `phase` run by all the threads; with `mail`, some work went by mail.
  */
 export async function expectOwnedWorkloadsMatchOneThread(phase: 'mc.mark' | 'scavenge.parallel', threads: number, options: Partial<GcOptions>, mail = true): Promise<void> {
   let phases = 0;
@@ -28,7 +28,7 @@ export async function expectOwnedWorkloadsMatchOneThread(phase: 'mc.mark' | 'sca
     // At least four pages of from-space, so that every thread owns some.
     const common = { ...SMALL_HEAP, maxSemiSpaceSize: 1, ...NO_WARMUP, verifyHeap: true, incrementalMarking: options.incrementalMarking };
     const base = await runOne({ workload, seed: 3, params, options: { ...common, threads: 1 } });
-    const owned = await runOne({ workload, seed: 3, params, options: { ...common, ...options, threads, helperJoin: 'all' } });
+    const owned = await runOne({ workload, seed: 3, params, options: { ...common, helperJoin: 'all', ...options, threads } });
     expect(base.error).toBeNull();
     expect(owned.error).toBeNull();
     expect(owned.verify.errors).toEqual([]);
