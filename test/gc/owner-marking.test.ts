@@ -8,13 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, OptionError } from '../../src/options.ts';
 import { TEST_IGNORE_UNDELIVERED_MAIL, TEST_OWNED_MARK_DYNAMIC_JOIN } from '../../src/heap/heap.ts';
-import { allVerifyErrors, withSim } from '../helpers/sim.ts';
-import type { Simulator } from '../../src/experiments/simulator.ts';
-import { KIND_TAGGED } from '../../src/heap/layout.ts';
-import { Rng } from '../../src/workloads/rng.ts';
+import { withSim } from '../helpers/sim.ts';
 import { N, collectRandomGraph, expectOwnedWorkloadsMatchOneThread } from '../helpers/owner.ts';
 
 const GRAPH_OPTIONS = { incrementalMarking: false, neverCompact: true, maxOldSpaceSize: 64, initialOldSpaceSize: 32, jitWarmup: false } as const;
+/** Records for a mark too short to wake a helper lazily, all in the main thread's first page. */
+const SMALL_GRAPH = 400;
 
 describe('option ownerMarking', () => {
   it.each([
@@ -67,44 +66,20 @@ describe('option ownerMarking', () => {
   }, 120_000);
 
   it('under the dynamic helper join, a mark too short to wake a helper still has every thread; joined lazily, it has the main thread alone (TEST_OWNED_MARK_DYNAMIC_JOIN)', async () => {
-    const owned = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, verifyHeap: true }, (sim) => collectSmallGraph(sim, 1, 0));
-    expect(owned).toEqual({ error: null, errors: [], threads: 2 });
+    const owned = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, verifyHeap: true }, (sim) => collectRandomGraph(sim, 1, 0, SMALL_GRAPH));
+    expect(owned.error).toBeNull();
+    expect(owned.errors).toEqual([]);
+    expect(owned.threads).toBe(2);
     // The negative control: the mark joins as the other phases do. Its graph lies in the main
     // thread's page, so nothing is mailed to the helper left out (which would wait for it
     // forever); the main thread marks it alone. A lazy wake can still bring the helper in, so a
     // few seeds are tried.
     const alone: number[] = [];
     for (let seed = 1; seed <= 5 && !alone.includes(1); seed++) {
-      const r = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, verifyHeap: true }, (sim) => collectSmallGraph(sim, seed, TEST_OWNED_MARK_DYNAMIC_JOIN));
+      const r = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, verifyHeap: true }, (sim) => collectRandomGraph(sim, seed, TEST_OWNED_MARK_DYNAMIC_JOIN, SMALL_GRAPH));
       expect(r.error).toBeNull();
       alone.push(r.threads);
     }
     expect(alone).toContain(1);
   }, 60_000);
 });
-
-/**
- * 400 linked records in old space, the first allocated (in the main thread's page), then one full
- * stop-the-world GC with `flags` set: its error, the verifier's, and how many threads marked.
- */
-function collectSmallGraph(sim: Simulator, seed: number, flags: number) {
-  const m = sim.mutator;
-  const rec = m.maps.define('record', KIND_TAGGED);
-  const rng = new Rng(seed);
-  const s = m.openScope();
-  const h: number[] = [];
-  for (let i = 0; i < 400; i++) h.push(m.allocate(rec, 4, true));
-  for (let i = 0; i < 400; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(400)]);
-  m.setGlobal('root', h[0]);
-  m.closeScope(s);
-  sim.setTestFlagsForTesting(flags);
-  try {
-    m.collect('major');
-  } catch (e) {
-    return { error: String(e), errors: [] as string[], threads: 0 };
-  } finally {
-    sim.setTestFlagsForTesting(0);
-  }
-  const mark = sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'mc.mark')!;
-  return { error: null, errors: allVerifyErrors(sim), threads: mark.threads.length };
-}

@@ -47,27 +47,30 @@ export async function expectOwnedWorkloadsMatchOneThread(phase: 'mc.mark' | 'sca
 /** Records of four slots in old space, linked at random: about 1.2 MB, five pages to deal out. */
 export const N = 50_000;
 
-/** Builds the random graph of `seed`, then one full stop-the-world GC with `flags` set; its figures. */
-export function collectRandomGraph(sim: Simulator, seed: number, flags: number) {
+/**
+ * Builds the random graph of `seed` (`n` records, the first allocated in old space), then one full
+ * stop-the-world GC with `flags` set; its figures, and how many threads its mark had.
+ */
+export function collectRandomGraph(sim: Simulator, seed: number, flags: number, n = N) {
   const m = sim.mutator;
   const rec = m.maps.define('record', KIND_TAGGED);
   const rng = new Rng(seed);
   const s = m.openScope();
   const h: number[] = [];
-  for (let i = 0; i < N; i++) h.push(m.allocate(rec, 4, true));
-  for (let i = 0; i < N; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(N)]);
+  for (let i = 0; i < n; i++) h.push(m.allocate(rec, 4, true));
+  for (let i = 0; i < n; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(n)]);
   m.setGlobal('root', h[0]);
-  for (let i = 1; i < N; i += 97) m.setGlobal(`r${i}`, h[i]);
+  for (let i = 1; i < n; i += 97) m.setGlobal(`r${i}`, h[i]);
   m.closeScope(s);
   sim.setTestFlagsForTesting(flags);
   try {
     m.collect('major');
   } catch (e) {
-    return { error: String(e), digest: '', errors: [] as string[], mailed: 0 };
+    return { error: String(e), digest: '', errors: [] as string[], mailed: 0, threads: 0 };
   } finally {
     sim.setTestFlagsForTesting(0);
   }
   const mark = sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'mc.mark')!;
-  return { error: null, digest: heapDigest(sim.heap).digest, errors: allVerifyErrors(sim), mailed: mark.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0) };
+  return { error: null, digest: heapDigest(sim.heap).digest, errors: allVerifyErrors(sim), mailed: mark.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0), threads: mark.threads.length };
 }
 
