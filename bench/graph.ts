@@ -16,6 +16,10 @@ import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 import { type CpuCache, describeCaches } from './bench-kit.ts';
 
 export const FIELDS = 4;
+/** Bytes of one graph object in gcsim's heap: a header, a length and FIELDS slots of 4 bytes. */
+const GCSIM_OBJECT_BYTES = (2 + FIELDS) * 4;
+/** Bytes of one graph object in V8's heap: Node 20 has no pointer compression, and spends 56 bytes on a four-field object. */
+const V8_OBJECT_BYTES = 56;
 export const LAYOUTS = ['neighbouring', 'random'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 export const GRAPH_GLOBAL = 'bench.graph';
@@ -187,7 +191,7 @@ export async function loadIslandBuild(root: string) {
  * Marking is stop-the-world, inside the timed pause.
  */
 export function graphSimOptions(n: number) {
-  const semiMb = Math.max(1, Math.ceil(((n * 6 * 4) / 1048576) * 1.3));
+  const semiMb = Math.max(1, Math.ceil(((n * GCSIM_OBJECT_BYTES) / 1048576) * 1.3));
   // Old space at most the option's bound (4 GiB, V8's pointer-compression cage): from 10M
   // objects on, 16 semispaces would pass it, and the graph promoted needs far less.
   const oldMb = Math.min(OPTION_TABLE.maxOldSpaceSize.max, 16 * semiMb);
@@ -201,22 +205,21 @@ export function graphSimOptions(n: number) {
 }
 
 /**
- * One line for a report: what the graph of `n` objects takes in gcsim's heap (6 words of 4 bytes
- * each) and in V8's (56 bytes each: Node 20 has no pointer compression), and whether gcsim's
- * fits in the largest of `caches`. A heap the caches hold makes each object cheap and whatever
+ * One line for a report: what the graph of `n` objects takes in gcsim's heap and in V8's, and
+ * whether gcsim's fits in the largest of `caches`. A heap the caches hold makes each object cheap and whatever
  * two threads share weigh more (docs/performance.md, "A host whose caches hold the graph").
  */
 export function graphAgainstCaches(n: number, caches: readonly CpuCache[]): string {
   const mb = (bytes: number) => `${+(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
-  const gcsimBytes = n * 6 * 4;
+  const gcsimBytes = n * GCSIM_OBJECT_BYTES;
   const last = caches.at(-1);
   const fit = last === undefined ? '' : `; the largest cache here is ${describeCaches([last])}, which gcsim's ${gcsimBytes <= last.bytes ? 'fits in' : 'does not fit in'}`;
-  return `The graph takes ${mb(gcsimBytes)} in gcsim's heap and ${mb(n * 56)} in V8's${fit}.`;
+  return `The graph takes ${mb(gcsimBytes)} in gcsim's heap and ${mb(n * V8_OBJECT_BYTES)} in V8's${fit}.`;
 }
 
-/** V8's semi-space (MB) for the graph of `n` objects in new space: Node 20 has no pointer compression, and spends 56 bytes on each four-field object. */
+/** V8's semi-space (MB) for the graph of `n` objects in new space. */
 export function v8SemiSpaceMb(n: number): number {
-  return Math.max(16, Math.ceil(((n * 56) / 1048576) * 1.3));
+  return Math.max(16, Math.ceil(((n * V8_OBJECT_BYTES) / 1048576) * 1.3));
 }
 
 /** What a measurement collects: the graph copied in new space, or marked in old space. */

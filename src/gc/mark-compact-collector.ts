@@ -135,21 +135,22 @@ export class MarkCompactCollector {
     const shared = this.shared;
     const mainOnly = shared.markMainOnly;
     const ctl = this.heap.ctl;
+    const owned = shared.markOwned;
     // An owned mark deals the heap's pages to every thread, so every helper takes part from its
     // start, also under the 'dynamic' join of the other phases.
-    const owned = shared.markOwned && !this.heap.testFlag(TEST_OWNED_MARK_DYNAMIC_JOIN);
+    const joinAll = owned && !this.heap.testFlag(TEST_OWNED_MARK_DYNAMIC_JOIN);
     this.clock.serial('mc.mark.roots', () => {
       shared.items.clear();
       addRootItems(this.heap, shared);
-      shared.resetTerminatorForPhase(mainOnly, owned);
-      ctl[C_MARK_OWNED] = shared.markOwned ? 1 : 0;
+      shared.resetTerminatorForPhase(mainOnly, joinAll);
+      ctl[C_MARK_OWNED] = owned ? 1 : 0;
       ctl[C_MARK_THREAD_BITMAPS] = shared.markThreadBitmaps ? 1 : 0;
     });
     const split = ctl[C_MARK_THREAD_BITMAPS] !== 0;
     // Alone, the main thread finds everything on its own stack: the finalization pause gathered the
     // concurrent markers' leftovers there (`GcController.finalizeMarking`).
     try {
-      this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly, owned);
+      this.clock.parallelPhase(PHASE_MARK, name, 0, mainOnly, joinAll);
     } finally {
       ctl[C_MARK_OWNED] = 0;
       ctl[C_MARK_THREAD_BITMAPS] = 0;

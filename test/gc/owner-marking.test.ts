@@ -71,9 +71,11 @@ describe('option ownerMarking', () => {
     expect(owned.errors).toEqual([]);
     expect(owned.threads).toBe(2);
     // The negative control: the mark joins as the other phases do. Its graph lies in the main
-    // thread's page, so nothing is mailed to the helper left out (which would wait for it
-    // forever); the main thread marks it alone. A lazy wake can still bring the helper in, so a
-    // few seeds are tried.
+    // thread's pages (even ones at threads 2), so nothing is mailed to the helper left out, which
+    // would wait for it forever: checked first, so that a change of layout fails here instead. The
+    // main thread marks it alone. A lazy wake can still bring the helper in, so a few seeds are
+    // tried.
+    expect(owned.pages.every((p) => (p & 1) === 0), `pages ${owned.pages}`).toBe(true);
     const alone: number[] = [];
     for (let seed = 1; seed <= 5 && !alone.includes(1); seed++) {
       const r = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, verifyHeap: true }, (sim) => collectRandomGraph(sim, seed, TEST_OWNED_MARK_DYNAMIC_JOIN, SMALL_GRAPH));

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { runOne } from '../../src/experiments/run.ts';
 import type { GcOptions } from '../../src/options.ts';
 import type { Simulator } from '../../src/experiments/simulator.ts';
-import { KIND_TAGGED } from '../../src/heap/layout.ts';
+import { KIND_TAGGED, PAGE_BITS } from '../../src/heap/layout.ts';
 import { heapDigest } from '../../src/gc/digest.ts';
 import { Rng } from '../../src/workloads/rng.ts';
 import { allVerifyErrors } from './sim.ts';
@@ -49,7 +49,8 @@ export const N = 50_000;
 
 /**
  * Builds the random graph of `seed` (`n` records, the first allocated in old space), then one full
- * stop-the-world GC with `flags` set; its figures, and how many threads its mark had.
+ * stop-the-world GC with `flags` set; its figures, how many threads its mark had, and the pages
+ * of its first and last record.
  */
 export function collectRandomGraph(sim: Simulator, seed: number, flags: number, n = N) {
   const m = sim.mutator;
@@ -61,16 +62,18 @@ export function collectRandomGraph(sim: Simulator, seed: number, flags: number, 
   for (let i = 0; i < n; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(n)]);
   m.setGlobal('root', h[0]);
   for (let i = 1; i < n; i += 97) m.setGlobal(`r${i}`, h[i]);
+  // The pages the records were allocated in, first and last (before the GC moves any).
+  const pages = [m.addressOf(h[0]) >>> PAGE_BITS, m.addressOf(h[n - 1]) >>> PAGE_BITS];
   m.closeScope(s);
   sim.setTestFlagsForTesting(flags);
   try {
     m.collect('major');
   } catch (e) {
-    return { error: String(e), digest: '', errors: [] as string[], mailed: 0, threads: 0 };
+    return { error: String(e), digest: '', errors: [] as string[], mailed: 0, threads: 0, pages };
   } finally {
     sim.setTestFlagsForTesting(0);
   }
   const mark = sim.gc.events.at(-1)!.parallel.find((p) => p.name === 'mc.mark')!;
-  return { error: null, digest: heapDigest(sim.heap).digest, errors: allVerifyErrors(sim), mailed: mark.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0), threads: mark.threads.length };
+  return { error: null, digest: heapDigest(sim.heap).digest, errors: allVerifyErrors(sim), mailed: mark.threads.reduce((n, t) => n + (t.mailSent ?? 0), 0), threads: mark.threads.length, pages };
 }
 
