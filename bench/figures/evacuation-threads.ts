@@ -7,8 +7,11 @@
 // main thread alone (so both thread counts compact a heap whose young objects were promoted in
 // the same order). Each repetition runs one fragmenter round (a cohort, half of it kept, two
 // mark-compacts, the second of which evacuates its ~16 MB) on every simulator in turn, from the
-// compiled build, after the JIT warm-up of all of them; rounds up to each heap's first compaction,
-// untimed, grow it to size. Per compaction and thread: busy ns per object copied in
+// compiled build, after the JIT warm-up of all of them. A round's objects die with it, so each
+// heap keeps its size: rounds up to its first compaction, untimed, grow it to that size, and the
+// measured compactions copy into pages earlier rounds used (no first-touch page faults; the
+// heap of `evacuation.ts` grows instead, as fragmenter's kept cohorts pile up, and its copies
+// take them). Per compaction and thread: busy ns per object copied in
 // `mc.evacuate.copy` and per slot updated in `mc.evacuate.update_pointers`, its waits for a core
 // taken out, and any such wait of 0.5 ms or more (--record-preemption). The host's threads are
 // lowered as in a measured run (SCHED_IDLE), keeping every simulator's collector threads.
@@ -50,7 +53,12 @@ interface Phases { copy: PhaseRecord; update: PhaseRecord }
 /** One fragmenter round; the compaction's copy and pointer-updating phases (null if it did not compact). */
 function round(sim: Sim, seed: number): Phases | null {
   const from = sim.gc.events.length;
+  // The round's handles (its table among them) die with the round: without this scope every
+  // round's table and kept half would stay live, and the heap would grow by ~19 MB a round, each
+  // compaction copying into pages never touched before.
+  const scope = sim.mutator.openScope();
   fragmenter.run(sim.mutator, deps.rng(seed) as never, params);
+  sim.mutator.closeScope(scope);
   for (const ev of sim.gc.events.slice(from)) {
     const copy = ev.parallel.find((p) => p.name === 'mc.evacuate.copy');
     const update = ev.parallel.find((p) => p.name === 'mc.evacuate.update_pointers');
@@ -78,10 +86,11 @@ try {
   // Per configuration: t2/t1 per repetition, and busy ns per thread [t1, t2 main, t2 helper].
   const figures = runs.map(() => ({ copy: [] as number[], update: [] as number[], nsCopy: [[], [], []] as number[][], nsUpdate: [[], [], []] as number[][] }));
   // Rounds until every configuration has `reps` with a compaction at both thread counts. The
-  // rounds before a configuration's first such compaction, and that one, grow its heaps and are
-  // not counted: the first compaction copies into twice as many never-touched pages as the later
-  // ones (8,500 first-touch faults against 4,100), and its one-thread copy took twice as long.
-  // A round whose GCs evacuated less than the cohort is run and not counted. At most 3 × reps + 4.
+  // rounds before a configuration's first such compaction, and that one, grow its heaps to their
+  // steady size and are not counted: that compaction copies into pages never touched before (about
+  // 4,100 first-touch faults at 16 MB), the later ones into pages that earlier rounds used and
+  // released. A round whose GCs evacuated less than the cohort is run and not counted. At most
+  // 3 × reps + 4.
   const grown = runs.map(() => false);
   for (let r = 0; figures.some((f) => f.copy.length < reps) && r <= 3 * reps + 4; r++) {
     for (const [k, run] of runs.entries()) {
