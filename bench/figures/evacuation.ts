@@ -16,7 +16,10 @@
 // same copy and pointer updating as plain loops (copy-anchor.ts, two repetitions, in a process of
 // its own): what two threads gain on this machine at that moment, beside what gcsim gains.
 // Options after `--` go to every gcsim run (`-- --no-parallel-scavenge`: both thread counts
-// compact a heap promoted by one thread, in the same order).
+// compact a heap promoted by one thread, in the same order). fragmenter's kept halves stay live
+// to the end of the run, so its heap grows by 16 MB a round and every compaction copies into pages
+// never written before; `-- --param dropAfter=1` drops each round's half a round later, so that
+// from the second round on the heap keeps its size and the copies go to pages used before.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -43,4 +43,26 @@ describe('workloads', () => {
       expect(r.digest, JSON.stringify(options)).toBe(base.digest);
     }
   });
+
+  it('fragmenter dropAfter=1 keeps the heap at its size: only the kept records of the last cohort stay live, at any thread count', async () => {
+    const params = { ...SMALL.fragmenter, dropAfter: 1 };
+    const lastMark = (r: Awaited<ReturnType<typeof runOne>>) => r.events.filter((e) => e.type === 'mark-compact').at(-1)!.markedBytes;
+    const growing = await runOne({ workload: 'fragmenter', params: SMALL.fragmenter, options: NO_WARMUP });
+    const one = await runOne({ workload: 'fragmenter', params, options: { ...SMALL_OPTIONS, threads: 1 } });
+    const two = await runOne({ workload: 'fragmenter', params, options: { ...SMALL_OPTIONS, threads: 2 } });
+    for (const r of [one, two]) {
+      expect(r.error).toBeNull();
+      expect(r.verify.errors).toEqual([]);
+    }
+    expect(two.digest).toBe(one.digest);
+    // The same records are kept each round (dropAfter draws nothing); the growing heap's last mark
+    // also finds the three earlier rounds' kept records: about 3 × cohort × keepPercent% records
+    // of 2 + slots words.
+    const { cohort, keepPercent, slots } = SMALL.fragmenter as { cohort: number; keepPercent: number; slots?: number };
+    const recordBytes = (2 + (slots ?? 6)) * 4;
+    const threeCohorts = (3 * cohort * keepPercent * recordBytes) / 100;
+    const dropped = lastMark(growing) - lastMark(one);
+    expect(dropped).toBeGreaterThan(0.8 * threeCohorts);
+    expect(dropped).toBeLessThan(1.2 * threeCohorts);
+  });
 });
