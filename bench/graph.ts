@@ -17,7 +17,7 @@ import { type CpuCache, describeCaches } from './bench-kit.ts';
 
 export const FIELDS = 4;
 /** Bytes of one graph object in gcsim's heap: a header, a length and FIELDS slots of 4 bytes. */
-const GCSIM_OBJECT_BYTES = (2 + FIELDS) * 4;
+export const GCSIM_OBJECT_BYTES = (2 + FIELDS) * 4;
 /** Bytes of one graph object in V8's heap: Node 20 has no pointer compression, and spends 56 bytes on a four-field object. */
 const V8_OBJECT_BYTES = 56;
 export const LAYOUTS = ['neighbouring', 'random'] as const;
