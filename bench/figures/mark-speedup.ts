@@ -1,7 +1,7 @@
 // Where a two-thread mark's time goes, on the mark work of `npm run bench -- gc` (the bench graph,
 // bench/graph.ts, built, promoted by two scavenges, then marked by the second of two full GCs).
 // Reproduces a figure of docs/performance.md ("Where the two-thread mark's time goes"):
-//   npm run build && npx tsx bench/figures/mark-speedup.ts [threads=2] [objects=1000000] [rounds=7] [--serial-promotion]
+//   npm run build && npx tsx bench/figures/mark-speedup.ts [threads=2] [objects=1000000] [rounds=7] [--serial-promotion] [--only=KEYS]
 // Six simulators in one process, their marks alternating in every round, each on a graph built
 // for it the same way and each warmed as `gcsim run` warms a measured run (`createWarmed`,
 // bench/graph.ts):
@@ -17,6 +17,9 @@
 //   t=N owner    N threads with option ownerMarking (and helperJoin all): each sets the bits of its
 //                own pages with a plain or and mails the others' targets to them; each round's line
 //                gives the targets mailed per object
+// --only=KEYS: a comma-separated subset of the configurations to make, by key: one (t=1, always
+// made: every ratio is over it), atomic, par (t=N), plain, alone, owner; e.g. --only=par,plain. A
+// summary line whose configurations were not made is not printed.
 // --serial-promotion: every simulator promotes the graph with the main thread alone
 // (`setParallelScavenge`), so every thread count marks a heap laid out alike; by default each
 // promotes with all its threads, as `bench gc` does (BENCH_GC_PROMOTE=serial there).
@@ -41,8 +44,12 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const threads = Number(args[0] ?? 2);
 const n = Number(args[1] ?? 1_000_000);
 const rounds = Number(args[2] ?? 7);
-if (!(Number.isInteger(threads) && threads >= 2 && threads <= 16 && Number.isInteger(n) && n >= 1000 && Number.isInteger(rounds) && rounds >= 1)) {
-  console.error('usage: mark-speedup.ts [threads 2..16] [objects >= 1000] [rounds >= 1] [--serial-promotion]');
+const KEYS = ['one', 'atomic', 'par', 'plain', 'alone', 'owner'] as const;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = onlyArg === undefined ? [...KEYS] : ['one', ...onlyArg.split(',')];
+const unknown = only.filter((k) => !(KEYS as readonly string[]).includes(k));
+if (!(Number.isInteger(threads) && threads >= 2 && threads <= 16 && Number.isInteger(n) && n >= 1000 && Number.isInteger(rounds) && rounds >= 1) || unknown.length > 0) {
+  console.error(`usage: mark-speedup.ts [threads 2..16] [objects >= 1000] [rounds >= 1] [--serial-promotion] [--only=${KEYS.join(',')}]${unknown.length > 0 ? ` (unknown configuration ${unknown.join(', ')})` : ''}`);
   process.exit(2);
 }
 
@@ -53,14 +60,16 @@ interface Config {
   alone: boolean;
 }
 const options = { ...graphSimOptions(n), recordPreemption: true };
-const configs: Config[] = [
-  { name: 't=1', sim: await createWarmed(build, { ...options, threads: 1 }, true), flags: 0, alone: false },
-  { name: 't=1 atomic', sim: await createWarmed(build, { ...options, threads: 1, atomicMarking: true }, true), flags: 0, alone: false },
-  { name: `t=${threads}`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: false },
-  { name: `t=${threads} plain`, sim: await createWarmed(build, { ...options, threads }, true), flags: TEST_PLAIN_MARKING, alone: false },
-  { name: `t=${threads} alone`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: true },
-  { name: `t=${threads} owner`, sim: await createWarmed(build, { ...options, threads, ownerMarking: true, helperJoin: 'all' }, true), flags: 0, alone: false },
-];
+const made: Record<(typeof KEYS)[number], () => Promise<Config>> = {
+  one: async () => ({ name: 't=1', sim: await createWarmed(build, { ...options, threads: 1 }, true), flags: 0, alone: false }),
+  atomic: async () => ({ name: 't=1 atomic', sim: await createWarmed(build, { ...options, threads: 1, atomicMarking: true }, true), flags: 0, alone: false }),
+  par: async () => ({ name: `t=${threads}`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: false }),
+  plain: async () => ({ name: `t=${threads} plain`, sim: await createWarmed(build, { ...options, threads }, true), flags: TEST_PLAIN_MARKING, alone: false }),
+  alone: async () => ({ name: `t=${threads} alone`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: true }),
+  owner: async () => ({ name: `t=${threads} owner`, sim: await createWarmed(build, { ...options, threads, ownerMarking: true, helperJoin: 'all' }, true), flags: 0, alone: false }),
+};
+const configs: Config[] = [];
+for (const k of KEYS) if (only.includes(k)) configs.push(await made[k]());
 
 /** One mark of the bench's program on `c`'s simulator: the `mc.mark` phase record. */
 function mark(c: Config, layout: (typeof LAYOUTS)[number]) {
@@ -116,18 +125,24 @@ try {
       console.log(`${layout} round ${r + 1}${keep ? '' : ' (left out: a thread waited for a core)'}: ${line.join(' | ')}`);
     }
     const med = (name: string, f: (x: Row) => number) => median(kept.get(name)!.map(f));
-    const [one, atomic, par, plain, alone, owner] = configs.map((c) => c.name);
+    const [one, atomic, par, plain, alone, owner] = [`t=1`, `t=1 atomic`, `t=${threads}`, `t=${threads} plain`, `t=${threads} alone`, `t=${threads} owner`];
     const ratio = (a: string, b: string) => {
       const xs = kept.get(a)!;
       const ys = kept.get(b)!;
-      return median(xs.map((x, i) => x.ms / ys[i].ms));
+      return median(xs.map((x, i) => x.ms / ys[i].ms)).toFixed(2);
     };
+    /** The parts of a summary line whose configurations were made, joined. */
+    const parts = (...ps: [string[], () => string][]) => ps.filter(([names]) => names.every((c) => kept.has(c))).map(([, f]) => f()).join('; ');
+    const lines = [
+      parts([[par], () => `speedup ${one} / ${par} ${ratio(one, par)}`], [[atomic, par], () => `over the same code ${atomic} / ${par} ${ratio(atomic, par)}`], [[plain], () => `${one} / ${plain} ${ratio(one, plain)}`]),
+      parts([[atomic], () => `the atomic or: one thread ${atomic} / ${one} ${ratio(atomic, one)}`], [[par, plain], () => `${threads} threads ${par} / ${plain} ${ratio(par, plain)}`]),
+      parts([[owner], () => `owner marking: speedup ${one} / ${owner} ${ratio(one, owner)}`], [[par, owner], () => `${par} / ${owner} ${ratio(par, owner)}`]),
+      parts([[alone, atomic], () => `the heap: ${alone} / ${atomic} ${ratio(alone, atomic)} (one thread, the same code, on the heap of t=${threads} and on its own)`]),
+    ];
     console.log(`${layout}: ${kept.get(one)!.length} rounds kept, ${left} left out. Medians of paired ratios:`);
-    console.log(`  speedup ${one} / ${par} ${ratio(one, par).toFixed(2)}; over the same code ${atomic} / ${par} ${ratio(atomic, par).toFixed(2)}; ${one} / ${plain} ${ratio(one, plain).toFixed(2)}`);
-    console.log(`  the atomic or: one thread ${atomic} / ${one} ${ratio(atomic, one).toFixed(2)}, ${threads} threads ${par} / ${plain} ${ratio(par, plain).toFixed(2)}`);
-    console.log(`  owner marking: speedup ${one} / ${owner} ${ratio(one, owner).toFixed(2)}; ${par} / ${owner} ${ratio(par, owner).toFixed(2)}`);
-    console.log(`  the heap: ${alone} / ${atomic} ${ratio(alone, atomic).toFixed(2)} (one thread, the same code, on the heap of t=${threads} and on its own)`);
-    console.log(`  busy ns per object per thread: ${configs.map((c) => `${c.name} ${med(c.name, (x) => x.nsPerObject).toFixed(1)}`).join(', ')}; smallest share ${par} ${(med(par, (x) => x.minShare) * 100).toFixed(0)}%, ${plain} ${(med(plain, (x) => x.minShare) * 100).toFixed(0)}%`);
+    for (const l of lines) if (l !== '') console.log(`  ${l}`);
+    const shares = [par, plain].filter((c) => kept.has(c)).map((c) => `, ${c} ${(med(c, (x) => x.minShare) * 100).toFixed(0)}%`);
+    console.log(`  busy ns per object per thread: ${configs.map((c) => `${c.name} ${med(c.name, (x) => x.nsPerObject).toFixed(1)}`).join(', ')}${shares.length > 0 ? `; smallest share${shares.join('').slice(1)}` : ''}`);
   }
 } finally {
   idleSetter.close();
