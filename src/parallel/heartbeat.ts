@@ -33,7 +33,10 @@ export const ABORT_THREW = 1;
 export const ABORT_EXITED = 2;
 /** A working thread made no heartbeat for the stall timeout. */
 export const ABORT_STALLED = 3;
-/** Every thread still in the phase was waiting for the others, with no progress, for the timeout. */
+/**
+ * Every thread still in the phase was waiting for the others, with no progress, for the timeout
+ * (the main thread alone, if no helper was in it).
+ */
 export const ABORT_NO_PROGRESS = 4;
 /** The main thread asked the others to stop (its own body threw). */
 export const ABORT_REQUESTED = 5;
@@ -236,11 +239,9 @@ export class StallWatch {
     this.lastPollMs = nowMs;
     const hb = this.heartbeat;
     const timeout = this.timeoutMs;
-    let armed = 0;
     let working = 0;
     for (let t = 1; t < hb.threads; t++) {
       if (!hb.isArmed(t)) continue;
-      armed++;
       const b = hb.beats(t);
       if (b !== this.seen[t]) {
         this.seen[t] = b;
@@ -252,9 +253,12 @@ export class StallWatch {
       if (nowMs - this.lastChangeMs[t] >= timeout) return t;
     }
     // A working thread is judged by its own heartbeat above; the phase as a whole is stuck only
-    // when every thread still in it has been waiting for the others for the whole timeout.
+    // when every thread still in it has been waiting for the others for the whole timeout. That
+    // includes a phase with no helper in it at all: the main thread polls only while it waits
+    // (in termination, or for helpers to finish), and a wait that no helper is armed to end
+    // ends only by a slip in the protocol (work mailed to a helper that was never woken).
     if (working > 0) this.lastProgressMs = nowMs;
-    else if (armed > 0 && nowMs - this.lastProgressMs >= timeout) return NO_PROGRESS;
+    else if (nowMs - this.lastProgressMs >= timeout) return NO_PROGRESS;
     return -1;
   }
 }

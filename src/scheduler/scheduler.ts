@@ -633,8 +633,8 @@ export class Scheduler {
         -1,
         phase,
         'no-progress',
-        `gc phase ${phase} made no progress for ${this.stallTimeoutMs} ms: every helper still in it was ` +
-          `waiting for the others (does every participant offer termination?)`,
+        `gc phase ${phase} made no progress for ${this.stallTimeoutMs} ms: every thread still in it was ` +
+          `waiting for the others (does every participant offer termination, and is every thread it waits for in the phase?)`,
       );
     } else {
       err = new GCThreadError(thread, phase, 'threw', `gc thread ${thread} failed in phase ${phase}`);

@@ -84,4 +84,18 @@ describe('option ownerMarking', () => {
     }
     expect(alone).toContain(1);
   }, 60_000);
+
+  // The same negative control on a graph that lies in both threads' pages: the main thread, idle
+  // in termination, holds mail for a helper that was never woken. The stall watch counts a wait
+  // that no helper is in the phase to end as no progress, so the mark fails in one clear error
+  // instead of waiting forever. A lazy wake can bring the helper in, so a few seeds are tried.
+  it('under TEST_OWNED_MARK_DYNAMIC_JOIN, a mark that mails to a helper never woken fails with one clear error instead of hanging', async () => {
+    const errors: string[] = [];
+    for (let seed = 1; seed <= 5 && errors.length === 0; seed++) {
+      const r = await withSim({ ...GRAPH_OPTIONS, threads: 2, ownerMarking: true, stallTimeoutMs: 100 }, (sim) => collectRandomGraph(sim, seed, TEST_OWNED_MARK_DYNAMIC_JOIN, SMALL_GRAPH, true));
+      expect(new Set(r.pages.map((p) => p & 1)), `pages ${r.pages}`).toEqual(new Set([0, 1]));
+      if (r.error !== null) errors.push(r.error);
+    }
+    expect(errors[0]).toMatch(/gc phase mc\.mark made no progress for 100 ms: every thread still in it was waiting/);
+  }, 30_000);
 });

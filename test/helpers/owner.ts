@@ -50,20 +50,30 @@ export const N = 50_000;
 /**
  * Builds the random graph of `seed` (`n` records, the first allocated in old space), then one full
  * stop-the-world GC with `flags` set; its figures, how many threads its mark had, and the pages
- * of its first and last record.
+ * its records were allocated in. `straddle`: the graph's records lie half before the end of the
+ * first page they are allocated in and half after it (the records before them left unreachable).
  */
-export function collectRandomGraph(sim: Simulator, seed: number, flags: number, n = N) {
+export function collectRandomGraph(sim: Simulator, seed: number, flags: number, n = N, straddle = false) {
   const m = sim.mutator;
   const rec = m.maps.define('record', KIND_TAGGED);
   const rng = new Rng(seed);
   const s = m.openScope();
   const h: number[] = [];
-  for (let i = 0; i < n; i++) h.push(m.allocate(rec, 4, true));
+  if (straddle) {
+    const page = m.addressOf(m.allocate(rec, 4, true)) >>> PAGE_BITS;
+    for (;;) {
+      const r = m.allocate(rec, 4, true);
+      h.push(r);
+      if (m.addressOf(r) >>> PAGE_BITS !== page) break;
+    }
+    h.splice(0, Math.max(0, h.length - 1 - (n >> 1)));
+  }
+  while (h.length < n) h.push(m.allocate(rec, 4, true));
   for (let i = 0; i < n; i++) for (let k = 0; k < 4; k++) m.set(h[i], k, h[rng.int(n)]);
   m.setGlobal('root', h[0]);
   for (let i = 1; i < n; i += 97) m.setGlobal(`r${i}`, h[i]);
-  // The pages the records were allocated in, first and last (before the GC moves any).
-  const pages = [m.addressOf(h[0]) >>> PAGE_BITS, m.addressOf(h[n - 1]) >>> PAGE_BITS];
+  // The pages the records were allocated in, each once (before the GC moves any).
+  const pages = [...new Set(h.map((r) => m.addressOf(r) >>> PAGE_BITS))];
   m.closeScope(s);
   sim.setTestFlagsForTesting(flags);
   try {
