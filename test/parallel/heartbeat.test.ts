@@ -81,6 +81,17 @@ describe('StallWatch', () => {
     expect(now).toBe(500);
   });
 
+  it('reports NO_PROGRESS when the main thread has waited the timeout with no helper in the phase', () => {
+    const hb = Heartbeat.create(3); // helpers 1 and 2 never woken: neither is armed
+    const watch = new StallWatch(hb, 500);
+    watch.begin(0);
+    let r = -1;
+    let now = 0;
+    while (r === -1 && now < 2000) r = watch.poll((now += 10));
+    expect(r).toBe(NO_PROGRESS);
+    expect(now).toBe(500);
+  });
+
   it('starts over after a gap in polling (the main thread was busy with its own share)', () => {
     const hb = Heartbeat.create(2);
     const watch = new StallWatch(hb, 1000);
