@@ -73,23 +73,13 @@ describe('StallWatch', () => {
     hb.arm(2);
     hb.setWaiting(1, true);
     hb.setWaiting(2, true);
-    watch.begin(0);
-    let r = -1;
-    let now = 0;
-    while (r === -1 && now < 2000) r = watch.poll((now += 10));
-    expect(r).toBe(NO_PROGRESS);
-    expect(now).toBe(500);
+    expect(pollUntilReported(watch)).toEqual({ r: NO_PROGRESS, now: 500 });
   });
 
   it('reports NO_PROGRESS when the main thread has waited the timeout with no helper in the phase', () => {
     const hb = Heartbeat.create(3); // helpers 1 and 2 never woken: neither is armed
     const watch = new StallWatch(hb, 500);
-    watch.begin(0);
-    let r = -1;
-    let now = 0;
-    while (r === -1 && now < 2000) r = watch.poll((now += 10));
-    expect(r).toBe(NO_PROGRESS);
-    expect(now).toBe(500);
+    expect(pollUntilReported(watch)).toEqual({ r: NO_PROGRESS, now: 500 });
   });
 
   it('starts over after a gap in polling (the main thread was busy with its own share)', () => {
@@ -104,6 +94,15 @@ describe('StallWatch', () => {
     expect(r).toBe(1);
   });
 });
+
+/** Begins `watch` at 0 ms and polls it every 10 ms until it reports something, or for 2 s. */
+function pollUntilReported(watch: StallWatch): { r: number; now: number } {
+  watch.begin(0);
+  let r = -1;
+  let now = 0;
+  while (r === -1 && now < 2000) r = watch.poll((now += 10));
+  return { r, now };
+}
 
 describe('ThreadStats', () => {
   it('keeps one row per thread and resets them', () => {
