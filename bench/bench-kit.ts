@@ -25,6 +25,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Bench } from 'tinybench';
 import type { LineShell } from '../src/scheduler/host-threads.ts';
+import { Rng } from '../src/workloads/rng.ts';
 
 export interface TaskMeta {
   perItem?: { n: number; unit: string };
@@ -287,4 +288,40 @@ export function cpuCaches(root = '/sys/devices/system/cpu/cpu0/cache'): CpuCache
 export function describeCaches(caches: readonly CpuCache[] = cpuCaches()): string {
   const size = (b: number) => (b >= 1024 ** 2 ? `${+(b / 1024 ** 2).toFixed(1)} MB` : `${+(b / 1024).toFixed(1)} KB`);
   return caches.map((c) => `L${c.level} ${size(c.bytes)}${c.sharedBy > 1 ? ` shared by ${c.sharedBy}` : ''}`).join(', ');
+}
+
+/**
+ * A random cycle through `lines` cache lines of 16 Int32 words: word `16 * i` holds the index of
+ * the next line's first word, and following it from any line visits every line once before it
+ * comes back (the lines in an order shuffled with `seed`).
+ */
+export function chaseCycle(lines: number, seed: number): Int32Array {
+  const order = new Int32Array(lines);
+  for (let i = 0; i < lines; i++) order[i] = i;
+  const rng = new Rng(seed);
+  for (let i = lines - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const next = new Int32Array(lines * 16);
+  for (let i = 0; i < lines; i++) next[order[i] * 16] = order[(i + 1) % lines] * 16;
+  return next;
+}
+
+/**
+ * Nanoseconds per dependent load of a walk around `chaseCycle` over `bytes`: the latency a
+ * random layout's mark or scavenge meets at that size, the figure that says which state the
+ * host's memory was in when one run's times are compared with another's (on this VM it changes
+ * from hour to hour). One lap first, to fault the pages in and compile the loop; then `steps`.
+ */
+export function dependentLoadNs(bytes: number, steps = 1 << 21): number {
+  const next = chaseCycle(Math.max(1024, Math.floor(bytes / 64)), 12345);
+  let p = 0;
+  for (let i = 0; i < next.length; i += 16) p = next[p];
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) p = next[p];
+  const ns = ((performance.now() - t0) * 1e6) / steps;
+  return p < 0 ? NaN : ns; // p read, so the walk is not optimised away
 }

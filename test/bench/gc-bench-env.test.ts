@@ -32,6 +32,7 @@ describe('bench gc settings', () => {
     const r = benchGc({ BENCH_GC_OBJECTS: '2000', BENCH_GC_ROUNDS: '1', BENCH_GC_V8: '0' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('| gcsim speedup (t=1 / t=2) |');
+    expect(r.stdout).toMatch(/A dependent load over as many bytes as gcsim's graph \(64 KB, at least 64 KB, one per 64-byte line in random order\) took \d+\.\d ns at start and \d+\.\d ns at end/);
   });
 });
 
