@@ -284,10 +284,14 @@ export function cpuCaches(root = '/sys/devices/system/cpu/cpu0/cache'): CpuCache
   return out.sort((a, b) => a.level - b.level);
 }
 
+/** `2 MB`, `22.9 MB`, `48 KB`: a size in MB from 1 MB up, else in KB, to one decimal. */
+export function describeBytes(b: number): string {
+  return b >= 1024 ** 2 ? `${+(b / 1024 ** 2).toFixed(1)} MB` : `${+(b / 1024).toFixed(1)} KB`;
+}
+
 /** `L1 48 KB, L2 2 MB, L3 260 MB shared by 2`: the caches of `cpuCaches`, or '' if none. */
 export function describeCaches(caches: readonly CpuCache[] = cpuCaches()): string {
-  const size = (b: number) => (b >= 1024 ** 2 ? `${+(b / 1024 ** 2).toFixed(1)} MB` : `${+(b / 1024).toFixed(1)} KB`);
-  return caches.map((c) => `L${c.level} ${size(c.bytes)}${c.sharedBy > 1 ? ` shared by ${c.sharedBy}` : ''}`).join(', ');
+  return caches.map((c) => `L${c.level} ${describeBytes(c.bytes)}${c.sharedBy > 1 ? ` shared by ${c.sharedBy}` : ''}`).join(', ');
 }
 
 /**

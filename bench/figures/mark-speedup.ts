@@ -60,13 +60,14 @@ interface Config {
   alone: boolean;
 }
 const options = { ...graphSimOptions(n), recordPreemption: true };
+const NAMES: Record<(typeof KEYS)[number], string> = { one: 't=1', atomic: 't=1 atomic', par: `t=${threads}`, plain: `t=${threads} plain`, alone: `t=${threads} alone`, owner: `t=${threads} owner` };
 const made: Record<(typeof KEYS)[number], () => Promise<Config>> = {
-  one: async () => ({ name: 't=1', sim: await createWarmed(build, { ...options, threads: 1 }, true), flags: 0, alone: false }),
-  atomic: async () => ({ name: 't=1 atomic', sim: await createWarmed(build, { ...options, threads: 1, atomicMarking: true }, true), flags: 0, alone: false }),
-  par: async () => ({ name: `t=${threads}`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: false }),
-  plain: async () => ({ name: `t=${threads} plain`, sim: await createWarmed(build, { ...options, threads }, true), flags: TEST_PLAIN_MARKING, alone: false }),
-  alone: async () => ({ name: `t=${threads} alone`, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: true }),
-  owner: async () => ({ name: `t=${threads} owner`, sim: await createWarmed(build, { ...options, threads, ownerMarking: true, helperJoin: 'all' }, true), flags: 0, alone: false }),
+  one: async () => ({ name: NAMES.one, sim: await createWarmed(build, { ...options, threads: 1 }, true), flags: 0, alone: false }),
+  atomic: async () => ({ name: NAMES.atomic, sim: await createWarmed(build, { ...options, threads: 1, atomicMarking: true }, true), flags: 0, alone: false }),
+  par: async () => ({ name: NAMES.par, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: false }),
+  plain: async () => ({ name: NAMES.plain, sim: await createWarmed(build, { ...options, threads }, true), flags: TEST_PLAIN_MARKING, alone: false }),
+  alone: async () => ({ name: NAMES.alone, sim: await createWarmed(build, { ...options, threads }, true), flags: 0, alone: true }),
+  owner: async () => ({ name: NAMES.owner, sim: await createWarmed(build, { ...options, threads, ownerMarking: true, helperJoin: 'all' }, true), flags: 0, alone: false }),
 };
 const configs: Config[] = [];
 for (const k of KEYS) if (only.includes(k)) configs.push(await made[k]());
@@ -125,7 +126,7 @@ try {
       console.log(`${layout} round ${r + 1}${keep ? '' : ' (left out: a thread waited for a core)'}: ${line.join(' | ')}`);
     }
     const med = (name: string, f: (x: Row) => number) => median(kept.get(name)!.map(f));
-    const [one, atomic, par, plain, alone, owner] = [`t=1`, `t=1 atomic`, `t=${threads}`, `t=${threads} plain`, `t=${threads} alone`, `t=${threads} owner`];
+    const { one, atomic, par, plain, alone, owner } = NAMES;
     const ratio = (a: string, b: string) => {
       const xs = kept.get(a)!;
       const ys = kept.get(b)!;
