@@ -23,6 +23,7 @@
  * `benchOptions()`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { Bench } from 'tinybench';
 import type { LineShell } from '../src/scheduler/host-threads.ts';
 import { Rng } from '../src/workloads/rng.ts';
@@ -328,4 +329,50 @@ export function dependentLoadNs(bytes: number, steps = 1 << 21): number {
   for (let i = 0; i < steps; i++) p = next[p];
   const ns = ((performance.now() - t0) * 1e6) / steps;
   return p < 0 ? NaN : ns; // p read, so the walk is not optimised away
+}
+
+/** The echo thread of `coreToCoreNs`: answers each positive counter with its negation until STOP. */
+const ECHO_STOP = 1 << 30;
+const ECHO_READY = 16;
+const ECHO_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const a = new Int32Array(workerData);
+Atomics.store(a, ${ECHO_READY}, 1);
+for (;;) {
+  const v = Atomics.load(a, 0);
+  if (v === ${ECHO_STOP}) break;
+  if (v > 0) Atomics.store(a, 0, -v);
+}`;
+
+/**
+ * Nanoseconds for a cache line written by one thread to reach another, one way: half the round
+ * trip of a counter passed `rounds` times between this thread and an echo thread through one
+ * Int32 of shared memory (each spins on Atomics.load until the other's store arrives; the time
+ * includes two Atomics builtin calls, about 15 ns each on Node 20). On a 2-vCPU machine the two
+ * threads run on the two vCPUs, so this is the distance between them, which the host may change
+ * as it moves them (54-244 ns seen on this VM): every line two collector threads share costs
+ * about this much each time it changes hands.
+ */
+export async function coreToCoreNs(rounds = 200_000): Promise<number> {
+  const a = new Int32Array(new SharedArrayBuffer(128));
+  const w = new Worker(ECHO_SOURCE, { eval: true, workerData: a.buffer });
+  const exited = new Promise<void>((resolve, reject) => {
+    w.once('exit', () => resolve());
+    w.once('error', reject);
+  });
+  try {
+    // Wait for the echo thread to spin (yielding meanwhile: a worker's start needs this thread's loop).
+    while (Atomics.load(a, ECHO_READY) === 0) await new Promise((r) => setTimeout(r, 1));
+    const t0 = performance.now();
+    for (let i = 1; i <= rounds; i++) {
+      Atomics.store(a, 0, i);
+      while (Atomics.load(a, 0) !== -i) {
+        // the other thread's store has not arrived yet
+      }
+    }
+    return ((performance.now() - t0) * 1e6) / rounds / 2;
+  } finally {
+    Atomics.store(a, 0, ECHO_STOP);
+    await exited;
+  }
 }

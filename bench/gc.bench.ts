@@ -80,7 +80,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GCSIM_OBJECT_BYTES, LAYOUTS, WORKS as ALL_WORKS, type Layout, type Work, createWarmed, graphAgainstCaches, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
-import { cpuCaches, dependentLoadNs, describeBytes, median } from './bench-kit.ts';
+import { coreToCoreNs, cpuCaches, dependentLoadNs, describeBytes, median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
@@ -250,6 +250,8 @@ async function main(): Promise<void> {
   // The host's memory state at start and end: a dependent load over as many bytes as the graph.
   const probeBytes = Math.max(64 * 1024, N * GCSIM_OBJECT_BYTES);
   const probe0 = dependentLoadNs(probeBytes);
+  // And the distance between the two cores: what each bitmap line or header two threads share costs.
+  const reach0 = await coreToCoreNs();
   let host = { lowered: 0, idle: 0 };
   // samples[work][layout][config] = one Sample per round
   const samples = new Map<string, Sample[]>();
@@ -294,6 +296,7 @@ async function main(): Promise<void> {
   }
   const load1 = os.loadavg()[0];
   const probe1 = dependentLoadNs(probeBytes);
+  const reach1 = await coreToCoreNs();
   const hostGcNote = markHostGcs(configs, samples, hostGcs);
   if (DROP_WAITS) dropLongWaits(samples);
 
@@ -301,6 +304,7 @@ async function main(): Promise<void> {
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
   lines.push(graphAgainstCaches(N, cpuCaches()));
   lines.push(`A dependent load over as many bytes as gcsim's graph (${describeBytes(probeBytes)}, at least 64 KB, one per 64-byte line in random order) took ${probe0.toFixed(1)} ns at start and ${probe1.toFixed(1)} ns at end: compare runs whose memory was in the same state.`);
+  lines.push(`A cache line written by one thread reached another in ${reach0.toFixed(0)} ns at start and ${reach1.toFixed(0)} ns at end (one way): the cost of each line two threads share, each time it changes hands.`);
   if (PLAIN_MARKING) lines.push("BENCH_GC_PLAIN_MARKING: gcsim's markers set mark bits with a plain or at every thread count (unsafe at two threads: a measure of what the atomic or costs, not a result).");
   lines.push(`gcsim's mark work: the graph promoted ${SERIAL_PROMOTION ? 'by the main thread alone at every thread count (BENCH_GC_PROMOTE=serial)' : 'by all the threads of each configuration'}.`);
   lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');

@@ -1,11 +1,12 @@
 /**
- * The memory-state probe of `npm run bench -- gc` (bench/bench-kit.ts): a walk around one random
- * cycle through every cache line of a buffer. Its time is a measurement, not checked here; what
- * is checked is that the walk is one cycle through every line (else it would measure a smaller
- * buffer than it names) and that it returns a time.
+ * The host probes of `npm run bench -- gc` (bench/bench-kit.ts): the memory-state probe, a walk
+ * around one random cycle through every cache line of a buffer, and the core-to-core probe, a
+ * counter passed between two threads. Their times are measurements, not checked here; what is
+ * checked is that the walk is one cycle through every line (else it would measure a smaller
+ * buffer than it names) and that each returns a time.
  */
 import { describe, expect, it } from 'vitest';
-import { chaseCycle, dependentLoadNs } from '../../bench/bench-kit.ts';
+import { chaseCycle, coreToCoreNs, dependentLoadNs } from '../../bench/bench-kit.ts';
 
 describe('dependent-load probe', () => {
   it.each([[1], [2], [1024], [5000]])('chaseCycle(%i) visits every line once before it returns to the first', (lines) => {
@@ -29,6 +30,12 @@ describe('dependent-load probe', () => {
 
   it('returns a time per load, at least one line of 64 bytes walked', () => {
     const ns = dependentLoadNs(64 * 1024, 1 << 16);
+    expect(Number.isFinite(ns)).toBe(true);
+    expect(ns).toBeGreaterThan(0);
+  });
+
+  it('coreToCoreNs returns a time per one-way pass and ends its echo thread', async () => {
+    const ns = await coreToCoreNs(2000);
     expect(Number.isFinite(ns)).toBe(true);
     expect(ns).toBeGreaterThan(0);
   });
