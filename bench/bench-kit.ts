@@ -376,3 +376,18 @@ export async function coreToCoreNs(rounds = 200_000): Promise<number> {
     await exited;
   }
 }
+
+let evictBuffer: Int32Array | null = null;
+
+/**
+ * Writes one word of every 64-byte line of a buffer of `bytes` (kept for the next call of the same
+ * size), so that the calling core's caches, up to that size, hold that buffer and none of what was
+ * in them before: a collection that starts right after finds its heap in memory, not in the cache
+ * of the core that last wrote it. Allocates only when the size changes.
+ */
+export function evictCaches(bytes: number): void {
+  const words = Math.max(16, Math.floor(bytes / 4));
+  if (evictBuffer === null || evictBuffer.length !== words) evictBuffer = new Int32Array(words);
+  const b = evictBuffer;
+  for (let i = 0; i < words; i += 16) b[i] = i;
+}

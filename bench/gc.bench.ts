@@ -75,12 +75,21 @@
  * By default each promotes with all its threads, as V8 does, and at two threads the two
  * interleave the graph in old space: the layout marked at t=2 is then no longer the one named
  * (docs/performance.md, "The heap the scavenges leave").
+ *
+ * `BENCH_GC_EVICT=MB`: before each measured collection, gcsim's and V8's alike, the thread that
+ * starts it writes MB megabytes that the collector never reads (`evictCaches`, bench/bench-kit.ts;
+ * 64 or more on a host whose largest cache is 32 MB), so that its caches hold none of the graph.
+ * By default the main thread's caches hold what the program last wrote (the graph it just built
+ * or promoted) when the collection starts, as a real mutator's do; a helper on another core finds
+ * none of it there, so where the graph fits in the main core's caches the one-thread figure gains
+ * from them and the two-thread one much less (docs/performance.md, "A host whose cores are far
+ * apart"). 0 (the default) writes nothing.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GCSIM_OBJECT_BYTES, LAYOUTS, WORKS as ALL_WORKS, type Layout, type Work, createWarmed, graphAgainstCaches, graphSimOptions, loadCompiledBuild, runGraphProgram, v8SemiSpaceMb, type GraphDeps } from './graph.ts';
-import { coreToCoreNs, cpuCaches, dependentLoadNs, describeBytes, median } from './bench-kit.ts';
+import { coreToCoreNs, cpuCaches, dependentLoadNs, describeBytes, evictCaches, median } from './bench-kit.ts';
 import { bootstrapMedianCi } from '../src/metrics/intervals.ts';
 import { IdlePolicySetter, lowerHostThreads } from '../src/scheduler/host-threads.ts';
 import { TEST_PLAIN_MARKING } from '../src/heap/heap.ts';
@@ -122,6 +131,12 @@ const V8_MODES = ['v8 single-threaded', 'v8 default'] as const;
 const WAITS = SchedClock.available() ? { recordPreemption: true } : {};
 /** `BENCH_GC_WAITS=drop`: gcsim phases in which a thread waited 1 ms or more for a core are left out of medians and ratios. */
 const DROP_WAITS = process.env.BENCH_GC_WAITS === 'drop';
+/** `BENCH_GC_EVICT=MB`: megabytes written before each measured collection (0: none). */
+const EVICT_MB = Number(process.env.BENCH_GC_EVICT ?? '0');
+if (!Number.isInteger(EVICT_MB) || EVICT_MB < 0 || EVICT_MB > 4096 || (process.env.BENCH_GC_EVICT ?? '0').trim() === '') {
+  console.error(`bench gc: BENCH_GC_EVICT must be a whole number of megabytes from 0 to 4096, got '${process.env.BENCH_GC_EVICT}'`);
+  process.exit(2);
+}
 /** `BENCH_GC_WORKS=scavenge` or `mark`: measure one work only (both by default). */
 const WORKS = (process.env.BENCH_GC_WORKS ?? ALL_WORKS.join(',')).split(',') as Work[];
 if (WORKS.length === 0 || WORKS.some((w) => !ALL_WORKS.includes(w))) {
@@ -154,7 +169,11 @@ function runGcsim(sim: Simulator, deps: GraphDeps, work: Work, layout: Layout, n
   const ownerScavenging = work === 'mark' && sim.options.ownerScavenging === true;
   if (ownerScavenging) sim.setOwnerScavenging?.(false);
   try {
-    runGraphProgram(m, deps, work, layout, n, (kind) => m.collect(kind), promote);
+    const measured = (kind: 'minor' | 'major') => {
+      if (EVICT_MB > 0) evictCaches(EVICT_MB * 1024 * 1024);
+      m.collect(kind);
+    };
+    runGraphProgram(m, deps, work, layout, n, measured, promote);
   } finally {
     if (ownerScavenging) sim.setOwnerScavenging?.(true);
   }
@@ -181,11 +200,12 @@ async function runV8(spawner: ChildSpawner, mode: (typeof V8_MODES)[number], wor
   if (mode === 'v8 single-threaded') args.push('--single-threaded-gc');
   // Started by the spawner, not by this process: a fork of this one would make every page of
   // gcsim's heaps fault once on its next write, inside gcsim's next measured GC.
-  const r = await spawner.run(process.execPath, [...args, CHILD, work, layout, String(n)], { cwd: ROOT });
+  const r = await spawner.run(process.execPath, [...args, CHILD, work, layout, String(n), '1', String(EVICT_MB)], { cwd: ROOT });
   const between = r.stdout.slice(r.stdout.indexOf('@built'), r.stdout.indexOf('@measure'));
   if (r.status !== 0 || between.includes(' pause=')) {
     throw new Error(`v8 child (${mode} ${work} ${layout}) ${r.status !== 0 ? `exited ${r.status}` : 'collected during the build'}: ${(r.stderr || r.stdout).slice(-400)}`);
   }
+  if (EVICT_MB > 0 && !between.includes(`@evicted ${EVICT_MB}\n`)) throw new Error(`v8 child (${mode} ${work} ${layout}) did not evict ${EVICT_MB} MB before its measured collection`);
   const f = parseMeasuredNvp(r.stdout);
   const want = work === 'scavenge' ? 'gc=s' : 'gc=mc';
   if (f === null || `gc=${f.gc}` !== want) throw new Error(`v8 child (${mode} ${work} ${layout}): no ${want} line after @measure`);
@@ -306,6 +326,7 @@ async function main(): Promise<void> {
   lines.push(`A dependent load over as many bytes as gcsim's graph (${describeBytes(probeBytes)}, at least 64 KB, one per 64-byte line in random order) took ${probe0.toFixed(1)} ns at start and ${probe1.toFixed(1)} ns at end: compare runs whose memory was in the same state.`);
   lines.push(`A cache line written by one thread reached another in ${reach0.toFixed(0)} ns at start and ${reach1.toFixed(0)} ns at end (one way): the cost of each line two threads share, each time it changes hands.`);
   if (PLAIN_MARKING) lines.push("BENCH_GC_PLAIN_MARKING: gcsim's markers set mark bits with a plain or at every thread count (unsafe at two threads: a measure of what the atomic or costs, not a result).");
+  if (EVICT_MB > 0) lines.push(`BENCH_GC_EVICT: before each measured collection, gcsim's and V8's, the thread that starts it wrote ${EVICT_MB} MB the collector never reads, so that its caches held none of the graph.`);
   lines.push(`gcsim's mark work: the graph promoted ${SERIAL_PROMOTION ? 'by the main thread alone at every thread count (BENCH_GC_PROMOTE=serial)' : 'by all the threads of each configuration'}.`);
   lines.push('Medians over the rounds, ns per object of the main phase (gcsim `scavenge.parallel` / `mc.mark`, V8 `scavenge.parallel` / `mark`) and the whole pause in ms.', '');
   lines.push(`| work | layout | ${configs.map((c) => `${c} ns/obj (pause ms)`).join(' | ')} |`);

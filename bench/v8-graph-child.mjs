@@ -6,26 +6,37 @@
  * nothing but the graph. Run by the parent as
  *
  *   node --expose-gc --trace-gc-nvp [--single-threaded-gc] --min-semi-space-size=M
- *        --max-semi-space-size=M bench/v8-graph-child.mjs WHAT LAYOUT N [SEED]
+ *        --max-semi-space-size=M bench/v8-graph-child.mjs WHAT LAYOUT N [SEED [EVICT_MB]]
  *
  * WHAT = `mark`: the graph promoted to old space, then one full GC (gc()); `scavenge`: a fresh
  * graph in new space, then one minor GC (gc({ type: 'minor' })). The GC to measure is the first
  * nvp line after the `@measure` line printed on stdout; `@built N` comes before it, and any GC
  * between the two (a scavenge during the build) is reported by the parent as a failed run. The
  * measured GC lies between calls of `os.loadavg()` and `os.freemem()`, where
- * bench/figures/instructions.ts has callgrind start and stop counting.
+ * bench/figures/instructions.ts has callgrind start and stop counting. EVICT_MB (0 by default):
+ * megabytes written just before `@measure` (then `@evicted EVICT_MB`), as gcsim's measured collections in the parent are
+ * preceded (`BENCH_GC_EVICT`), so that this thread's caches hold none of the graph; the buffer is
+ * allocated before the graph is built, so that no collection falls between `@built` and `@measure`.
  */
 import os from 'node:os';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { depthFirstOrder, randomOrder } from './graph-order.mjs';
 
-const [what, layout, nArg, seedArg] = process.argv.slice(2);
+const [what, layout, nArg, seedArg, evictArg] = process.argv.slice(2);
 const n = Number(nArg);
 const seed = Number(seedArg ?? 1);
+const evictMb = Number(evictArg ?? 0);
 if (typeof gc !== 'function') throw new Error('run with --expose-gc');
-if (!(n > 0) || (what !== 'mark' && what !== 'scavenge') || (layout !== 'neighbouring' && layout !== 'random')) {
-  throw new Error('usage: v8-graph-child.mjs mark|scavenge neighbouring|random N [SEED]');
+if (!(n > 0) || (what !== 'mark' && what !== 'scavenge') || (layout !== 'neighbouring' && layout !== 'random') || !(Number.isInteger(evictMb) && evictMb >= 0)) {
+  throw new Error('usage: v8-graph-child.mjs mark|scavenge neighbouring|random N [SEED [EVICT_MB]]');
+}
+/** One word of every 64-byte line written (as `evictCaches` in bench/bench-kit.ts). */
+const evictBuffer = evictMb > 0 ? new Int32Array((evictMb * 1024 * 1024) / 4) : null;
+function evict() {
+  if (evictBuffer === null) return;
+  for (let i = 0; i < evictBuffer.length; i += 16) evictBuffer[i] = i;
+  process.stdout.write(`@evicted ${evictMb}\n`);
 }
 
 function Node() {
@@ -59,6 +70,7 @@ if (what === 'mark') {
   gc({ type: 'minor' });
   gc(); // everything in old space, compacted
   process.stdout.write(`@built ${n}\n`);
+  evict();
   process.stdout.write('@measure\n');
   os.loadavg(); // callgrind's marks around the measured GC (bench/figures/instructions.ts)
   gc();
@@ -67,6 +79,7 @@ if (what === 'mark') {
   gc();
   globalThis.graph = build();
   process.stdout.write(`@built ${n}\n`);
+  evict();
   process.stdout.write('@measure\n');
   os.loadavg();
   gc({ type: 'minor' });

@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- gc` reads its settings from the environment (bench/gc.bench.ts). A scheme
- * that `--balance` does not know is one line on stderr and exit status 2, before any heap is made;
- * with no scheme given it runs (on a small graph, from the compiled build when there is one).
+ * that `--balance` does not know, or an eviction size that is not a number of megabytes, is one
+ * line on stderr and exit status 2, before any heap is made; with no scheme given it runs (on a
+ * small graph, from the compiled build when there is one), and with an eviction size it says so
+ * and passes it to V8's child too.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +28,21 @@ describe('bench gc settings', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(["bench gc: unknown BENCH_GC_BALANCE scheme 'bogus' (one of steal, steal-half, steal-oldest, static)"]);
     expect(r.stdout).toBe('');
+  });
+
+  it.each([['lots'], ['-1'], ['1.5'], ['']])('rejects BENCH_GC_EVICT=%j with one line and exit status 2', (v) => {
+    const r = benchGc({ BENCH_GC_EVICT: v });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`bench gc: BENCH_GC_EVICT must be a whole number of megabytes from 0 to 4096, got '${v}'`]);
+    expect(r.stdout).toBe('');
+  });
+
+  it.skipIf(!BUILT)('with BENCH_GC_EVICT, evicts before gcsim\'s and V8\'s measured collections and says so (skipped without dist/)', () => {
+    const r = benchGc({ BENCH_GC_OBJECTS: '2000', BENCH_GC_ROUNDS: '1', BENCH_GC_EVICT: '2', BENCH_GC_WORKS: 'scavenge', BENCH_GC_THREADS: '1', BENCH_GC_CAS: '0' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("BENCH_GC_EVICT: before each measured collection, gcsim's and V8's, the thread that starts it wrote 2 MB the collector never reads");
+    // V8's child took the size and still measured its scavenge (no collection between build and measure).
+    expect(r.stdout).toMatch(/\| scavenge \| random \| \d+ \(\d+\.\d\) \| \d+ \(\d+\.\d\) \| \d+ \(\d+\.\d\) \|/);
   });
 
   it.skipIf(!BUILT)('runs with no scheme given (skipped without dist/: bench gc measures the compiled build)', () => {
