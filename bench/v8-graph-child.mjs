@@ -14,9 +14,10 @@
  * between the two (a scavenge during the build) is reported by the parent as a failed run. The
  * measured GC lies between calls of `os.loadavg()` and `os.freemem()`, where
  * bench/figures/instructions.ts has callgrind start and stop counting. EVICT_MB (0 by default):
- * megabytes written just before `@measure` (then `@evicted EVICT_MB`), as gcsim's measured collections in the parent are
- * preceded (`BENCH_GC_EVICT`), so that this thread's caches hold none of the graph; the buffer is
- * allocated before the graph is built, so that no collection falls between `@built` and `@measure`.
+ * megabytes written just before `@measure`, then `@evicted EVICT_MB`, as the parent writes them
+ * before gcsim's measured collections (`BENCH_GC_EVICT`), so that this thread's caches hold none
+ * of the graph; the buffer is allocated before the graph is built, so that no collection falls
+ * between `@built` and `@measure`.
  */
 import os from 'node:os';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
