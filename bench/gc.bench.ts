@@ -212,6 +212,16 @@ async function runV8(spawner: ChildSpawner, mode: (typeof V8_MODES)[number], wor
   return { phaseMs: Number(work === 'scavenge' ? f['scavenge.parallel'] : f.mark), pauseMs: Number(f.pause) };
 }
 
+/** Passes of the core-to-core probe before each round (about 10-25 ms). */
+const ROUND_REACH_PASSES = 50_000;
+
+/** `75–259 (median 230)`: the range and median of per-round readings. */
+export function describeRange(xs: readonly number[]): string {
+  if (xs.length === 0) return 'no readings';
+  const sorted = xs.toSorted((a, b) => a - b);
+  return `${sorted[0].toFixed(0)}–${sorted[sorted.length - 1].toFixed(0)} (median ${median(sorted).toFixed(0)})`;
+}
+
 function ns(ms: number): string {
   return Number.isFinite(ms) ? `${((ms * 1e6) / N).toFixed(0)}` : '—';
 }
@@ -272,6 +282,7 @@ async function main(): Promise<void> {
   const probe0 = dependentLoadNs(probeBytes);
   // And the distance between the two cores: what each bitmap line or header two threads share costs.
   const reach0 = await coreToCoreNs();
+  const reachPerRound: number[] = [];
   let host = { lowered: 0, idle: 0 };
   // samples[work][layout][config] = one Sample per round
   const samples = new Map<string, Sample[]>();
@@ -291,7 +302,10 @@ async function main(): Promise<void> {
     if (named.every((ids) => ids.length > 0)) host = await lowerHostThreads(named.flat(), 19, 'idle', idleSetter);
     else idleSetter.close();
     for (let round = 0; round < ROUNDS; round++) {
-      process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}\n`);
+      // The host may move the vCPUs during a run: how far apart they are, round by round.
+      const reach = await coreToCoreNs(ROUND_REACH_PASSES);
+      reachPerRound.push(reach);
+      process.stderr.write(`bench gc: round ${round + 1}/${ROUNDS}, load ${os.loadavg()[0].toFixed(2)}, a line from core to core in ${reach.toFixed(0)} ns\n`);
       for (const w of WORKS) {
         for (const l of LAYOUTS) {
           // Rotate the order each round so no configuration always runs first.
@@ -324,7 +338,7 @@ async function main(): Promise<void> {
   lines.push(`${N.toLocaleString('en')} objects, ${ROUNDS} rounds, load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, ${host.lowered} host threads at nice 19 (${host.idle} in SCHED_IDLE)${stale ? '; WARNING: dist/ is older than src/, run `npm run build`' : ''}.`);
   lines.push(graphAgainstCaches(N, cpuCaches()));
   lines.push(`A dependent load over as many bytes as gcsim's graph (${describeBytes(probeBytes)}, at least 64 KB, one per 64-byte line in random order) took ${probe0.toFixed(1)} ns at start and ${probe1.toFixed(1)} ns at end: compare runs whose memory was in the same state.`);
-  lines.push(`A cache line written by one thread reached another in ${reach0.toFixed(0)} ns at start and ${reach1.toFixed(0)} ns at end (one way): the cost of each line two threads share, each time it changes hands.`);
+  lines.push(`A cache line written by one thread reached another in ${reach0.toFixed(0)} ns at start and ${reach1.toFixed(0)} ns at end (one way), ${describeRange(reachPerRound)} ns at the start of each round: the cost of each line two threads share, each time it changes hands (the host may move the vCPUs, and with them every speedup).`);
   if (PLAIN_MARKING) lines.push("BENCH_GC_PLAIN_MARKING: gcsim's markers set mark bits with a plain or at every thread count (unsafe at two threads: a measure of what the atomic or costs, not a result).");
   if (EVICT_MB > 0) lines.push(`BENCH_GC_EVICT: before each measured collection, gcsim's and V8's, the thread that starts it wrote ${EVICT_MB} MB the collector never reads, so that its caches held none of the graph.`);
   lines.push(`gcsim's mark work: the graph promoted ${SERIAL_PROMOTION ? 'by the main thread alone at every thread count (BENCH_GC_PROMOTE=serial)' : 'by all the threads of each configuration'}.`);

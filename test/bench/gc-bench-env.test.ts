@@ -50,7 +50,8 @@ describe('bench gc settings', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('| gcsim speedup (t=1 / t=2) |');
     expect(r.stdout).toMatch(/A dependent load over as many bytes as gcsim's graph \(64 KB, at least 64 KB, one per 64-byte line in random order\) took \d+\.\d ns at start and \d+\.\d ns at end/);
-    expect(r.stdout).toMatch(/A cache line written by one thread reached another in \d+ ns at start and \d+ ns at end \(one way\)/);
+    expect(r.stdout).toMatch(/A cache line written by one thread reached another in \d+ ns at start and \d+ ns at end \(one way\), \d+–\d+ \(median \d+\) ns at the start of each round/);
+    expect(r.stderr).toMatch(/bench gc: round 1\/1, load \d+\.\d\d, a line from core to core in \d+ ns/);
   });
 });
 
