@@ -350,7 +350,7 @@ for (;;) {
  * Int32 of shared memory (each spins on Atomics.load until the other's store arrives; the time
  * includes two Atomics builtin calls, about 15 ns each on Node 20). On a 2-vCPU machine the two
  * threads run on the two vCPUs, so this is the distance between them, which the host may change
- * as it moves them (54-244 ns seen on this VM): every line two collector threads share costs
+ * as it moves them, even within a run (54-259 ns seen on this VM): every line two collector threads share costs
  * about this much each time it changes hands.
  */
 export async function coreToCoreNs(rounds = 200_000): Promise<number> {

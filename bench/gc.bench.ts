@@ -132,9 +132,10 @@ const WAITS = SchedClock.available() ? { recordPreemption: true } : {};
 /** `BENCH_GC_WAITS=drop`: gcsim phases in which a thread waited 1 ms or more for a core are left out of medians and ratios. */
 const DROP_WAITS = process.env.BENCH_GC_WAITS === 'drop';
 /** `BENCH_GC_EVICT=MB`: megabytes written before each measured collection (0: none). */
-const EVICT_MB = Number(process.env.BENCH_GC_EVICT ?? '0');
-if (!Number.isInteger(EVICT_MB) || EVICT_MB < 0 || EVICT_MB > 4096 || (process.env.BENCH_GC_EVICT ?? '0').trim() === '') {
-  console.error(`bench gc: BENCH_GC_EVICT must be a whole number of megabytes from 0 to 4096, got '${process.env.BENCH_GC_EVICT}'`);
+const EVICT_ARG = process.env.BENCH_GC_EVICT ?? '0';
+const EVICT_MB = EVICT_ARG.trim() === '' ? NaN : Number(EVICT_ARG);
+if (!Number.isInteger(EVICT_MB) || EVICT_MB < 0 || EVICT_MB > 4096) {
+  console.error(`bench gc: BENCH_GC_EVICT must be a whole number of megabytes from 0 to 4096, got '${EVICT_ARG}'`);
   process.exit(2);
 }
 /** `BENCH_GC_WORKS=scavenge` or `mark`: measure one work only (both by default). */
@@ -216,7 +217,7 @@ async function runV8(spawner: ChildSpawner, mode: (typeof V8_MODES)[number], wor
 const ROUND_REACH_PASSES = 50_000;
 
 /** `75–259 (median 230)`: the range and median of per-round readings. */
-export function describeRange(xs: readonly number[]): string {
+function describeRange(xs: readonly number[]): string {
   if (xs.length === 0) return 'no readings';
   const sorted = xs.toSorted((a, b) => a - b);
   return `${sorted[0].toFixed(0)}–${sorted[sorted.length - 1].toFixed(0)} (median ${median(sorted).toFixed(0)})`;

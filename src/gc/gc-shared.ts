@@ -195,9 +195,10 @@ export class GcShared {
       Worklist.create({ threads: t, segmentSize: 256 }).buffers,
       Worklist.create({ threads: t, segmentSize: 64 }).buffers,
       // The mail of owner marking and scavenging: a segment's lines cross to the other core
-      // whole, and each segment costs a lock and a shared counter at both ends; 1,024 entries
-      // made owner marking and scavenging of a random layout 11-13% faster than 256 on a host
-      // whose cores are 220 ns apart (docs/performance.md, "A host whose cores are far apart").
+      // whole, and each segment costs a lock and a shared counter at both ends. 1,024 entries
+      // made owner marking and scavenging of a random layout 11-13% faster than 256 where the
+      // cores were 220 ns apart, and did alike where they were 80 ns apart (docs/performance.md,
+      // "A host whose cores are far apart").
       Worklist.create({ threads: t, segmentSize: MAIL_SEGMENT }).buffers,
       Terminator.create({ threads: t }).buffers,
       keep !== null ? keep.stats.buffer : ThreadStats.create(t).buffer,
